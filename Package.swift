@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Synlig",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "synlig", targets: ["synlig"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "SynligCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/SynligCore"
+        ),
+        .target(
+            name: "SynligApp",
+            dependencies: [
+                "SynligCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            path: "Sources/SynligApp"
+        ),
+        .executableTarget(
+            name: "synlig",
+            dependencies: ["SynligApp"],
+            path: "Sources/synlig"
+        ),
+        .testTarget(
+            name: "SynligCoreTests",
+            dependencies: ["SynligCore"],
+            path: "Tests/SynligCoreTests"
+        ),
+        .testTarget(
+            name: "SynligAppTests",
+            dependencies: [
+                "SynligApp",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            path: "Tests/SynligAppTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

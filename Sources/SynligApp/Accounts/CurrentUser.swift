@@ -1,0 +1,63 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The signed-in person for the length of one request, with what they may do.
+struct CurrentUser: Authenticatable, Sendable {
+    var id: UUID
+    var organisationID: UUID
+    var organisationName: String
+    var organisationIsDemo: Bool
+    var displayName: String
+    var email: String
+    var roles: Set<Role>
+    var unitIDs: Set<UUID>
+    var sessionID: UUID
+    var csrfToken: String
+
+    func has(_ role: Role) -> Bool { roles.contains(role) }
+    func hasAny(_ wanted: Set<Role>) -> Bool { !roles.isDisjoint(with: wanted) }
+
+    /// Loads the user behind a session with roles and units, or nil if the account is gone or inactive.
+    static func load(session: AuthSession, on db: any Database) async throws -> CurrentUser? {
+        guard let user = try await User.query(on: db)
+            .filter(\.$id == session.$user.id)
+            .filter(\.$active == true)
+            .with(\.$roles).with(\.$unitMemberships)
+            .first(),
+            let organisation = try await Organisation.find(user.organisationID, on: db),
+            let userID = user.id, let sessionID = session.id
+        else { return nil }
+        return CurrentUser(
+            id: userID, organisationID: user.organisationID, organisationName: organisation.name,
+            organisationIsDemo: organisation.isDemo, displayName: user.displayName, email: user.email,
+            roles: Set(user.roles.map(\.role)), unitIDs: Set(user.unitMemberships.map { $0.$unit.id }),
+            sessionID: sessionID, csrfToken: session.csrfToken)
+    }
+}
+
+extension Request {
+    /// The signed-in user; only call behind `RequireSignIn`.
+    var currentUser: CurrentUser {
+        get throws {
+            guard let user = auth.get(CurrentUser.self) else { throw SynligError(.unauthorized, "error.unauthorized") }
+            return user
+        }
+    }
+
+    /// True when the request reached Synlig over TLS, directly or through a proxy that says so.
+    var isSecure: Bool {
+        if application.http.server.configuration.tlsConfiguration != nil { return true }
+        return application.synligConfig.trustForwardedProto
+            && headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+
+    /// The client's address, for throttling only; never logged.
+    var clientAddress: String {
+        if application.synligConfig.trustForwardedProto,
+           let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}

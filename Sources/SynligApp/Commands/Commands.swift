@@ -1,0 +1,168 @@
+import Fluent
+import Foundation
+import SynligCore
+import Vapor
+
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, verify-audit, purge.
+enum Commands {
+    static func register(in app: Application) {
+        app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
+        app.asyncCommands.use(MigrateCommand(), as: "migrate")
+        app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+        app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+        app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
+        app.asyncCommands.use(PurgeCommand(), as: "purge")
+    }
+}
+
+/// `synlig serve [--demo] [--hostname H] [--port P]`: migrates, prepares demo data or the
+/// first-administrator link, starts the scheduled jobs and serves until stopped.
+struct SynligServeCommand: AnyAsyncCommand {
+    var help: String { "Serves Synlig. --demo adds Exempelkommun with demo logins; --hostname, --port." }
+
+    func run(using context: inout CommandContext) async throws {
+        let app = context.application
+        let demo = context.input.arguments.contains("--demo")
+        context.input.arguments.removeAll { $0 == "--demo" }
+        app.synligConfig.demoMode = demo
+
+        try await app.autoMigrate()
+        let address = Self.address(from: context.input.arguments)
+        if demo {
+            let report = try await DemoSeeder.seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"])
+            context.console.output(report.text(baseURL: address).consoleText())
+        } else if let token = try await SetupController.issueTokenIfEmpty(on: app.db) {
+            context.console.output("""
+            Synlig has no users yet. Create the first administrator within one hour at:
+              \(address)\(SiteURL.setup(token: token).path)
+            """.consoleText())
+        }
+        Jobs.start(app)
+        try await app.servers.asyncCommand.run(using: &context)
+    }
+
+    /// The address to print; mirrors Vapor's defaults for `--hostname` and `--port`.
+    static func address(from arguments: [String]) -> String {
+        func value(_ long: String, _ short: String) -> String? {
+            guard let index = arguments.firstIndex(where: { $0 == long || $0 == short }), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        return "http://\(value("--hostname", "-H") ?? "127.0.0.1"):\(value("--port", "-p") ?? "8080")"
+    }
+}
+
+struct MigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Brings the database schema up to date." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await context.application.autoMigrate()
+        context.console.output("Database schema is up to date (\(context.application.synligConfig.databaseName)).")
+    }
+}
+
+/// `synlig create-admin --email E --organisation ORG [--name N] [--code C] [--kind K]`:
+/// ORG is an existing organisation's SCB code or name; a new one needs --code.
+/// The password is asked for, or read from standard input when that is not a terminal.
+struct CreateAdminCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The administrator's e-mail address") var email: String?
+        @Option(name: "organisation", help: "SCB code or name of the organisation") var organisation: String?
+        @Option(name: "name", help: "Display name (default: the e-mail address)") var name: String?
+        @Option(name: "code", help: "SCB code when the organisation is new") var code: String?
+        @Option(name: "kind", help: "municipality or region, when the organisation is new") var kind: String?
+        init() {}
+    }
+
+    var help: String { "Creates an administrator (and the organisation, if new)." }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let email = signature.email, let orgKey = signature.organisation, !orgKey.isEmpty else {
+            throw Failure(description: "Both --email and --organisation are required.")
+        }
+        try await app.autoMigrate()
+        let existing = try await Organisation.query(on: app.db)
+            .group(.or) { $0.filter(\.$code == orgKey).filter(\.$name == orgKey) }
+            .first()
+        let kind = OrganisationKind(rawValue: signature.kind ?? "municipality") ?? .municipality
+        if existing == nil {
+            guard let code = signature.code, OrganisationCode.isValid(code, kind: kind) else {
+                throw Failure(description: "No organisation \(orgKey) exists; give --code (four digits for a municipality, two for a region) to create it.")
+            }
+        }
+        let password: String
+        if isatty(STDIN_FILENO) != 0 {
+            password = context.console.ask("Password (at least \(String(PasswordPolicy.minimumLength)) characters):".consoleText(), isSecure: true)
+        } else {
+            password = readLine(strippingNewline: true) ?? ""
+        }
+        let input = UserInput(email: email, displayName: signature.name ?? email, password: password, roles: [Role.admin.rawValue])
+        let (valid, problems) = UserService.validate(input, creating: true)
+        guard let valid, let validPassword = valid.password else {
+            let english = app.localizer
+            throw Failure(description: problems.map { "\($0.field): \(english.text($0.messageKey, .en))" }.joined(separator: "\n"))
+        }
+        let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).hash(validPassword).get()
+        let user = try await AuditTrail.transaction(on: app.db, actor: .commandLine) { tx, audit in
+            var organisation = existing
+            if organisation == nil {
+                let created = Organisation(name: orgKey, code: signature.code ?? "", kind: kind)
+                try await created.create(on: tx)
+                audit.record("organisation.create", "organisation", id: created.id, organisation: created.id)
+                organisation = created
+            }
+            return try await UserService.insert(valid, passwordHash: hash, organisationID: organisation!.requireID(), on: tx, audit: audit)
+        }
+        context.console.output("Administrator \(user.email) created.".consoleText())
+    }
+}
+
+struct SeedDemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Adds Exempelkommun with synthetic demo data (once)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let report = try await DemoSeeder.seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"])
+        context.console.output(report.text(baseURL: "http://127.0.0.1:8080").consoleText())
+    }
+}
+
+/// Exits non-zero when the audit trail's hash chain is broken.
+struct VerifyAuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Checks the audit trail's hash chain; exits with an error if a row was changed or removed." }
+
+    struct Broken: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if let broken = try await AuditTrail.verify(on: app.db) {
+            context.console.error("Audit trail is BROKEN: \(broken)")
+            throw Broken(description: "audit trail broken: \(broken)")
+        }
+        let count = try await AuditEvent.query(on: app.db).count()
+        context.console.output("Audit trail intact: \(count) events.".consoleText())
+    }
+}
+
+/// Runs every purge job now, whatever their schedule.
+struct PurgeCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Runs the retention purges now." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        for job in Jobs.all {
+            try await job.run(context.application)
+            context.console.output("Ran \(job.name).".consoleText())
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// Who acted: a signed-in user, or the system itself (scheduled jobs, command line).
+struct AuditActor: Sendable {
+    var userID: UUID?
+    var kind: String
+
+    static func user(_ id: UUID) -> AuditActor { AuditActor(userID: id, kind: "user") }
+    static let system = AuditActor(userID: nil, kind: "system")
+    static let commandLine = AuditActor(userID: nil, kind: "cli")
+}
+
+/// Collects the audit events of one transaction; they are chained and written before it commits.
+final class AuditRecorder: @unchecked Sendable {
+    struct Pending {
+        var organisationID: UUID?
+        var action: String
+        var recordType: String
+        var recordID: String?
+    }
+
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+
+    /// Records that `action` happened to a record. Pass ids and kinds only, never field values.
+    func record(_ action: String, _ recordType: String, id: UUID?, organisation: UUID?) {
+        lock.withLock {
+            pending.append(Pending(organisationID: organisation, action: action, recordType: recordType, recordID: id?.uuidString))
+        }
+    }
+
+    fileprivate func drain() -> [Pending] {
+        lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+}
+
+/// The audit trail as shared infrastructure. Every change that matters runs through
+/// `AuditTrail.transaction`, so the change and its audit rows commit together or not at all.
+enum AuditTrail {
+    /// Runs `work` in one transaction and appends the events it recorded to the hash chain.
+    ///
+    /// The chain head is locked by the transaction's first statement. On SQLite that write
+    /// takes the database's write lock before any read, so a concurrent writer waits (busy
+    /// timeout) instead of failing on a stale snapshot; on PostgreSQL the row lock orders
+    /// writers across all app instances until commit.
+    static func transaction<T: Sendable>(
+        on db: any Database, actor: AuditActor,
+        _ work: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
+    ) async throws -> T {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.update(AuditChainHead.schema)
+                .set("lock_count", to: SQLBinaryExpression(SQLIdentifier("lock_count"), .add, SQLLiteral.numeric("1")))
+                .where("id", .equal, SQLBind(1))
+                .run()
+            let recorder = AuditRecorder()
+            let result = try await work(tx, recorder)
+            try await append(recorder.drain(), actor: actor, on: tx)
+            return result
+        }
+    }
+
+    private static func append(_ events: [AuditRecorder.Pending], actor: AuditActor, on tx: any Database) async throws {
+        guard !events.isEmpty else { return }
+        guard let head = try await AuditChainHead.find(1, on: tx) else {
+            throw SynligError(.internalServerError, "error.internal")
+        }
+        var sequence = head.sequence
+        var previous = head.hash
+        // Millisecond precision survives both databases' timestamp types unchanged.
+        let millis = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let occurredAt = Date(timeIntervalSince1970: Double(millis) / 1000)
+        for pending in events {
+            sequence += 1
+            let content = AuditEntryContent(
+                sequence: sequence, occurredAtMillis: millis,
+                organisationID: pending.organisationID?.uuidString ?? "",
+                actorID: actor.userID?.uuidString ?? actor.kind,
+                action: pending.action, recordType: pending.recordType, recordID: pending.recordID ?? "")
+            let event = AuditEvent()
+            event.sequence = sequence
+            event.occurredAt = occurredAt
+            event.organisationID = pending.organisationID
+            event.actorUserID = actor.userID
+            event.actorKind = actor.kind
+            event.action = pending.action
+            event.recordType = pending.recordType
+            event.recordID = pending.recordID
+            event.previousHash = previous
+            event.hash = AuditChain.hash(previous: previous, content: content)
+            try await event.create(on: tx)
+            previous = event.hash
+        }
+        head.sequence = sequence
+        head.hash = previous
+        try await head.update(on: tx)
+    }
+
+    /// Checks the whole chain, streaming it in pages so a long trail does not fill memory.
+    static func verify(on db: any Database) async throws -> AuditChain.Break? {
+        guard let head = try await AuditChainHead.find(1, on: db) else {
+            return .sequenceGap(expected: 0, found: -1)
+        }
+        var verifier = AuditChain.Verifier()
+        var after: Int64 = 0
+        let pageSize = 1000
+        while true {
+            let page = try await AuditEvent.query(on: db)
+                .filter(\.$sequence > after)
+                .sort(\.$sequence)
+                .limit(pageSize)
+                .all()
+            for event in page {
+                if let broken = verifier.check(storedEntry(event)) { return broken }
+            }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.sequence
+        }
+        return verifier.finish(headSequence: head.sequence, headHash: head.hash)
+    }
+
+    private static func storedEntry(_ event: AuditEvent) -> AuditChain.StoredEntry {
+        AuditChain.StoredEntry(
+            content: AuditEntryContent(
+                sequence: event.sequence,
+                occurredAtMillis: Int64((event.occurredAt.timeIntervalSince1970 * 1000).rounded()),
+                organisationID: event.organisationID?.uuidString ?? "",
+                actorID: event.actorUserID?.uuidString ?? event.actorKind,
+                action: event.action, recordType: event.recordType, recordID: event.recordID ?? ""),
+            previousHash: event.previousHash, hash: event.hash)
+    }
+}
+
+extension Request {
+    /// Writes one access-log row: this user read this person's record, through this route.
+    /// Later capabilities call it on every read of a caregiver's or recipient's record.
+    func logAccess(recordType: String, recordID: UUID) async throws {
+        guard let user = auth.get(CurrentUser.self) else { return }
+        let route = route.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") } ?? "unknown"
+        try await AccessLogEntry(
+            occurredAt: Date(), organisationID: user.organisationID, userID: user.id,
+            recordType: recordType, recordID: recordID, via: route
+        ).create(on: db)
+    }
+}

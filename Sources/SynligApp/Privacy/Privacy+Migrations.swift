@@ -1,0 +1,71 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+enum PrivacyMigrations {
+    static func register(in app: Application) {
+        app.migrations.add(CreateAuditTrail())
+        app.migrations.add(CreateAccessLog())
+    }
+}
+
+struct CreateAuditTrail: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEvent.schema)
+            .id()
+            .field("seq", .int64, .required)
+            .field("occurred_at", .datetime, .required)
+            .field("organisation_id", .uuid)
+            .field("actor_user_id", .uuid)
+            .field("actor_kind", .string, .required)
+            .field("action", .string, .required)
+            .field("record_type", .string, .required)
+            .field("record_id", .string)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "seq")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "audit_events_organisation_idx").on(AuditEvent.schema)
+            .column("organisation_id").column("seq").run()
+        try await database.schema(AuditChainHead.schema)
+            .field("id", .int, .identifier(auto: false))
+            .field("seq", .int64, .required)
+            .field("hash", .string, .required)
+            .field("lock_count", .int64, .required)
+            .create()
+        try await sql.insert(into: AuditChainHead.schema)
+            .columns("id", "seq", "hash", "lock_count")
+            .values(SQLBind(1), SQLBind(Int64(0)), SQLBind(AuditChain.genesis), SQLBind(Int64(0)))
+            .run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditChainHead.schema).delete()
+        try await database.schema(AuditEvent.schema).delete()
+    }
+}
+
+struct CreateAccessLog: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AccessLogEntry.schema)
+            .id()
+            .field("occurred_at", .datetime, .required)
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("record_type", .string, .required)
+            .field("record_id", .uuid, .required)
+            .field("via", .string, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "access_log_organisation_time_idx").on(AccessLogEntry.schema)
+            .column("organisation_id").column("occurred_at").run()
+        try await sql.create(index: "access_log_record_idx").on(AccessLogEntry.schema)
+            .column("record_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AccessLogEntry.schema).delete()
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Opens the database Synlig runs on: an embedded SQLite file by default, PostgreSQL when
+/// `DATABASE_URL` names one. Dialect-specific SQL lives here and in `SQLDialectSupport`.
+enum DatabaseSetup {
+    /// How long a connection waits for another writer before giving up with an error.
+    static let busyTimeoutMilliseconds = 5000
+
+    static func configure(_ app: Application, config: AppConfig) async throws {
+        switch config.database {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        case .postgres(let url):
+            var postgres = try SQLPostgresConfiguration(url: url)
+            postgres.searchPath = nil
+            app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4,
+                                        sqlLogLevel: .debug), as: .psql)
+        }
+    }
+
+    /// Sets the SQLite pragmas Synlig relies on. fluent-sqlite-driver has no per-connection
+    /// hook and keeps exactly one pooled connection per event loop, so visiting each loop once
+    /// reaches every connection. WAL is stored in the file itself; `busy_timeout` and
+    /// `synchronous` belong to a connection. SQLiteNIO's own busy handler retries forever,
+    /// which would hang a request behind a stuck writer; `busy_timeout` replaces it.
+    static func prepareConnections(_ app: Application) async throws {
+        guard case .sqlite = app.synligConfig.database else { return }
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let sql = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run()
+            try await sql.raw("PRAGMA synchronous = FULL").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    static func isReachable(_ db: any Database) async -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        do {
+            _ = try await sql.raw("SELECT 1 AS ok").first()
+            return true
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Leaf
+import Vapor
+
+/// The languages every page and API answer is available in. Swedish is the default.
+enum Language: String, CaseIterable, Sendable {
+    case sv, en
+
+    static let cookieName = "synlig_lang"
+
+    /// Picks from `Accept-Language` by quality, falling back to Swedish.
+    static func preferred(acceptLanguage: String?) -> Language {
+        guard let header = acceptLanguage, !header.isEmpty else { return .sv }
+        let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }
+                .flatMap { Double($0.dropFirst(2)) } ?? 1
+            return (tag, quality)
+        }
+        for (tag, _) in ranked.sorted(by: { $0.1 > $1.1 }) {
+            let primary = String(tag.split(separator: "-").first ?? "")
+            if let language = Language(rawValue: primary) { return language }
+        }
+        return .sv
+    }
+}
+
+/// All user-facing text, loaded once from `Resources/Localization/{sv,en}.json`.
+struct Localizer: Sendable {
+    let tables: [Language: [String: String]]
+
+    static func load(into app: Application) throws {
+        let directory = app.directory.resourcesDirectory + "Localization/"
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + language.rawValue + ".json"))
+            tables[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        app.localizer = Localizer(tables: tables)
+    }
+
+    func text(_ key: String, _ language: Language) -> String {
+        tables[language]?[key] ?? tables[.sv]?[key] ?? key
+    }
+
+    /// Replaces `{0}`, `{1}` … with the arguments.
+    func text(_ key: String, _ language: Language, _ arguments: [String]) -> String {
+        var result = text(key, language)
+        for (index, argument) in arguments.enumerated() {
+            result = result.replacingOccurrences(of: "{\(index)}", with: argument)
+        }
+        return result
+    }
+}
+
+extension Application {
+    private struct LocalizerKey: StorageKey { typealias Value = Localizer }
+    var localizer: Localizer {
+        get { storage[LocalizerKey.self] ?? Localizer(tables: [:]) }
+        set { storage[LocalizerKey.self] = newValue }
+    }
+}
+
+extension Request {
+    private struct LanguageKey: StorageKey { typealias Value = Language }
+
+    /// The language of this answer: the visitor's own choice (a cookie set by the language
+    /// switch), else `Accept-Language`, else Swedish.
+    var language: Language {
+        if let cached = storage[LanguageKey.self] { return cached }
+        let chosen = cookies[Language.cookieName].flatMap { Language(rawValue: $0.string) }
+            ?? Language.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
+        storage[LanguageKey.self] = chosen
+        return chosen
+    }
+
+    func t(_ key: String, _ arguments: String...) -> String {
+        application.localizer.text(key, language, arguments)
+    }
+}
+
+/// `#t("key")` in a template.
+struct TranslateTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let key = ctx.parameters.first?.string else { throw "t needs a key" }
+        guard let request = ctx.request else { return .string(key) }
+        return .string(request.t(key))
+    }
+}
+
+/// `#tf("key", value, …)` in a template: text with placeholders filled in.
+struct TranslateFormatTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let key = ctx.parameters.first?.string else { throw "tf needs a key" }
+        guard let request = ctx.request else { return .string(key) }
+        let arguments = ctx.parameters.dropFirst().map { $0.string ?? "" }
+        return .string(request.application.localizer.text(key, request.language, Array(arguments)))
+    }
+}
+
+/// The language switch: remembers the choice in a functional cookie and goes back.
+struct LanguageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("language", ":code", use: choose)
+    }
+
+    func choose(req: Request) async throws -> Response {
+        guard let code = req.parameters.get("code"), let language = Language(rawValue: code) else {
+            throw SynligError(.notFound, "error.not_found")
+        }
+        let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"]) ?? "/"
+        let response = req.redirect(to: back, redirectType: .normal)
+        response.cookies[Language.cookieName] = HTTPCookies.Value(
+            string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+            isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}

@@ -1,0 +1,100 @@
+import SynligCore
+import Vapor
+
+/// What the base layout needs on every page: language, who is signed in, the navigation
+/// their roles allow, the CSRF token and whether this is demo data.
+struct PageContext: Encodable {
+    struct NavItem: Encodable {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    struct SignedIn: Encodable {
+        var displayName: String
+        var organisationName: String
+    }
+
+    struct FormError: Encodable {
+        /// The id of the input the message belongs to, for the error summary's link.
+        var field: String
+        var message: String
+    }
+
+    /// The `<title>`: says "Error:" first when the form has errors, so a screen reader hears it at once.
+    var title: String
+    /// The page's h1, without that prefix.
+    var heading: String
+    var lang: String
+    var switchLanguageHref: String
+    var switchLanguageLabel: String
+    var switchLanguageCode: String
+    var user: SignedIn?
+    var nav: [NavItem]
+    var csrf: String
+    var demo: Bool
+    var logoutPath: String
+    var errors: [FormError]
+
+    static func make(for request: Request, titleKey: String, titleArguments: [String] = [],
+                     errors: [FormError] = []) -> PageContext {
+        let language = request.language
+        let other: Language = language == .sv ? .en : .sv
+        let user = request.auth.get(CurrentUser.self)
+        let localizer = request.application.localizer
+        let path = request.url.path
+        var switchURL = URLComponents()
+        switchURL.path = SiteURL.language(other).path
+        switchURL.queryItems = [URLQueryItem(name: "return", value: SiteURL.safeReturnPath(path) ?? "/")]
+        let pageTitle = localizer.text(titleKey, language, titleArguments)
+        return PageContext(
+            title: errors.isEmpty ? pageTitle : localizer.text("form.error_title_prefix", language) + " " + pageTitle,
+            heading: pageTitle,
+            lang: language.rawValue,
+            switchLanguageHref: switchURL.string ?? "/",
+            switchLanguageLabel: localizer.text("language.switch", language),
+            switchLanguageCode: other.rawValue,
+            user: user.map { SignedIn(displayName: $0.displayName, organisationName: $0.organisationName) },
+            nav: user.map { Navigation.items(for: $0, currentPath: path, language: language, localizer: localizer) } ?? [],
+            csrf: request.csrfToken,
+            demo: request.application.synligConfig.demoMode || (user?.organisationIsDemo ?? false),
+            logoutPath: SiteURL.logout.path,
+            errors: errors)
+    }
+}
+
+/// The navigation a user sees: only what their roles may use.
+enum Navigation {
+    struct Entry {
+        var labelKey: String
+        var url: SiteURL
+        var roles: Set<Role>?
+    }
+
+    static let entries: [Entry] = [
+        Entry(labelKey: "nav.home", url: .home, roles: nil),
+        Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
+        Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
+        Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),
+        Entry(labelKey: "nav.access_log", url: .accessLog, roles: [.admin]),
+        Entry(labelKey: "nav.account", url: .accountPassword, roles: nil),
+    ]
+
+    static func items(for user: CurrentUser, currentPath: String, language: Language, localizer: Localizer) -> [PageContext.NavItem] {
+        entries.filter { $0.roles.map(user.hasAny) ?? true }.map { entry in
+            let href = entry.url.path
+            let current = href == "/" ? currentPath == "/" : currentPath.hasPrefix(href)
+            return PageContext.NavItem(label: localizer.text(entry.labelKey, language), href: href, current: current)
+        }
+    }
+}
+
+extension Request {
+    /// Renders a page with the status it deserves (a form with errors is 422, not 200).
+    func renderPage<Page: Encodable>(_ template: String, _ page: Page, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, page).encodeResponse(for: self)
+        response.status = status
+        response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
+        return response
+    }
+}

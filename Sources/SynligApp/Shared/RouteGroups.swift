@@ -1,0 +1,45 @@
+import SynligCore
+import Vapor
+
+/// The three kinds of web route: any visitor's page with forms, a signed-in staff page,
+/// and one limited to certain roles. Each adds the middleware its kind needs.
+extension RoutesBuilder {
+    /// Browser pages: session (if any) and CSRF on every form.
+    var browser: any RoutesBuilder { grouped(SessionAuthenticator(), CSRFMiddleware()) }
+
+    /// Pages for signed-in staff.
+    var signedIn: any RoutesBuilder { browser.grouped(RequireSignIn()) }
+
+    func signedIn(as roles: Role...) -> any RoutesBuilder {
+        browser.grouped(RequireSignIn(), RequireRole(roles: Set(roles)))
+    }
+}
+
+/// Field values and field errors of a submitted form, to show it again with messages.
+struct FormErrors: Encodable {
+    var byField: [String: String]
+
+    static let none = FormErrors(byField: [:])
+
+    init(byField: [String: String]) { self.byField = byField }
+
+    init(_ problems: [SynligError.FieldProblem], request: Request) {
+        var byField: [String: String] = [:]
+        for problem in problems where byField[problem.field] == nil {
+            byField[problem.field] = request.t(problem.messageKey)
+        }
+        self.byField = byField
+    }
+
+    /// The error summary: one link per field, in form order, each naming its field so the
+    /// link says where it leads (WCAG 2.4.4).
+    func summary(_ fields: [(id: String, labelKey: String)], request: Request) -> [PageContext.FormError] {
+        fields.compactMap { field in
+            byField[field.id].map { PageContext.FormError(field: field.id, message: request.t(field.labelKey) + ": " + $0) }
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try byField.encode(to: encoder)
+    }
+}

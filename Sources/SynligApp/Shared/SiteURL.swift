@@ -1,0 +1,93 @@
+import Foundation
+import Vapor
+
+/// Every path of the staff and public web pages, built in one place so a link in a
+/// template and the route that serves it cannot drift apart.
+enum SiteURL: Sendable, Equatable {
+    case home
+    case login
+    case logout
+    case setup(token: String)
+    case accountPassword
+    case adminUnits
+    case adminUnitNew
+    case adminUnit(UUID)
+    case adminUsers
+    case adminUserNew
+    case adminUser(UUID)
+    case adminUserDeactivate(UUID)
+    case adminUserReactivate(UUID)
+    case auditTrail
+    case accessLog
+    case language(Language)
+
+    /// A stand-in id when a route is registered rather than linked.
+    static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+
+    private enum Segment {
+        case fixed(String)
+        case parameter(name: String, value: String)
+    }
+
+    private var segments: [Segment] {
+        switch self {
+        case .home: []
+        case .login: [.fixed("login")]
+        case .logout: [.fixed("logout")]
+        case .setup(let token): [.fixed("setup"), .parameter(name: "token", value: token)]
+        case .accountPassword: [.fixed("account"), .fixed("password")]
+        case .adminUnits: [.fixed("admin"), .fixed("units")]
+        case .adminUnitNew: [.fixed("admin"), .fixed("units"), .fixed("new")]
+        case .adminUnit(let id): [.fixed("admin"), .fixed("units"), .parameter(name: "id", value: id.uuidString)]
+        case .adminUsers: [.fixed("admin"), .fixed("users")]
+        case .adminUserNew: [.fixed("admin"), .fixed("users"), .fixed("new")]
+        case .adminUser(let id): [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString)]
+        case .adminUserDeactivate(let id):
+            [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("deactivate")]
+        case .adminUserReactivate(let id):
+            [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("reactivate")]
+        case .auditTrail: [.fixed("admin"), .fixed("audit")]
+        case .accessLog: [.fixed("admin"), .fixed("access-log")]
+        case .language(let language): [.fixed("language"), .parameter(name: "code", value: language.rawValue)]
+        }
+    }
+
+    /// The path to link to.
+    var path: String {
+        "/" + segments.map {
+            switch $0 {
+            case .fixed(let text): text
+            case .parameter(_, let value): value
+            }
+        }.joined(separator: "/")
+    }
+
+    /// The path pattern to register the route under.
+    var pattern: [PathComponent] {
+        segments.map {
+            switch $0 {
+            case .fixed(let text): .constant(text)
+            case .parameter(let name, _): .parameter(name)
+            }
+        }
+    }
+
+    /// Only paths on this site may be returned to; `//host` and `/\host` would leave it.
+    static func safeReturnPath(_ candidate: String?) -> String? {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"),
+              !candidate.contains("\\"), candidate.count < 512,
+              !candidate.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else { return nil }
+        return candidate
+    }
+}
+
+extension Request {
+    /// The UUID in the path parameter `id`; a malformed one is simply not found.
+    func idParameter(_ name: String = "id") throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+            throw SynligError.notFound
+        }
+        return id
+    }
+}

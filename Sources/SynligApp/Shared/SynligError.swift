@@ -1,0 +1,38 @@
+import Vapor
+
+/// An error a user can cause. It carries a localisation key, never a sentence, so the
+/// answer is in the user's language, and never personal data.
+struct SynligError: AbortError, Sendable {
+    struct FieldProblem: Sendable, Equatable {
+        var field: String
+        var messageKey: String
+    }
+
+    var status: HTTPResponseStatus
+    var messageKey: String
+    var arguments: [String]
+    var fieldProblems: [FieldProblem]
+    var headers: HTTPHeaders
+
+    init(_ status: HTTPResponseStatus, _ messageKey: String, arguments: [String] = [],
+         fields: [FieldProblem] = [], headers: HTTPHeaders = [:]) {
+        self.status = status
+        self.messageKey = messageKey
+        self.arguments = arguments
+        self.fieldProblems = fields
+        self.headers = headers
+    }
+
+    var reason: String { messageKey }
+
+    static let notFound = SynligError(.notFound, "error.not_found")
+    static let forbidden = SynligError(.forbidden, "error.forbidden")
+
+    /// Input failed validation: 422 with one problem per field.
+    static func invalid(_ fields: [FieldProblem]) -> SynligError {
+        SynligError(.unprocessableEntity, "error.invalid_input", fields: fields)
+    }
+
+    /// Someone else saved the record after this edit began.
+    static let staleEdit = SynligError(.conflict, "error.stale_edit")
+}

@@ -1,0 +1,14 @@
+import Vapor
+
+/// Registers each capability's routes, nothing else.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: LanguageController())
+    try app.register(collection: LoginController())
+    try app.register(collection: SetupController())
+    try app.register(collection: HomeController())
+    try app.register(collection: AccountController())
+    try app.register(collection: AdministrationController())
+    try app.register(collection: PrivacyReviewController())
+    try app.register(collection: APIController())
+}

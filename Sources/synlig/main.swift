@@ -1,0 +1,16 @@
+import Logging
+import SynligApp
+import Vapor
+
+var environment = try Environment.detect()
+try LoggingSystem.bootstrap(from: &environment)
+let app = try await Application.make(environment)
+do {
+    try await configure(app, config: .fromEnvironment(demoMode: false))
+    try await app.execute()
+} catch {
+    app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    exit(1)
+}
+try await app.asyncShutdown()

@@ -1,0 +1,170 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+@Suite("Audit trail and access log")
+struct PrivacyTests {
+    @Test("Each change writes an audit row with who, what and which record, never the values")
+    func changesAreAudited() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let api = try await APIClient.signedIn(app, "admin@test.se")
+            let created = try await api.send(.POST, "/api/v1/units", json: #"{"name":"Hemlig Enhet","kind":"other"}"#)
+            let unit = try created.content.decode(API.UnitOut.self)
+
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "unit.create").all()
+            #expect(events.count == 1)
+            let event = try #require(events.first)
+            #expect(event.actorUserID == admin.id)
+            #expect(event.organisationID == organisation.id)
+            #expect(event.recordType == "unit")
+            #expect(event.recordID == unit.id.uuidString)
+            let everything = try await AuditEvent.query(on: app.db).all()
+            for row in everything {
+                for field in [row.action, row.recordType, row.recordID ?? "", row.actorKind] {
+                    #expect(!field.contains("Hemlig"))
+                    #expect(!field.contains("admin@test.se"))
+                }
+            }
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
+
+    @Test("A change and its audit row commit together: a failed change leaves no audit row")
+    func auditIsTransactional() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let before = try await AuditEvent.query(on: app.db).count()
+            await #expect(throws: (any Error).self) {
+                try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+                    let unit = Unit(organisationID: try organisation.requireID(), name: "Halv", kind: .other)
+                    try await unit.create(on: tx)
+                    audit.record("unit.create", "unit", id: unit.id, organisation: organisation.id)
+                    throw SynligError(.conflict, "error.conflict")
+                }
+            }
+            #expect(try await AuditEvent.query(on: app.db).count() == before)
+            #expect(try await Unit.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("Concurrent changes all land in one unbroken chain")
+    func concurrentAppends() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let organisationID = try organisation.requireID()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+                            let unit = Unit(organisationID: organisationID, name: "Enhet \(index)", kind: .other)
+                            try await unit.create(on: tx)
+                            audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await AuditEvent.query(on: app.db).count() == 20)
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
+
+    @Test("Editing, deleting or truncating audit rows is detected, also by `synlig verify-audit`")
+    func tamperingIsDetected() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            for index in 0..<4 { try await makeUnitAudited(app, organisation, name: "Enhet \(index)") }
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+            try await runCommand(app, "verify-audit")
+
+            let sql = app.db as! any SQLDatabase
+            try await sql.update(AuditEvent.schema).set("action", to: SQLBind("unit.delete")).where("seq", .equal, SQLBind(Int64(2))).run()
+            #expect(try await AuditTrail.verify(on: app.db) == .contentHashMismatch(sequence: 2))
+            await #expect(throws: (any Error).self) { try await runCommand(app, "verify-audit") }
+            try await sql.update(AuditEvent.schema).set("action", to: SQLBind("unit.create")).where("seq", .equal, SQLBind(Int64(2))).run()
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+
+            try await sql.delete(from: AuditEvent.schema).where("seq", .equal, SQLBind(Int64(3))).run()
+            #expect(try await AuditTrail.verify(on: app.db) == .sequenceGap(expected: 3, found: 4))
+        }
+    }
+
+    @Test("Deleting the newest audit rows is detected through the chain head")
+    func truncationIsDetected() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            for index in 0..<3 { try await makeUnitAudited(app, organisation, name: "Enhet \(index)") }
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: AuditEvent.schema).where("seq", .equal, SQLBind(Int64(3))).run()
+            #expect(try await AuditTrail.verify(on: app.db) == .sequenceGap(expected: 3, found: 2))
+        }
+    }
+
+    @Test("Reading a person's account writes the access log, from the page and from the API")
+    func readsAreLogged() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let colleague = try await makeUser(app, in: organisation, email: "pia@test.se", roles: [.staff])
+            let colleagueID = try colleague.requireID()
+            let browser = Browser(app)
+            try await browser.signIn("admin@test.se")
+            #expect(try await browser.get("/admin/users/\(colleagueID)").status == .ok)
+            let api = try await APIClient.signedIn(app, "admin@test.se")
+            #expect(try await api.send(.GET, "/api/v1/users/\(colleagueID)").status == .ok)
+
+            let entries = try await AccessLogEntry.query(on: app.db).sort(\.$occurredAt).all()
+            #expect(entries.count == 2)
+            #expect(entries.allSatisfy { $0.userID == admin.id && $0.recordID == colleagueID && $0.recordType == "user" })
+            #expect(entries.map(\.via) == ["GET /admin/users/:id", "GET /api/v1/users/:id"])
+            #expect(entries.allSatisfy { $0.organisationID == organisation.id })
+
+            let review = try await browser.get("/admin/access-log")
+            #expect(review.status == .ok)
+            #expect(review.body.string.contains(colleagueID.uuidString))
+            #expect(review.body.string.contains("GET /api/v1/users/:id"))
+            let audit = try await browser.get("/admin/audit?verify=1")
+            #expect(audit.body.string.contains("Loggen är obruten."))
+        }
+    }
+
+    @Test("An administrator reviews only their own organisation's logs")
+    func reviewIsScoped() async throws {
+        try await withSynlig { app in
+            let a = try await makeOrganisation(app, name: "A", code: "0101")
+            let b = try await makeOrganisation(app, name: "B", code: "0202")
+            try await makeUser(app, in: a, email: "admin@a.se", roles: [.admin])
+            try await makeUser(app, in: b, email: "admin@b.se", roles: [.admin])
+            let secret = try await makeUnitAudited(app, b, name: "Enhet B")
+            let browser = Browser(app)
+            try await browser.signIn("admin@a.se")
+            let audit = try await browser.get("/admin/audit")
+            #expect(!audit.body.string.contains(try secret.requireID().uuidString))
+        }
+    }
+
+    @discardableResult
+    func makeUnitAudited(_ app: Application, _ organisation: Organisation, name: String) async throws -> Unit {
+        let organisationID = try organisation.requireID()
+        return try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+            let unit = Unit(organisationID: organisationID, name: name, kind: .other)
+            try await unit.create(on: tx)
+            audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)
+            return unit
+        }
+    }
+}
+
+/// Runs a `synlig` subcommand against the test app, as the command line would.
+func runCommand(_ app: Application, _ arguments: String...) async throws {
+    var context = CommandContext(console: app.console, input: CommandInput(arguments: ["synlig"] + arguments))
+    context.application = app
+    let group = app.asyncCommands.group()
+    try await app.console.run(group, with: context)
+}

@@ -1,0 +1,148 @@
+import Fluent
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+@Suite("First start, demo mode, commands and scheduled jobs")
+struct SetupAndCommandsTests {
+    @Test("An empty installation offers a one-time link that creates the organisation and its first administrator")
+    func firstAdministratorSetup() async throws {
+        try await withSynlig { app in
+            let token = try #require(try await SetupController.issueTokenIfEmpty(on: app.db))
+            let browser = Browser(app)
+            let form = try await browser.get("/setup/\(token)")
+            #expect(form.status == .ok)
+
+            let invalid = try await browser.post("/setup/\(token)", form: [
+                ("organisationName", "Nykommun"), ("organisationKind", "municipality"), ("organisationCode", "12"),
+                ("displayName", "Ada"), ("email", "ada@ny.se"), ("password", "kort"),
+            ])
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.body.string.contains("SCB:s kod"))
+            #expect(try await Organisation.query(on: app.db).count() == 0)
+
+            let done = try await browser.post("/setup/\(token)", form: [
+                ("organisationName", "Nykommun"), ("organisationKind", "municipality"), ("organisationCode", "1234"),
+                ("displayName", "Ada Admin"), ("email", "ada@ny.se"), ("password", "en lång första fras"),
+            ])
+            #expect(done.status == .seeOther)
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+            #expect(home.body.string.contains("Ada Admin"))
+            #expect(home.body.string.contains("/admin/users"))
+
+            // The link works once only, and no second link is issued once a user exists.
+            #expect(try await Browser(app).get("/setup/\(token)").status == .notFound)
+            #expect(try await SetupController.issueTokenIfEmpty(on: app.db) == nil)
+        }
+    }
+
+    @Test("A setup link expires after an hour")
+    func setupLinkExpires() async throws {
+        try await withSynlig { app in
+            let token = try #require(try await SetupController.issueTokenIfEmpty(on: app.db))
+            try await SetupToken.query(on: app.db).set(\.$expiresAt, to: Date().addingTimeInterval(-1)).update()
+            let response = try await Browser(app).get("/setup/\(token)")
+            #expect(response.status == .notFound)
+            #expect(response.body.string.contains("Länken fungerar inte längre"))
+        }
+    }
+
+    @Test("Demo mode creates Exempelkommun once, with a login per role that reaches its start page")
+    func demoSeeding() async throws {
+        try await withSynlig(adjust: { $0.demoMode = true }) { app in
+            let first = try await DemoSeeder.seed(app, password: "demo-losenord-123")
+            #expect(first.created)
+            let second = try await DemoSeeder.seed(app, password: nil)
+            #expect(!second.created)
+            #expect(second.password == nil)
+            #expect(try await Organisation.query(on: app.db).count() == 1)
+            for login in DemoSeeder.logins {
+                let browser = Browser(app)
+                #expect(try await browser.signIn(login.email, password: "demo-losenord-123").status == .seeOther, "\(login.email)")
+                let home = try await browser.get("/")
+                #expect(home.status == .ok)
+                #expect(home.body.string.contains("demo-banner"))
+            }
+            let caseOfficer = try #require(try await User.query(on: app.db).filter(\.$email == "handlaggare@exempel.se").with(\.$unitMemberships).first())
+            #expect(caseOfficer.unitMemberships.count == 2)
+            // Giving a password again resets the demo users to it.
+            _ = try await DemoSeeder.seed(app, password: "ett annat demolosen")
+            #expect(try await Browser(app).signIn("admin@exempel.se", password: "ett annat demolosen").status == .seeOther)
+        }
+    }
+
+    @Test("Jobs run once per interval even when several instances share the database")
+    func jobsRunOnce() async throws {
+        try await withSynlig { app in
+            let now = Date()
+            #expect(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-1", now: now, on: app.db))
+            #expect(!(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-2", now: now, on: app.db)))
+            #expect(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-2", now: now.addingTimeInterval(3601), on: app.db))
+
+            try await LoginAttempt(keyHash: "old", occurredAt: now.addingTimeInterval(-2 * 86400), succeeded: false).create(on: app.db)
+            try await LoginAttempt(keyHash: "new", occurredAt: now, succeeded: false).create(on: app.db)
+            let first = await Jobs.runDue(app, holder: "instance-1")
+            let second = await Jobs.runDue(app, holder: "instance-2")
+            #expect(Set(first) == Set(Jobs.all.map(\.name)))
+            #expect(second.isEmpty)
+            #expect(try await LoginAttempt.query(on: app.db).all(\.$keyHash) == ["new"])
+        }
+    }
+
+    @Test("`synlig create-admin` refuses an unknown organisation without a code, before asking for a password")
+    func createAdminValidates() async throws {
+        try await withSynlig { (app: Application) async throws in
+            await #expect(throws: (any Error).self) {
+                try await runCommand(app, "create-admin", "--email", "ny@test.se", "--organisation", "Saknad kommun")
+            }
+            #expect(try await User.query(on: app.db).count() == 0)
+        }
+    }
+}
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    /// The paths and methods listed under `paths:` in the YAML document.
+    static func documentedOperations(_ yaml: String) -> Set<String> {
+        var operations = Set<String>()
+        var currentPath: String?
+        var inPaths = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("paths:") { inPaths = true; continue }
+            if inPaths, !line.hasPrefix(" "), !line.isEmpty { inPaths = false }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "),
+                      let method = ["get", "post", "put", "delete", "patch"].first(where: { line == "    \($0):" }) {
+                operations.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+
+    @Test("Every /api/v1 route is documented in openapi.yaml, and every documented operation exists")
+    func specMatchesRoutes() async throws {
+        try await withSynlig { app in
+            let response = try await app.testing().sendRequest(.GET, "/api/v1/openapi.yaml")
+            #expect(response.status == .ok)
+            let yaml = response.body.string
+            #expect(yaml.hasPrefix("openapi: 3."))
+            let documented = Self.documentedOperations(yaml)
+            let routed = Set(app.routes.all.compactMap { route -> String? in
+                let path = "/" + route.path.map { component -> String in
+                    if case .parameter(let name) = component { return "{\(name)}" }
+                    return component.description
+                }.joined(separator: "/")
+                guard path.hasPrefix("/api/v1/"), path != "/api/v1/openapi.yaml" else { return nil }
+                return "\(route.method.rawValue) \(path.dropFirst("/api/v1".count))"
+            })
+            #expect(!routed.isEmpty)
+            #expect(routed.subtracting(documented).isEmpty, "undocumented: \(routed.subtracting(documented).sorted())")
+            #expect(documented.subtracting(routed).isEmpty, "documented but missing: \(documented.subtracting(routed).sorted())")
+        }
+    }
+}

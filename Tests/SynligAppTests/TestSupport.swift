@@ -1,0 +1,279 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import SQLKit
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// Foundation has a `Unit` too; in these tests it is always the verksamhet.
+typealias Unit = SynligApp.Unit
+
+/// Every integration test gets its own database: a fresh SQLite file, or — when
+/// `DATABASE_URL` names a PostgreSQL server — a database cloned from a migrated template,
+/// so tests run in parallel and the same suite covers both drivers.
+enum TestDatabase {
+    static var postgresURL: String? {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"],
+              url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
+        return url
+    }
+
+    static var isPostgres: Bool { postgresURL != nil }
+
+    static func url(_ base: String, database: String) -> String {
+        var components = URLComponents(string: base)!
+        components.path = "/" + database
+        return components.string!
+    }
+
+    /// Runs SQL against the server's maintenance database.
+    static func withAdmin<T: Sendable>(_ base: String, _ work: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let app = try await Application.make(.testing)
+        do {
+            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: base), maxConnectionsPerEventLoop: 1), as: .psql)
+            let result = try await work(app.db as! any SQLDatabase)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    actor Template {
+        static let shared = Template()
+        private var template: Task<String, any Error>?
+        private var lastClone: Task<Void, Never>?
+
+        /// Creates and migrates the template database once per test process. Actors are
+        /// re-entrant across `await`, so the work is one shared task every caller awaits.
+        func ensure(base: String) async throws -> String {
+            if let template { return try await template.value }
+            let task = Task<String, any Error> {
+                let name = "synlig_template_\(ProcessInfo.processInfo.processIdentifier)"
+                try await withAdmin(base) { sql in
+                    try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+                    try await sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+                }
+                let app = try await Application.make(.testing)
+                app.logger.logLevel = .warning
+                do {
+                    try await configure(app, config: TestDatabase.config(.postgres(url: url(base, database: name))))
+                    try await app.autoMigrate()
+                    try await app.asyncShutdown()
+                } catch {
+                    try? await app.asyncShutdown()
+                    throw error
+                }
+                return name
+            }
+            template = task
+            return try await task.value
+        }
+
+        /// Clones one database per test. `CREATE DATABASE … TEMPLATE` wants the template to
+        /// itself, so clones are made one after another.
+        func clone(base: String) async throws -> String {
+            let template = try await ensure(base: base)
+            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            let previous = lastClone
+            let work = Task<Result<Void, any Error>, Never> {
+                await previous?.value
+                return await Result(catching: {
+                    try await withAdmin(base) { sql in
+                        try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name)) TEMPLATE \(unsafeRaw: template)").run()
+                    }
+                })
+            }
+            lastClone = Task { _ = await work.value }
+            try await work.value.get()
+            return String(name)
+        }
+    }
+
+    static func config(_ database: AppConfig.DatabaseChoice) -> AppConfig {
+        AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), bcryptCost: 4)
+    }
+}
+
+/// Builds an app on a fresh, migrated database, runs `test`, and removes the database.
+func withSynlig<T>(
+    adjust: (inout AppConfig) -> Void = { _ in },
+    _ test: (Application) async throws -> T
+) async throws -> T {
+    var cleanup: () async throws -> Void = {}
+    var config: AppConfig
+    if let base = TestDatabase.postgresURL {
+        let name = try await TestDatabase.Template.shared.clone(base: base)
+        config = TestDatabase.config(.postgres(url: TestDatabase.url(base, database: name)))
+        cleanup = {
+            try await TestDatabase.withAdmin(base) { sql in
+                try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
+            }
+        }
+    } else {
+        let directory = NSTemporaryDirectory() + "synlig-tests/"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + UUID().uuidString + ".sqlite"
+        config = TestDatabase.config(.sqlite(path: path))
+        cleanup = {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+    adjust(&config)
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    let result: T
+    do {
+        try await configure(app, config: config)
+        if !TestDatabase.isPostgres { try await app.autoMigrate() }
+        result = try await test(app)
+    } catch {
+        try? await app.asyncShutdown()
+        try? await cleanup()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await cleanup()
+    return result
+}
+
+// MARK: - Arranging a municipality
+
+let testPassword = "correct horse battery staple"
+
+@discardableResult
+func makeOrganisation(_ app: Application, name: String = "Testkommun", code: String = "0180") async throws -> Organisation {
+    let organisation = Organisation(name: name, code: code, kind: .municipality)
+    try await organisation.create(on: app.db)
+    return organisation
+}
+
+@discardableResult
+func makeUnit(_ app: Application, in organisation: Organisation, name: String = "Hemtjänst Norra", kind: UnitKind = .homeCare) async throws -> Unit {
+    let unit = Unit(organisationID: try organisation.requireID(), name: name, kind: kind)
+    try await unit.create(on: app.db)
+    return unit
+}
+
+@discardableResult
+func makeUser(_ app: Application, in organisation: Organisation, email: String, roles: Set<Role>,
+              units: [Unit] = [], password: String = testPassword) async throws -> User {
+    let valid = UserService.Valid(email: email, displayName: "Test \(email)", password: nil, roles: roles,
+                                  unitIDs: Set(try units.map { try $0.requireID() }))
+    let hash = try app.password.hash(password)
+    let organisationID = try organisation.requireID()
+    return try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+        try await UserService.insert(valid, passwordHash: hash, organisationID: organisationID, on: tx, audit: audit)
+    }
+}
+
+// MARK: - Acting as a person in a browser
+
+/// A browser's cookie jar and the CSRF token of the last page it saw.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String = ""
+    var headers: HTTPHeaders = [:]
+
+    init(_ app: Application) { self.app = app }
+
+    private func cookieHeader() -> String {
+        cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+    }
+
+    private func absorb(_ response: TestingHTTPResponse) {
+        for (name, value) in response.headers.setCookie?.all ?? [:] {
+            if value.string.isEmpty || value.maxAge == 0 { cookies[name] = nil } else { cookies[name] = value.string }
+        }
+        let body = response.body.string
+        if let range = body.range(of: #"name="_csrf" value=""#) {
+            csrf = String(body[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = self.headers
+        headers.add(contentsOf: extra)
+        if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookieHeader()) }
+        let response = try await app.testing().sendRequest(.GET, path, headers: headers)
+        absorb(response)
+        return response
+    }
+
+    /// Submits a form the way a browser does, with the page's CSRF token unless told otherwise.
+    @discardableResult
+    func post(_ path: String, form: [(String, String)], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var headers = self.headers
+        headers.contentType = .urlEncodedForm
+        if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookieHeader()) }
+        var fields = form
+        if includeCSRF { fields.append(("_csrf", csrf)) }
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        absorb(response)
+        return response
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// Signs in through the login page; returns the response to the form post.
+    @discardableResult
+    func signIn(_ email: String, password: String = testPassword) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", form: [("email", email), ("password", password)])
+    }
+
+    var sessionToken: String? { cookies[Sessions.cookieName] }
+}
+
+// MARK: - Acting as an API client
+
+struct APIClient {
+    let app: Application
+    var token: String?
+    var language: String?
+
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, contentType: HTTPMediaType? = .json) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        if let language { headers.replaceOrAdd(name: .acceptLanguage, value: language) }
+        var body: ByteBuffer?
+        if let json {
+            body = ByteBuffer(string: json)
+            if let contentType { headers.contentType = contentType }
+        }
+        return try await app.testing().sendRequest(method, path, headers: headers, body: body)
+    }
+
+    static func signedIn(_ app: Application, _ email: String, password: String = testPassword) async throws -> APIClient {
+        let response = try await APIClient(app: app).send(.POST, "/api/v1/auth/token",
+                                                          json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        #expect(response.status == .created)
+        let token = try response.content.decode(API.TokenResponse.self).token
+        return APIClient(app: app, token: token)
+    }
+}
+
+extension TestingHTTPResponse {
+    /// The RFC 9457 problem document of an error answer.
+    var problem: ProblemMiddleware.Problem? {
+        guard headers.contentType?.description.hasPrefix("application/problem+json") == true else { return nil }
+        return try? JSONDecoder().decode(ProblemMiddleware.Problem.self, from: Data(buffer: body))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

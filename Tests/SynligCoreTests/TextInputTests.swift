@@ -1,0 +1,118 @@
+import Testing
+@testable import SynligCore
+
+@Suite("TextInput.check")
+struct TextInputCheckTests {
+    @Test func trimsSurroundingWhitespaceAndNewlines() {
+        let result = TextInput.check("  Anna Berg \n\t", required: true, maxLength: 120)
+        #expect(result.value == "Anna Berg")
+        #expect(result.problem == nil)
+    }
+
+    @Test(arguments: [nil, "", "   ", " \n\t \r\n"] as [String?])
+    func requiredEmptyIsRefused(value: String?) {
+        let result = TextInput.check(value, required: true, maxLength: 120)
+        #expect(result.problem == .required)
+        #expect(result.value == "")
+    }
+
+    @Test(arguments: [nil, "", "   "] as [String?])
+    func optionalEmptyIsAccepted(value: String?) {
+        let result = TextInput.check(value, required: false, maxLength: 120)
+        #expect(result.problem == nil)
+        #expect(result.value == "")
+    }
+
+    @Test func lengthIsCountedInCharacters() {
+        let fits = String(repeating: "ö", count: 120)
+        let tooLong = String(repeating: "ö", count: 121)
+        #expect(TextInput.check(fits, required: true, maxLength: 120).problem == nil)
+        #expect(TextInput.check(tooLong, required: true, maxLength: 120).problem == .tooLong)
+        // A decomposed "ö" (o + combining diaeresis) is still one character.
+        let decomposed = String(repeating: "o\u{0308}", count: 120)
+        #expect(TextInput.check(decomposed, required: true, maxLength: 120).problem == nil)
+    }
+
+    @Test func lengthIsMeasuredAfterTrimming() {
+        let padded = "   " + String(repeating: "a", count: 10) + "   "
+        let result = TextInput.check(padded, required: true, maxLength: 10)
+        #expect(result.problem == nil)
+        #expect(result.value.count == 10)
+    }
+
+    @Test(arguments: ["rad ett\nrad två", "ring\u{0007}klocka", "noll\u{0000}byte", "escape\u{001B}[31m", "tab\there", "cr\r\nlf"])
+    func singleLineRefusesControlCharacters(value: String) {
+        #expect(TextInput.check(value, required: true, maxLength: 120).problem == .controlCharacters)
+    }
+
+    @Test func multilineAllowsNewlinesAndTabs() {
+        let result = TextInput.check("rad ett\nrad två\n\tindragen", required: true, maxLength: 500, multiline: true)
+        #expect(result.problem == nil)
+        #expect(result.value == "rad ett\nrad två\n\tindragen")
+    }
+
+    @Test(arguments: ["rad ett\u{001B}[31m", "ring\u{0007}", "noll\u{0000}byte"])
+    func multilineStillRefusesOtherControlCharacters(value: String) {
+        #expect(TextInput.check(value, required: true, maxLength: 500, multiline: true).problem == .controlCharacters)
+    }
+
+    @Test func crlfIsNormalisedToLF() {
+        let result = TextInput.check("rad ett\r\nrad två\r\nrad tre", required: true, maxLength: 500, multiline: true)
+        #expect(result.problem == nil)
+        #expect(result.value == "rad ett\nrad två\nrad tre")
+        #expect(!result.value.unicodeScalars.contains("\r"))
+    }
+
+    @Test func ordinaryUnicodeTextIsAccepted() {
+        let result = TextInput.check("Åsa Öberg – hemtjänst 👩‍⚕️", required: true, maxLength: 120)
+        #expect(result.problem == nil)
+        #expect(result.value == "Åsa Öberg – hemtjänst 👩‍⚕️")
+    }
+}
+
+@Suite("TextInput.checkEmail")
+struct TextInputEmailTests {
+    @Test func acceptsAndLowercases() {
+        let result = TextInput.checkEmail("Anna.Berg@Kommun.se")
+        #expect(result.problem == nil)
+        #expect(result.value == "anna.berg@kommun.se")
+    }
+
+    @Test func trimsSurroundingWhitespace() {
+        let result = TextInput.checkEmail("  Anna.Berg@Kommun.se \n")
+        #expect(result.problem == nil)
+        #expect(result.value == "anna.berg@kommun.se")
+    }
+
+    @Test(arguments: ["no-at", "a@b", "a @b.se", "a@.se", "a@b.se.", "@kommun.se", "a@b@kommun.se", "anna@kom mun.se"])
+    func refusesMalformedAddresses(value: String) {
+        #expect(TextInput.checkEmail(value).problem == .invalidEmail)
+    }
+
+    @Test(arguments: [nil, "", "   "] as [String?])
+    func emptyIsRequired(value: String?) {
+        #expect(TextInput.checkEmail(value).problem == .required)
+    }
+
+    @Test func longerThan254CharactersIsTooLong() {
+        let domain = "@kommun.se"
+        let fits = String(repeating: "a", count: 254 - domain.count) + domain
+        let tooLong = String(repeating: "a", count: 255 - domain.count) + domain
+        #expect(TextInput.checkEmail(fits).problem == nil)
+        #expect(TextInput.checkEmail(tooLong).problem == .tooLong)
+    }
+
+    @Test func controlCharactersAreRefused() {
+        #expect(TextInput.checkEmail("anna\u{0000}@kommun.se").problem == .controlCharacters)
+    }
+}
+
+@Suite("TextInput: old Mac line breaks")
+struct TextInputLoneCarriageReturnTests {
+    @Test("A lone carriage return in a multi-line field becomes a line break")
+    func loneCarriageReturn() {
+        let result = TextInput.check("rad ett\rrad två", required: true, maxLength: 100, multiline: true)
+        #expect(result.problem == nil)
+        #expect(result.value == "rad ett\nrad två")
+    }
+}
