@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     AccountsMigrations.register(in: app)
     PrivacyMigrations.register(in: app)
+    MappingMigrations.register(in: app)
     Jobs.registerMigrations(in: app)
 
     Commands.register(in: app)

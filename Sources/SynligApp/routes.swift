@@ -10,5 +10,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: AdministrationController())
     try app.register(collection: PrivacyReviewController())
+    try app.register(collection: MappingController())
+    try app.register(collection: MappingSheetController())
+    try app.register(collection: MappingResultsController())
     try app.register(collection: APIController())
 }

@@ -24,6 +24,13 @@ struct HomeController: RouteCollection {
         var overdue: Bool
     }
 
+    /// What is due for this user. Each capability adds its own kind of item here.
+    enum Worklist {
+        static func items(for user: CurrentUser, request req: Request) async throws -> [WorklistItem] {
+            try await MappingWorklist.items(for: user, request: req)
+        }
+    }
+
     func boot(routes: any RoutesBuilder) throws {
         routes.signedIn.get(SiteURL.home.pattern, use: show)
     }
@@ -38,7 +45,7 @@ struct HomeController: RouteCollection {
             greeting: req.t("home.greeting", user.displayName),
             roles: user.roles.sorted().map { req.t("role.\($0.rawValue)") },
             shortcuts: shortcuts,
-            worklist: [])
+            worklist: try await Worklist.items(for: user, request: req))
         return try await req.renderPage("home", page)
     }
 }

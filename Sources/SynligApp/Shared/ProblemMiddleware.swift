@@ -1,4 +1,5 @@
 import Fluent
+import LeafKit
 import Vapor
 
 /// Turns every error into an answer a person can act on, in their language: a friendly
@@ -22,7 +23,10 @@ struct ProblemMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let problem = classify(error, request: request)
-            if problem.status.code >= 500 {
+            if let leaf = error as? LeafError {
+                // Template errors name the template and the tag, never data: safe to log whole.
+                request.logger.error("Template error: \(String(describing: leaf))")
+            } else if problem.status.code >= 500 {
                 request.logger.error("Unhandled \(String(reflecting: type(of: error))) on \(request.method.rawValue) \(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(unrouted)")")
             }
             return await render(problem, for: request)

@@ -20,6 +20,19 @@ enum SiteURL: Sendable, Equatable {
     case auditTrail
     case accessLog
     case language(Language)
+    case mappings
+    case mappingNew
+    case mapping(UUID)
+    case mappingStatus(UUID)
+    case mappingResponses(UUID)
+    case mappingResponse(UUID, UUID)
+    case mappingResponseHistory(UUID, UUID)
+    case mappingReflection(UUID)
+    case mappingResults(UUID)
+    case mappingGaps(UUID)
+    case mappingReport(UUID)
+    case mappingExportCSV(UUID)
+    case mappingExportJSON(UUID)
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -49,7 +62,26 @@ enum SiteURL: Sendable, Equatable {
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
         case .language(let language): [.fixed("language"), .parameter(name: "code", value: language.rawValue)]
+        case .mappings: [.fixed("mappings")]
+        case .mappingNew: [.fixed("mappings"), .fixed("new")]
+        case .mapping(let id): Self.mappingSegments(id)
+        case .mappingStatus(let id): Self.mappingSegments(id) + [.fixed("status")]
+        case .mappingResponses(let id): Self.mappingSegments(id) + [.fixed("responses")]
+        case .mappingResponse(let id, let response):
+            Self.mappingSegments(id) + [.fixed("responses"), .parameter(name: "responseID", value: response.uuidString)]
+        case .mappingResponseHistory(let id, let response):
+            Self.mappingSegments(id) + [.fixed("responses"), .parameter(name: "responseID", value: response.uuidString), .fixed("history")]
+        case .mappingReflection(let id): Self.mappingSegments(id) + [.fixed("reflections")]
+        case .mappingResults(let id): Self.mappingSegments(id) + [.fixed("results")]
+        case .mappingGaps(let id): Self.mappingSegments(id) + [.fixed("gaps")]
+        case .mappingReport(let id): Self.mappingSegments(id) + [.fixed("report")]
+        case .mappingExportCSV(let id): Self.mappingSegments(id) + [.fixed("answers.csv")]
+        case .mappingExportJSON(let id): Self.mappingSegments(id) + [.fixed("answers.json")]
         }
+    }
+
+    private static func mappingSegments(_ id: UUID) -> [Segment] {
+        [.fixed("mappings"), .parameter(name: "id", value: id.uuidString)]
     }
 
     /// The path to link to.

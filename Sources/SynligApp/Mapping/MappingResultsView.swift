@@ -1,0 +1,139 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The results of a mapping as plain data: per area and question, the distribution of
+/// answers overall and per unit, the change since the previous closed mapping, and a
+/// server-drawn bar for each row. Shared by the results page, the report and the API.
+struct MappingResultsView: Encodable {
+    struct Segment: Encodable {
+        var key: String
+        var label: String
+        var count: Int
+        var percent: Int
+        /// Offset and width of the segment in the 100-unit-wide SVG bar.
+        var x: Int
+        var width: Int
+    }
+
+    struct Row: Encodable {
+        /// "Alla" or the unit's name.
+        var label: String
+        var sheets: Int
+        var segments: [Segment]
+        var summary: String
+    }
+
+    struct ItemResult: Encodable {
+        var key: String
+        var number: String
+        var text: String
+        var rows: [Row]
+        var change: String?
+    }
+
+    struct QuestionResult: Encodable {
+        var key: String
+        var number: String
+        var text: String
+        var isYesNo: Bool
+        var rows: [Row]
+        var change: String?
+        var routines: [ItemResult]
+        var openAnswers: [String]
+    }
+
+    struct AreaResult: Encodable {
+        var key: String
+        var title: String
+        var questions: [QuestionResult]
+        var reflection: String
+    }
+
+    var areas: [AreaResult]
+    var sheetCount: Int
+    var previousTitle: String?
+    var source: String
+    var legend: [Segment]
+
+    static let questionOrder = YesNoChoice.allCases.map(\.rawValue)
+    static let routineOrder = RoutineState.allCases.map(\.rawValue)
+
+    static func build(mapping: Mapping, content: QuestionBankContent, results: MappingResultSet, previous: (Mapping, MappingResultSet)?,
+                      unitNames: [UUID: String], scopeUnitIDs: [UUID], reflections: [String: String], openAnswers: [String: [String]],
+                      request req: Request) -> MappingResultsView {
+        let language = req.language.rawValue
+        let units = scopeUnitIDs.map { ($0.uuidString, unitNames[$0] ?? "–") }.sorted { $0.1 < $1.1 }
+        func rows(_ key: String, order: [String], labelPrefix: String) -> [Row] {
+            let columns = [(MappingResultSet.overall, req.t("mapping.results_all"))] + (units.count > 1 ? units : [])
+            return columns.map { unit, label in
+                let distribution = results.distribution(key, unit: unit)
+                let percents = distribution.percentages(order: order)
+                var x = 0
+                let segments = (order + [AnswerDistribution.unansweredKey]).map { choice -> Segment in
+                    let count = choice == AnswerDistribution.unansweredKey ? distribution.unanswered : distribution.count(choice)
+                    let percent = percents[choice] ?? 0
+                    defer { x += percent }
+                    return Segment(key: choice, label: req.t(choice == AnswerDistribution.unansweredKey ? "mapping.unanswered" : "\(labelPrefix).\(choice)"),
+                                   count: count, percent: percent, x: x, width: percent)
+                }
+                let summary = segments.filter { $0.count > 0 }.map { "\($0.label) \($0.count) (\($0.percent) %)" }.joined(separator: ", ")
+                return Row(label: label, sheets: distribution.sheets, segments: segments,
+                           summary: summary.isEmpty ? req.t("mapping.no_answers") : summary)
+            }
+        }
+        func change(_ key: String, good: String) -> String? {
+            guard let (_, before) = previous else { return nil }
+            guard let delta = MappingChange.between(previous: before.distribution(key), current: results.distribution(key), goodChoice: good) else { return nil }
+            let points = delta.percentagePoints
+            return req.t("mapping.change", (points > 0 ? "+" : "") + String(points), String(Int((delta.previousShare * 100).rounded())))
+        }
+        let areas = content.areas.map { area in
+            AreaResult(key: area.key, title: area.title.text(language), questions: content.questions(in: area.key).map { question in
+                QuestionResult(
+                    key: question.key, number: question.number, text: question.text.text(language), isYesNo: question.format == .yesNo,
+                    rows: question.format == .yesNo ? rows(question.key, order: questionOrder, labelPrefix: "mapping.choice") : [],
+                    change: question.format == .yesNo ? change(question.key, good: YesNoChoice.yes.rawValue) : nil,
+                    routines: question.routines.map { routine in
+                        ItemResult(key: routine.key, number: "", text: routine.text.text(language),
+                                   rows: rows(routine.key, order: routineOrder, labelPrefix: "mapping.routine"),
+                                   change: change(routine.key, good: RoutineState.exists.rawValue))
+                    },
+                    openAnswers: openAnswers[question.key] ?? [])
+            }, reflection: reflections[area.key] ?? "")
+        }
+        let legend = (questionOrder + [AnswerDistribution.unansweredKey]).map {
+            Segment(key: $0, label: req.t($0 == AnswerDistribution.unansweredKey ? "mapping.unanswered" : "mapping.choice.\($0)"),
+                    count: 0, percent: 0, x: 0, width: 0)
+        }
+        return MappingResultsView(areas: areas, sheetCount: results.sheets[MappingResultSet.overall] ?? 0,
+                                  previousTitle: previous.map { "\($0.0.title) (\($0.0.periodStart) – \($0.0.periodEnd))" },
+                                  source: MappingNames.sourceLine(content.source), legend: legend)
+    }
+
+    /// Loads everything the view needs for one mapping.
+    static func load(mapping: Mapping, request req: Request) async throws -> (MappingResultsView, QuestionBankContent) {
+        let mappingID = try mapping.requireID()
+        guard let bank = try await QuestionBank.find(mapping.bankID, on: req.db) else { throw SynligError.notFound }
+        let content = try bank.content
+        let results = try await MappingResultSet.load(mappingID: mappingID, on: req.db)
+        var previous: (Mapping, MappingResultSet)?
+        if let before = try await MappingResultSet.previous(of: mapping, on: req.db) {
+            previous = (before, try await MappingResultSet.load(mappingID: try before.requireID(), on: req.db))
+        }
+        let unitNames = try await MappingNames.units(organisationID: mapping.organisationID, on: req.db)
+        let scopeUnits = try await MappingUnit.query(on: req.db).filter(\.$mappingID == mappingID).all().map(\.unitID)
+        let reflections = try await AreaReflection.query(on: req.db).filter(\.$mappingID == mappingID).all()
+        let openKeys = content.questions.filter { $0.format == .open }.map(\.key)
+        let submitted = try await MappingResponse.query(on: req.db).filter(\.$mappingID == mappingID).filter(\.$status == .submitted).all(\.$id)
+        let open = try await MappingAnswer.query(on: req.db)
+            .filter(\.$mappingID == mappingID).filter(\.$itemKey ~~ openKeys).filter(\.$responseID ~~ submitted)
+            .sort(\.$updatedAt).all()
+        var openAnswers: [String: [String]] = [:]
+        for answer in open where !answer.text.isEmpty { openAnswers[answer.itemKey, default: []].append(answer.text) }
+        let view = build(mapping: mapping, content: content, results: results, previous: previous, unitNames: unitNames,
+                         scopeUnitIDs: scopeUnits, reflections: Dictionary(uniqueKeysWithValues: reflections.map { ($0.areaKey, $0.text) }),
+                         openAnswers: openAnswers, request: req)
+        return (view, content)
+    }
+}
