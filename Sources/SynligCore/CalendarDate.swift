@@ -11,6 +11,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable, Codable, 
         guard let text = text?.trimmingCharacters(in: .whitespaces), text.count == 10 else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1900...2200).contains(year), (1...12).contains(month),
               (1...CalendarDate.daysIn(month: month, year: year)).contains(day)

@@ -150,7 +150,7 @@ struct MappingSheetController: RouteCollection {
             : mapping.status == .draft ? req.t("mapping.not_open")
             : mayAnswer ? nil : req.t("mapping.sheet_not_yours")
         func choice(_ key: String, _ value: String, _ labelKey: String) -> Choice {
-            Choice(id: Self.fieldID(key) + "-" + value, value: value, label: req.t(labelKey), selected: values[key]?.choice == value)
+            Choice(id: Self.fieldID(key) + "--" + value, value: value, label: req.t(labelKey), selected: values[key]?.choice == value)
         }
         let areas = content.areas.map { area in
             AreaSection(key: area.key, title: area.title.text(language), questions: content.questions(in: area.key).map { question in

@@ -18,16 +18,23 @@ public struct AnswerDistribution: Sendable, Equatable {
 
     public func count(_ choice: String) -> Int { counts[choice] ?? 0 }
 
-    /// Whole-number percentages of all sheets for the given choices plus "unanswered", summing to
-    /// exactly 100 (largest remainder), so a table and its chart never disagree by rounding.
+    /// Whole-number percentages for the given choices plus "unanswered", summing to exactly 100
+    /// (largest remainder), so a table and its chart never disagree by rounding.
     public func percentages(order: [String]) -> [String: Int] {
-        guard sheets > 0 else { return Dictionary(uniqueKeysWithValues: (order + [Self.unansweredKey]).map { ($0, 0) }) }
         let keys = order + [Self.unansweredKey]
         let values = order.map { count($0) } + [unanswered]
-        let exact = values.map { Double($0) * 100 / Double(sheets) }
+        // The parts shown are the whole: on consistent data this is the number of sheets, and
+        // on inconsistent data (more answers than sheets) the shares still add up to 100.
+        let total = values.reduce(0, +)
+        guard sheets > 0, total > 0 else { return Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) }) }
+        let exact = values.map { Double($0) * 100 / Double(total) }
         var floors = exact.map { Int($0.rounded(.down)) }
         var remaining = 100 - floors.reduce(0, +)
-        let byRemainder = exact.indices.sorted { (exact[$0] - Double(floors[$0])) > (exact[$1] - Double(floors[$1])) }
+        // Largest remainder first; ties go to the earlier choice, so the result is stable.
+        let byRemainder = exact.indices.sorted {
+            let a = exact[$0] - Double(floors[$0]), b = exact[$1] - Double(floors[$1])
+            return a != b ? a > b : $0 < $1
+        }
         for index in byRemainder where remaining > 0 {
             floors[index] += 1
             remaining -= 1

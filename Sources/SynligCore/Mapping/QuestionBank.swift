@@ -167,7 +167,11 @@ public struct QuestionBankContent: Codable, Sendable, Equatable {
                 if !seen.insert(key).inserted { problems.append(.duplicateKey(key)) }
             }
             if !areaKeys.contains(question.area) { problems.append(.unknownArea(question: question.key, area: question.area)) }
-            if question.text.sv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(.emptyText(question.key)) }
+            let texts = [(question.key, question.text.sv)] + question.followUps.map { ($0.key, $0.text.sv) }
+                + question.routines.map { ($0.key, $0.text.sv) }
+            for (key, text) in texts where key.isEmpty || text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problems.append(.emptyText(key))
+            }
         }
         return problems
     }
@@ -178,5 +182,14 @@ public struct QuestionBankContent: Codable, Sendable, Equatable {
 public enum SourceText {
     public static func normalise(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+extension QuestionBankContent {
+    /// Routine items are keyed `<question>.r<n>` ("q2.r3"), in every bank version.
+    public static func isRoutineKey(_ key: String) -> Bool {
+        let parts = key.split(separator: ".")
+        guard parts.count == 2, let last = parts.last, last.first == "r", last.count > 1 else { return false }
+        return last.dropFirst().allSatisfy(\.isNumber)
     }
 }
