@@ -9,6 +9,9 @@ Environment:
   CHROME_BIN            default /usr/bin/chromium
   CHROMEDRIVER          default /usr/bin/chromedriver
 
+  E2E_STRICT            set to 1 to make known app bugs (printed as WARN) fail the run
+
+Arguments, optional: scenario numbers to run (e.g. `run_e2e.py 9`); default all.
 Prints one line "N passed, M failed" at the end and exits non-zero if anything failed.
 """
 
@@ -41,12 +44,29 @@ DEMO_ROLES = [
     "personal@exempel.se",
     "politiker@exempel.se",
 ]
+MAPPING_OWNER = "strateg@exempel.se"
+MAPPING_RESPONDENT = "personal@exempel.se"
+MAPPING_RESPONDENT_NAME = "Pia Personal"
 # Unique per run, so the suite can run again against the same server and data.
 RUN_ID = time.strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}"
 
 
 class TestFailure(AssertionError):
     pass
+
+
+STRICT = os.environ.get("E2E_STRICT", "") not in ("", "0")
+WARNINGS = []
+
+
+def warn(condition, message):
+    """Like check, for known app bugs: recorded and printed, but only fatal with E2E_STRICT=1."""
+    if condition:
+        return
+    if STRICT:
+        raise TestFailure(message)
+    WARNINGS.append(message)
+    print("WARN  " + message.replace("\n", "\n      "), flush=True)
 
 
 def check(condition, message):
@@ -145,6 +165,98 @@ def screenshot(driver, name):
     driver.save_screenshot(os.path.join(SCREENSHOT_DIR, name + ".png"))
 
 
+def full_page_screenshot(driver, name):
+    """The whole document, not just the viewport (Chromium DevTools), as <name>_full.png."""
+    import base64
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    with open(os.path.join(SCREENSHOT_DIR, name + "_full.png"), "wb") as handle:
+        handle.write(base64.b64decode(shot["data"]))
+
+
+def duplicate_ids(driver):
+    return driver.execute_script(
+        "var seen = {}, dups = [];"
+        "document.querySelectorAll('[id]').forEach(function (e) {"
+        "  if (seen[e.id] === 1) { dups.push(e.id); } seen[e.id] = (seen[e.id] || 0) + 1; });"
+        "return dups;")
+
+
+def main_text(driver):
+    return driver.find_element(By.TAG_NAME, "main").text
+
+
+def element_with_text(driver, css, text, starts_with=False):
+    """The first visible element matching css whose text is text (or starts with it)."""
+    found = []
+    for element in driver.find_elements(By.CSS_SELECTOR, css):
+        shown = element.text.strip()
+        found.append(shown)
+        if shown == text or (starts_with and shown.startswith(text)):
+            return element
+    raise TestFailure(f"no {css} with text {text!r} on {driver.current_url}; found {found}")
+
+
+def click_link(driver, text, starts_with=False, css="main a"):
+    click_and_wait_for_new_page(driver, element_with_text(driver, css, text, starts_with))
+
+
+def click_button(driver, text):
+    """Clicks a submit button in main whose visible text starts with text (some carry a
+    visually hidden suffix for screen readers)."""
+    click_and_wait_for_new_page(driver, element_with_text(driver, "main button", text, starts_with=True))
+
+
+def set_value(driver, field_id, value):
+    """For inputs send_keys handles awkwardly (type=date in Chromium)."""
+    element = wait(driver).until(EC.presence_of_element_located((By.ID, field_id)))
+    driver.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, value)
+    check(element.get_attribute("value") == value, f"#{field_id} did not take the value {value!r}")
+    return element
+
+
+def by_name(driver, tag, name, value=None):
+    css = f'{tag}[name="{name}"]' + (f'[value="{value}"]' if value is not None else "")
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def scroll_to_middle(driver, element):
+    """Long forms have a sticky button bar at the bottom; keep elements clear of it."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    return element
+
+
+def obscured_by(driver, element):
+    """What covers the middle of element in the viewport, or None if nothing does."""
+    return driver.execute_script(
+        "var e = arguments[0], r = e.getBoundingClientRect();"
+        "var top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+        "if (!top || top === e || e.contains(top)) { return null; }"
+        "return top.closest('[class]') ? '<' + top.tagName.toLowerCase() + '> in .' +"
+        "  top.closest('[class]').className : '<' + top.tagName.toLowerCase() + '>';", element)
+
+
+def choose(driver, name, value):
+    """Ticks the radio button name=value (by name: some ids on the answer sheet repeat)."""
+    radio = scroll_to_middle(driver, by_name(driver, "input", name, value))
+    if not radio.is_selected():
+        radio.click()
+    check(radio.is_selected(), f"radio {name}={value} could not be selected")
+
+
+def write(driver, name, text):
+    field = scroll_to_middle(driver, by_name(driver, "textarea", name))
+    field.clear()
+    field.send_keys(text)
+
+
 AXE_RUN = """
 var done = arguments[arguments.length - 1];
 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
@@ -188,6 +300,8 @@ def visit_and_check(driver, path_or_none, name, expect_status=200):
         check(status == expect_status,
               f"{name}: expected HTTP {expect_status} at {driver.current_url}, got {status}")
     axe_check(driver, name)
+    dups = duplicate_ids(driver)  # axe 4.12 no longer reports these under the WCAG tags
+    check(not dups, f"{name}: duplicate ids at {driver.current_url}: {', '.join(dups)}")
 
 
 def fill(driver, field_id, value):
@@ -443,6 +557,195 @@ def test_keyboard_skip_link(driver):
     axe_check(driver, "08_skip_link_focused")
 
 
+def sheet_links(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "main table tbody tr td:first-child a")
+
+
+def test_mapping_full_cycle(driver):
+    title = f"E2E-kartläggning {RUN_ID}"
+    follow_up = f"Anhörigperspektivet saknas i styrdokumenten ({RUN_ID})."
+    reflection = f"Vi behöver en gemensam rutin för anhörigsamtal ({RUN_ID})."
+
+    # 1. Create the mapping: two units that answer separately.
+    login(driver, MAPPING_OWNER, DEMO_PASSWORD)
+    check_signed_in(driver, MAPPING_OWNER)
+    click_link(driver, "Kartläggning", css="nav.main-nav a")
+    check(path_of(driver) == "/mappings", f"nav link 'Kartläggning' led to {driver.current_url}")
+    check(h1_text(driver) == "Kartläggningar", f"mapping list h1: {h1_text(driver)!r}")
+    visit_and_check(driver, None, "09_mappings")
+
+    click_link(driver, "Starta en kartläggning")
+    check(path_of(driver) == "/mappings/new", f"'Starta en kartläggning' led to {driver.current_url}")
+    visit_and_check(driver, None, "09_mapping_new")
+    title_field = fill(driver, "title", title)
+    set_value(driver, "periodStart", "2026-09-01")
+    set_value(driver, "periodEnd", "2026-11-30")
+    driver.find_element(By.ID, "scope-units").click()
+    units = driver.find_elements(By.CSS_SELECTOR, "input[type=checkbox][id^='unit-']")
+    check(len(units) >= 2, f"expected at least two unit checkboxes (id unit-…), found {len(units)}")
+    for box in units[:2]:
+        if not box.is_selected():
+            box.click()
+    click_button(driver, "Skapa kartläggningen")
+    check(not driver.find_elements(By.CSS_SELECTOR, ".field-error, .error-summary"),
+          "creating the mapping failed: " + " | ".join(
+              e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-error, .error-summary li")))
+    mapping_path = path_of(driver)
+    parts = mapping_path.strip("/").split("/")
+    check(len(parts) == 2 and parts[0] == "mappings" and len(parts[1]) == 36,
+          f"after creating, expected /mappings/<uuid>, got {driver.current_url}")
+    check(h1_text(driver) == title, f"mapping page h1 should be the title, got {h1_text(driver)!r}")
+    visit_and_check(driver, None, "09_mapping_created")
+
+    # 2. Open it, invite a respondent and create a sheet for a workshop.
+    click_button(driver, "Öppna för svar")
+    check(path_of(driver) == mapping_path, f"opening the mapping led to {driver.current_url}")
+    check("Pågår" in main_text(driver), "mapping status should be 'Pågår' once opened")
+    respondent = Select(driver.find_element(By.ID, "respondent"))
+    respondent.select_by_visible_text(MAPPING_RESPONDENT_NAME)
+    Select(driver.find_element(By.ID, "invite-unit")).select_by_index(0)
+    submit_form_of(driver, driver.find_element(By.ID, "respondent"))
+    check(len(sheet_links(driver)) == 1, f"after 'Bjud in' expected 1 answer sheet, found {len(sheet_links(driver))}")
+    workshop_unit = Select(driver.find_element(By.ID, "workshop-unit"))
+    check(len(workshop_unit.options) >= 2, "the workshop unit select should offer both units")
+    workshop_unit.select_by_index(1)
+    submit_form_of(driver, fill(driver, "participants", "Eva (sjuksköterska), Olle (läkare)"))
+    sheets = driver.find_element(By.XPATH, "//main//h2[normalize-space()='Svarsblad']/following-sibling::table[1]")
+    rows = sheets.find_elements(By.CSS_SELECTOR, "tbody tr")
+    check(len(rows) == 2, f"the 'Svarsblad' table should have 2 rows, has {len(rows)}: {sheets.text!r}")
+    check(MAPPING_RESPONDENT_NAME in rows[0].text + rows[1].text, f"{MAPPING_RESPONDENT_NAME} not in the sheets table")
+    visit_and_check(driver, None, "09_mapping_sheets")
+
+    # 3. The workshop answers on its sheet.
+    click_link(driver, "Gemensamt samtal", starts_with=True)
+    sheet_path = path_of(driver)
+    check(sheet_path.startswith(mapping_path + "/"), f"workshop sheet link led to {driver.current_url}")
+    # Follow-up textareas once shared their ids with the choice radios (item-q1-no): the
+    # label then named the radio and the textarea had no name. axe 4.12 catches neither.
+    follow_up_name = by_name(driver, "textarea", "text[q1.no]").accessible_name
+    check(follow_up_name.strip() != "", "the follow-up textarea text[q1.no] has no accessible name; the radio "
+          "choice[q1]=no is named " + repr(by_name(driver, "input", "choice[q1]", "no").accessible_name))
+    visit_and_check(driver, None, "09_sheet_workshop")
+    full_page_screenshot(driver, "09_sheet_workshop")
+    choose(driver, "choice[q1]", "no")
+    write(driver, "text[q1.no]", follow_up)
+    choose(driver, "choice[q2]", "partly")
+    # Keyboard: Tab from the last follow-up of q2 to its first routine, which sits near the
+    # bottom edge of the window (as when tabbing down a long form). The focused radio should
+    # not be hidden under the sticky button bar (WCAG 2.2, 2.4.11 Focus Not Obscured).
+    scroll_to_middle(driver, by_name(driver, "textarea", "text[q2.no]")).click()
+    driver.execute_script(
+        "var r = arguments[0].getBoundingClientRect();"
+        "window.scrollBy(0, r.bottom - window.innerHeight + 30);",
+        by_name(driver, "input", "choice[q2.r1]", "exists"))
+    driver.switch_to.active_element.send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    check(focused.get_attribute("name") == "choice[q2.r1]",
+          f"Tab after q2's follow-up should reach routine q2.r1, reached {focused.get_attribute('name')!r}")
+    cover = obscured_by(driver, focused)
+    warn(cover is None, f"app bug: on the answer sheet the radio focused by Tab ({focused.get_attribute('id')}) "
+         f"is hidden under {cover} (sticky .form-actions; WCAG 2.2 2.4.11 Focus Not Obscured)")
+    if cover is not None:
+        screenshot(driver, "09_sheet_focus_obscured")
+    choose(driver, "choice[q2.r1]", "exists")
+    choose(driver, "choice[q2.r5]", "missing")
+    write(driver, "text[q7]", "Vi frågar anhöriga vid vårdplaneringen.")
+    click_button(driver, "Skicka in svaren")
+    check(path_of(driver) == sheet_path, f"after 'Skicka in svaren' expected {sheet_path}, got {driver.current_url}")
+    notices = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main [role=status]")]
+    check("Svaren är sparade." in notices, f"expected the status 'Svaren är sparade.', found {notices}")
+    check(by_name(driver, "input", "choice[q1]", "no").is_selected(), "q1 = Nej was not kept")
+    check(by_name(driver, "textarea", "text[q1.no]").get_attribute("value") == follow_up,
+          "the q1 follow-up text was not kept")
+    visit_and_check(driver, None, "09_sheet_workshop_saved")
+    logout(driver)
+
+    # 4. The invited respondent finds the sheet in the worklist and answers.
+    login(driver, MAPPING_RESPONDENT, DEMO_PASSWORD)
+    check_signed_in(driver, MAPPING_RESPONDENT)
+    click_link(driver, f"Besvara kartläggningen: {title}", css="main ul.worklist a")
+    check(path_of(driver).startswith(mapping_path + "/"), f"worklist link led to {driver.current_url}")
+    visit_and_check(driver, None, "09_sheet_individual")
+    choose(driver, "choice[q1]", "yes")
+    click_button(driver, "Skicka in svaren")
+    notices = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main [role=status]")]
+    check("Svaren är sparade." in notices, f"respondent: expected 'Svaren är sparade.', found {notices}")
+    visit_and_check(driver, None, "09_sheet_individual_saved")
+    logout(driver)
+
+    # 5. The strategist reflects and reads results, gaps and the report.
+    login(driver, MAPPING_OWNER, DEMO_PASSWORD)
+    check_signed_in(driver, MAPPING_OWNER)
+    open_page(driver, mapping_path)
+    for row in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"):
+        check("Inskickat" in row.text, f"every sheet should be submitted: {row.text!r}")
+    reflection_field = fill(driver, "reflection-leadership", reflection)
+    submit_form_of(driver, reflection_field)
+    check(driver.find_element(By.ID, "reflection-leadership").get_attribute("value") == reflection,
+          "the reflection was not saved")
+
+    open_page(driver, mapping_path)
+    click_link(driver, "Resultat")
+    check(h1_text(driver) == f"Resultat: {title}", f"results h1: {h1_text(driver)!r}")
+    check("2 inskickade svarsblad" in main_text(driver), "results should be based on 2 submitted sheets")
+    bars = driver.find_elements(By.CSS_SELECTOR, "main svg.bar rect")
+    check(bars, "results page has no SVG bars (svg.bar rect)")
+    check(reflection in main_text(driver), "the reflection is not shown with the results")
+    visit_and_check(driver, None, "09_mapping_results")
+    full_page_screenshot(driver, "09_mapping_results")
+    results_path = path_of(driver)
+
+    open_page(driver, mapping_path)
+    click_link(driver, "Utvecklingsområden")
+    check(follow_up in main_text(driver), "the gap list does not show the q1 follow-up text")
+    visit_and_check(driver, None, "09_mapping_gaps")
+
+    open_page(driver, mapping_path)
+    click_link(driver, "Rapport för utskrift")
+    check(h1_text(driver) == title, f"report h1 should be the title, got {h1_text(driver)!r}")
+    check(follow_up in main_text(driver) and reflection in main_text(driver),
+          "the report should hold the gap text and the reflection")
+    visit_and_check(driver, None, "09_mapping_report")
+    full_page_screenshot(driver, "09_mapping_report")
+    import base64
+    pdf = base64.b64decode(driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})["data"])
+    with open(os.path.join(SCREENSHOT_DIR, "mapping_report.pdf"), "wb") as handle:
+        handle.write(pdf)
+    check(pdf.startswith(b"%PDF") and len(pdf) > 10 * 1024, f"report PDF is only {len(pdf)} bytes")
+
+    # 6. Close the mapping: everything is locked.
+    open_page(driver, mapping_path)
+    click_button(driver, "Avsluta kartläggningen")
+    check("Kartläggningen är avslutad" in main_text(driver), "the mapping page does not say it is closed")
+    check(not driver.find_elements(By.ID, "respondent"), "a closed mapping still offers invitations")
+    check(driver.find_element(By.ID, "reflection-leadership").get_attribute("readonly") is not None,
+          "the reflection of a closed mapping is not read-only")
+    visit_and_check(driver, None, "09_mapping_closed")
+    open_page(driver, sheet_path)
+    form = driver.find_element(By.CSS_SELECTOR, "main form")
+    fields = form.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), textarea, select")
+    check(fields, "the closed sheet shows no answers at all")
+    editable = [f.get_attribute("name") for f in fields
+                if f.is_enabled() and f.get_attribute("readonly") is None]
+    check(not editable, f"closed sheet still has editable fields: {editable[:10]}")
+    check(not form.find_elements(By.CSS_SELECTOR, "button, input[type=submit]"),
+          "the closed sheet still has a submit button")
+    check(by_name(driver, "input", "choice[q1]", "no").is_selected(), "closed sheet lost the q1 answer")
+    visit_and_check(driver, None, "09_sheet_closed")
+
+    # 7. The results in English, and back.
+    open_page(driver, results_path)
+    click_link(driver, "English", css="header a")
+    check(html_lang(driver) == "en", f'expected <html lang="en">, got {html_lang(driver)!r}')
+    check(h1_text(driver).startswith("Results"), f"English results h1: {h1_text(driver)!r}")
+    visit_and_check(driver, None, "09_mapping_results_en")
+    click_link(driver, "Svenska", css="header a")
+    check(html_lang(driver) == "sv", "switching back should give Swedish")
+    check(h1_text(driver).startswith("Resultat"), f"Swedish results h1 after switching back: {h1_text(driver)!r}")
+    logout(driver)
+
+
 TESTS = [
     ("1 login page (anonymous, Swedish)", test_login_page_anonymous),
     ("2 wrong password shows error", test_login_wrong_password),
@@ -452,6 +755,7 @@ TESTS = [
     ("6 language switch", test_language_switch),
     ("7 demo roles sign in", test_demo_roles),
     ("8 keyboard: skip link first", test_keyboard_skip_link),
+    ("9 a full mapping clicked through", test_mapping_full_cycle),
 ]
 
 
@@ -483,8 +787,10 @@ def main():
         print("0 passed, 1 failed")
         return 1
 
+    # Optional arguments pick scenarios by number, e.g. `run_e2e.py 9`; default: all.
+    chosen = [t for t in TESTS if not sys.argv[1:] or t[0].split()[0] in sys.argv[1:]]
     passed, failed = 0, []
-    for title, test in TESTS:
+    for title, test in chosen:
         driver = None
         started = time.time()
         try:
@@ -506,6 +812,8 @@ def main():
             if driver is not None:
                 driver.quit()
 
+    if WARNINGS:
+        print(f"\nWarnings (known app bugs; E2E_STRICT=1 makes them failures): {len(WARNINGS)}")
     if failed:
         print("\nFailures:")
         for title, _reason in failed:

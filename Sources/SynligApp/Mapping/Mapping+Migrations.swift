@@ -8,6 +8,7 @@ enum MappingMigrations {
         app.migrations.add(CreateQuestionBanks())
         app.migrations.add(InstallOfficialQuestionBankV1(path: OfficialQuestionBank.path(in: app)))
         app.migrations.add(CreateMappings())
+        app.migrations.add(CreatePlanning())
     }
 }
 

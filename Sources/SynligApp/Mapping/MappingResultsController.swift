@@ -21,6 +21,7 @@ struct MappingResultsController: RouteCollection {
         var unit: String
         var answer: String
         var texts: [String]
+        var createGoalHref: String
     }
 
     struct GapsPage: Encodable {
@@ -28,6 +29,7 @@ struct MappingResultsController: RouteCollection {
         var mappingTitle: String
         var mappingHref: String
         var gaps: [GapRow]
+        var mayCreateGoals: Bool
     }
 
     struct ReportPage: Encodable {
@@ -41,7 +43,16 @@ struct MappingResultsController: RouteCollection {
         var participants: [String]
         var results: MappingResultsView
         var gaps: [GapRow]
+        var goals: [ReportGoal]
         var generated: String
+    }
+
+    struct ReportGoal: Encodable {
+        var title: String
+        var unit: String
+        var targetDate: String
+        var status: String
+        var actions: [String]
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -83,7 +94,8 @@ struct MappingResultsController: RouteCollection {
             GapRow(item: itemText[gap.itemKey] ?? gap.itemKey,
                    question: gap.itemKey == gap.questionKey ? "" : (itemText[gap.questionKey] ?? ""),
                    unit: gap.unitID.flatMap { unitNames[$0] } ?? req.t("mapping.whole_organisation"),
-                   answer: req.t("mapping.choice_or_state.\(gap.choice)"), texts: gap.followUpTexts)
+                   answer: req.t("mapping.choice_or_state.\(gap.choice)"), texts: gap.followUpTexts,
+                   createGoalHref: GoalPages.newGoalHref(mappingID: mapping.id, itemKey: gap.itemKey, unitID: gap.unitID))
         }
     }
 
@@ -93,7 +105,8 @@ struct MappingResultsController: RouteCollection {
         let rows = try await Self.gapRows(mapping: mapping, content: try bank.content, request: req)
         return try await req.renderPage("mapping/gaps", GapsPage(
             page: .make(for: req, titleKey: "mapping.gaps_title", titleArguments: [mapping.title]),
-            mappingTitle: mapping.title, mappingHref: SiteURL.mapping(try mapping.requireID()).path, gaps: rows))
+            mappingTitle: mapping.title, mappingHref: SiteURL.mapping(try mapping.requireID()).path, gaps: rows,
+            mayCreateGoals: try req.currentUser.hasAny(PlanningService.managers)))
     }
 
     @Sendable func report(req: Request) async throws -> Response {
@@ -116,7 +129,23 @@ struct MappingResultsController: RouteCollection {
             period: "\(mapping.periodStart) – \(mapping.periodEnd)", status: req.t("mapping.status.\(mapping.status.rawValue)"),
             scope: req.t("mapping.scope.\(mapping.scope.rawValue)"), scopeUnits: scopeUnits, participants: participants,
             results: view, gaps: try await Self.gapRows(mapping: mapping, content: content, request: req),
+            goals: try await Self.goalsDecided(mappingID: id, organisationID: user.organisationID, unitNames: unitNames,
+                                               userNames: userNames, request: req),
             generated: SwedishTime.format(Date(), language: req.language.rawValue)))
+    }
+
+    /// The goals and actions decided from this mapping, for the report.
+    static func goalsDecided(mappingID: UUID, organisationID: UUID, unitNames: [UUID: String], userNames: [UUID: String],
+                             request req: Request) async throws -> [ReportGoal] {
+        let goals = try await Goal.scoped(to: organisationID, on: req.db).filter(\.$sourceMappingID == mappingID).sort(\.$targetDate).all()
+        let actions = try await PlanAction.scoped(to: organisationID, on: req.db).filter(\.$goalID ~~ goals.compactMap(\.id)).sort(\.$dueDate).all()
+        return goals.map { goal in
+            ReportGoal(title: goal.title, unit: goal.unitID.flatMap { unitNames[$0] } ?? req.t("mapping.whole_organisation"),
+                       targetDate: goal.targetDate, status: req.t("plan.goal_status.\(goal.status.rawValue)"),
+                       actions: actions.filter { $0.goalID == goal.id }.map {
+                           "\($0.title) – \(userNames[$0.ownerUserID] ?? "–"), \($0.dueDate) (\(req.t("plan.action_status.\($0.status.rawValue)")))"
+                       })
+        }
     }
 
     /// One row per answer of every submitted sheet.

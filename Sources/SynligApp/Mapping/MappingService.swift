@@ -104,6 +104,7 @@ enum MappingService {
             if status == .closed { mapping.closedAt = Date() }
             mapping.version += 1
             try await mapping.update(on: tx)
+            if status == .closed { try await RoutineCatalogue.applyClosedMapping(mapping, by: user.id, on: tx) }
             audit.record(status == .closed ? "mapping.close" : "mapping.open", "mapping", id: mappingID, organisation: user.organisationID)
             return mapping
         }

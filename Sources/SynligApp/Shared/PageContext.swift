@@ -74,6 +74,7 @@ enum Navigation {
     static let entries: [Entry] = [
         Entry(labelKey: "nav.home", url: .home, roles: nil),
         Entry(labelKey: "nav.mappings", url: .mappings, roles: [.admin, .strategist, .viewer]),
+        Entry(labelKey: "nav.plan", url: .plan, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
         Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),

@@ -33,6 +33,15 @@ enum SiteURL: Sendable, Equatable {
     case mappingReport(UUID)
     case mappingExportCSV(UUID)
     case mappingExportJSON(UUID)
+    case plan
+    case goalNew
+    case goals
+    case goal(UUID)
+    case goalStatus(UUID)
+    case goalActions(UUID)
+    case goalFollowUps(UUID)
+    case action(UUID)
+    case routineCatalogue
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -77,6 +86,15 @@ enum SiteURL: Sendable, Equatable {
         case .mappingReport(let id): Self.mappingSegments(id) + [.fixed("report")]
         case .mappingExportCSV(let id): Self.mappingSegments(id) + [.fixed("answers.csv")]
         case .mappingExportJSON(let id): Self.mappingSegments(id) + [.fixed("answers.json")]
+        case .plan: [.fixed("plan")]
+        case .goals: [.fixed("plan"), .fixed("goals")]
+        case .goalNew: [.fixed("plan"), .fixed("goals"), .fixed("new")]
+        case .goal(let id): [.fixed("plan"), .fixed("goals"), .parameter(name: "id", value: id.uuidString)]
+        case .goalStatus(let id): [.fixed("plan"), .fixed("goals"), .parameter(name: "id", value: id.uuidString), .fixed("status")]
+        case .goalActions(let id): [.fixed("plan"), .fixed("goals"), .parameter(name: "id", value: id.uuidString), .fixed("actions")]
+        case .goalFollowUps(let id): [.fixed("plan"), .fixed("goals"), .parameter(name: "id", value: id.uuidString), .fixed("follow-ups")]
+        case .action(let id): [.fixed("plan"), .fixed("actions"), .parameter(name: "id", value: id.uuidString)]
+        case .routineCatalogue: [.fixed("plan"), .fixed("routines")]
         }
     }
 

@@ -1,0 +1,192 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+enum GoalStatus: String, Codable, Sendable, CaseIterable {
+    case active, achieved, dropped
+}
+
+enum ActionStatus: String, Codable, Sendable, CaseIterable {
+    case planned, inProgress, done, stopped
+
+    var isOpen: Bool { self == .planned || self == .inProgress }
+}
+
+/// A målsättning: what the organisation or a unit wants to reach, written from a mapping's gaps.
+final class Goal: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "goals"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    /// nil: the goal is the whole organisation's.
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "description") var description: String
+    @Field(key: "target_date") var targetDate: String
+    @Field(key: "owner_user_id") var ownerUserID: UUID
+    @Field(key: "status") var status: GoalStatus
+    /// Months between follow-ups; 0 means no recurring follow-up.
+    @Field(key: "follow_up_months") var followUpMonths: Int
+    @OptionalField(key: "next_follow_up") var nextFollowUp: String?
+    @OptionalField(key: "source_mapping_id") var sourceMappingID: UUID?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<Goal, FieldProperty<Goal, UUID>> { \.$organisationID }
+
+    init() {}
+}
+
+/// Which mapping question or routine a goal answers.
+final class GoalLink: Model, @unchecked Sendable {
+    static let schema = "goal_links"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "goal_id") var goalID: UUID
+    @Field(key: "item_key") var itemKey: String
+
+    init() {}
+
+    init(organisationID: UUID, goalID: UUID, itemKey: String) {
+        self.organisationID = organisationID
+        self.goalID = goalID
+        self.itemKey = itemKey
+    }
+}
+
+/// An åtgärd in the action plan, with an owner and a due date.
+final class PlanAction: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "plan_actions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "goal_id") var goalID: UUID
+    @Field(key: "title") var title: String
+    @Field(key: "description") var description: String
+    @Field(key: "owner_user_id") var ownerUserID: UUID
+    @Field(key: "due_date") var dueDate: String
+    @Field(key: "status") var status: ActionStatus
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<PlanAction, FieldProperty<PlanAction, UUID>> { \.$organisationID }
+
+    init() {}
+}
+
+enum FollowUpProgress: String, Codable, Sendable, CaseIterable {
+    case onTrack, delayed, atRisk, reached
+}
+
+/// An uppföljning: a dated note on how a goal or one of its actions is going.
+final class PlanFollowUp: Model, @unchecked Sendable {
+    static let schema = "plan_follow_ups"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "goal_id") var goalID: UUID
+    @OptionalField(key: "action_id") var actionID: UUID?
+    @Field(key: "date") var date: String
+    @Field(key: "progress") var progress: FollowUpProgress
+    @Field(key: "note") var note: String
+    @Field(key: "author_user_id") var authorUserID: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+/// Where a unit stands with one of question 2's routines. Kept current from closed mappings,
+/// from actions marked done, and by hand.
+final class RoutineStatus: Model, @unchecked Sendable {
+    static let schema = "routine_statuses"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "routine_key") var routineKey: String
+    @Field(key: "state") var state: RoutineState
+    /// "mapping", "action" or "manual": why the state is what it is.
+    @Field(key: "source") var source: String
+    @Field(key: "reference") var reference: String
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "updated_by") var updatedBy: UUID
+
+    init() {}
+}
+
+struct CreatePlanning: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Goal.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("unit_id", .uuid, .references(Unit.schema, "id"))
+            .field("title", .string, .required)
+            .field("description", .custom("TEXT"), .required)
+            .field("target_date", .string, .required)
+            .field("owner_user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("status", .string, .required)
+            .field("follow_up_months", .int, .required)
+            .field("next_follow_up", .string)
+            .field("source_mapping_id", .uuid, .references(Mapping.schema, "id"))
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(GoalLink.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("goal_id", .uuid, .required, .references(Goal.schema, "id", onDelete: .cascade))
+            .field("item_key", .string, .required)
+            .unique(on: "goal_id", "item_key")
+            .create()
+        try await database.schema(PlanAction.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("goal_id", .uuid, .required, .references(Goal.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("description", .custom("TEXT"), .required)
+            .field("owner_user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("due_date", .string, .required)
+            .field("status", .string, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(PlanFollowUp.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("goal_id", .uuid, .required, .references(Goal.schema, "id", onDelete: .cascade))
+            .field("action_id", .uuid, .references(PlanAction.schema, "id", onDelete: .cascade))
+            .field("date", .string, .required)
+            .field("progress", .string, .required)
+            .field("note", .custom("TEXT"), .required)
+            .field("author_user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(RoutineStatus.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, "id"))
+            .field("routine_key", .string, .required)
+            .field("state", .string, .required)
+            .field("source", .string, .required)
+            .field("reference", .custom("TEXT"), .required)
+            .field("updated_at", .datetime, .required)
+            .field("updated_by", .uuid, .required, .references(User.schema, "id"))
+            .unique(on: "unit_id", "routine_key")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "goals_organisation_idx").on(Goal.schema).column("organisation_id").column("status").run()
+        try await sql.create(index: "goal_links_goal_idx").on(GoalLink.schema).column("goal_id").run()
+        try await sql.create(index: "plan_actions_owner_due_idx").on(PlanAction.schema).column("owner_user_id").column("status").column("due_date").run()
+        try await sql.create(index: "plan_actions_goal_idx").on(PlanAction.schema).column("goal_id").run()
+        try await sql.create(index: "plan_follow_ups_goal_idx").on(PlanFollowUp.schema).column("goal_id").run()
+        try await sql.create(index: "goals_owner_follow_up_idx").on(Goal.schema).column("owner_user_id").column("next_follow_up").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [RoutineStatus.schema, PlanFollowUp.schema, PlanAction.schema, GoalLink.schema, Goal.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
