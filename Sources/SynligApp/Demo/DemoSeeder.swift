@@ -65,7 +65,7 @@ enum DemoSeeder {
         }
         let finalPassword = password ?? generatedPassword()
         let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).hash(finalPassword).get()
-        try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+        let organisationID = try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
             let organisation = Organisation(name: organisationName, code: organisationCode, kind: .municipality, isDemo: true)
             try await organisation.create(on: tx)
             let organisationID = try organisation.requireID()
@@ -82,7 +82,9 @@ enum DemoSeeder {
                                               roles: [login.role], unitIDs: Set(login.units.compactMap { unitIDs[$0] }))
                 _ = try await UserService.insert(valid, passwordHash: hash, organisationID: organisationID, on: tx, audit: audit)
             }
+            return organisationID
         }
+        try await MappingDemo.seed(app, organisationID: organisationID)
         return Report(created: true, password: finalPassword,
                       passwordSource: password == nil ? "generated now; set SYNLIG_DEMO_PASSWORD to choose one" : "from SYNLIG_DEMO_PASSWORD")
     }

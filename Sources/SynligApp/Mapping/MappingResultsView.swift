@@ -86,7 +86,8 @@ struct MappingResultsView: Encodable {
             guard let (_, before) = previous else { return nil }
             guard let delta = MappingChange.between(previous: before.distribution(key), current: results.distribution(key), goodChoice: good) else { return nil }
             let points = delta.percentagePoints
-            return req.t("mapping.change", (points > 0 ? "+" : "") + String(points), String(Int((delta.previousShare * 100).rounded())))
+            let key = good == RoutineState.exists.rawValue ? "mapping.change_routine" : "mapping.change"
+            return req.t(key, (points > 0 ? "+" : "") + String(points), String(Int((delta.previousShare * 100).rounded())))
         }
         let areas = content.areas.map { area in
             AreaResult(key: area.key, title: area.title.text(language), questions: content.questions(in: area.key).map { question in
