@@ -14,5 +14,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: MappingSheetController())
     try app.register(collection: MappingResultsController())
     try app.register(collection: PlanningController())
+    try app.register(collection: QuestionBankController())
     try app.register(collection: APIController())
 }

@@ -42,6 +42,9 @@ enum SiteURL: Sendable, Equatable {
     case goalFollowUps(UUID)
     case action(UUID)
     case routineCatalogue
+    case banks
+    case bank(UUID)
+    case bankQuestions(UUID)
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -95,6 +98,9 @@ enum SiteURL: Sendable, Equatable {
         case .goalFollowUps(let id): [.fixed("plan"), .fixed("goals"), .parameter(name: "id", value: id.uuidString), .fixed("follow-ups")]
         case .action(let id): [.fixed("plan"), .fixed("actions"), .parameter(name: "id", value: id.uuidString)]
         case .routineCatalogue: [.fixed("plan"), .fixed("routines")]
+        case .banks: [.fixed("question-banks")]
+        case .bank(let id): [.fixed("question-banks"), .parameter(name: "id", value: id.uuidString)]
+        case .bankQuestions(let id): [.fixed("question-banks"), .parameter(name: "id", value: id.uuidString), .fixed("questions")]
         }
     }
 
