@@ -15,5 +15,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: MappingResultsController())
     try app.register(collection: PlanningController())
     try app.register(collection: QuestionBankController())
+    try app.register(collection: DecisionController())
     try app.register(collection: APIController())
 }

@@ -9,6 +9,7 @@ enum MappingMigrations {
         app.migrations.add(InstallOfficialQuestionBankV1(path: OfficialQuestionBank.path(in: app)))
         app.migrations.add(CreateMappings())
         app.migrations.add(CreatePlanning())
+        app.migrations.add(CreateDecisions())
     }
 }
 

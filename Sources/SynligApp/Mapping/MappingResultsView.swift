@@ -41,6 +41,8 @@ struct MappingResultsView: Encodable {
         var change: String?
         var routines: [ItemResult]
         var openAnswers: [String]
+        /// Decisions in the period that speak to this question (consequence analyses, procurements).
+        var evidence: String?
     }
 
     struct AreaResult: Encodable {
@@ -61,7 +63,7 @@ struct MappingResultsView: Encodable {
 
     static func build(mapping: Mapping, content: QuestionBankContent, results: MappingResultSet, previous: (Mapping, MappingResultSet)?,
                       unitNames: [UUID: String], scopeUnitIDs: [UUID], reflections: [String: String], openAnswers: [String: [String]],
-                      request req: Request) -> MappingResultsView {
+                      evidence: DecisionService.PeriodEvidence? = nil, request req: Request) -> MappingResultsView {
         let language = req.language.rawValue
         let units = scopeUnitIDs.map { ($0.uuidString, unitNames[$0] ?? "–") }.sorted { $0.1 < $1.1 }
         func rows(_ key: String, order: [String], labelPrefix: String) -> [Row] {
@@ -100,7 +102,8 @@ struct MappingResultsView: Encodable {
                                    rows: rows(routine.key, order: routineOrder, labelPrefix: "mapping.routine"),
                                    change: change(routine.key, good: RoutineState.exists.rawValue))
                     },
-                    openAnswers: openAnswers[question.key] ?? [])
+                    openAnswers: openAnswers[question.key] ?? [],
+                    evidence: evidence.flatMap { evidenceText(question.key, $0, req) })
             }, reflection: reflections[area.key] ?? "")
         }
         let legend = (questionOrder + [AnswerDistribution.unansweredKey]).map {
@@ -110,6 +113,16 @@ struct MappingResultsView: Encodable {
         return MappingResultsView(areas: areas, sheetCount: results.sheets[MappingResultSet.overall] ?? 0,
                                   previousTitle: previous.map { "\($0.0.title) (\($0.0.periodStart) – \($0.0.periodEnd))" },
                                   source: MappingNames.sourceLine(content.source), legend: legend)
+    }
+
+    /// Questions 1 and 4 ask about goals and follow-up with a caregiver perspective, question 5
+    /// about procurement: the decisions recorded in Synlig during the period are counted there.
+    static func evidenceText(_ key: String, _ evidence: DecisionService.PeriodEvidence, _ req: Request) -> String? {
+        switch key {
+        case "q1", "q4": req.t("decision.evidence_analyses", String(evidence.finalAnalyses))
+        case "q5": req.t("decision.evidence_procurement", String(evidence.procurements), String(evidence.procurementsWithRequirements))
+        default: nil
+        }
     }
 
     /// Loads everything the view needs for one mapping.
@@ -134,7 +147,10 @@ struct MappingResultsView: Encodable {
         for answer in open where !answer.text.isEmpty { openAnswers[answer.itemKey, default: []].append(answer.text) }
         let view = build(mapping: mapping, content: content, results: results, previous: previous, unitNames: unitNames,
                          scopeUnitIDs: scopeUnits, reflections: Dictionary(uniqueKeysWithValues: reflections.map { ($0.areaKey, $0.text) }),
-                         openAnswers: openAnswers, request: req)
+                         openAnswers: openAnswers,
+                         evidence: try await DecisionService.evidence(organisationID: mapping.organisationID, from: mapping.periodStart,
+                                                                      to: mapping.periodEnd, on: req.db),
+                         request: req)
         return (view, content)
     }
 }

@@ -75,6 +75,7 @@ enum Navigation {
         Entry(labelKey: "nav.home", url: .home, roles: nil),
         Entry(labelKey: "nav.mappings", url: .mappings, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.plan", url: .plan, roles: [.admin, .strategist, .viewer]),
+        Entry(labelKey: "nav.decisions", url: .decisions, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
         Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),

@@ -45,6 +45,12 @@ enum SiteURL: Sendable, Equatable {
     case banks
     case bank(UUID)
     case bankQuestions(UUID)
+    case decisions
+    case analysisNew
+    case analyses
+    case analysis(UUID)
+    case procurementRequirements
+    case procurementRecords
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -101,6 +107,12 @@ enum SiteURL: Sendable, Equatable {
         case .banks: [.fixed("question-banks")]
         case .bank(let id): [.fixed("question-banks"), .parameter(name: "id", value: id.uuidString)]
         case .bankQuestions(let id): [.fixed("question-banks"), .parameter(name: "id", value: id.uuidString), .fixed("questions")]
+        case .decisions: [.fixed("decisions")]
+        case .analyses: [.fixed("decisions"), .fixed("analyses")]
+        case .analysisNew: [.fixed("decisions"), .fixed("analyses"), .fixed("new")]
+        case .analysis(let id): [.fixed("decisions"), .fixed("analyses"), .parameter(name: "id", value: id.uuidString)]
+        case .procurementRequirements: [.fixed("decisions"), .fixed("procurement"), .fixed("requirements")]
+        case .procurementRecords: [.fixed("decisions"), .fixed("procurement"), .fixed("records")]
         }
     }
 
