@@ -185,6 +185,24 @@ struct MappingTests {
         }
     }
 
+    @Test("The gap list shows the follow-up that matches the answer, not text left from an earlier answer")
+    func gapsUseMatchingFollowUps() async throws {
+        try await withSynlig { app in
+            let world = try await MappingWorld.make(app)
+            let (mapping, invited, _) = try await makeOpenMapping(app, world)
+            let respondent = try await currentUser(app, world.respondent)
+            _ = try await MappingService.saveAnswers(responseID: try invited.requireID(), answers: [
+                "q1": AnswerInput(choice: "no", text: nil),
+                "q1.yes": AnswerInput(choice: nil, text: "Skrivet när svaret var ja"),
+                "q1.no": AnswerInput(choice: nil, text: "Ingen har haft uppdraget"),
+            ], submit: true, by: respondent, on: app.db)
+            guard let bank = try await QuestionBank.query(on: app.db).filter(\.$isOfficial == true).first() else { throw SynligError.notFound }
+            let gaps = try await MappingGaps.load(mappingID: try mapping.requireID(), bank: try bank.content, on: app.db)
+            let q1 = try #require(gaps.first { $0.itemKey == "q1" })
+            #expect(q1.followUpTexts == ["Ingen har haft uppdraget"])
+        }
+    }
+
     @Test("Answers that do not fit the bank are refused and nothing is saved")
     func invalidAnswers() async throws {
         try await withSynlig { app in

@@ -102,7 +102,10 @@ enum MappingGaps {
         for question in bank.questions {
             for answer in answers where answer.itemKey == question.key {
                 guard let raw = answer.choice, let choice = YesNoChoice(rawValue: raw), choice.isGap else { continue }
-                let texts = ([question.key] + question.followUps.map(\.key)).compactMap { textByResponseAndKey[answer.responseID]?[$0] }
+                // Only the follow-ups that belong to the answer given: text left in "Om ja" from an
+                // earlier answer does not speak for a "nej".
+                let keys = [question.key] + question.followUps.filter { $0.condition.applies(to: choice) }.map(\.key)
+                let texts = keys.compactMap { textByResponseAndKey[answer.responseID]?[$0] }
                 gaps.append(MappingGap(itemKey: question.key, questionKey: question.key, unitID: unitByResponse[answer.responseID] ?? nil,
                                        choice: raw, followUpTexts: texts))
             }
