@@ -17,4 +17,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: QuestionBankController())
     try app.register(collection: DecisionController())
     try app.register(collection: APIController())
+    try app.register(collection: MappingAPIController())
 }

@@ -160,10 +160,4 @@ struct APIController: RouteCollection {
         return try await versioned(API.UserOut(user, roles: roles, units: units), version: user.version, req: req, status: status)
     }
 
-    /// Adds the record's version as an ETag, so a client can see which version it edits.
-    private func versioned<Body: Content>(_ body: Body, version: Int, req: Request, status: HTTPStatus = .ok) async throws -> Response {
-        let response = try await body.encodeResponse(status: status, for: req)
-        response.headers.replaceOrAdd(name: .eTag, value: "\"\(version)\"")
-        return response
-    }
 }

@@ -27,3 +27,4 @@ extension Request {
         return try JSONDecoder().decode(Body.self, from: data)
     }
 }
+
