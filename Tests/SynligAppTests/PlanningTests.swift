@@ -154,3 +154,75 @@ struct PlanningTests {
         }
     }
 }
+
+@Suite("Development plan: what the services refuse")
+struct PlanningValidationTests {
+    @Test("Links must name real questions or routines, and ids must be ids")
+    func unknownLinksAndMalformedIDs() async throws {
+        try await withSynlig { app in
+            let world = try await MappingWorld.make(app)
+            let strategist = try await world.strategistUser(app)
+            func goal(_ keys: [String], source: String? = nil, responsible: String? = nil) -> GoalInput {
+                GoalInput(title: "Mål", description: nil, unitID: nil, targetDate: "2027-01-01", ownerUserID: responsible,
+                          followUpMonths: "3", itemKeys: keys, sourceMappingID: source, status: nil, version: nil)
+            }
+            for input in [goal(["q99"]), goal(["q2.r99"]), goal([], source: "inte-ett-id"), goal([], responsible: UUID().uuidString)] {
+                await #expect(throws: SynligError.self) { try await PlanningService.createGoal(input, by: strategist, on: app.db) }
+            }
+            #expect(try await Goal.query(on: app.db).count() == 0)
+            let created = try await PlanningService.createGoal(goal(["q1", "q2.r5"]), by: strategist, on: app.db)
+            #expect(try await GoalLink.query(on: app.db).filter(\.$goalID == created.requireID()).count() == 2)
+        }
+    }
+
+    @Test("A goal taken up again goes back on its owner's worklist")
+    func reactivatedGoalIsFollowedUpAgain() async throws {
+        try await withSynlig { app in
+            let world = try await MappingWorld.make(app)
+            let strategist = try await world.strategistUser(app)
+            let goal = try await PlanningService.createGoal(
+                GoalInput(title: "Mål", description: nil, unitID: nil, targetDate: "2027-01-01", ownerUserID: nil, followUpMonths: "6",
+                          itemKeys: [], sourceMappingID: nil, status: nil, version: nil), by: strategist, on: app.db)
+            let dropped = try await PlanningService.updateGoalStatus(try goal.requireID(), status: "dropped", version: 1, by: strategist, on: app.db)
+            #expect(dropped.nextFollowUp == nil)
+            let again = try await PlanningService.updateGoalStatus(try goal.requireID(), status: "active", version: 2, by: strategist, on: app.db)
+            #expect(again.nextFollowUp == CalendarDate.today().addingMonths(6).iso)
+        }
+    }
+
+    @Test("A mapping's responsible person and bank must be real: a typo is refused, not replaced")
+    func mappingIDsChecked() async throws {
+        try await withSynlig { app in
+            let world = try await MappingWorld.make(app)
+            let strategist = try await world.strategistUser(app)
+            let former = try await makeUser(app, in: world.organisation, email: "slutat@test.se", roles: [.strategist])
+            _ = try await UserService.setActive(false, userID: try former.requireID(), by: try await currentUser(app, try await makeUser(app, in: world.organisation, email: "admin@test.se", roles: [.admin])), on: app.db)
+            for (bank, responsible) in [("inte-ett-id", nil), (nil, "inte-ett-id"), (nil, try former.requireID().uuidString)] as [(String?, String?)] {
+                await #expect(throws: SynligError.self) {
+                    try await MappingService.create(MappingInput(title: "K", periodStart: "2027-01-01", periodEnd: "2027-02-01", scope: "organisation",
+                                                                 unitIDs: [], bankID: bank, responsibleUserID: responsible), by: strategist, on: app.db)
+                }
+            }
+            #expect(try await Mapping.query(on: app.db).count() == 0)
+        }
+    }
+}
+
+@Suite("Respondents through the API")
+struct RespondentAPITests {
+    @Test("A respondent lists their own sheets in open mappings and nobody else's")
+    func mySheets() async throws {
+        try await withSynlig { app in
+            let world = try await MappingWorld.make(app)
+            let (_, invited, _) = try await makeOpenMapping(app, world)
+            let respondent = try await APIClient.signedIn(app, world.respondent.email)
+            let mine = try await respondent.send(.GET, "/api/v1/me/mapping-responses")
+            #expect(mine.status == .ok)
+            let sheets = try mine.content.decode([API.ResponseOut].self)
+            #expect(sheets.map(\.id) == [try invited.requireID()])
+            let strategist = try await APIClient.signedIn(app, world.strategist.email)
+            let theirs = try await strategist.send(.GET, "/api/v1/me/mapping-responses")
+            #expect(try theirs.content.decode([API.ResponseOut].self).map(\.kind) == [.workshop])
+        }
+    }
+}

@@ -31,6 +31,16 @@ enum MappingService {
 
     // MARK: Starting and closing
 
+    /// nil when not given; a problem when given but not a UUID.
+    static func optionalID(_ raw: String?, field: String, into problems: inout [SynligError.FieldProblem]) throws -> UUID? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let id = UUID(uuidString: raw) else {
+            problems.append(.init(field: field, messageKey: "input.invalid_id"))
+            return nil
+        }
+        return id
+    }
+
     static func create(_ input: MappingInput, by user: CurrentUser, on db: any Database) async throws -> Mapping {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []
@@ -46,11 +56,12 @@ enum MappingService {
         let unitIDs = Set(input.unitIDs.compactMap(UUID.init(uuidString:)))
         if unitIDs.count != Set(input.unitIDs).count { problems.append(.init(field: "units", messageKey: "user.unit_invalid")) }
         if scope == .units && unitIDs.isEmpty { problems.append(.init(field: "units", messageKey: "mapping.units_required")) }
+        // An id that is given must be an id: a typo never silently becomes someone or something else.
+        let bankID = try optionalID(input.bankID, field: "bank", into: &problems)
+        let responsibleID = try optionalID(input.responsibleUserID, field: "responsible", into: &problems) ?? user.id
         guard problems.isEmpty, let start, let end, let scope else { throw SynligError.invalid(problems) }
 
         let organisationID = user.organisationID
-        let bankID = input.bankID.flatMap(UUID.init(uuidString:))
-        let responsibleID = input.responsibleUserID.flatMap(UUID.init(uuidString:)) ?? user.id
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let bank: QuestionBank
             if let bankID {
@@ -60,7 +71,7 @@ enum MappingService {
                 else { throw SynligError(.conflict, "mapping.no_bank") }
                 bank = official
             }
-            let responsible = try await User.scoped(to: organisationID, on: tx).filter(\.$id == responsibleID).first()
+            let responsible = try await User.scoped(to: organisationID, on: tx).filter(\.$id == responsibleID).filter(\.$active == true).first()
             guard responsible != nil else { throw SynligError.invalid([.init(field: "responsible", messageKey: "mapping.responsible_invalid")]) }
             if scope == .units {
                 let found = try await Unit.scoped(to: organisationID, on: tx).filter(\.$id ~~ Array(unitIDs)).count()

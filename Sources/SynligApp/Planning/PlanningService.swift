@@ -63,13 +63,27 @@ enum PlanningService {
         if target == nil { problems.append(.init(field: "targetDate", messageKey: "input.invalid_date")) }
         let months = Int(input.followUpMonths ?? "3") ?? -1
         if !(0...24).contains(months) { problems.append(.init(field: "followUpMonths", messageKey: "plan.interval_invalid")) }
+        let sourceMappingID = try MappingService.optionalID(input.sourceMappingID, field: "sourceMapping", into: &problems)
         guard problems.isEmpty, let target else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let owner = try await Self.user(input.ownerUserID ?? user.id.uuidString, in: organisationID, field: "owner", on: tx)
             let unitID = try await unit(input.unitID, in: organisationID, on: tx)
-            let sourceMapping = try await input.sourceMappingID.flatMap(UUID.init(uuidString:))
-                .asyncMap { try await Mapping.find($0, in: organisationID, on: tx).requireID() }
+            var sourceMapping: UUID?
+            if let sourceMappingID {
+                guard let found = try await Mapping.scoped(to: organisationID, on: tx).filter(\.$id == sourceMappingID).first() else {
+                    throw SynligError.invalid([.init(field: "sourceMapping", messageKey: "plan.mapping_invalid")])
+                }
+                sourceMapping = found.id
+            }
+            // Links must name questions or routines of a bank the organisation can use.
+            var knownKeys = Set<String>()
+            for bank in try await QuestionBank.available(to: organisationID, on: tx).all() {
+                for question in try bank.content.questions {
+                    knownKeys.insert(question.key)
+                    question.routines.forEach { knownKeys.insert($0.key) }
+                }
+            }
             let goal = Goal()
             goal.organisationID = organisationID
             goal.unitID = unitID
@@ -85,7 +99,7 @@ enum PlanningService {
             try await goal.create(on: tx)
             let goalID = try goal.requireID()
             for key in Set(input.itemKeys.filter { !$0.isEmpty }).sorted() {
-                guard key.count <= 40, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else {
+                guard knownKeys.contains(key) else {
                     throw SynligError.invalid([.init(field: "links", messageKey: "mapping.unknown_item")])
                 }
                 try await GoalLink(organisationID: organisationID, goalID: goalID, itemKey: key).create(on: tx)
@@ -103,6 +117,10 @@ enum PlanningService {
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let goal = try await Goal.find(goalID, in: user.organisationID, on: tx)
             guard version == goal.version else { throw SynligError.staleEdit }
+            // A goal taken up again goes back on its owner's worklist at the next interval.
+            if status == .active && goal.status != .active && goal.followUpMonths > 0 {
+                goal.nextFollowUp = CalendarDate.today().addingMonths(goal.followUpMonths).iso
+            }
             goal.status = status
             if status != .active { goal.nextFollowUp = nil }
             goal.version += 1
