@@ -19,6 +19,7 @@ struct QuestionBankController: RouteCollection {
         var mayManage: Bool
         var copyAction: String
         var sources: [Option]
+        var errors: FormErrors
     }
 
     struct QuestionRow: Encodable {
@@ -83,22 +84,32 @@ struct QuestionBankController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> Response {
+        try await renderList(req, errors: .none, summary: [], status: .ok)
+    }
+
+    private func renderList(_ req: Request, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
         let user = try reader(req)
         let banks = try await QuestionBank.available(to: user.organisationID, on: req.db).sort(\.$createdAt).all()
         let used = Set(try await Mapping.scoped(to: user.organisationID, on: req.db).all().map(\.bankID))
         return try await req.renderPage("mapping/banks", ListPage(
-            page: .make(for: req, titleKey: "bank.list_title"),
+            page: .make(for: req, titleKey: "bank.list_title", errors: summary),
             banks: try banks.map { BankRow(title: $0.title, href: SiteURL.bank(try $0.requireID()).path, isOfficial: $0.isOfficial,
                                            inUse: $0.id.map(used.contains) ?? false) },
             mayManage: user.hasAny(MappingService.managers), copyAction: SiteURL.banks.path,
-            sources: try banks.map { Option(value: try $0.requireID().uuidString, label: $0.title, selected: $0.isOfficial) }))
+            sources: try banks.map { Option(value: try $0.requireID().uuidString, label: $0.title, selected: $0.isOfficial) },
+            errors: errors), status: status)
     }
 
     @Sendable func copy(req: Request) async throws -> Response {
         let form = try req.content.decode(CopyForm.self)
         guard let source = form.source.flatMap(UUID.init(uuidString:)) else { throw SynligError.notFound }
-        let bank = try await QuestionBankService.copy(source, title: form.title, by: try req.currentUser, on: req.db)
-        return req.redirect(to: SiteURL.bank(try bank.requireID()).path)
+        do {
+            let bank = try await QuestionBankService.copy(source, title: form.title, by: try req.currentUser, on: req.db)
+            return req.redirect(to: SiteURL.bank(try bank.requireID()).path)
+        } catch let error as SynligError where !error.fieldProblems.isEmpty {
+            let errors = FormErrors(error.fieldProblems, request: req)
+            return try await renderList(req, errors: errors, summary: errors.summary([("title", "bank.title")], request: req), status: error.status)
+        }
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -143,7 +154,19 @@ struct QuestionBankController: RouteCollection {
             return req.redirect(to: SiteURL.bank(bankID).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await render(req, bankID: bankID, errors: errors, summary: errors.fieldProblems(req), status: error.status)
+            return try await render(req, bankID: bankID, errors: errors, summary: Self.editSummary(errors, req), status: error.status)
+        }
+    }
+
+    /// Each problem names its question, so the summary's links say where they lead.
+    static func editSummary(_ errors: FormErrors, _ req: Request) -> [PageContext.FormError] {
+        errors.byField.keys.sorted().map { field in
+            let label: String
+            if field == "questions" { label = req.t("bank.questions") }
+            else if field.hasPrefix("sv-") { label = req.t("bank.text_sv") + " " + field.dropFirst(3) }
+            else if field.hasPrefix("en-") { label = req.t("bank.text_en") + " " + field.dropFirst(3) }
+            else { label = field }
+            return PageContext.FormError(field: field, message: label + ": " + (errors.byField[field] ?? ""))
         }
     }
 
@@ -156,7 +179,9 @@ struct QuestionBankController: RouteCollection {
             return req.redirect(to: SiteURL.bank(bankID).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await render(req, bankID: bankID, errors: errors, summary: errors.fieldProblems(req), status: error.status)
+            return try await render(req, bankID: bankID, errors: errors, summary: errors.summary(
+                [("newArea", "bank.area"), ("newFormat", "bank.format"), ("newSv", "bank.text_sv"), ("newEn", "bank.text_en")], request: req),
+                status: error.status)
         }
     }
 }

@@ -105,6 +105,13 @@ struct GoalPages: Sendable {
         var action: String?
     }
 
+    /// The goal page's forms, in page order, for the error summary.
+    static let goalPageFields: [(id: String, labelKey: String)] = [
+        ("status", "plan.goal_status_label"), ("actionTitle", "plan.action_title"), ("actionDescription", "plan.description"),
+        ("actionOwner", "plan.owner"), ("dueDate", "plan.due_date"), ("actionStatus", "unit.status"),
+        ("followUpDate", "plan.follow_up_date"), ("progress", "plan.progress_heading"), ("note", "plan.note"),
+    ]
+
     static func newGoalHref(mappingID: UUID?, itemKey: String, unitID: UUID?) -> String {
         var components = URLComponents()
         components.path = SiteURL.goalNew.path
@@ -243,7 +250,7 @@ struct GoalPages: Sendable {
             return req.redirect(to: SiteURL.goal(goalID).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await render(req, goalID: goalID, errors: errors, summary: errors.fieldProblems(req), status: error.status)
+            return try await render(req, goalID: goalID, errors: errors, summary: errors.summary(Self.goalPageFields, request: req), status: error.status)
         }
     }
 

@@ -95,7 +95,7 @@ struct PlanningController: RouteCollection {
         var openGaps: [OpenGap] = []
         var latestTitle: String?
         if let latest = try await Mapping.scoped(to: user.organisationID, on: req.db).filter(\.$status == .closed)
-            .sort(\.$periodStart, .descending).first(),
+            .sort(\.$periodStart, .descending).sort(\.$closedAt, .descending).first(),
             let bank = try await QuestionBank.find(latest.bankID, on: req.db) {
             latestTitle = latest.title
             let content = try bank.content
