@@ -33,6 +33,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     AccountsMigrations.register(in: app)
     PrivacyMigrations.register(in: app)
     MappingMigrations.register(in: app)
+    app.migrations.add(CreateSupportCatalogue())
     Jobs.registerMigrations(in: app)
 
     Commands.register(in: app)

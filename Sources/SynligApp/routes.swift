@@ -16,6 +16,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: PlanningController())
     try app.register(collection: QuestionBankController())
     try app.register(collection: DecisionController())
+    try app.register(collection: SupportCatalogueController())
+    try app.register(collection: PublicSupportController())
     try app.register(collection: APIController())
     try app.register(collection: MappingAPIController())
 }

@@ -85,6 +85,9 @@ enum DemoSeeder {
             return organisationID
         }
         try await MappingDemo.seed(app, organisationID: organisationID)
+        if let consultant = try await User.scoped(to: organisationID, on: app.db).filter(\.$email == "konsulent@exempel.se").first() {
+            try await SupportDemo.seed(app, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
+        }
         return Report(created: true, password: finalPassword,
                       passwordSource: password == nil ? "generated now; set SYNLIG_DEMO_PASSWORD to choose one" : "from SYNLIG_DEMO_PASSWORD")
     }

@@ -75,6 +75,11 @@ extension Request {
         return chosen
     }
 
+    /// Pins the language of this answer, e.g. for `/en/support`, whose path says it.
+    func useLanguage(_ language: Language) {
+        storage[LanguageKey.self] = language
+    }
+
     func t(_ key: String, _ arguments: String...) -> String {
         application.localizer.text(key, language, arguments)
     }

@@ -37,7 +37,7 @@ struct PageContext: Encodable {
     var errors: [FormError]
 
     static func make(for request: Request, titleKey: String, titleArguments: [String] = [],
-                     errors: [FormError] = []) -> PageContext {
+                     errors: [FormError] = [], switchLanguageTo otherPage: String? = nil) -> PageContext {
         let language = request.language
         let other: Language = language == .sv ? .en : .sv
         let user = request.auth.get(CurrentUser.self)
@@ -51,7 +51,7 @@ struct PageContext: Encodable {
             title: errors.isEmpty ? pageTitle : localizer.text("form.error_title_prefix", language) + " " + pageTitle,
             heading: pageTitle,
             lang: language.rawValue,
-            switchLanguageHref: switchURL.string ?? "/",
+            switchLanguageHref: otherPage ?? switchURL.string ?? "/",
             switchLanguageLabel: localizer.text("language.switch", language),
             switchLanguageCode: other.rawValue,
             user: user.map { SignedIn(displayName: $0.displayName, organisationName: $0.organisationName) },
@@ -76,6 +76,7 @@ enum Navigation {
         Entry(labelKey: "nav.mappings", url: .mappings, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.plan", url: .plan, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.decisions", url: .decisions, roles: [.admin, .strategist, .viewer]),
+        Entry(labelKey: "nav.support", url: .supportCatalogue, roles: [.admin, .strategist, .consultant]),
         Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
         Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),

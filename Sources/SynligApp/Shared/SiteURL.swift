@@ -51,6 +51,12 @@ enum SiteURL: Sendable, Equatable {
     case analysis(UUID)
     case procurementRequirements
     case procurementRecords
+    case supportCatalogue
+    case supportNew
+    case supportOffering(UUID)
+    case civilSociety
+    case publicSupport(Language)
+    case publicMunicipality(Language, code: String)
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -113,7 +119,18 @@ enum SiteURL: Sendable, Equatable {
         case .analysis(let id): [.fixed("decisions"), .fixed("analyses"), .parameter(name: "id", value: id.uuidString)]
         case .procurementRequirements: [.fixed("decisions"), .fixed("procurement"), .fixed("requirements")]
         case .procurementRecords: [.fixed("decisions"), .fixed("procurement"), .fixed("records")]
+        case .supportCatalogue: [.fixed("support")]
+        case .supportNew: [.fixed("support"), .fixed("new")]
+        case .supportOffering(let id): [.fixed("support"), .parameter(name: "id", value: id.uuidString)]
+        case .civilSociety: [.fixed("support"), .fixed("organisations")]
+        case .publicSupport(let language): Self.publicRoot(language)
+        case .publicMunicipality(let language, let code): Self.publicRoot(language) + [.parameter(name: "code", value: code)]
         }
+    }
+
+    /// The caregivers' pages: `/stod` in Swedish, `/en/support` in English.
+    private static func publicRoot(_ language: Language) -> [Segment] {
+        language == .en ? [.fixed("en"), .fixed("support")] : [.fixed("stod")]
     }
 
     private static func mappingSegments(_ id: UUID) -> [Segment] {

@@ -1,0 +1,116 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The caregivers' own pages: no sign-in, no session, no tracking; cacheable and accessible.
+/// `/stod` in Swedish and `/en/support` in English: the path decides the language.
+struct PublicSupportController: RouteCollection {
+    typealias Option = AdministrationController.Option
+
+    struct MunicipalityLink: Encodable {
+        var name: String
+        var href: String
+    }
+
+    struct StartPage: Encodable {
+        var page: PageContext
+        var municipalities: [MunicipalityLink]
+    }
+
+    struct Card: Encodable {
+        var name: String
+        var kind: String
+        var kindExplanation: String
+        var description: String
+        var provider: String
+        var groups: String
+        var languages: String
+        var interpreter: Bool
+        var needsAssessment: Bool
+        var cost: String
+        var eligibility: String
+        var address: String
+        var schedule: String
+        var phone: String
+        var email: String
+        var website: String
+        var accessibility: String
+    }
+
+    struct MunicipalityPage: Encodable {
+        var page: PageContext
+        var municipality: String
+        var action: String
+        var needs: [Option]
+        var groups: [Option]
+        var languages: [Option]
+        var cards: [Card]
+        var filtered: Bool
+        var startHref: String
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        for language in Language.allCases {
+            routes.get(SiteURL.publicSupport(language).pattern) { try await self.start(req: $0, language: language) }
+            routes.get(SiteURL.publicMunicipality(language, code: ":code").pattern) { try await self.municipality(req: $0, language: language) }
+        }
+    }
+
+    private func publicResponse(_ response: Response) -> Response {
+        // Shared by everyone and holding nothing personal: caches may keep it for a few minutes.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return response
+    }
+
+    func start(req: Request, language: Language) async throws -> Response {
+        req.useLanguage(language)
+        let withCatalogue = try await SupportOffering.query(on: req.db).filter(\.$published == true).all(\.$organisationID)
+        let organisations = try await Organisation.query(on: req.db).filter(\.$id ~~ Array(Set(withCatalogue))).sort(\.$name).all()
+        let other: Language = language == .sv ? .en : .sv
+        return publicResponse(try await req.renderPage("public/start", StartPage(
+            page: .make(for: req, titleKey: "public.start_title", switchLanguageTo: SiteURL.publicSupport(other).path),
+            municipalities: organisations.map { MunicipalityLink(name: $0.name, href: SiteURL.publicMunicipality(language, code: $0.code).path) })))
+    }
+
+    func municipality(req: Request, language: Language) async throws -> Response {
+        req.useLanguage(language)
+        guard let code = req.parameters.get("code"), code.count <= 4,
+              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
+              let organisationID = organisation.id
+        else { throw SynligError.notFound }
+        // Unknown filter values are ignored rather than refused: a caregiver's bookmark should still open.
+        let filter = SupportFilter(need: req.query[String.self, at: "need"].flatMap(SupportNeed.init(rawValue:)),
+                                   group: req.query[String.self, at: "group"].flatMap(SupportTargetGroup.init(rawValue:)),
+                                   language: req.query[String.self, at: "language"].flatMap { SupportLanguage.codes.contains($0) ? $0 : nil })
+        let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
+            .filter { filter.matches(kind: $0.kind, groups: $0.targetGroups, languages: $0.languages) }
+        let other: Language = language == .sv ? .en : .sv
+        var otherURL = URLComponents()
+        otherURL.path = SiteURL.publicMunicipality(other, code: code).path
+        otherURL.queryItems = req.url.query.map { _ in
+            [("need", filter.need?.rawValue), ("group", filter.group?.rawValue), ("language", filter.language)]
+                .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        }
+        let cards = offerings.map { offering in
+            Card(name: offering.name, kind: req.t("support.kind.\(offering.kind.rawValue)"),
+                 kindExplanation: req.t("public.kind_explanation.\(offering.kind.rawValue)"), description: offering.description,
+                 provider: offering.providerName.isEmpty ? req.t("support.provider.\(offering.provider.rawValue)") : offering.providerName,
+                 groups: offering.targetGroups.map { req.t("support.group.\($0.rawValue)") }.sorted().joined(separator: ", "),
+                 languages: offering.languages.map { req.t("language.name.\($0)") }.sorted().joined(separator: ", "),
+                 interpreter: offering.interpreter, needsAssessment: offering.needsAssessment, cost: offering.cost,
+                 eligibility: offering.eligibility, address: offering.address, schedule: offering.schedule, phone: offering.phone,
+                 email: offering.email, website: offering.website, accessibility: offering.accessibility)
+        }
+        return publicResponse(try await req.renderPage("public/municipality", MunicipalityPage(
+            page: .make(for: req, titleKey: "public.municipality_title", titleArguments: [organisation.name],
+                        switchLanguageTo: otherURL.string),
+            municipality: organisation.name, action: SiteURL.publicMunicipality(language, code: code).path,
+            needs: [Option(value: "", label: req.t("public.any_need"), selected: filter.need == nil)]
+                + SupportNeed.allCases.map { Option(value: $0.rawValue, label: req.t("public.need.\($0.rawValue)"), selected: $0 == filter.need) },
+            groups: [Option(value: "", label: req.t("public.any_group"), selected: filter.group == nil)]
+                + SupportTargetGroup.allCases.filter { $0 != .all }.map { Option(value: $0.rawValue, label: req.t("support.group.\($0.rawValue)"), selected: $0 == filter.group) },
+            languages: [Option(value: "", label: req.t("public.any_language"), selected: filter.language == nil)]
+                + SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == filter.language) },
+            cards: cards, filtered: filter != SupportFilter(), startHref: SiteURL.publicSupport(language).path)))
+    }
+}

@@ -1,0 +1,114 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// One form of support in an organisation's catalogue, shown on the public pages once published.
+final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "support_offerings"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: SupportKind
+    @Field(key: "provider") var provider: SupportProvider
+    @Field(key: "provider_name") var providerName: String
+    @OptionalField(key: "civil_society_id") var civilSocietyID: UUID?
+    /// Comma-separated `SupportTargetGroup` raw values: a catalogue is small, filtering is in Swift.
+    @Field(key: "target_groups") var targetGroupsText: String
+    @Field(key: "needs_assessment") var needsAssessment: Bool
+    @Field(key: "cost") var cost: String
+    /// Comma-separated language codes.
+    @Field(key: "languages") var languagesText: String
+    @Field(key: "interpreter") var interpreter: Bool
+    @Field(key: "accessibility") var accessibility: String
+    @Field(key: "address") var address: String
+    @Field(key: "schedule") var schedule: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "email") var email: String
+    @Field(key: "website") var website: String
+    @Field(key: "description") var description: String
+    @Field(key: "eligibility") var eligibility: String
+    @Field(key: "last_checked") var lastChecked: String
+    @Field(key: "published") var published: Bool
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<SupportOffering, FieldProperty<SupportOffering, UUID>> { \.$organisationID }
+
+    init() {}
+
+    var targetGroups: Set<SupportTargetGroup> {
+        Set(targetGroupsText.split(separator: ",").compactMap { SupportTargetGroup(rawValue: String($0)) })
+    }
+
+    var languages: Set<String> { Set(languagesText.split(separator: ",").map(String.init)) }
+}
+
+/// A civil-society organisation that supports caregivers (question 14 of the mapping), some
+/// with state grants under förordning (2011:1151).
+final class CivilSocietyOrganisation: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "civil_society_organisations"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "description") var description: String
+    @Field(key: "contact") var contact: String
+    @Field(key: "state_grant") var stateGrant: Bool
+    @Field(key: "cooperation") var cooperation: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<CivilSocietyOrganisation, FieldProperty<CivilSocietyOrganisation, UUID>> { \.$organisationID }
+
+    init() {}
+}
+
+struct CreateSupportCatalogue: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(CivilSocietyOrganisation.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("name", .string, .required)
+            .field("description", .custom("TEXT"), .required)
+            .field("contact", .custom("TEXT"), .required)
+            .field("state_grant", .bool, .required)
+            .field("cooperation", .custom("TEXT"), .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema(SupportOffering.schema)
+            .id()
+            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("provider", .string, .required)
+            .field("provider_name", .string, .required)
+            .field("civil_society_id", .uuid, .references(CivilSocietyOrganisation.schema, "id"))
+            .field("target_groups", .string, .required)
+            .field("needs_assessment", .bool, .required)
+            .field("cost", .custom("TEXT"), .required)
+            .field("languages", .string, .required)
+            .field("interpreter", .bool, .required)
+            .field("accessibility", .custom("TEXT"), .required)
+            .field("address", .custom("TEXT"), .required)
+            .field("schedule", .custom("TEXT"), .required)
+            .field("phone", .string, .required)
+            .field("email", .string, .required)
+            .field("website", .string, .required)
+            .field("description", .custom("TEXT"), .required)
+            .field("eligibility", .custom("TEXT"), .required)
+            .field("last_checked", .string, .required)
+            .field("published", .bool, .required)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "support_offerings_org_published_idx").on(SupportOffering.schema)
+            .column("organisation_id").column("published").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(SupportOffering.schema).delete()
+        try await database.schema(CivilSocietyOrganisation.schema).delete()
+    }
+}

@@ -1,0 +1,137 @@
+import Fluent
+import SynligCore
+import Vapor
+
+struct OfferingInput: Sendable {
+    var name: String?
+    var kind: String?
+    var provider: String?
+    var providerName: String?
+    var civilSocietyID: String?
+    var targetGroups: [String]
+    var needsAssessment: Bool
+    var cost: String?
+    var languages: [String]
+    var interpreter: Bool
+    var accessibility: String?
+    var address: String?
+    var schedule: String?
+    var phone: String?
+    var email: String?
+    var website: String?
+    var description: String?
+    var eligibility: String?
+    var lastChecked: String?
+    var published: Bool
+    var version: Int?
+}
+
+/// The support catalogue's rules, for staff pages and the API alike. Consultants, strategists
+/// and administrators keep the catalogue; every change is audited.
+enum SupportService {
+    static let editors: Set<Role> = [.admin, .strategist, .consultant]
+    static let maxText = 4000
+
+    static func save(_ id: UUID?, _ input: OfferingInput, by user: CurrentUser, on db: any Database) async throws -> SupportOffering {
+        guard user.hasAny(editors) else { throw SynligError.forbidden }
+        var problems: [SynligError.FieldProblem] = []
+        func text(_ value: String?, _ field: String, required: Bool = false, max: Int = maxText, multiline: Bool = true) -> String {
+            let (text, problem) = TextInput.check(value, required: required, maxLength: max, multiline: multiline)
+            if let problem { problems.append(.init(field: field, messageKey: problem.rawValue)) }
+            return text
+        }
+        let name = text(input.name, "name", required: true, max: 200, multiline: false)
+        let kind = input.kind.flatMap(SupportKind.init(rawValue:))
+        if kind == nil { problems.append(.init(field: "kind", messageKey: "support.kind_invalid")) }
+        let provider = input.provider.flatMap(SupportProvider.init(rawValue:))
+        if provider == nil { problems.append(.init(field: "provider", messageKey: "support.provider_invalid")) }
+        let providerName = text(input.providerName, "providerName", max: 200, multiline: false)
+        let groups = input.targetGroups.compactMap(SupportTargetGroup.init(rawValue:))
+        if groups.count != input.targetGroups.count || groups.isEmpty { problems.append(.init(field: "targetGroups", messageKey: "support.groups_invalid")) }
+        let languages = input.languages.filter { SupportLanguage.codes.contains($0) }
+        if languages.count != input.languages.count || languages.isEmpty { problems.append(.init(field: "languages", messageKey: "support.languages_invalid")) }
+        let email = input.email?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !email.isEmpty, TextInput.checkEmail(email).problem != nil { problems.append(.init(field: "email", messageKey: "input.invalid_email")) }
+        let website = text(input.website, "website", max: 300, multiline: false)
+        if !website.isEmpty, !(website.hasPrefix("https://") || website.hasPrefix("http://")) {
+            problems.append(.init(field: "website", messageKey: "support.website_invalid"))
+        }
+        let lastChecked = CalendarDate(input.lastChecked)
+        if lastChecked == nil { problems.append(.init(field: "lastChecked", messageKey: "input.invalid_date")) }
+        let values = (cost: text(input.cost, "cost"), accessibility: text(input.accessibility, "accessibility"),
+                      address: text(input.address, "address"), schedule: text(input.schedule, "schedule"),
+                      phone: text(input.phone, "phone", max: 40, multiline: false), description: text(input.description, "description", required: true),
+                      eligibility: text(input.eligibility, "eligibility"))
+        let civilSocietyID = try MappingService.optionalID(input.civilSocietyID, field: "civilSociety", into: &problems)
+        guard problems.isEmpty, let kind, let provider, let lastChecked else { throw SynligError.invalid(problems) }
+        let organisationID = user.organisationID
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            let offering: SupportOffering
+            if let id {
+                offering = try await SupportOffering.find(id, in: organisationID, on: tx)
+                guard input.version == offering.version else { throw SynligError.staleEdit }
+                offering.version += 1
+            } else {
+                offering = SupportOffering()
+                offering.organisationID = organisationID
+                offering.version = 1
+            }
+            if let civilSocietyID {
+                guard try await CivilSocietyOrganisation.scoped(to: organisationID, on: tx).filter(\.$id == civilSocietyID).count() == 1 else {
+                    throw SynligError.invalid([.init(field: "civilSociety", messageKey: "support.civil_society_invalid")])
+                }
+            }
+            offering.name = name
+            offering.kind = kind
+            offering.provider = provider
+            offering.providerName = providerName
+            offering.civilSocietyID = provider == .civilSociety ? civilSocietyID : nil
+            offering.targetGroupsText = groups.map(\.rawValue).sorted().joined(separator: ",")
+            offering.needsAssessment = input.needsAssessment
+            offering.cost = values.cost
+            offering.languagesText = languages.sorted().joined(separator: ",")
+            offering.interpreter = input.interpreter
+            offering.accessibility = values.accessibility
+            offering.address = values.address
+            offering.schedule = values.schedule
+            offering.phone = values.phone
+            offering.email = email.lowercased()
+            offering.website = website
+            offering.description = values.description
+            offering.eligibility = values.eligibility
+            offering.lastChecked = lastChecked.iso
+            offering.published = input.published
+            try await offering.save(on: tx)
+            audit.record(id == nil ? "support.create" : "support.update", "support_offering", id: offering.id, organisation: organisationID)
+            return offering
+        }
+    }
+
+    static func addCivilSociety(name rawName: String?, description: String?, contact: String?, stateGrant: Bool, cooperation: String?,
+                                by user: CurrentUser, on db: any Database) async throws -> CivilSocietyOrganisation {
+        guard user.hasAny(editors) else { throw SynligError.forbidden }
+        var problems: [SynligError.FieldProblem] = []
+        func text(_ value: String?, _ field: String, required: Bool = false, max: Int = maxText) -> String {
+            let (text, problem) = TextInput.check(value, required: required, maxLength: max, multiline: max > 200)
+            if let problem { problems.append(.init(field: field, messageKey: problem.rawValue)) }
+            return text
+        }
+        let name = text(rawName, "csoName", required: true, max: 200)
+        let descriptionText = text(description, "csoDescription")
+        let contactText = text(contact, "csoContact")
+        let cooperationText = text(cooperation, "csoCooperation")
+        guard problems.isEmpty else { throw SynligError.invalid(problems) }
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            let organisation = CivilSocietyOrganisation()
+            organisation.organisationID = user.organisationID
+            organisation.name = name
+            organisation.description = descriptionText
+            organisation.contact = contactText
+            organisation.stateGrant = stateGrant
+            organisation.cooperation = cooperationText
+            try await organisation.create(on: tx)
+            audit.record("civil_society.create", "civil_society_organisation", id: organisation.id, organisation: user.organisationID)
+            return organisation
+        }
+    }
+}

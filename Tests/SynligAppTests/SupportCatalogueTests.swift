@@ -1,0 +1,135 @@
+import Fluent
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+@Suite("Support catalogue and public pages")
+struct SupportCatalogueTests {
+    func offering(_ name: String, kind: SupportKind, groups: [SupportTargetGroup] = [.all], languages: [String] = ["sv"],
+                  published: Bool = true, checked: String = CalendarDate.today().iso) -> OfferingInput {
+        OfferingInput(name: name, kind: kind.rawValue, provider: "municipality", providerName: "Testkommun", civilSocietyID: nil,
+                      targetGroups: groups.map(\.rawValue), needsAssessment: false, cost: "Kostnadsfritt", languages: languages,
+                      interpreter: false, accessibility: nil, address: nil, schedule: nil, phone: nil, email: nil, website: nil,
+                      description: "Beskrivning av \(name)", eligibility: nil, lastChecked: checked, published: published, version: nil)
+    }
+
+    @Test("A consultant adds support in the catalogue; only published entries reach the public page, filtered by need, group and language")
+    func catalogueToPublicPage() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
+            let browser = Browser(app)
+            try await browser.signIn("karin@test.se")
+            try await browser.get("/support/new")
+            let invalid = try await browser.post("/support", form: [("name", ""), ("kind", "spaceship"), ("lastChecked", "igår"), ("website", "javascript:alert(1)")])
+            #expect(invalid.status == .unprocessableEntity)
+            #expect(invalid.body.string.contains("Välj en typ av stöd."))
+            #expect(invalid.body.string.contains("https://"))
+
+            let created = try await browser.post("/support", form: [
+                ("name", "Avlösning i hemmet"), ("kind", "respiteAtHome"), ("provider", "municipality"), ("description", "Någon tar över en stund"),
+                ("targetGroups[]", "dementia"), ("languages[]", "sv"), ("languages[]", "fi"), ("lastChecked", CalendarDate.today().iso), ("published", "on"),
+            ])
+            #expect(created.status == .seeOther)
+            let karin = try await currentUser(app, try #require(try await User.query(on: app.db).first()))
+            _ = try await SupportService.save(nil, offering("Anhöriggrupp", kind: .supportGroup, groups: [.mentalIllness]), by: karin, on: app.db)
+            _ = try await SupportService.save(nil, offering("Hemligt utkast", kind: .respiteAtHome, published: false), by: karin, on: app.db)
+
+            let all = try await app.testing().sendRequest(.GET, "/stod/0180")
+            #expect(all.status == .ok)
+            #expect(all.body.string.contains("Avlösning i hemmet"))
+            #expect(all.body.string.contains("Anhöriggrupp"))
+            #expect(!all.body.string.contains("Hemligt utkast"))
+            #expect(all.headers.first(name: .cacheControl) == "public, max-age=300")
+            #expect(all.headers[.setCookie].isEmpty)
+
+            let aBreak = try await app.testing().sendRequest(.GET, "/stod/0180?need=aBreak&group=dementia&language=fi")
+            #expect(aBreak.body.string.contains("Avlösning i hemmet"))
+            #expect(!aBreak.body.string.contains("Anhöriggrupp</h3>"))
+            let arabic = try await app.testing().sendRequest(.GET, "/stod/0180?language=ar")
+            #expect(arabic.body.string.contains("Inget stöd passar dina val."))
+            let bogus = try await app.testing().sendRequest(.GET, "/stod/0180?need=%3Cscript%3E&language=xx")
+            #expect(bogus.status == .ok)
+
+            let english = try await app.testing().sendRequest(.GET, "/en/support/0180?need=someoneToTalkTo")
+            #expect(english.body.string.contains(#"<html lang="en">"#))
+            #expect(english.body.string.contains("Support for caregivers in Testkommun"))
+            #expect(english.body.string.contains("Anhöriggrupp"))
+            #expect(try await app.testing().sendRequest(.GET, "/stod/9998").status == .notFound)
+
+            let start = try await app.testing().sendRequest(.GET, "/stod")
+            #expect(start.body.string.contains("/stod/0180"))
+            #expect(start.body.string.contains("0200-239 500"))
+        }
+    }
+
+    @Test("Entries unchecked for six months are flagged, text is rendered inert, and edits are audited and guarded")
+    func staleInertAndGuarded() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let user = try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
+            let karin = try await currentUser(app, user)
+            let old = try await SupportService.save(nil, offering("<script>alert(1)</script>", kind: .dayCare,
+                                                                  checked: CalendarDate.today().addingMonths(-7).iso), by: karin, on: app.db)
+            let browser = Browser(app)
+            try await browser.signIn("karin@test.se")
+            let list = try await browser.get("/support")
+            #expect(list.body.string.contains("1 stödformer har inte kontrollerats på över sex månader."))
+            #expect(!list.body.string.contains("<script>alert(1)</script>"))
+            let publicPage = try await app.testing().sendRequest(.GET, "/stod/0180")
+            #expect(!publicPage.body.string.contains("<script>alert(1)</script>"))
+            #expect(publicPage.body.string.contains("&lt;script&gt;"))
+
+            var edit = offering("Dagverksamhet", kind: .dayCare)
+            edit.version = 1
+            _ = try await SupportService.save(try old.requireID(), edit, by: karin, on: app.db)
+            await #expect(throws: SynligError.self) { try await SupportService.save(try old.requireID(), edit, by: karin, on: app.db) }
+            #expect(Set(try await AuditEvent.query(on: app.db).all().map(\.action)).isSuperset(of: ["support.create", "support.update"]))
+        }
+    }
+
+    @Test("Another organisation's catalogue entries are not found, and only catalogue keepers edit")
+    func isolationAndRoles() async throws {
+        try await withSynlig { app in
+            let a = try await makeOrganisation(app, name: "A", code: "0101")
+            let b = try await makeOrganisation(app, name: "B", code: "0202")
+            let userB = try await makeUser(app, in: b, email: "b@b.se", roles: [.consultant])
+            try await makeUser(app, in: a, email: "a@a.se", roles: [.consultant])
+            try await makeUser(app, in: a, email: "staff@a.se", roles: [.staff])
+            let entry = try await SupportService.save(nil, offering("B:s stöd", kind: .dayCare), by: try await currentUser(app, userB), on: app.db)
+            let browser = Browser(app)
+            try await browser.signIn("a@a.se")
+            #expect(try await browser.get(SiteURL.supportOffering(try entry.requireID()).path).status == .notFound)
+            #expect(!(try await browser.get("/support")).body.string.contains("B:s stöd"))
+            #expect(!(try await app.testing().sendRequest(.GET, "/stod/0101")).body.string.contains("B:s stöd"))
+            let staff = Browser(app)
+            try await staff.signIn("staff@a.se")
+            #expect(try await staff.get("/support").status == .forbidden)
+        }
+    }
+
+    @Test("Civil-society organisations are kept with their state grant and cooperation, and can provide support")
+    func civilSociety() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
+            let browser = Browser(app)
+            try await browser.signIn("karin@test.se")
+            try await browser.get("/support/organisations")
+            let added = try await browser.post("/support/organisations", form: [("csoName", "Demensföreningen"), ("csoStateGrant", "on"), ("csoCooperation", "Avtal 2026")])
+            #expect(added.status == .seeOther)
+            let page = try await browser.get("/support/organisations")
+            #expect(page.body.string.contains("Demensföreningen"))
+            #expect(page.body.string.contains("Avtal 2026"))
+            let cso = try #require(try await CivilSocietyOrganisation.query(on: app.db).first())
+            #expect(cso.stateGrant)
+            var input = offering("Anhöriggrupp", kind: .supportGroup)
+            input.provider = "civilSociety"
+            input.civilSocietyID = cso.id?.uuidString
+            let entry = try await SupportService.save(nil, input, by: try await currentUser(app, try #require(try await User.query(on: app.db).first())), on: app.db)
+            #expect(entry.civilSocietyID == cso.id)
+        }
+    }
+}
