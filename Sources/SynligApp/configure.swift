@@ -34,6 +34,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     PrivacyMigrations.register(in: app)
     MappingMigrations.register(in: app)
     app.migrations.add(CreateSupportCatalogue())
+    app.migrations.add(CreateContactRequests())
     Jobs.registerMigrations(in: app)
 
     Commands.register(in: app)

@@ -12,11 +12,19 @@ private enum BankFixture {
 
     static let bankURL = packageRoot.appendingPathComponent("Resources/QuestionBanks/official-v1.json")
 
-    /// CI clones the main repository with `shared/` beside it.
-    static let seedURL = packageRoot
+    /// The seed in `shared/` beside the package, as CI checks it out.
+    static let sharedSeedURL = packageRoot
         .appendingPathComponent("..")
         .appendingPathComponent("shared/seeds/003_8f6e70672cea0072.txt")
         .standardizedFileURL
+
+    /// A verbatim copy kept with the tests, so the comparison also runs in a clone without
+    /// `shared/` beside it; where both exist a test checks they are identical.
+    static let fixtureSeedURL = packageRoot.appendingPathComponent("Tests/Fixtures/seeds/003_8f6e70672cea0072.txt")
+
+    static var seedURL: URL {
+        FileManager.default.fileExists(atPath: sharedSeedURL.path) ? sharedSeedURL : fixtureSeedURL
+    }
 
     static func loadBank() throws -> QuestionBankContent {
         let data = try Data(contentsOf: bankURL)
@@ -198,5 +206,16 @@ struct FollowUpConditionTests {
             #expect(FollowUpCondition.always.applies(to: choice))
         }
         #expect(FollowUpCondition.always.applies(to: nil))
+    }
+}
+
+@Suite("Seed copy")
+struct SeedCopyTests {
+    @Test("The seed copy kept with the tests is identical to shared/seeds where both exist")
+    func copyMatchesShared() throws {
+        let fixture = try Data(contentsOf: BankFixture.fixtureSeedURL)
+        #expect(fixture.count > 10_000)
+        guard FileManager.default.fileExists(atPath: BankFixture.sharedSeedURL.path) else { return }
+        #expect(try Data(contentsOf: BankFixture.sharedSeedURL) == fixture)
     }
 }

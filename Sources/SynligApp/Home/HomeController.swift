@@ -27,7 +27,8 @@ struct HomeController: RouteCollection {
     /// What is due for this user. Each capability adds its own kind of item here.
     enum Worklist {
         static func items(for user: CurrentUser, request req: Request) async throws -> [WorklistItem] {
-            try await MappingWorklist.items(for: user, request: req) + PlanningWorklist.items(for: user, request: req)
+            try await ContactRequestWorklist.items(for: user, request: req)
+                + MappingWorklist.items(for: user, request: req) + PlanningWorklist.items(for: user, request: req)
         }
     }
 

@@ -32,6 +32,9 @@ enum Jobs {
         ScheduledJob(name: "purge-setup-tokens", interval: 3600) { app in
             try await SetupToken.query(on: app.db).filter(\.$expiresAt < Date()).delete()
         },
+        ScheduledJob(name: "purge-contact-requests", interval: 3600) { app in
+            _ = try await ContactRequests.purge(on: app.db)
+        },
     ]
 
     /// Claims `name` until `now + interval` if nobody holds it; true when this instance won.

@@ -57,6 +57,9 @@ enum SiteURL: Sendable, Equatable {
     case civilSociety
     case publicSupport(Language)
     case publicMunicipality(Language, code: String)
+    case publicContact(Language, code: String)
+    case contactRequests
+    case contactRequest(UUID)
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -125,6 +128,10 @@ enum SiteURL: Sendable, Equatable {
         case .civilSociety: [.fixed("support"), .fixed("organisations")]
         case .publicSupport(let language): Self.publicRoot(language)
         case .publicMunicipality(let language, let code): Self.publicRoot(language) + [.parameter(name: "code", value: code)]
+        case .publicContact(let language, let code):
+            Self.publicRoot(language) + [.parameter(name: "code", value: code), .fixed(language == .en ? "contact" : "kontakt")]
+        case .contactRequests: [.fixed("support"), .fixed("requests")]
+        case .contactRequest(let id): [.fixed("support"), .fixed("requests"), .parameter(name: "id", value: id.uuidString)]
         }
     }
 

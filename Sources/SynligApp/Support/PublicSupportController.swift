@@ -47,6 +47,7 @@ struct PublicSupportController: RouteCollection {
         var cards: [Card]
         var filtered: Bool
         var startHref: String
+        var contactHref: String
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -111,6 +112,7 @@ struct PublicSupportController: RouteCollection {
                 + SupportTargetGroup.allCases.filter { $0 != .all }.map { Option(value: $0.rawValue, label: req.t("support.group.\($0.rawValue)"), selected: $0 == filter.group) },
             languages: [Option(value: "", label: req.t("public.any_language"), selected: filter.language == nil)]
                 + SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == filter.language) },
-            cards: cards, filtered: filter != SupportFilter(), startHref: SiteURL.publicSupport(language).path)))
+            cards: cards, filtered: filter != SupportFilter(), startHref: SiteURL.publicSupport(language).path,
+            contactHref: SiteURL.publicContact(language, code: code).path)))
     }
 }

@@ -1,0 +1,179 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The public contact form and the staff inbox it lands in.
+struct ContactRequestController: RouteCollection {
+    typealias Option = AdministrationController.Option
+
+    struct FormPage: Encodable {
+        var page: PageContext
+        var municipality: String
+        var action: String
+        var backHref: String
+        var values: [String: String]
+        var languages: [Option]
+        var started: Int
+        var stamp: String
+        var errors: FormErrors
+    }
+
+    struct ReceiptPage: Encodable {
+        var page: PageContext
+        var municipality: String
+        var backHref: String
+    }
+
+    struct InboxRow: Encodable {
+        var href: String
+        var received: String
+        var status: String
+        var open: Bool
+    }
+
+    struct InboxPage: Encodable {
+        var page: PageContext
+        var rows: [InboxRow]
+    }
+
+    struct RequestPage: Encodable {
+        var page: PageContext
+        var name: String
+        var reach: String
+        var about: String
+        var language: String
+        var received: String
+        var open: Bool
+        var closedReason: String?
+        var action: String
+        var errors: FormErrors
+    }
+
+    struct ContactForm: Content {
+        var name: String?
+        var reach: String?
+        var about: String?
+        var language: String?
+        var consent: String?
+        var website: String?
+        var started: String?
+        var stamp: String?
+    }
+
+    struct CloseForm: Content { var reason: String? }
+
+    func boot(routes: any RoutesBuilder) throws {
+        for language in Language.allCases {
+            let pattern = SiteURL.publicContact(language, code: ":code").pattern
+            routes.browser.get(pattern) { try await self.form(req: $0, language: language) }
+            routes.browser.post(pattern) { try await self.submit(req: $0, language: language) }
+        }
+        let editors = routes.signedIn(as: .admin, .strategist, .consultant)
+        editors.get(SiteURL.contactRequests.pattern, use: inbox)
+        editors.get(SiteURL.contactRequest(SiteURL.anyID).pattern, use: show)
+        editors.post(SiteURL.contactRequest(SiteURL.anyID).pattern, use: close)
+    }
+
+    private func organisation(_ req: Request) async throws -> Organisation {
+        guard let code = req.parameters.get("code"), code.count <= 4,
+              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first() else { throw SynligError.notFound }
+        return organisation
+    }
+
+    private func formPage(_ req: Request, language: Language, organisation: Organisation, values: [String: String],
+                          errors: FormErrors, summary: [PageContext.FormError]) -> FormPage {
+        let started = Int(Date().timeIntervalSince1970)
+        let other: Language = language == .sv ? .en : .sv
+        let chosen = values["language"] ?? language.rawValue
+        return FormPage(
+            page: .make(for: req, titleKey: "contact.title", titleArguments: [organisation.name], errors: summary,
+                        switchLanguageTo: SiteURL.publicContact(other, code: organisation.code).path),
+            municipality: organisation.name, action: SiteURL.publicContact(language, code: organisation.code).path,
+            backHref: SiteURL.publicMunicipality(language, code: organisation.code).path, values: values,
+            languages: SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == chosen) },
+            started: started, stamp: ContactRequests.stamp(startedAt: started, token: req.csrfToken), errors: errors)
+    }
+
+    func form(req: Request, language: Language) async throws -> Response {
+        req.useLanguage(language)
+        let organisation = try await organisation(req)
+        return try await req.renderPage("public/contact", formPage(req, language: language, organisation: organisation, values: [:],
+                                                                  errors: .none, summary: []))
+    }
+
+    func submit(req: Request, language: Language) async throws -> Response {
+        req.useLanguage(language)
+        let organisation = try await organisation(req)
+        let form = try req.content.decode(ContactForm.self)
+        let submission = ContactRequests.Submission(name: form.name, reach: form.reach, about: form.about, language: form.language,
+                                                    consent: form.consent == "on", honeypot: form.website, started: form.started, stamp: form.stamp)
+        do {
+            _ = try await ContactRequests.submit(submission, organisation: organisation, token: req.csrfToken, address: req.clientAddress, on: req.db)
+            // A robot caught by the honeypot or the clock sees the same receipt as a person.
+            let other: Language = language == .sv ? .en : .sv
+            return try await req.renderPage("public/receipt", ReceiptPage(
+                page: .make(for: req, titleKey: "contact.receipt_title", switchLanguageTo: SiteURL.publicSupport(other).path),
+                municipality: organisation.name, backHref: SiteURL.publicMunicipality(language, code: organisation.code).path))
+        } catch let error as SynligError where !error.fieldProblems.isEmpty {
+            let errors = FormErrors(error.fieldProblems, request: req)
+            let values = ["name": form.name ?? "", "reach": form.reach ?? "", "about": form.about ?? "", "language": form.language ?? ""]
+                .mapValues { String($0.prefix(ContactRequests.maxAbout)) }
+            return try await req.renderPage("public/contact", formPage(
+                req, language: language, organisation: organisation, values: values, errors: errors,
+                summary: errors.summary([("name", "contact.name"), ("reach", "contact.reach"), ("about", "contact.about"),
+                                         ("consent", "contact.consent_label")], request: req)), status: error.status)
+        }
+    }
+
+    @Sendable func inbox(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        // The list shows no names: opening a request is a read of personal data, and is logged.
+        let requests = try await ContactRequest.scoped(to: user.organisationID, on: req.db).sort(\.$createdAt, .descending).limit(200).all()
+        return try await req.renderPage("support/requests", InboxPage(
+            page: .make(for: req, titleKey: "contact.inbox_title"),
+            rows: try requests.map {
+                InboxRow(href: SiteURL.contactRequest(try $0.requireID()).path,
+                         received: SwedishTime.format($0.createdAt, language: req.language.rawValue),
+                         status: req.t("contact.status.\($0.status.rawValue)"), open: $0.status == .open)
+            }))
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, id: try req.idParameter(), errors: .none, summary: [], status: .ok)
+    }
+
+    private func render(_ req: Request, id: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
+        let user = try req.currentUser
+        let request = try await ContactRequest.find(id, in: user.organisationID, on: req.db)
+        try await req.logAccess(recordType: "contact_request", recordID: id)
+        return try await req.renderPage("support/request", RequestPage(
+            page: .make(for: req, titleKey: "contact.request_title", errors: summary), name: request.name, reach: request.reach,
+            about: request.about, language: req.t("language.name.\(request.language)"),
+            received: SwedishTime.format(request.createdAt, language: req.language.rawValue), open: request.status == .open,
+            closedReason: request.closedReason, action: SiteURL.contactRequest(id).path, errors: errors), status: status)
+    }
+
+    @Sendable func close(req: Request) async throws -> Response {
+        let id = try req.idParameter()
+        let form = try req.content.decode(CloseForm.self)
+        do {
+            try await ContactRequests.close(id, reason: form.reason, by: try req.currentUser, on: req.db)
+            return req.redirect(to: SiteURL.contactRequests.path)
+        } catch let error as SynligError where !error.fieldProblems.isEmpty {
+            let errors = FormErrors(error.fieldProblems, request: req)
+            return try await render(req, id: id, errors: errors, summary: errors.summary([("reason", "contact.close_reason")], request: req),
+                                    status: error.status)
+        }
+    }
+}
+
+/// New contact requests on the start page of those who keep the catalogue.
+enum ContactRequestWorklist {
+    static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
+        guard user.hasAny(SupportService.editors) else { return [] }
+        let open = try await ContactRequest.scoped(to: user.organisationID, on: req.db).filter(\.$status == .open).count()
+        guard open > 0 else { return [] }
+        return [HomeController.WorklistItem(label: req.t("worklist.contact_requests", String(open)), href: SiteURL.contactRequests.path,
+                                            due: req.t("worklist.contact_due"), overdue: false)]
+    }
+}
