@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SupportCatalogueController())
     try app.register(collection: PublicSupportController())
     try app.register(collection: ContactRequestController())
+    try app.register(collection: OpenDataController())
     try app.register(collection: APIController())
     try app.register(collection: MappingAPIController())
 }
