@@ -176,3 +176,23 @@ struct OpenDataTests {
         }
     }
 }
+
+@Suite("Self-check")
+struct SelfCheckTests {
+    @Test("'Är du anhörig?' answers in the page itself and stores nothing")
+    func selfCheck() async throws {
+        try await withSynlig { app in
+            let blank = try await app.testing().sendRequest(.GET, "/stod/sjalvtest")
+            #expect(blank.status == .ok)
+            #expect(blank.body.string.contains("Är du anhörig?"))
+            #expect(!blank.body.string.contains("selfcheck-result"))
+            let yes = try await app.testing().sendRequest(.GET, "/stod/sjalvtest?answered=1&helps_regularly=on&contacts=on")
+            #expect(yes.body.string.contains("Du är anhörig – och stödet är till för dig"))
+            #expect(yes.body.string.contains(#"id="contacts" name="contacts" type="checkbox" checked"#))
+            #expect(yes.headers[.setCookie].isEmpty)
+            let none = try await app.testing().sendRequest(.GET, "/en/support/self-check?answered=1")
+            #expect(none.body.string.contains("Perhaps not right now"))
+            #expect(try await AuditEvent.query(on: app.db).count() == 0)
+        }
+    }
+}

@@ -58,6 +58,7 @@ enum SiteURL: Sendable, Equatable {
     case publicSupport(Language)
     case publicMunicipality(Language, code: String)
     case publicContact(Language, code: String)
+    case publicSelfCheck(Language)
     case contactRequests
     case contactRequest(UUID)
 
@@ -130,6 +131,7 @@ enum SiteURL: Sendable, Equatable {
         case .publicMunicipality(let language, let code): Self.publicRoot(language) + [.parameter(name: "code", value: code)]
         case .publicContact(let language, let code):
             Self.publicRoot(language) + [.parameter(name: "code", value: code), .fixed(language == .en ? "contact" : "kontakt")]
+        case .publicSelfCheck(let language): Self.publicRoot(language) + [.fixed(language == .en ? "self-check" : "sjalvtest")]
         case .contactRequests: [.fixed("support"), .fixed("requests")]
         case .contactRequest(let id): [.fixed("support"), .fixed("requests"), .parameter(name: "id", value: id.uuidString)]
         }

@@ -15,6 +15,7 @@ struct PublicSupportController: RouteCollection {
     struct StartPage: Encodable {
         var page: PageContext
         var municipalities: [MunicipalityLink]
+        var selfCheckHref: String
     }
 
     struct Card: Encodable {
@@ -50,8 +51,42 @@ struct PublicSupportController: RouteCollection {
         var contactHref: String
     }
 
+    struct SelfCheckPage: Encodable {
+        struct Statement: Encodable {
+            var id: String
+            var label: String
+            var checked: Bool
+        }
+        var page: PageContext
+        var action: String
+        var statements: [Statement]
+        var answered: Bool
+        var isCaregiver: Bool
+        var mayAskFor: [String]
+        var startHref: String
+    }
+
+    /// "Är du anhörig?": many who help someone close do not see themselves as caregivers
+    /// (seed 003). A few statements, answered in the browser's own request; nothing is stored.
+    static let statements = ["helps_regularly", "practical", "personal_care", "supervision", "contacts", "worried", "own_life"]
+
+    func selfCheck(req: Request, language: Language) async throws -> Response {
+        req.useLanguage(language)
+        let ticked = Set(Self.statements.filter { req.query[String.self, at: $0] == "on" })
+        let answered = req.query[String.self, at: "answered"] == "1"
+        let other: Language = language == .sv ? .en : .sv
+        return publicResponse(try await req.renderPage("public/self-check", SelfCheckPage(
+            page: .make(for: req, titleKey: "selfcheck.title", switchLanguageTo: SiteURL.publicSelfCheck(other).path),
+            action: SiteURL.publicSelfCheck(language).path,
+            statements: Self.statements.map { .init(id: $0, label: req.t("selfcheck.statement.\($0)"), checked: ticked.contains($0)) },
+            answered: answered, isCaregiver: !ticked.isEmpty,
+            mayAskFor: ["conversation", "respite", "group", "information", "planning"].map { req.t("selfcheck.may_ask.\($0)") },
+            startHref: SiteURL.publicSupport(language).path)))
+    }
+
     func boot(routes: any RoutesBuilder) throws {
         for language in Language.allCases {
+            routes.get(SiteURL.publicSelfCheck(language).pattern) { try await self.selfCheck(req: $0, language: language) }
             routes.get(SiteURL.publicSupport(language).pattern) { try await self.start(req: $0, language: language) }
             routes.get(SiteURL.publicMunicipality(language, code: ":code").pattern) { try await self.municipality(req: $0, language: language) }
         }
@@ -70,7 +105,8 @@ struct PublicSupportController: RouteCollection {
         let other: Language = language == .sv ? .en : .sv
         return publicResponse(try await req.renderPage("public/start", StartPage(
             page: .make(for: req, titleKey: "public.start_title", switchLanguageTo: SiteURL.publicSupport(other).path),
-            municipalities: organisations.map { MunicipalityLink(name: $0.name, href: SiteURL.publicMunicipality(language, code: $0.code).path) })))
+            municipalities: organisations.map { MunicipalityLink(name: $0.name, href: SiteURL.publicMunicipality(language, code: $0.code).path) },
+            selfCheckHref: SiteURL.publicSelfCheck(language).path)))
     }
 
     func municipality(req: Request, language: Language) async throws -> Response {
