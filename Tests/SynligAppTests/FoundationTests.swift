@@ -144,8 +144,8 @@ struct LanguageTests {
     func localisationComplete() async throws {
         try await withSynlig { app in
             let tables = app.localizer.tables
-            let swedish = Set(try #require(tables[.sv]).keys)
-            let english = Set(try #require(tables[.en]).keys)
+            let swedish = Set(try #require(tables["sv"]).keys)
+            let english = Set(try #require(tables["en"]).keys)
             #expect(swedish == english)
             let views = app.directory.viewsDirectory
             let files = FileManager.default.enumerator(atPath: views)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".leaf") } ?? []

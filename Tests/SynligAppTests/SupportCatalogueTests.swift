@@ -196,3 +196,33 @@ struct SelfCheckTests {
         }
     }
 }
+
+@Suite("Public pages in further languages")
+struct PublicLanguageTests {
+    @Test("A translation file adds a language to the public pages: Finnish at /fi/support, with every fixed text translated")
+    func finnish() async throws {
+        try await withSynlig { app in
+            #expect(app.localizer.publicLanguages == ["sv", "en", "fi"])
+            let finnish = try #require(app.localizer.tables["fi"])
+            let views = app.directory.viewsDirectory + "public/"
+            let pattern = try Regex(#"#tf?\("([a-z_.0-9]+)""#)
+            for file in try FileManager.default.contentsOfDirectory(atPath: views) where file.hasSuffix(".leaf") {
+                let text = try String(contentsOfFile: views + file, encoding: .utf8)
+                for match in text.matches(of: pattern) {
+                    let key = String(match.output[1].substring ?? "")
+                    #expect(finnish[key] != nil, "public/\(file) uses \(key), missing in fi.json")
+                }
+            }
+            try await makeOrganisation(app)
+            let page = try await app.testing().sendRequest(.GET, "/fi/support/0180")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(#"<html lang="fi">"#))
+            #expect(page.body.string.contains("Tukea omaisille: Testkommun"))
+            #expect(page.body.string.contains(#"href="/stod/0180""#))
+            let form = try await app.testing().sendRequest(.GET, "/fi/support/0180/contact")
+            #expect(form.body.string.contains("Nimesi"))
+            let check = try await app.testing().sendRequest(.GET, "/fi/support/self-check")
+            #expect(check.body.string.contains("Oletko omainen?"))
+        }
+    }
+}

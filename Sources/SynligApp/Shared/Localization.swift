@@ -26,38 +26,56 @@ enum Language: String, CaseIterable, Sendable {
     }
 }
 
-/// All user-facing text, loaded once from `Resources/Localization/{sv,en}.json`.
+/// All user-facing text, loaded once from `Resources/Localization/{sv,en}.json` (complete), and
+/// `Resources/Localization/public/<code>.json` for further languages of the caregivers' public
+/// pages: adding a language there needs a translation file, not a code change.
 struct Localizer: Sendable {
-    let tables: [Language: [String: String]]
+    let tables: [String: [String: String]]
+    /// The public pages' languages: Swedish and English first, then the extra files by code.
+    let publicLanguages: [String]
 
     static func load(into app: Application) throws {
         let directory = app.directory.resourcesDirectory + "Localization/"
-        var tables: [Language: [String: String]] = [:]
+        var tables: [String: [String: String]] = [:]
         for language in Language.allCases {
-            let data = try Data(contentsOf: URL(fileURLWithPath: directory + language.rawValue + ".json"))
-            tables[language] = try JSONDecoder().decode([String: String].self, from: data)
+            tables[language.rawValue] = try decode(directory + language.rawValue + ".json")
         }
-        app.localizer = Localizer(tables: tables)
+        let publicDirectory = directory + "public/"
+        let extra = ((try? FileManager.default.contentsOfDirectory(atPath: publicDirectory)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+            .filter { $0.count <= 3 && $0.allSatisfy(\.isLetter) && tables[$0] == nil }
+            .sorted()
+        for code in extra { tables[code] = try decode(publicDirectory + code + ".json") }
+        app.localizer = Localizer(tables: tables, publicLanguages: Language.allCases.map(\.rawValue) + extra)
     }
 
-    func text(_ key: String, _ language: Language) -> String {
-        tables[language]?[key] ?? tables[.sv]?[key] ?? key
+    private static func decode(_ path: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
+
+    /// The text in `code`, else Swedish, else the key itself.
+    func text(_ key: String, _ code: String) -> String {
+        tables[code]?[key] ?? tables[Language.sv.rawValue]?[key] ?? key
+    }
+
+    func text(_ key: String, _ language: Language) -> String { text(key, language.rawValue) }
 
     /// Replaces `{0}`, `{1}` … with the arguments.
-    func text(_ key: String, _ language: Language, _ arguments: [String]) -> String {
-        var result = text(key, language)
+    func text(_ key: String, _ code: String, _ arguments: [String]) -> String {
+        var result = text(key, code)
         for (index, argument) in arguments.enumerated() {
             result = result.replacingOccurrences(of: "{\(index)}", with: argument)
         }
         return result
     }
+
+    func text(_ key: String, _ language: Language, _ arguments: [String]) -> String { text(key, language.rawValue, arguments) }
 }
 
 extension Application {
     private struct LocalizerKey: StorageKey { typealias Value = Localizer }
     var localizer: Localizer {
-        get { storage[LocalizerKey.self] ?? Localizer(tables: [:]) }
+        get { storage[LocalizerKey.self] ?? Localizer(tables: [:], publicLanguages: ["sv", "en"]) }
         set { storage[LocalizerKey.self] = newValue }
     }
 }
@@ -75,13 +93,26 @@ extension Request {
         return chosen
     }
 
+    private struct TextLanguageKey: StorageKey { typealias Value = String }
+
+    /// The language the words of this answer are in: usually `language`, but a public page
+    /// may be in a further language (Finnish, say) that only the public pages have.
+    var textLanguage: String { storage[TextLanguageKey.self] ?? language.rawValue }
+
     /// Pins the language of this answer, e.g. for `/en/support`, whose path says it.
     func useLanguage(_ language: Language) {
         storage[LanguageKey.self] = language
+        storage[TextLanguageKey.self] = language.rawValue
+    }
+
+    /// Pins a public page's language by code; staff-only words fall back to Swedish.
+    func usePublicLanguage(_ language: PublicLanguage) {
+        storage[LanguageKey.self] = Language(rawValue: language.code) ?? .sv
+        storage[TextLanguageKey.self] = language.code
     }
 
     func t(_ key: String, _ arguments: String...) -> String {
-        application.localizer.text(key, language, arguments)
+        application.localizer.text(key, textLanguage, arguments)
     }
 }
 
@@ -100,7 +131,7 @@ struct TranslateFormatTag: LeafTag {
         guard let key = ctx.parameters.first?.string else { throw "tf needs a key" }
         guard let request = ctx.request else { return .string(key) }
         let arguments = ctx.parameters.dropFirst().map { $0.string ?? "" }
-        return .string(request.application.localizer.text(key, request.language, Array(arguments)))
+        return .string(request.application.localizer.text(key, request.textLanguage, Array(arguments)))
     }
 }
 
@@ -121,4 +152,13 @@ struct LanguageController: RouteCollection {
             isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
         return response
     }
+}
+
+/// A language of the caregivers' public pages: `/stod` (Swedish), `/en/support` (English), and
+/// `/<code>/support` for every further translation file.
+struct PublicLanguage: Sendable, Equatable, Hashable {
+    let code: String
+
+    static let sv = PublicLanguage(code: "sv")
+    static let en = PublicLanguage(code: "en")
 }

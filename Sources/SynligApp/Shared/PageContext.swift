@@ -15,6 +15,12 @@ struct PageContext: Encodable {
         var organisationName: String
     }
 
+    struct LanguageLink: Encodable {
+        var href: String
+        var label: String
+        var code: String
+    }
+
     struct FormError: Encodable {
         /// The id of the input the message belongs to, for the error summary's link.
         var field: String
@@ -26,9 +32,8 @@ struct PageContext: Encodable {
     /// The page's h1, without that prefix.
     var heading: String
     var lang: String
-    var switchLanguageHref: String
-    var switchLanguageLabel: String
-    var switchLanguageCode: String
+    /// Links to the page in the other languages, each named in its own language.
+    var languageLinks: [LanguageLink]
     var user: SignedIn?
     var nav: [NavItem]
     var csrf: String
@@ -37,7 +42,7 @@ struct PageContext: Encodable {
     var errors: [FormError]
 
     static func make(for request: Request, titleKey: String, titleArguments: [String] = [],
-                     errors: [FormError] = [], switchLanguageTo otherPage: String? = nil) -> PageContext {
+                     errors: [FormError] = [], otherLanguages: [(code: String, href: String)]? = nil) -> PageContext {
         let language = request.language
         let other: Language = language == .sv ? .en : .sv
         let user = request.auth.get(CurrentUser.self)
@@ -46,14 +51,15 @@ struct PageContext: Encodable {
         var switchURL = URLComponents()
         switchURL.path = SiteURL.language(other).path
         switchURL.queryItems = [URLQueryItem(name: "return", value: SiteURL.safeReturnPath(path) ?? "/")]
-        let pageTitle = localizer.text(titleKey, language, titleArguments)
+        let code = request.textLanguage
+        let pageTitle = localizer.text(titleKey, code, titleArguments)
         return PageContext(
-            title: errors.isEmpty ? pageTitle : localizer.text("form.error_title_prefix", language) + " " + pageTitle,
+            title: errors.isEmpty ? pageTitle : localizer.text("form.error_title_prefix", code) + " " + pageTitle,
             heading: pageTitle,
-            lang: language.rawValue,
-            switchLanguageHref: otherPage ?? switchURL.string ?? "/",
-            switchLanguageLabel: localizer.text("language.switch", language),
-            switchLanguageCode: other.rawValue,
+            lang: code,
+            languageLinks: (otherLanguages ?? [(other.rawValue, switchURL.string ?? "/")]).map {
+                LanguageLink(href: $0.href, label: localizer.text("language.self_name", $0.code), code: $0.code)
+            },
             user: user.map { SignedIn(displayName: $0.displayName, organisationName: $0.organisationName) },
             nav: user.map { Navigation.items(for: $0, currentPath: path, language: language, localizer: localizer) } ?? [],
             csrf: request.csrfToken,
@@ -98,7 +104,7 @@ extension Request {
     func renderPage<Page: Encodable>(_ template: String, _ page: Page, status: HTTPResponseStatus = .ok) async throws -> Response {
         let response = try await view.render(template, page).encodeResponse(for: self)
         response.status = status
-        response.headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
+        response.headers.replaceOrAdd(name: .contentLanguage, value: textLanguage)
         return response
     }
 }

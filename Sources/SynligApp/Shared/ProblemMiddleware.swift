@@ -82,7 +82,7 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     private func render(_ error: SynligError, for request: Request) async -> Response {
         let localizer = request.application.localizer
-        let language = request.language
+        let language = request.textLanguage
         let title = localizer.text("error.title.\(error.status.code)", language)
         let detail = localizer.text(error.messageKey, language, error.arguments)
         let fields = error.fieldProblems.map {
@@ -90,7 +90,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
         var headers = error.headers
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
+        headers.replaceOrAdd(name: .contentLanguage, value: language)
 
         if wantsJSON(request) {
             let problem = Problem(type: "about:blank", title: title == "error.title.\(error.status.code)" ? error.status.reasonPhrase : title,

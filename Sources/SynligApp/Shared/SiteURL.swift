@@ -55,10 +55,10 @@ enum SiteURL: Sendable, Equatable {
     case supportNew
     case supportOffering(UUID)
     case civilSociety
-    case publicSupport(Language)
-    case publicMunicipality(Language, code: String)
-    case publicContact(Language, code: String)
-    case publicSelfCheck(Language)
+    case publicSupport(PublicLanguage)
+    case publicMunicipality(PublicLanguage, code: String)
+    case publicContact(PublicLanguage, code: String)
+    case publicSelfCheck(PublicLanguage)
     case contactRequests
     case contactRequest(UUID)
 
@@ -130,16 +130,16 @@ enum SiteURL: Sendable, Equatable {
         case .publicSupport(let language): Self.publicRoot(language)
         case .publicMunicipality(let language, let code): Self.publicRoot(language) + [.parameter(name: "code", value: code)]
         case .publicContact(let language, let code):
-            Self.publicRoot(language) + [.parameter(name: "code", value: code), .fixed(language == .en ? "contact" : "kontakt")]
-        case .publicSelfCheck(let language): Self.publicRoot(language) + [.fixed(language == .en ? "self-check" : "sjalvtest")]
+            Self.publicRoot(language) + [.parameter(name: "code", value: code), .fixed(language == .sv ? "kontakt" : "contact")]
+        case .publicSelfCheck(let language): Self.publicRoot(language) + [.fixed(language == .sv ? "sjalvtest" : "self-check")]
         case .contactRequests: [.fixed("support"), .fixed("requests")]
         case .contactRequest(let id): [.fixed("support"), .fixed("requests"), .parameter(name: "id", value: id.uuidString)]
         }
     }
 
-    /// The caregivers' pages: `/stod` in Swedish, `/en/support` in English.
-    private static func publicRoot(_ language: Language) -> [Segment] {
-        language == .en ? [.fixed("en"), .fixed("support")] : [.fixed("stod")]
+    /// The caregivers' pages: `/stod` in Swedish, `/en/support` in English, `/fi/support` …
+    private static func publicRoot(_ language: PublicLanguage) -> [Segment] {
+        language == .sv ? [.fixed("stod")] : [.fixed(language.code), .fixed("support")]
     }
 
     private static func mappingSegments(_ id: UUID) -> [Segment] {

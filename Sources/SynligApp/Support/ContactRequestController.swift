@@ -6,6 +6,8 @@ import Vapor
 struct ContactRequestController: RouteCollection {
     typealias Option = AdministrationController.Option
 
+    let languages: [PublicLanguage]
+
     struct FormPage: Encodable {
         var page: PageContext
         var municipality: String
@@ -63,7 +65,7 @@ struct ContactRequestController: RouteCollection {
     struct CloseForm: Content { var reason: String? }
 
     func boot(routes: any RoutesBuilder) throws {
-        for language in Language.allCases {
+        for language in languages {
             let pattern = SiteURL.publicContact(language, code: ":code").pattern
             routes.browser.get(pattern) { try await self.form(req: $0, language: language) }
             routes.browser.post(pattern) { try await self.submit(req: $0, language: language) }
@@ -80,29 +82,30 @@ struct ContactRequestController: RouteCollection {
         return organisation
     }
 
-    private func formPage(_ req: Request, language: Language, organisation: Organisation, values: [String: String],
+    private func formPage(_ req: Request, language: PublicLanguage, organisation: Organisation, values: [String: String],
                           errors: FormErrors, summary: [PageContext.FormError]) -> FormPage {
         let started = Int(Date().timeIntervalSince1970)
-        let other: Language = language == .sv ? .en : .sv
-        let chosen = values["language"] ?? language.rawValue
+        let chosen = values["language"] ?? language.code
         return FormPage(
             page: .make(for: req, titleKey: "contact.title", titleArguments: [organisation.name], errors: summary,
-                        switchLanguageTo: SiteURL.publicContact(other, code: organisation.code).path),
+                        otherLanguages: PublicSupportController.otherLanguages(language, among: languages) {
+                            SiteURL.publicContact($0, code: organisation.code).path
+                        }),
             municipality: organisation.name, action: SiteURL.publicContact(language, code: organisation.code).path,
             backHref: SiteURL.publicMunicipality(language, code: organisation.code).path, values: values,
             languages: SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == chosen) },
             started: started, stamp: ContactRequests.stamp(startedAt: started, token: req.csrfToken), errors: errors)
     }
 
-    func form(req: Request, language: Language) async throws -> Response {
-        req.useLanguage(language)
+    func form(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
         let organisation = try await organisation(req)
         return try await req.renderPage("public/contact", formPage(req, language: language, organisation: organisation, values: [:],
                                                                   errors: .none, summary: []))
     }
 
-    func submit(req: Request, language: Language) async throws -> Response {
-        req.useLanguage(language)
+    func submit(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
         let organisation = try await organisation(req)
         let form = try req.content.decode(ContactForm.self)
         let submission = ContactRequests.Submission(name: form.name, reach: form.reach, about: form.about, language: form.language,
@@ -110,9 +113,9 @@ struct ContactRequestController: RouteCollection {
         do {
             _ = try await ContactRequests.submit(submission, organisation: organisation, token: req.csrfToken, address: req.clientAddress, on: req.db)
             // A robot caught by the honeypot or the clock sees the same receipt as a person.
-            let other: Language = language == .sv ? .en : .sv
             return try await req.renderPage("public/receipt", ReceiptPage(
-                page: .make(for: req, titleKey: "contact.receipt_title", switchLanguageTo: SiteURL.publicSupport(other).path),
+                page: .make(for: req, titleKey: "contact.receipt_title",
+                            otherLanguages: PublicSupportController.otherLanguages(language, among: languages) { SiteURL.publicSupport($0).path }),
                 municipality: organisation.name, backHref: SiteURL.publicMunicipality(language, code: organisation.code).path))
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)

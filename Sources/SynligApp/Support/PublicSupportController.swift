@@ -7,6 +7,14 @@ import Vapor
 struct PublicSupportController: RouteCollection {
     typealias Option = AdministrationController.Option
 
+    /// The public languages, from the translation files found at start.
+    let languages: [PublicLanguage]
+
+    /// The same page in every other public language, for the language links.
+    static func otherLanguages(_ current: PublicLanguage, among all: [PublicLanguage], url: (PublicLanguage) -> String) -> [(code: String, href: String)] {
+        all.filter { $0 != current }.map { ($0.code, url($0)) }
+    }
+
     struct MunicipalityLink: Encodable {
         var name: String
         var href: String
@@ -70,13 +78,13 @@ struct PublicSupportController: RouteCollection {
     /// (seed 003). A few statements, answered in the browser's own request; nothing is stored.
     static let statements = ["helps_regularly", "practical", "personal_care", "supervision", "contacts", "worried", "own_life"]
 
-    func selfCheck(req: Request, language: Language) async throws -> Response {
-        req.useLanguage(language)
+    func selfCheck(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
         let ticked = Set(Self.statements.filter { req.query[String.self, at: $0] == "on" })
         let answered = req.query[String.self, at: "answered"] == "1"
-        let other: Language = language == .sv ? .en : .sv
         return publicResponse(try await req.renderPage("public/self-check", SelfCheckPage(
-            page: .make(for: req, titleKey: "selfcheck.title", switchLanguageTo: SiteURL.publicSelfCheck(other).path),
+            page: .make(for: req, titleKey: "selfcheck.title",
+                        otherLanguages: Self.otherLanguages(language, among: languages) { SiteURL.publicSelfCheck($0).path }),
             action: SiteURL.publicSelfCheck(language).path,
             statements: Self.statements.map { .init(id: $0, label: req.t("selfcheck.statement.\($0)"), checked: ticked.contains($0)) },
             answered: answered, isCaregiver: !ticked.isEmpty,
@@ -85,7 +93,7 @@ struct PublicSupportController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        for language in Language.allCases {
+        for language in languages {
             routes.get(SiteURL.publicSelfCheck(language).pattern) { try await self.selfCheck(req: $0, language: language) }
             routes.get(SiteURL.publicSupport(language).pattern) { try await self.start(req: $0, language: language) }
             routes.get(SiteURL.publicMunicipality(language, code: ":code").pattern) { try await self.municipality(req: $0, language: language) }
@@ -98,19 +106,19 @@ struct PublicSupportController: RouteCollection {
         return response
     }
 
-    func start(req: Request, language: Language) async throws -> Response {
-        req.useLanguage(language)
+    func start(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
         let withCatalogue = try await SupportOffering.query(on: req.db).filter(\.$published == true).all(\.$organisationID)
         let organisations = try await Organisation.query(on: req.db).filter(\.$id ~~ Array(Set(withCatalogue))).sort(\.$name).all()
-        let other: Language = language == .sv ? .en : .sv
         return publicResponse(try await req.renderPage("public/start", StartPage(
-            page: .make(for: req, titleKey: "public.start_title", switchLanguageTo: SiteURL.publicSupport(other).path),
+            page: .make(for: req, titleKey: "public.start_title",
+                        otherLanguages: Self.otherLanguages(language, among: languages) { SiteURL.publicSupport($0).path }),
             municipalities: organisations.map { MunicipalityLink(name: $0.name, href: SiteURL.publicMunicipality(language, code: $0.code).path) },
             selfCheckHref: SiteURL.publicSelfCheck(language).path)))
     }
 
-    func municipality(req: Request, language: Language) async throws -> Response {
-        req.useLanguage(language)
+    func municipality(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
         guard let code = req.parameters.get("code"), code.count <= 4,
               let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
               let organisationID = organisation.id
@@ -121,12 +129,13 @@ struct PublicSupportController: RouteCollection {
                                    language: req.query[String.self, at: "language"].flatMap { SupportLanguage.codes.contains($0) ? $0 : nil })
         let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
             .filter { filter.matches(kind: $0.kind, groups: $0.targetGroups, languages: $0.languages) }
-        let other: Language = language == .sv ? .en : .sv
-        var otherURL = URLComponents()
-        otherURL.path = SiteURL.publicMunicipality(other, code: code).path
-        otherURL.queryItems = req.url.query.map { _ in
-            [("need", filter.need?.rawValue), ("group", filter.group?.rawValue), ("language", filter.language)]
-                .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        let query = [("need", filter.need?.rawValue), ("group", filter.group?.rawValue), ("language", filter.language)]
+            .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        let others = Self.otherLanguages(language, among: languages) { other in
+            var url = URLComponents()
+            url.path = SiteURL.publicMunicipality(other, code: code).path
+            url.queryItems = query.isEmpty ? nil : query
+            return url.string ?? url.path
         }
         let cards = offerings.map { offering in
             Card(name: offering.name, kind: req.t("support.kind.\(offering.kind.rawValue)"),
@@ -140,7 +149,7 @@ struct PublicSupportController: RouteCollection {
         }
         return publicResponse(try await req.renderPage("public/municipality", MunicipalityPage(
             page: .make(for: req, titleKey: "public.municipality_title", titleArguments: [organisation.name],
-                        switchLanguageTo: otherURL.string),
+                        otherLanguages: others),
             municipality: organisation.name, action: SiteURL.publicMunicipality(language, code: code).path,
             needs: [Option(value: "", label: req.t("public.any_need"), selected: filter.need == nil)]
                 + SupportNeed.allCases.map { Option(value: $0.rawValue, label: req.t("public.need.\($0.rawValue)"), selected: $0 == filter.need) },
