@@ -23,4 +23,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenDataController())
     try app.register(collection: APIController())
     try app.register(collection: MappingAPIController())
+    try app.register(collection: SupportAPIController())
 }

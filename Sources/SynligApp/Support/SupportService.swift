@@ -46,10 +46,10 @@ enum SupportService {
         let provider = input.provider.flatMap(SupportProvider.init(rawValue:))
         if provider == nil { problems.append(.init(field: "provider", messageKey: "support.provider_invalid")) }
         let providerName = text(input.providerName, "providerName", max: 200, multiline: false)
-        let groups = input.targetGroups.compactMap(SupportTargetGroup.init(rawValue:))
-        if groups.count != input.targetGroups.count || groups.isEmpty { problems.append(.init(field: "targetGroups", messageKey: "support.groups_invalid")) }
-        let languages = input.languages.filter { SupportLanguage.codes.contains($0) }
-        if languages.count != input.languages.count || languages.isEmpty { problems.append(.init(field: "languages", messageKey: "support.languages_invalid")) }
+        let groups = Set(input.targetGroups.compactMap(SupportTargetGroup.init(rawValue:)))
+        if groups.count != Set(input.targetGroups).count || groups.isEmpty { problems.append(.init(field: "targetGroups", messageKey: "support.groups_invalid")) }
+        let languages = Set(input.languages.filter { SupportLanguage.codes.contains($0) })
+        if languages.count != Set(input.languages).count || languages.isEmpty { problems.append(.init(field: "languages", messageKey: "support.languages_invalid")) }
         let email = input.email?.trimmingCharacters(in: .whitespaces) ?? ""
         if !email.isEmpty, TextInput.checkEmail(email).problem != nil { problems.append(.init(field: "email", messageKey: "input.invalid_email")) }
         let website = text(input.website, "website", max: 300, multiline: false)
@@ -63,6 +63,10 @@ enum SupportService {
                       phone: text(input.phone, "phone", max: 40, multiline: false), description: text(input.description, "description", required: true),
                       eligibility: text(input.eligibility, "eligibility"))
         let civilSocietyID = try MappingService.optionalID(input.civilSocietyID, field: "civilSociety", into: &problems)
+        // Support given by an association names the association, so caregivers know who they meet.
+        if provider == .civilSociety && civilSocietyID == nil && !problems.contains(where: { $0.field == "civilSociety" }) {
+            problems.append(.init(field: "civilSociety", messageKey: "support.civil_society_required"))
+        }
         guard problems.isEmpty, let kind, let provider, let lastChecked else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
