@@ -42,7 +42,7 @@ struct SupportCatalogueTests {
             #expect(all.body.string.contains("Avlösning i hemmet"))
             #expect(all.body.string.contains("Anhöriggrupp"))
             #expect(!all.body.string.contains("Hemligt utkast"))
-            #expect(all.headers.first(name: .cacheControl) == "public, max-age=300")
+            #expect(all.headers.first(name: .cacheControl) == "public, max-age=60")
             #expect(all.headers[.setCookie].isEmpty)
 
             let aBreak = try await app.testing().sendRequest(.GET, "/stod/0180?need=aBreak&group=dementia&language=fi")

@@ -105,8 +105,14 @@ extension Request {
         storage[TextLanguageKey.self] = language.rawValue
     }
 
+    private struct PublicLanguageKey: StorageKey { typealias Value = PublicLanguage }
+
+    /// Set on the caregivers' public pages.
+    var publicLanguage: PublicLanguage? { storage[PublicLanguageKey.self] }
+
     /// Pins a public page's language by code; staff-only words fall back to Swedish.
     func usePublicLanguage(_ language: PublicLanguage) {
+        storage[PublicLanguageKey.self] = language
         storage[LanguageKey.self] = Language(rawValue: language.code) ?? .sv
         storage[TextLanguageKey.self] = language.code
     }

@@ -40,6 +40,8 @@ struct PageContext: Encodable {
     var demo: Bool
     var logoutPath: String
     var errors: [FormError]
+    /// Where the Synlig logo leads: the start page for staff, the public start for caregivers.
+    var homeHref: String
 
     static func make(for request: Request, titleKey: String, titleArguments: [String] = [],
                      errors: [FormError] = [], otherLanguages: [(code: String, href: String)]? = nil) -> PageContext {
@@ -65,7 +67,8 @@ struct PageContext: Encodable {
             csrf: request.csrfToken,
             demo: request.application.synligConfig.demoMode || (user?.organisationIsDemo ?? false),
             logoutPath: SiteURL.logout.path,
-            errors: errors)
+            errors: errors,
+            homeHref: request.publicLanguage.map { SiteURL.publicSupport($0).path } ?? SiteURL.home.path)
     }
 }
 

@@ -35,7 +35,12 @@ struct FormErrors: Encodable {
     /// link says where it leads (WCAG 2.4.4).
     func summary(_ fields: [(id: String, labelKey: String)], request: Request) -> [PageContext.FormError] {
         fields.compactMap { field in
-            byField[field.id].map { PageContext.FormError(field: field.id, message: request.t(field.labelKey) + ": " + $0) }
+            byField[field.id].map { message in
+                // A label that already ends in a question mark or full stop needs no colon.
+                let label = request.t(field.labelKey)
+                let joiner = label.last.map { "?.:".contains($0) } == true ? " " : ": "
+                return PageContext.FormError(field: field.id, message: label + joiner + message)
+            }
         }
     }
 

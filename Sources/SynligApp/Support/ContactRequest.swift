@@ -80,7 +80,9 @@ struct CreateContactRequests: AsyncMigration {
 /// The rules for contact requests: abuse protection without third-party services, minimal
 /// data, and purging.
 enum ContactRequests {
-    static let perAddress = LoginThrottlePolicy(maxFailures: 5, window: 3600)
+    /// Every post counts, refused ones too; ten an hour leaves room for a person who corrects
+    /// mistakes, or for several people behind one library or office address.
+    static let perAddress = LoginThrottlePolicy(maxFailures: 10, window: 3600)
     /// A person takes longer than this to read and fill in the form; a script does not.
     static let minimumFillSeconds: TimeInterval = 3
     static let maxAbout = 1500

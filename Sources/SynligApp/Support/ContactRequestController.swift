@@ -176,7 +176,8 @@ enum ContactRequestWorklist {
         guard user.hasAny(SupportService.editors) else { return [] }
         let open = try await ContactRequest.scoped(to: user.organisationID, on: req.db).filter(\.$status == .open).count()
         guard open > 0 else { return [] }
-        return [HomeController.WorklistItem(label: req.t("worklist.contact_requests", String(open)), href: SiteURL.contactRequests.path,
+        let label = open == 1 ? req.t("worklist.contact_request_one") : req.t("worklist.contact_requests", String(open))
+        return [HomeController.WorklistItem(label: label, href: SiteURL.contactRequests.path,
                                             due: req.t("worklist.contact_due"), overdue: false)]
     }
 }

@@ -101,8 +101,9 @@ struct PublicSupportController: RouteCollection {
     }
 
     private func publicResponse(_ response: Response) -> Response {
-        // Shared by everyone and holding nothing personal: caches may keep it for a few minutes.
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        // Shared by everyone and holding nothing personal: caches may keep it for a minute, so a
+        // newly published entry shows up soon.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         return response
     }
 

@@ -38,6 +38,7 @@ struct SupportCatalogueController: RouteCollection {
         var published: Bool
         var version: Int
         var stale: Bool
+        var saved: Bool
         var errors: FormErrors
     }
 
@@ -137,7 +138,7 @@ struct SupportCatalogueController: RouteCollection {
             needsAssessment: form.needsAssessment == "on", interpreter: form.interpreter == "on", published: form.published == "on",
             version: version,
             stale: CalendarDate(form.lastChecked).map { CatalogueFreshness.isStale(lastChecked: $0, today: CalendarDate.today()) } ?? false,
-            errors: errors)
+            saved: req.query[String.self, at: "saved"] == "1" && errors.byField.isEmpty, errors: errors)
     }
 
     private func input(_ form: OfferingForm) -> OfferingInput {
