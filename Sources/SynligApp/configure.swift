@@ -8,6 +8,7 @@ import Vapor
 /// views, then each capability's migrations and routes.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.synligConfig = config
+    app.logger.handler = PersonalDataRedactingLogHandler(wrapped: app.logger.handler)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.routes.defaultMaxBodySize = config.maxBodySize
     try SignIn.prepareDecoy(app)

@@ -102,6 +102,7 @@ enum TestDatabase {
 /// Builds an app on a fresh, migrated database, runs `test`, and removes the database.
 func withSynlig<T>(
     adjust: (inout AppConfig) -> Void = { _ in },
+    prepare: (Application) -> Void = { _ in },
     _ test: (Application) async throws -> T
 ) async throws -> T {
     var cleanup: () async throws -> Void = {}
@@ -126,6 +127,7 @@ func withSynlig<T>(
     adjust(&config)
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
+    prepare(app)
     let result: T
     do {
         try await configure(app, config: config)

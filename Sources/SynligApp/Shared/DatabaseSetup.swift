@@ -17,12 +17,14 @@ enum DatabaseSetup {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+            // No SQL logging: the statements' bound values can be personal data.
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
+            // SQL is logged at trace only; the redacting log handler strips bound values anyway.
             app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4,
-                                        sqlLogLevel: .debug), as: .psql)
+                                        sqlLogLevel: .trace), as: .psql)
         }
     }
 

@@ -1,0 +1,71 @@
+import Fluent
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// Collects every log line an app writes, with its metadata, for inspection.
+final class LogCapture: @unchecked Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+
+    var all: [String] { lines.withLockedValue { $0 } }
+
+    func handler(label: String) -> any LogHandler { Handler(capture: self, label: label) }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        let label: String
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let all = metadata.merging(extra ?? [:]) { $1 }
+            capture.lines.withLockedValue { $0.append("\(label) \(level) \(message) \(all)") }
+        }
+    }
+}
+
+@Suite("Server log and personal data")
+struct LogPrivacyTests {
+    @Test("Signing in, reading a person's account, and a caregiver's contact request leave no personal data in the server log")
+    func noPersonalDataInLog() async throws {
+        let capture = LogCapture()
+        // Everything down to trace is captured: personal data must stay out even at LOG_LEVEL=trace.
+        try await withSynlig(prepare: { app in
+            app.logger = Logger(label: "synlig-test") { capture.handler(label: $0) }
+            app.logger.logLevel = .trace
+        }) { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin, .consultant])
+            let secretPerson = try await makeUser(app, in: organisation, email: "hemlig.person@test.se", roles: [.staff])
+            let browser = Browser(app)
+            try await browser.signIn("admin@test.se")
+            try await browser.get("/admin/users/\(try secretPerson.requireID())")
+            try await Browser(app).signIn("hemlig.person@test.se", password: "fel lösenord helt klart")
+
+            let caregiver = Browser(app)
+            try await caregiver.get("/stod/0180/kontakt")
+            let started = Int(Date().timeIntervalSince1970) - 30
+            let stamp = ContactRequests.stamp(startedAt: started, token: caregiver.cookies[CSRFMiddleware.cookieName] ?? "")
+            try await caregiver.post("/stod/0180/kontakt", form: [
+                ("name", "Greta Hemligsson"), ("reach", "070-999 88 77"), ("about", "Min make Sven har demens"),
+                ("consent", "on"), ("started", String(started)), ("stamp", stamp)])
+            let request = try #require(try await ContactRequest.query(on: app.db).first())
+            try await browser.get("/support/requests/\(try request.requireID())")
+            try await APIClient(app: app).send(.POST, "/api/v1/auth/token", json: #"{"email":"hemlig.person@test.se","password":"fel"}"#)
+        }
+        let log = capture.all.joined(separator: "\n")
+        #expect(log.contains("POST /login"), "the capture should see the request log: \(log.prefix(500))")
+        #expect(log.contains("Running query"), "the capture should see the database's debug log")
+        for secret in ["hemlig.person", "admin@test.se", "Greta", "Hemligsson", "070-999", "Sven", "demens", "fel lösenord"] {
+            #expect(!log.contains(secret), "the server log contains \(secret)")
+        }
+    }
+}
