@@ -6,14 +6,7 @@ import Vapor
 import VaporTesting
 @testable import SynligApp
 
-/// A JSON body from a dictionary, so texts are escaped the way a client would.
-private func json(_ object: [String: Any]) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-}
-
 private extension TestingHTTPResponse {
-    func decoded<T: Decodable>(_ type: T.Type) throws -> T { try content.decode(T.self) }
-    var eTag: String? { headers.first(name: .eTag) }
     var problemFields: Set<String> { Set((problem?.errors ?? []).map(\.field)) }
 }
 

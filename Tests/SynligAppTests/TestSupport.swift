@@ -279,3 +279,19 @@ extension Result where Failure == any Error {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
+
+// MARK: - JSON API helpers
+
+/// A JSON body from a dictionary, so ids and texts are escaped the way a client would.
+func json(_ object: [String: Any]) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+}
+
+extension TestingHTTPResponse {
+    func decoded<T: Decodable>(_ type: T.Type) throws -> T { try content.decode(T.self) }
+    var eTag: String? { headers.first(name: .eTag) }
+    /// "field: message" for each field problem of a 422.
+    var fieldProblems: [String: String] {
+        Dictionary((problem?.errors ?? []).map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })
+    }
+}
