@@ -15,11 +15,7 @@ struct SetupController: RouteCollection {
         var kinds: [Option]
     }
 
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct SetupForm: Content {
         var organisationName: String?

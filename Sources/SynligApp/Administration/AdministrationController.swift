@@ -4,11 +4,7 @@ import Vapor
 
 /// The administrator's pages for units and users.
 struct AdministrationController: RouteCollection {
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = SelectOption
 
     struct UnitRow: Encodable {
         var name: String

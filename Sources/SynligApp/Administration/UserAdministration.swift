@@ -4,7 +4,7 @@ import Vapor
 
 /// The administrator's user pages: list, create, edit, deactivate.
 struct UserAdministration: Sendable {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct UserRow: Encodable {
         var displayName: String

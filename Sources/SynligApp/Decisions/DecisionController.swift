@@ -4,7 +4,7 @@ import Vapor
 
 /// Consequence analyses with the caregiver perspective, and the procurement checklist.
 struct DecisionController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct AnalysisRow: Encodable {
         var title: String

@@ -8,11 +8,6 @@ enum DemoSeeder {
     static let organisationCode = "9999"
     static let organisationName = "Exempelkommun"
 
-    struct Login {
-        var email: String
-        var role: Role
-    }
-
     static let logins: [(email: String, name: String, role: Role, units: [String])] = [
         ("admin@exempel.se", "Alva Admin", .admin, []),
         ("strateg@exempel.se", "Sara Strateg", .strategist, []),

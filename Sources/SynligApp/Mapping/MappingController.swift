@@ -5,7 +5,7 @@ import Vapor
 /// The mapping pages: the list, starting a mapping, and its overview with respondents,
 /// workshops, status and the reflections per area.
 struct MappingController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct MappingRow: Encodable {
         var title: String
@@ -187,7 +187,9 @@ struct MappingController: RouteCollection {
         guard let bank = try await QuestionBank.find(mapping.bankID, on: req.db) else { throw SynligError.notFound }
         let content = try bank.content
         let unitNames = try await MappingNames.units(organisationID: user.organisationID, on: req.db)
-        let userNames = try await MappingNames.users(organisationID: user.organisationID, on: req.db)
+        // One query for the organisation's users serves both the names and the invite list.
+        let users = try await User.scoped(to: user.organisationID, on: req.db).sort(\.$displayName).all()
+        let userNames = Dictionary(uniqueKeysWithValues: users.compactMap { u in u.id.map { ($0, u.displayName) } })
         let scopeUnitIDs = try await MappingUnit.query(on: req.db).filter(\.$mappingID == mappingID).all().map(\.unitID)
         let reflections = try await AreaReflection.query(on: req.db).filter(\.$mappingID == mappingID).all()
         let language = req.language.rawValue
@@ -198,7 +200,7 @@ struct MappingController: RouteCollection {
                      href: SiteURL.mappingResponse(mappingID, try sheet.requireID()).path,
                      historyHref: SiteURL.mappingResponseHistory(mappingID, try sheet.requireID()).path)
         }
-        let activeUsers = try await User.scoped(to: user.organisationID, on: req.db).filter(\.$active == true).sort(\.$displayName).all()
+        let activeUsers = users.filter(\.active)
         let page = ShowPage(
             page: .make(for: req, titleKey: "mapping.show_title", titleArguments: [mapping.title], errors: summary),
             mappingTitle: mapping.title, period: "\(mapping.periodStart) – \(mapping.periodEnd)",

@@ -26,7 +26,6 @@ struct MappingResultsView: Encodable {
 
     struct ItemResult: Encodable {
         var key: String
-        var number: String
         var text: String
         var rows: [Row]
         var change: String?
@@ -98,7 +97,7 @@ struct MappingResultsView: Encodable {
                     rows: question.format == .yesNo ? rows(question.key, order: questionOrder, labelPrefix: "mapping.choice") : [],
                     change: question.format == .yesNo ? change(question.key, good: YesNoChoice.yes.rawValue) : nil,
                     routines: question.routines.map { routine in
-                        ItemResult(key: routine.key, number: "", text: routine.text.text(language),
+                        ItemResult(key: routine.key, text: routine.text.text(language),
                                    rows: rows(routine.key, order: routineOrder, labelPrefix: "mapping.routine"),
                                    change: change(routine.key, good: RoutineState.exists.rawValue))
                     },

@@ -4,7 +4,7 @@ import Vapor
 
 /// The question bank pages: the official bank to read, own versions to copy and edit.
 struct QuestionBankController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct BankRow: Encodable {
         var title: String

@@ -4,7 +4,7 @@ import Vapor
 
 /// A goal's pages: creating it (often straight from a gap), its actions and its follow-ups.
 struct GoalPages: Sendable {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct LinkOption: Encodable {
         var id: String
@@ -314,9 +314,9 @@ struct RoutineCataloguePage: Sendable {
         var units: [String]
         var rows: [Row]
         var mayManage: Bool
-        var unitOptions: [AdministrationController.Option]
-        var routineOptions: [AdministrationController.Option]
-        var stateOptions: [AdministrationController.Option]
+        var unitOptions: [SelectOption]
+        var routineOptions: [SelectOption]
+        var stateOptions: [SelectOption]
         var source: String
     }
 

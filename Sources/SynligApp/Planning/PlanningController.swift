@@ -4,7 +4,7 @@ import Vapor
 
 /// The development plan's pages: overview, goals with actions and follow-ups, routine catalogue.
 struct PlanningController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct GoalRow: Encodable {
         var title: String

@@ -72,6 +72,13 @@ struct PageContext: Encodable {
     }
 }
 
+/// One choice in a select, a radio group or a set of checkboxes, shared by every form.
+struct SelectOption: Encodable, Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
 /// The navigation a user sees: only what their roles may use.
 enum Navigation {
     struct Entry {

@@ -4,7 +4,7 @@ import Vapor
 
 /// The public contact form and the staff inbox it lands in.
 struct ContactRequestController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     let languages: [PublicLanguage]
 

@@ -5,7 +5,7 @@ import Vapor
 /// The caregivers' own pages: no sign-in, no session, no tracking; cacheable and accessible.
 /// `/stod` in Swedish and `/en/support` in English: the path decides the language.
 struct PublicSupportController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     /// The public languages, from the translation files found at start.
     let languages: [PublicLanguage]

@@ -4,7 +4,7 @@ import Vapor
 
 /// The staff's support catalogue: offerings (draft or published) and civil-society organisations.
 struct SupportCatalogueController: RouteCollection {
-    typealias Option = AdministrationController.Option
+    typealias Option = SelectOption
 
     struct Row: Encodable {
         var name: String
