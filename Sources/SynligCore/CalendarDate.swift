@@ -58,6 +58,32 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable, Codable, 
         return CalendarDate(year: newYear, month: newMonth, day: min(day, CalendarDate.daysIn(month: newMonth, year: newYear)))
     }
 
+    /// The day `days` later (or earlier, for a negative count).
+    public func addingDays(_ days: Int) -> CalendarDate {
+        CalendarDate(julianDay: julianDay + days)
+    }
+
+    /// Days from this date to `other` (negative when `other` is earlier).
+    public func days(until other: CalendarDate) -> Int { other.julianDay - julianDay }
+
+    /// A day count that makes date arithmetic exact without Foundation's calendars.
+    private var julianDay: Int {
+        let a = (14 - month) / 12
+        let y = year + 4800 - a
+        let m = month + 12 * a - 3
+        return day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045
+    }
+
+    private init(julianDay jd: Int) {
+        let a = jd + 32044
+        let b = (4 * a + 3) / 146097
+        let c = a - 146097 * b / 4
+        let d = (4 * c + 3) / 1461
+        let e = c - 1461 * d / 4
+        let m = (5 * e + 2) / 153
+        self.init(year: 100 * b + d - 4800 + m / 10, month: m + 3 - 12 * (m / 10), day: e - (153 * m + 2) / 5 + 1)
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(text) else {

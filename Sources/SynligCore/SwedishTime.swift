@@ -18,4 +18,11 @@ public enum SwedishTime {
         }
         return includeTime ? "\(day) \(time)" : day
     }
+
+    /// A calendar day: 2026-11-23 in Swedish, 23 Nov 2026 in English.
+    public static func formatDate(_ date: CalendarDate, language: String) -> String {
+        guard language == "en" else { return date.iso }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(date.day) \(months[date.month - 1]) \(date.year)"
+    }
 }

@@ -1,0 +1,123 @@
+/// The fixed vocabularies of the caregiver record. Stored as their raw values; each has the
+/// localisation key `caregiver.<type>.<raw>` for what people read.
+
+/// Whom the caregiver cares for, as staff and statistics say it: "cares for a parent" is
+/// `parent`. `guardian` is the exception: the caregiver is the person's god man or förvaltare.
+public enum RelationKind: String, Sendable, Codable, CaseIterable {
+    case partner, parent, child, sibling, otherRelative, friend, neighbour, guardian, other
+}
+
+/// Hours of care a week, banded as in the national statistics.
+public enum HoursBand: String, Sendable, Codable, CaseIterable {
+    case under5, from5to9, from10to19, from20to34, from35to49, from50
+
+    /// More than ten hours a week: the "almost a third" of the seed's figures.
+    public var isMoreThanTen: Bool { self != .under5 && self != .from5to9 }
+}
+
+/// Kinds of care and support the caregiver gives.
+public enum CareTask: String, Sendable, Codable, CaseIterable {
+    case personalCare, practicalHelp, supervision, emotionalSupport, coordination, economicAdministrative
+}
+
+public enum ContactChannel: String, Sendable, Codable, CaseIterable {
+    case phone, email, letter, textMessage, visit
+}
+
+/// Asked voluntarily, for equity statistics only.
+public enum Gender: String, Sendable, Codable, CaseIterable {
+    case woman, man, other, notStated
+}
+
+public enum ForeignBackground: String, Sendable, Codable, CaseIterable {
+    case yes, no, notStated
+}
+
+/// The national-minority languages (and none), for equity statistics and for offering support
+/// in the caregiver's language.
+public enum MinorityLanguage: String, Sendable, Codable, CaseIterable {
+    case none, finnish, meankieli, sami, romani, yiddish
+}
+
+public enum Occupation: String, Sendable, Codable, CaseIterable {
+    case works, studies, worksAndStudies, neither, notStated
+}
+
+/// What a consent (or a harm assessment) allows to be shared with the caregiver — Bilaga 2.
+public enum ConsentCategory: String, Sendable, Codable, CaseIterable {
+    /// The person's health condition.
+    case healthCondition
+    /// The care and services the person is given.
+    case careAndServices
+    /// Taking part in planning and meetings (SIP, care planning).
+    case planningAndMeetings
+}
+
+public enum ConsentForm: String, Sendable, Codable, CaseIterable {
+    case oral, written, powerOfAttorney
+}
+
+/// An entry in the consent history. Entries are only ever added: a withdrawal is a new entry.
+public enum ConsentEntryKind: String, Sendable, Codable, CaseIterable {
+    case consent, withdrawal, harmAssessment
+}
+
+/// The outcome of a harm assessment (menprövning) where the person cannot consent.
+public enum HarmDecision: String, Sendable, Codable, CaseIterable {
+    /// Disclosure does not harm the person: the categories assessed may be shared.
+    case mayDisclose
+    /// Disclosure would harm the person: nothing may be shared.
+    case mayNotDisclose
+}
+
+/// Why involving a caregiver in a person's care is inappropriate.
+public enum RestrictionReason: String, Sendable, Codable, CaseIterable {
+    case suspectedViolence, knownViolence, threats, coercion, other
+}
+
+/// "Do you want to and can you continue with the care you give now?"
+public enum VoluntarinessAnswer: String, Sendable, Codable, CaseIterable {
+    case yes, partly, no
+
+    /// Partly or no: the services must discuss stepping in.
+    public var needsDiscussion: Bool { self != .yes }
+}
+
+/// The forms of support a caregiver asks for or is offered, used until (and beside) the
+/// organisation's own support catalogue.
+public enum SupportNeedKind: String, Sendable, Codable, CaseIterable {
+    case respiteAtHome, shortStay, dayCare, counselling, supportGroup, education, consultant, financialSupport,
+         digitalSupport, civilSocietyOrganisation
+}
+
+/// A service offered without a formal needs assessment, or support after one (4 kap. 1 § SoL).
+public enum SupportDecision: String, Sendable, Codable, CaseIterable {
+    case serviceSupport, assessedSupport
+}
+
+/// Where a support need stands. `notOffered` is kept for statistics: requested but not offered.
+public enum SupportStatus: String, Sendable, Codable, CaseIterable {
+    case requested, offered, given, declined, ended, notOffered
+}
+
+public enum MeetingKind: String, Sendable, Codable, CaseIterable {
+    case coordinatedPlan, carePlanning
+}
+
+public enum MeetingAttendance: String, Sendable, Codable, CaseIterable {
+    case notYetHeld, tookPart, didNotTakePart
+}
+
+public enum FeedbackKind: String, Sendable, Codable, CaseIterable {
+    case opinion, complaint, praise
+}
+
+public enum FeedbackStatus: String, Sendable, Codable, CaseIterable {
+    case received, handled, answered, closed
+}
+
+/// What a caregiver task on the worklist asks its owner to do.
+public enum CaregiverTaskKind: String, Sendable, Codable, CaseIterable {
+    case voluntarinessFollowUp, discussVoluntariness, screening, strainFollowUp, planReview, restrictionReview,
+         informFixedContactChange, coordinationSignal
+}
