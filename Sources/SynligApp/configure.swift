@@ -36,6 +36,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     MappingMigrations.register(in: app)
     app.migrations.add(CreateSupportCatalogue())
     app.migrations.add(CreateContactRequests())
+    CaregiverMigrations.register(in: app)
+    try ScreeningInstruments.load(into: app)
     Jobs.registerMigrations(in: app)
 
     Commands.register(in: app)

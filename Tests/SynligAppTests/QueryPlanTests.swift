@@ -34,6 +34,17 @@ struct QueryPlanTests {
          "mapping_answers_mapping_item_idx"),
         ("SELECT id FROM access_log WHERE organisation_id = '00000000-0000-0000-0000-000000000001' ORDER BY occurred_at DESC LIMIT 100",
          "access_log_organisation_time_idx"),
+        // The caregiver worklist, search and unit-scoped visibility, with thousands of caregivers.
+        ("SELECT id FROM caregiver_tasks WHERE organisation_id = '00000000-0000-0000-0000-000000000001' AND open = true AND assignee_id = '00000000-0000-0000-0000-000000000002' AND due_on < '2026-12-01'",
+         "caregiver_tasks_worklist_idx"),
+        ("SELECT id FROM caregivers WHERE organisation_id = '00000000-0000-0000-0000-000000000001' AND personal_identity_number = '191212121212'",
+         "caregivers_org_pin_idx"),
+        ("SELECT recipient_id FROM care_recipient_units WHERE unit_id = '00000000-0000-0000-0000-000000000003'",
+         "care_recipient_units_unit_idx"),
+        ("SELECT caregiver_id FROM care_relationships WHERE recipient_id = '00000000-0000-0000-0000-000000000004'",
+         "care_relationships_recipient_idx"),
+        ("SELECT id FROM consents WHERE relationship_id = '00000000-0000-0000-0000-000000000005'", "consents_relationship_idx"),
+        ("SELECT id FROM memo_notes WHERE purge_after <= '2026-12-01'", "memo_notes_purge_idx"),
     ])
     func usesIndex(_ query: String, index: String) async throws {
         try await withSynlig { app in

@@ -83,6 +83,7 @@ enum DemoSeeder {
         if let consultant = try await User.scoped(to: organisationID, on: app.db).filter(\.$email == "konsulent@exempel.se").first() {
             try await SupportDemo.seed(app, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
         }
+        try await CaregiverDemo.seed(app, organisationID: organisationID)
         return Report(created: true, password: finalPassword,
                       passwordSource: password == nil ? "generated now; set SYNLIG_DEMO_PASSWORD to choose one" : "from SYNLIG_DEMO_PASSWORD")
     }

@@ -35,6 +35,9 @@ enum Jobs {
         ScheduledJob(name: "purge-contact-requests", interval: 3600) { app in
             _ = try await ContactRequests.purge(on: app.db)
         },
+        ScheduledJob(name: "purge-memo-notes", interval: 3600) { app in
+            _ = try await FollowUpService.purgeMemos(on: app.db)
+        },
     ]
 
     /// Claims `name` until `now + interval` if nobody holds it; true when this instance won.

@@ -92,19 +92,25 @@ enum Navigation {
         Entry(labelKey: "nav.mappings", url: .mappings, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.plan", url: .plan, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.decisions", url: .decisions, roles: [.admin, .strategist, .viewer]),
+        Entry(labelKey: "nav.caregivers", url: .caregivers, roles: [.consultant, .caseOfficer, .staff]),
+        Entry(labelKey: "nav.worklist", url: .caregiverWorklist, roles: [.consultant, .caseOfficer, .staff]),
         Entry(labelKey: "nav.support", url: .supportCatalogue, roles: [.admin, .strategist, .consultant]),
         Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
         Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),
         Entry(labelKey: "nav.access_log", url: .accessLog, roles: [.admin]),
+        Entry(labelKey: "nav.caregiver_settings", url: .caregiverSettings, roles: [.admin, .consultant]),
         Entry(labelKey: "nav.account", url: .accountPassword, roles: nil),
     ]
 
     static func items(for user: CurrentUser, currentPath: String, language: Language, localizer: Localizer) -> [PageContext.NavItem] {
-        entries.filter { $0.roles.map(user.hasAny) ?? true }.map { entry in
-            let href = entry.url.path
-            let current = href == "/" ? currentPath == "/" : currentPath.hasPrefix(href)
-            return PageContext.NavItem(label: localizer.text(entry.labelKey, language), href: href, current: current)
+        let visible = entries.filter { $0.roles.map(user.hasAny) ?? true }
+        // The longest matching path is the current one: /caregivers/worklist is the worklist, not the register.
+        let current = visible.map(\.url.path)
+            .filter { $0 == "/" ? currentPath == "/" : currentPath == $0 || currentPath.hasPrefix($0 + "/") }
+            .max { $0.count < $1.count }
+        return visible.map { entry in
+            PageContext.NavItem(label: localizer.text(entry.labelKey, language), href: entry.url.path, current: entry.url.path == current)
         }
     }
 }

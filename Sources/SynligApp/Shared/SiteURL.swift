@@ -61,6 +61,37 @@ enum SiteURL: Sendable, Equatable {
     case publicSelfCheck(PublicLanguage)
     case contactRequests
     case contactRequest(UUID)
+    case caregivers
+    case caregiverNew
+    case caregiverWorklist
+    case caregiverSettings
+    case caregiver(UUID)
+    case caregiverPart(UUID, CaregiverPart)
+    case relationship(UUID)
+    case relationshipPart(UUID, RelationshipPart)
+    case restrictionLift(UUID)
+    case restrictionReview(UUID)
+    case invitationAttendance(UUID)
+    case supportNeed(UUID)
+    case feedback(UUID)
+    case caregiverTaskDone(UUID)
+    case recipients
+    case recipient(UUID)
+    case recipientContacts(UUID)
+
+    /// The pages and forms under one caregiver's record.
+    enum CaregiverPart: String, Sendable, CaseIterable {
+        case edit, voluntariness, screening, plan, memos
+        case relationshipNew = "relationships/new"
+        case conversationNew = "conversations/new"
+        case supportNew = "support/new"
+        case feedbackNew = "feedback/new"
+    }
+
+    /// The forms under one care relationship.
+    enum RelationshipPart: String, Sendable, CaseIterable {
+        case edit, consents, restrictions, invitations
+    }
 
     /// A stand-in id when a route is registered rather than linked.
     static let anyID = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
@@ -134,12 +165,35 @@ enum SiteURL: Sendable, Equatable {
         case .publicSelfCheck(let language): Self.publicRoot(language) + [.fixed(language == .sv ? "sjalvtest" : "self-check")]
         case .contactRequests: [.fixed("support"), .fixed("requests")]
         case .contactRequest(let id): [.fixed("support"), .fixed("requests"), .parameter(name: "id", value: id.uuidString)]
+        case .caregivers: [.fixed("caregivers")]
+        case .caregiverNew: [.fixed("caregivers"), .fixed("new")]
+        case .caregiverWorklist: [.fixed("caregivers"), .fixed("worklist")]
+        case .caregiverSettings: [.fixed("caregivers"), .fixed("settings")]
+        case .caregiver(let id): [.fixed("caregivers"), .parameter(name: "id", value: id.uuidString)]
+        case .caregiverPart(let id, let part):
+            [.fixed("caregivers"), .parameter(name: "id", value: id.uuidString)] + part.rawValue.split(separator: "/").map { .fixed(String($0)) }
+        case .relationship(let id): Self.caregiverChild("relationships", id)
+        case .relationshipPart(let id, let part): Self.caregiverChild("relationships", id) + [.fixed(part.rawValue)]
+        case .restrictionLift(let id): Self.caregiverChild("restrictions", id) + [.fixed("lift")]
+        case .restrictionReview(let id): Self.caregiverChild("restrictions", id) + [.fixed("review")]
+        case .invitationAttendance(let id): Self.caregiverChild("invitations", id) + [.fixed("attendance")]
+        case .supportNeed(let id): Self.caregiverChild("support", id)
+        case .feedback(let id): Self.caregiverChild("feedback", id)
+        case .caregiverTaskDone(let id): Self.caregiverChild("tasks", id) + [.fixed("done")]
+        case .recipients: [.fixed("recipients")]
+        case .recipient(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString)]
+        case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
         }
     }
 
     /// The caregivers' pages: `/stod` in Swedish, `/en/support` in English, `/fi/support` …
     private static func publicRoot(_ language: PublicLanguage) -> [Segment] {
         language == .sv ? [.fixed("stod")] : [.fixed(language.code), .fixed("support")]
+    }
+
+    /// Records that hang off a caregiver's record but are addressed by their own id.
+    private static func caregiverChild(_ kind: String, _ id: UUID) -> [Segment] {
+        [.fixed("caregivers"), .fixed(kind), .parameter(name: "id", value: id.uuidString)]
     }
 
     private static func mappingSegments(_ id: UUID) -> [Segment] {

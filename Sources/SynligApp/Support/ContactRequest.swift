@@ -156,15 +156,21 @@ enum ContactRequests {
         let (reason, problem) = TextInput.check(rawReason, required: true, maxLength: 500, multiline: true)
         if let problem { throw SynligError.invalid([.init(field: "reason", messageKey: problem.rawValue)]) }
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            let request = try await ContactRequest.find(id, in: user.organisationID, on: tx)
-            guard request.status == .open else { throw SynligError(.conflict, "contact.already_closed") }
-            request.status = .closed
-            request.closedReason = reason
-            request.closedBy = user.id
-            request.closedAt = Date()
-            try await request.update(on: tx)
-            audit.record("contact_request.close", "contact_request", id: id, organisation: user.organisationID)
+            try await close(id, reason: reason, action: "contact_request.close", by: user, on: tx, audit: audit)
         }
+    }
+
+    /// Closes an open request inside a transaction already under way: on its own, or as the
+    /// request is turned into a caregiver record.
+    static func close(_ id: UUID, reason: String, action: String, by user: CurrentUser, on tx: any Database, audit: AuditRecorder) async throws {
+        let request = try await ContactRequest.find(id, in: user.organisationID, on: tx)
+        guard request.status == .open else { throw SynligError(.conflict, "contact.already_closed") }
+        request.status = .closed
+        request.closedReason = reason
+        request.closedBy = user.id
+        request.closedAt = Date()
+        try await request.update(on: tx)
+        audit.record(action, "contact_request", id: id, organisation: user.organisationID)
     }
 
     /// Deletes what is no longer needed; the audit trail records how many, never what was said.

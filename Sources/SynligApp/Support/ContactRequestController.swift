@@ -48,6 +48,8 @@ struct ContactRequestController: RouteCollection {
         var open: Bool
         var closedReason: String?
         var action: String
+        /// Consultants can turn the request into a caregiver record in one step.
+        var registerHref: String?
         var errors: FormErrors
     }
 
@@ -153,7 +155,9 @@ struct ContactRequestController: RouteCollection {
             page: .make(for: req, titleKey: "contact.request_title", errors: summary), name: request.name, reach: request.reach,
             about: request.about, language: req.t("language.name.\(request.language)"),
             received: SwedishTime.format(request.createdAt, language: req.language.rawValue), open: request.status == .open,
-            closedReason: request.closedReason, action: SiteURL.contactRequest(id).path, errors: errors), status: status)
+            closedReason: request.closedReason, action: SiteURL.contactRequest(id).path,
+            registerHref: user.hasAny(CaregiverAccess.readers) ? SiteURL.caregiverNew.path + "?from=" + id.uuidString : nil,
+            errors: errors), status: status)
     }
 
     @Sendable func close(req: Request) async throws -> Response {

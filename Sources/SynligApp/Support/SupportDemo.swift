@@ -73,5 +73,30 @@ enum SupportDemo {
                 description: description, eligibility: assessed ? "För dig som ger omfattande omsorg." : "",
                 lastChecked: checked, published: index != 17, version: nil), by: consultant, on: db)
         }
+        try await seedContactRequests(organisationID: organisationID, on: db)
+    }
+
+    /// A few open requests from the public form, so the inbox and the worklist have something
+    /// to turn into caregiver records. Made-up people, received over the last days.
+    private static func seedContactRequests(organisationID: UUID, on db: any Database) async throws {
+        let requests: [(String, String, String, String, Double)] = [
+            ("Eila Mäkinen", "070-111 22 33", "Mieheni sairastaa dementiaa. Tarvitsen tauon.", "fi", 1),
+            ("Jonas Berg", "jonas.berg@example.se", "Jag hjälper min pappa varje kväll efter jobbet och orkar inte längre.", "sv", 2),
+            ("Samira Haddad", "073-444 55 66", "My son has a disability. Who can I talk to?", "en", 4),
+        ]
+        try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
+            for (name, reach, about, language, daysAgo) in requests {
+                let request = ContactRequest()
+                request.organisationID = organisationID
+                request.name = name
+                request.reach = reach
+                request.about = about
+                request.language = language
+                request.status = .open
+                request.createdAt = Date().addingTimeInterval(-daysAgo * 86400)
+                try await request.create(on: tx)
+                audit.record("contact_request.receive", "contact_request", id: request.id, organisation: organisationID)
+            }
+        }
     }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import SynligCore
+import Vapor
+
+/// The JSON shapes of consent, restrictions on involvement and meeting invitations in
+/// `/api/v1` (Bilaga 2), as described in `Resources/openapi.yaml`. Consent entries are only
+/// ever added: a withdrawal is a new entry.
+extension API {
+    // MARK: Consent
+
+    struct ConsentCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["kind", "categories", "form", "documentReference", "harmDecision", "decidedBy",
+                                               "date", "endsOn", "note"]
+        var kind: String?
+        var categories: [String]?
+        var form: String?
+        var documentReference: String?
+        var harmDecision: String?
+        var decidedBy: String?
+        var date: String?
+        var endsOn: String?
+        var note: String?
+
+        var input: ConsentInput {
+            ConsentInput(kind: kind, categories: categories ?? [], form: form, documentReference: documentReference,
+                         harmDecision: harmDecision, decidedBy: decidedBy, date: date, endsOn: endsOn, note: note)
+        }
+    }
+
+    struct ConsentOut: Content {
+        var id: UUID
+        var relationshipId: UUID
+        var kind: ConsentEntryKind
+        var categories: [ConsentCategory]
+        var form: ConsentForm?
+        var documentReference: String
+        var harmDecision: HarmDecision?
+        var decidedBy: String
+        var date: String
+        var endsOn: String?
+        var note: String
+        var documentedByUserId: UUID
+        var sequence: Int
+        var createdAt: Date?
+
+        init(_ record: ConsentRecord) throws {
+            id = try record.requireID()
+            relationshipId = record.relationshipID
+            kind = record.kind
+            categories = record.categories.sorted { $0.rawValue < $1.rawValue }
+            form = record.form
+            documentReference = record.documentReference
+            harmDecision = record.harmDecision
+            decidedBy = record.decidedBy
+            date = record.date
+            endsOn = record.endsOn
+            note = record.note
+            documentedByUserId = record.documentedBy
+            sequence = record.sequence
+            createdAt = record.createdAt
+        }
+    }
+
+    /// The consent history of one relationship, newest entry first, and what it allows today.
+    struct ConsentHistoryOut: Content {
+        var relationshipId: UUID
+        var consent: ConsentStateOut
+        var restricted: Bool
+        var mayInvite: Bool
+        var mayInformAboutCare: Bool
+        var entries: [ConsentOut]
+    }
+
+    // MARK: Restrictions
+
+    struct RestrictionCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["reason", "note", "decidedOn", "reviewOn"]
+        var reason: String?
+        var note: String?
+        var decidedOn: String?
+        var reviewOn: String?
+
+        var input: RestrictionInput { RestrictionInput(reason: reason, note: note, decidedOn: decidedOn, reviewOn: reviewOn) }
+    }
+
+    struct RestrictionLift: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["reason"]
+        var reason: String?
+    }
+
+    struct RestrictionOut: Content {
+        var id: UUID
+        var relationshipId: UUID
+        var reason: RestrictionReason
+        var note: String
+        var decidedOn: String
+        var reviewOn: String
+        var authorUserId: UUID
+        var active: Bool
+        var liftedAt: Date?
+        var liftedByUserId: UUID?
+        var liftedReason: String?
+        var createdAt: Date?
+
+        init(_ restriction: InvolvementRestriction) throws {
+            id = try restriction.requireID()
+            relationshipId = restriction.relationshipID
+            reason = restriction.reason
+            note = restriction.note
+            decidedOn = restriction.decidedOn
+            reviewOn = restriction.reviewOn
+            authorUserId = restriction.authorID
+            active = restriction.isActive
+            liftedAt = restriction.liftedAt
+            liftedByUserId = restriction.liftedBy
+            liftedReason = restriction.liftedReason
+            createdAt = restriction.createdAt
+        }
+    }
+
+    // MARK: Invitations
+
+    struct InvitationCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["kind", "meetingOn"]
+        var kind: String?
+        var meetingOn: String?
+    }
+
+    struct AttendanceUpdate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["attendance"]
+        var attendance: String?
+    }
+
+    struct InvitationOut: Content {
+        var id: UUID
+        var relationshipId: UUID
+        var kind: MeetingKind
+        var meetingOn: String
+        var invitedByUserId: UUID
+        var attendance: MeetingAttendance
+        var createdAt: Date?
+
+        init(_ invitation: MeetingInvitation) throws {
+            id = try invitation.requireID()
+            relationshipId = invitation.relationshipID
+            kind = invitation.kind
+            meetingOn = invitation.meetingOn
+            invitedByUserId = invitation.invitedBy
+            attendance = invitation.attendance
+            createdAt = invitation.createdAt
+        }
+    }
+}

@@ -1,0 +1,327 @@
+import Foundation
+import SynligCore
+import Vapor
+
+/// The JSON shapes of the follow-up of a caregiver's own situation in `/api/v1` —
+/// conversations, voluntariness, strain screening, the support plan, support needs, feedback,
+/// memo notes — and of the worklist, as described in `Resources/openapi.yaml`.
+extension API {
+    // MARK: Conversations
+
+    struct ConversationCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["heldOn", "helpToCare", "ownLife", "recipientLife", "serviceQuality", "agreedActions"]
+        var heldOn: String?
+        var helpToCare: String?
+        var ownLife: String?
+        var recipientLife: String?
+        var serviceQuality: String?
+        var agreedActions: String?
+
+        var input: ConversationInput {
+            ConversationInput(heldOn: heldOn, helpToCare: helpToCare, ownLife: ownLife, recipientLife: recipientLife,
+                              serviceQuality: serviceQuality, agreedActions: agreedActions)
+        }
+    }
+
+    struct ConversationOut: Content {
+        var id: UUID
+        var heldOn: String
+        var helpToCare: String
+        var ownLife: String
+        var recipientLife: String
+        var serviceQuality: String
+        var agreedActions: String
+        var authorUserId: UUID
+        var createdAt: Date?
+
+        init(_ conversation: CaregiverConversation) throws {
+            id = try conversation.requireID()
+            heldOn = conversation.heldOn
+            helpToCare = conversation.helpToCare
+            ownLife = conversation.ownLife
+            recipientLife = conversation.recipientLife
+            serviceQuality = conversation.serviceQuality
+            agreedActions = conversation.agreedActions
+            authorUserId = conversation.authorID
+            createdAt = conversation.createdAt
+        }
+    }
+
+    // MARK: Voluntariness
+
+    struct VoluntarinessCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["answer", "comment", "askedOn"]
+        var answer: String?
+        var comment: String?
+        var askedOn: String?
+    }
+
+    struct VoluntarinessOut: Content {
+        var id: UUID
+        var askedOn: String
+        var answer: VoluntarinessAnswer
+        var comment: String
+        var authorUserId: UUID
+        var createdAt: Date?
+
+        init(_ check: VoluntarinessCheck) throws {
+            id = try check.requireID()
+            askedOn = check.askedOn
+            answer = check.answer
+            comment = check.comment
+            authorUserId = check.authorID
+            createdAt = check.createdAt
+        }
+    }
+
+    // MARK: Screening
+
+    /// An instrument as its data file has it, with the highest possible score.
+    struct ScreeningInstrumentOut: Content {
+        var id: String
+        var version: Int
+        var name: ScreeningInstrument.Text
+        var source: ScreeningInstrument.Text
+        var licence: ScreeningInstrument.Text
+        /// False for an indicator like Synlig's own risk-factor screen.
+        var validated: Bool
+        var items: [ScreeningInstrument.Item]
+        var thresholds: [ScreeningInstrument.Threshold]
+        var maxScore: Int
+
+        init(_ instrument: ScreeningInstrument) {
+            id = instrument.id
+            version = instrument.version
+            name = instrument.name
+            source = instrument.source
+            licence = instrument.licence
+            validated = instrument.validated
+            items = instrument.items
+            thresholds = instrument.thresholds
+            maxScore = instrument.maxScore
+        }
+    }
+
+    struct ScreeningCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["instrumentId", "answers", "screenedOn"]
+        var instrumentId: String?
+        /// Item id → option value, one for every item.
+        var answers: [String: String]?
+        var screenedOn: String?
+    }
+
+    struct ScreeningOut: Content {
+        var id: UUID
+        var instrumentId: String
+        var instrumentVersion: Int
+        var answers: [String: String]
+        var score: Int
+        var level: ScreeningLevel
+        var screenedOn: String
+        var authorUserId: UUID
+        var createdAt: Date?
+
+        init(_ result: ScreeningResult) throws {
+            id = try result.requireID()
+            instrumentId = result.instrumentID
+            instrumentVersion = result.instrumentVersion
+            answers = (try? JSONDecoder().decode([String: String].self, from: Data(result.answersJSON.utf8))) ?? [:]
+            score = result.score
+            level = result.level
+            screenedOn = result.screenedOn
+            authorUserId = result.authorID
+            createdAt = result.createdAt
+        }
+    }
+
+    // MARK: Support plan
+
+    struct SupportPlanUpdate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["outcomes", "agreedSupport", "emergencyPlan", "futurePlan", "reviewOn", "version"]
+        var outcomes: String?
+        var agreedSupport: String?
+        var emergencyPlan: String?
+        var futurePlan: String?
+        var reviewOn: String?
+        /// Required once the plan exists (or send `If-Match`).
+        var version: Int?
+
+        func input(version: Int?) -> PlanInput {
+            PlanInput(outcomes: outcomes, agreedSupport: agreedSupport, emergencyPlan: emergencyPlan, futurePlan: futurePlan,
+                      reviewOn: reviewOn, version: version)
+        }
+    }
+
+    struct SupportPlanOut: Content {
+        var id: UUID
+        var caregiverId: UUID
+        var outcomes: String
+        var agreedSupport: String
+        var emergencyPlan: String
+        var futurePlan: String
+        var reviewOn: String
+        var version: Int
+        var updatedAt: Date?
+
+        init(_ plan: SupportPlan) throws {
+            id = try plan.requireID()
+            caregiverId = plan.caregiverID
+            outcomes = plan.outcomes
+            agreedSupport = plan.agreedSupport
+            emergencyPlan = plan.emergencyPlan
+            futurePlan = plan.futurePlan
+            reviewOn = plan.reviewOn
+            version = plan.version
+            updatedAt = plan.updatedAt
+        }
+    }
+
+    // MARK: Support needs
+
+    /// A PUT replaces the entry: fields left out are stored empty or at their default.
+    struct SupportNeedFields: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["needKind", "offeringId", "decision", "status", "requestedOn", "offeredOn",
+                                               "startedOn", "endedOn", "outcome"]
+        var needKind: String?
+        var offeringId: UUID?
+        var decision: String?
+        var status: String?
+        var requestedOn: String?
+        var offeredOn: String?
+        var startedOn: String?
+        var endedOn: String?
+        var outcome: String?
+
+        func input(version: Int?) -> SupportInput {
+            SupportInput(needKind: needKind, offeringID: offeringId?.uuidString, decision: decision, status: status,
+                         requestedOn: requestedOn, offeredOn: offeredOn, startedOn: startedOn, endedOn: endedOn,
+                         outcome: outcome, version: version)
+        }
+    }
+
+    struct SupportNeedOut: Content {
+        var id: UUID
+        var caregiverId: UUID
+        var needKind: SupportNeedKind
+        var offeringId: UUID?
+        var decision: SupportDecision
+        var status: SupportStatus
+        var requestedOn: String
+        var offeredOn: String?
+        var startedOn: String?
+        var endedOn: String?
+        var outcome: String
+        var version: Int
+        var createdAt: Date?
+
+        init(_ support: CaregiverSupport) throws {
+            id = try support.requireID()
+            caregiverId = support.caregiverID
+            needKind = support.needKind
+            offeringId = support.offeringID
+            decision = support.decision
+            status = support.status
+            requestedOn = support.requestedOn
+            offeredOn = support.offeredOn
+            startedOn = support.startedOn
+            endedOn = support.endedOn
+            outcome = support.outcome
+            version = support.version
+            createdAt = support.createdAt
+        }
+    }
+
+    // MARK: Feedback
+
+    struct FeedbackFields: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["kind", "receivedOn", "summary", "status", "response"]
+        var kind: String?
+        var receivedOn: String?
+        var summary: String?
+        var status: String?
+        var response: String?
+
+        func input(version: Int?) -> FeedbackInput {
+            FeedbackInput(kind: kind, receivedOn: receivedOn, summary: summary, status: status, response: response, version: version)
+        }
+    }
+
+    struct FeedbackOut: Content {
+        var id: UUID
+        var caregiverId: UUID
+        var kind: FeedbackKind
+        var receivedOn: String
+        var summary: String
+        var status: FeedbackStatus
+        var response: String
+        var version: Int
+        var createdAt: Date?
+
+        init(_ feedback: CaregiverFeedback) throws {
+            id = try feedback.requireID()
+            caregiverId = feedback.caregiverID
+            kind = feedback.kind
+            receivedOn = feedback.receivedOn
+            summary = feedback.summary
+            status = feedback.status
+            response = feedback.response
+            version = feedback.version
+            createdAt = feedback.createdAt
+        }
+    }
+
+    // MARK: Memo notes
+
+    struct MemoCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["text"]
+        var text: String?
+    }
+
+    /// A working note: shown as one, and purged automatically at `purgeAfter`.
+    struct MemoOut: Content {
+        var id: UUID
+        var text: String
+        var authorUserId: UUID
+        var purgeAfter: Date
+        var createdAt: Date?
+
+        init(_ memo: MemoNote) throws {
+            id = try memo.requireID()
+            text = memo.text
+            authorUserId = memo.authorID
+            purgeAfter = memo.purgeAfter
+            createdAt = memo.createdAt
+        }
+    }
+
+    // MARK: Worklist
+
+    /// A task on the signed-in user's worklist, with the caregiver's name: it is their own list.
+    struct CaregiverTaskOut: Content {
+        var id: UUID
+        var kind: CaregiverTaskKind
+        var dueOn: String
+        /// `overdue`, `dueSoon` (within 14 days) or `later`.
+        var dueState: String
+        var caregiverId: UUID
+        var caregiverName: String
+        /// The relationship or restriction the task is about, when it is about one.
+        var subjectId: UUID?
+        var assigneeUserId: UUID?
+        var open: Bool
+        var doneAt: Date?
+
+        init(_ task: CaregiverTask, caregiverName: String, today: CalendarDate) throws {
+            id = try task.requireID()
+            kind = task.kind
+            dueOn = task.dueOn
+            dueState = CalendarDate(task.dueOn).map { DueState.of($0, today: today).rawValue } ?? DueState.overdue.rawValue
+            caregiverId = task.caregiverID
+            self.caregiverName = caregiverName
+            subjectId = task.subjectID
+            assigneeUserId = task.assigneeID
+            open = task.open
+            doneAt = task.doneAt
+        }
+    }
+}

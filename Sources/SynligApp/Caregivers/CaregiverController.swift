@@ -1,0 +1,178 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The caregiver register for consultants, case officers and staff: search, register, the
+/// record page, memo notes and the voluntariness question. Every record page read is logged.
+struct CaregiverController: RouteCollection {
+    struct ListRow: Encodable {
+        var name: String
+        var href: String
+        var registered: String
+    }
+
+    struct ListPage: Encodable {
+        var page: PageContext
+        var query: String
+        var rows: [ListRow]
+        var total: Int
+        var searched: Bool
+        var newHref: String
+        var worklistHref: String
+        var recipientsHref: String
+        var action: String
+        var previousPage: Int?
+        var nextPage: Int?
+    }
+
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        readers.get(SiteURL.caregivers.pattern, use: list)
+        readers.post(SiteURL.caregivers.pattern, use: list)
+        readers.get(SiteURL.caregiverNew.pattern, use: newForm)
+        readers.post(SiteURL.caregiverNew.pattern, use: create)
+        readers.get(SiteURL.caregiver(SiteURL.anyID).pattern, use: show)
+        readers.get(SiteURL.caregiverPart(SiteURL.anyID, .edit).pattern, use: editForm)
+        readers.post(SiteURL.caregiverPart(SiteURL.anyID, .edit).pattern, use: update)
+        readers.post(SiteURL.caregiverPart(SiteURL.anyID, .memos).pattern, use: addMemo)
+        readers.post(SiteURL.caregiverPart(SiteURL.anyID, .voluntariness).pattern, use: recordVoluntariness)
+    }
+
+    /// The register, a page at a time. A search is posted, never put in the address: names and
+    /// personnummer must not end up in browser history, proxies or referrers.
+    @Sendable func list(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let form = FormValues(request: req)
+        let query = req.method == .POST ? (form["q"] ?? "") : ""
+        let page = max(1, (req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page")) ?? 1)
+        let (rows, total) = try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
+        return try await req.renderPage("caregivers/list", ListPage(
+            page: .make(for: req, titleKey: "caregiver.list_title"), query: query,
+            rows: try rows.map {
+                ListRow(name: $0.name, href: SiteURL.caregiver(try $0.requireID()).path,
+                        registered: CalendarDate($0.registeredOn).map { SwedishTime.formatDate($0, language: req.language.rawValue) } ?? "")
+            },
+            total: total, searched: !query.isEmpty, newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
+            recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path,
+            previousPage: page > 1 ? page - 1 : nil, nextPage: page * Self.pageSize < total ? page + 1 : nil))
+    }
+
+    // MARK: Register and edit
+
+    /// A contact request from the public form can become a record in one step: its name,
+    /// contact and language fill the form, and saving closes the request.
+    @Sendable func newForm(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        var values = FormValues([("preferredLanguage", "sv")])
+        var requestID: UUID?
+        if let raw = try? req.query.get(String.self, at: "from"), let id = UUID(uuidString: raw) {
+            let request = try await ContactRequest.find(id, in: user.organisationID, on: req.db)
+            try await req.logAccess(recordType: "contact_request", recordID: id)
+            let isEmail = request.reach.contains("@")
+            values = FormValues([("name", request.name), (isEmail ? "email" : "phone", request.reach),
+                                 ("preferredLanguage", request.language), ("fromRequest", id.uuidString)])
+            requestID = id
+        }
+        return try await renderNew(req, user: user, values: values, errors: .none, notice: requestID == nil ? nil : req.t("caregiver.from_request_notice"))
+    }
+
+    private func renderNew(_ req: Request, user: CurrentUser, values: FormValues, errors: FormErrors, notice: String?,
+                           status: HTTPResponseStatus = .ok) async throws -> Response {
+        var form = try await CaregiverForms.caregiver(req, values: values, errors: errors, user: user)
+        if let from = values["fromRequest"], !from.isEmpty {
+            form = form.withHidden("fromRequest", from)
+        }
+        return try await req.renderForm(titleKey: "caregiver.new_title", form: form, action: SiteURL.caregiverNew.path,
+                                        introKey: "caregiver.new_intro", notice: notice, submitKey: "caregiver.register",
+                                        backHref: SiteURL.caregivers.path, backKey: "caregiver.back_list", status: status)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        return try await req.submitForm(render: { values, errors, notice, status in
+            try await renderNew(req, user: user, values: values, errors: errors, notice: notice, status: status)
+        }, save: { values in
+            let fromRequest = values["fromRequest"].flatMap(UUID.init(uuidString:))
+            let caregiver = try await CaregiverService.save(nil, CaregiverForms.caregiverInput(values), by: user, on: req.db,
+                                                            closingContactRequest: fromRequest.map { ($0, req.t("caregiver.request_closed_reason")) })
+            return req.redirect(to: SiteURL.caregiver(try caregiver.requireID()).path)
+        })
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
+        try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+        return try await req.renderPage("caregivers/record", try await CaregiverRecordPage.build(caregiver, user: user, req: req))
+    }
+
+    @Sendable func editForm(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
+        try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+        return try await renderEdit(req, caregiver: caregiver, user: user, values: CaregiverForms.values(of: caregiver), errors: .none, notice: nil)
+    }
+
+    private func renderEdit(_ req: Request, caregiver: Caregiver, user: CurrentUser, values: FormValues, errors: FormErrors, notice: String?,
+                            status: HTTPResponseStatus = .ok) async throws -> Response {
+        let form = try await CaregiverForms.caregiver(req, values: values, errors: errors, user: user)
+        let id = try caregiver.requireID()
+        return try await req.renderForm(titleKey: "caregiver.edit_title", titleArguments: [caregiver.name], form: form,
+                                        action: SiteURL.caregiverPart(id, .edit).path, version: caregiver.version,
+                                        notice: notice ?? (caregiver.personalIdentityNumber == nil ? nil : req.t("caregiver.pin_kept_notice")),
+                                        backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record", status: status)
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let id = try req.idParameter()
+        return try await req.submitForm(render: { values, errors, notice, status in
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            return try await renderEdit(req, caregiver: caregiver, user: user, values: values, errors: errors, notice: notice, status: status)
+        }, save: { values in
+            var input = CaregiverForms.caregiverInput(values)
+            if (input.personalIdentityNumber ?? "").isEmpty {
+                // An empty field keeps the stored number: it is never sent to the browser.
+                input.personalIdentityNumber = try await CaregiverAccess.caregiver(id, for: user, on: req.db).personalIdentityNumber
+            }
+            _ = try await CaregiverService.save(id, input, by: user, on: req.db)
+            return req.redirect(to: SiteURL.caregiver(id).path)
+        })
+    }
+
+    // MARK: On the record page
+
+    @Sendable func addMemo(req: Request) async throws -> Response {
+        try await onRecord(req, anchor: "memos") { id, user, values in
+            _ = try await FollowUpService.addMemo(caregiverID: id, text: values["memo"], by: user, on: req.db)
+        }
+    }
+
+    @Sendable func recordVoluntariness(req: Request) async throws -> Response {
+        try await onRecord(req, anchor: "voluntariness") { id, user, values in
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: id, answer: values["answer"], comment: values["comment"],
+                                                             askedOn: nil, by: user, on: req.db)
+        }
+    }
+
+    /// A small form on the record page: back to the record, or the record again with the
+    /// refusal at its field and the typed text kept.
+    private func onRecord(_ req: Request, anchor: String,
+                          _ save: (UUID, CurrentUser, FormValues) async throws -> Void) async throws -> Response {
+        let user = try req.currentUser
+        let id = try req.idParameter()
+        let values = FormValues(request: req)
+        do {
+            try await save(id, user, values)
+            return req.redirect(to: SiteURL.caregiver(id).path + "#" + anchor)
+        } catch let error as SynligError where !error.fieldProblems.isEmpty {
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            try await req.logAccess(recordType: "caregiver", recordID: id)
+            let page = try await CaregiverRecordPage.build(caregiver, user: user, req: req, errors: FormErrors(error.fieldProblems, request: req),
+                                                           typed: values.dictionary)
+            return try await req.renderPage("caregivers/record", page, status: error.status)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// A person who cares for or supports someone close (anhörig), or an important person in the
+/// network who does not (yet) give care. Personal data: every read is access-logged.
+final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "caregivers"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "name") var name: String
+    /// The name in lower case, so search finds "åsa" in "Åsa" the same way on both databases.
+    @Field(key: "name_folded") var nameFolded: String
+    /// Canonical 12 digits, searched exactly; shown only masked, never in lists or URLs.
+    @OptionalField(key: "personal_identity_number") var personalIdentityNumber: String?
+    @Field(key: "phone") var phone: String
+    @Field(key: "email") var email: String
+    @Field(key: "address") var address: String
+    @Field(key: "preferred_channel") var preferredChannel: ContactChannel
+    @Field(key: "preferred_language") var preferredLanguage: String
+    @Field(key: "interpreter_needed") var interpreterNeeded: Bool
+    @Field(key: "gender") var gender: Gender
+    @OptionalField(key: "birth_year") var birthYear: Int?
+    @Field(key: "foreign_background") var foreignBackground: ForeignBackground
+    @Field(key: "minority_language") var minorityLanguage: MinorityLanguage
+    @Field(key: "occupation") var occupation: Occupation
+    /// Only when relevant to the caring, and kept to a few words.
+    @Field(key: "own_health_note") var ownHealthNote: String
+    /// The unit that registered the caregiver; gives unit-scoped staff sight of someone
+    /// registered without a care recipient.
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    /// The consultant whose worklist carries this caregiver's follow-ups.
+    @OptionalField(key: "responsible_user_id") var responsibleUserID: UUID?
+    @Field(key: "registered_on") var registeredOn: String
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    static var organisationIDKey: KeyPath<Caregiver, FieldProperty<Caregiver, UUID>> { \.$organisationID }
+
+    init() {}
+}
+
+/// The person who receives care and support (den enskilde / närstående).
+final class CareRecipient: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "care_recipients"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "name") var name: String
+    /// A reference to the case or journal system (not a personnummer).
+    @Field(key: "external_reference") var externalReference: String
+    @Field(key: "fixed_care_contact") var fixedCareContact: String
+    @Field(key: "fixed_doctor_contact") var fixedDoctorContact: String
+    @Field(key: "fixed_care_home_contact") var fixedCareHomeContact: String
+    @Field(key: "patient_contract") var patientContract: Bool
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<CareRecipient, FieldProperty<CareRecipient, UUID>> { \.$organisationID }
+
+    init() {}
+}
+
+/// A unit responsible for a care recipient; staff of the unit see the recipient and their caregivers.
+final class CareRecipientUnit: Model, @unchecked Sendable {
+    static let schema = "care_recipient_units"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "recipient_id") var recipientID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+
+    init() {}
+
+    init(organisationID: UUID, recipientID: UUID, unitID: UUID) {
+        self.organisationID = organisationID
+        self.recipientID = recipientID
+        self.unitID = unitID
+    }
+}
+
+/// Anhörigskap: who cares for whom, how, and how much.
+final class CareRelationship: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "care_relationships"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "caregiver_id") var caregiverID: UUID
+    @Field(key: "recipient_id") var recipientID: UUID
+    @Field(key: "relation") var relation: RelationKind
+    @Field(key: "lives_together") var livesTogether: Bool
+    @OptionalField(key: "since") var since: String?
+    @Field(key: "hours_band") var hoursBand: HoursBand
+    /// Comma-separated `CareTask` raw values.
+    @Field(key: "tasks") var tasksText: String
+    /// The care contacts the caregiver coordinates, one per line.
+    @Field(key: "coordinated_contacts") var coordinatedContactsText: String
+    @Field(key: "carries_coordination") var carriesCoordination: Bool
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<CareRelationship, FieldProperty<CareRelationship, UUID>> { \.$organisationID }
+
+    init() {}
+
+    var tasks: Set<CareTask> { Set(tasksText.split(separator: ",").compactMap { CareTask(rawValue: String($0)) }) }
+    var coordinatedContacts: [String] { coordinatedContactsText.split(separator: "\n").map(String.init) }
+    var coordinationSignal: Bool {
+        CoordinationSignal.raised(coordinatedContacts: coordinatedContacts.count, carriesCoordination: carriesCoordination, tasks: tasks)
+    }
+}
+
+/// One entry in the consent history of a recipient towards a caregiver — never edited; a
+/// withdrawal is a new entry. A harm assessment (menprövning) is an entry of its own kind.
+final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "consents"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "relationship_id") var relationshipID: UUID
+    @Field(key: "kind") var kind: ConsentEntryKind
+    /// Comma-separated `ConsentCategory` raw values.
+    @Field(key: "categories") var categoriesText: String
+    @OptionalField(key: "form") var form: ConsentForm?
+    @Field(key: "document_reference") var documentReference: String
+    @OptionalField(key: "harm_decision") var harmDecision: HarmDecision?
+    @Field(key: "decided_by") var decidedBy: String
+    @Field(key: "date") var date: String
+    @OptionalField(key: "ends_on") var endsOn: String?
+    @Field(key: "note") var note: String
+    @Field(key: "documented_by") var documentedBy: UUID
+    @Field(key: "sequence") var sequence: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<ConsentRecord, FieldProperty<ConsentRecord, UUID>> { \.$organisationID }
+
+    init() {}
+
+    var categories: Set<ConsentCategory> {
+        Set(categoriesText.split(separator: ",").compactMap { ConsentCategory(rawValue: String($0)) })
+    }
+
+    var entry: ConsentEntry? {
+        guard let date = CalendarDate(date) else { return nil }
+        return ConsentEntry(kind: kind, categories: categories, date: date, endsOn: CalendarDate(endsOn),
+                            harmDecision: harmDecision, sequence: sequence)
+    }
+}
+
+/// Involving this caregiver in this person's care is inappropriate. Blocks invitations and
+/// exports until a consultant or case officer lifts it, with a reason.
+final class InvolvementRestriction: Model, OrganisationScoped, @unchecked Sendable {
+    static let schema = "involvement_restrictions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "relationship_id") var relationshipID: UUID
+    @Field(key: "reason") var reason: RestrictionReason
+    @Field(key: "note") var note: String
+    @Field(key: "decided_on") var decidedOn: String
+    @Field(key: "review_on") var reviewOn: String
+    @Field(key: "author_id") var authorID: UUID
+    @OptionalField(key: "lifted_at") var liftedAt: Date?
+    @OptionalField(key: "lifted_by") var liftedBy: UUID?
+    @OptionalField(key: "lifted_reason") var liftedReason: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    static var organisationIDKey: KeyPath<InvolvementRestriction, FieldProperty<InvolvementRestriction, UUID>> { \.$organisationID }
+
+    init() {}
+
+    var isActive: Bool { liftedAt == nil }
+}

@@ -1,0 +1,208 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The caregiver's record as one page: who they are, whom they care for and on what terms,
+/// how their situation is followed, and the support given. Plain data for `caregivers/record`.
+struct CaregiverRecordPage: Encodable {
+    struct Fact: Encodable {
+        var label: String
+        var value: String
+    }
+
+    struct Relationship: Encodable {
+        var href: String
+        var recipientName: String
+        var recipientHref: String
+        var summary: String
+        var consent: String
+        var restricted: Bool
+        var restrictionText: String?
+        var mayInvite: Bool
+        var coordinationSignal: Bool
+        var contacts: [String]
+    }
+
+    struct Row: Encodable {
+        var cells: [String]
+        var href: String?
+        var warning: Bool
+    }
+
+    struct Task: Encodable {
+        var label: String
+        var due: String
+        var overdue: Bool
+        var action: String?
+    }
+
+    struct Memo: Encodable {
+        var text: String
+        var purgeOn: String
+    }
+
+    var page: PageContext
+    var selfHref: String
+    var name: String
+    var facts: [Fact]
+    var tasks: [Task]
+    var relationships: [Relationship]
+    var withoutConsent: [String]
+    var voluntariness: [Row]
+    var voluntarinessAction: String
+    var voluntarinessOptions: [SelectOption]
+    var screenings: [Row]
+    var screeningHref: String
+    var conversations: [Row]
+    var plan: [Fact]
+    var planHref: String
+    var support: [Row]
+    var feedback: [Row]
+    var memos: [Memo]
+    var memoAction: String
+    var memoDays: Int
+    /// A refused voluntariness answer or memo note, shown again at its field with what was typed.
+    var inlineErrors: [String: String]
+    var typed: [String: String]
+    var links: Links
+
+    struct Links: Encodable {
+        var edit: String
+        var relationshipNew: String
+        var conversationNew: String
+        var supportNew: String
+        var feedbackNew: String
+        var fhir: String
+    }
+
+    static func build(_ caregiver: Caregiver, user: CurrentUser, req: Request, errors: FormErrors = .none,
+                      typed: [String: String] = [:]) async throws -> CaregiverRecordPage {
+        let id = try caregiver.requireID()
+        let db = req.db
+        let language = req.language.rawValue
+        let today = CalendarDate.today()
+        func date(_ iso: String?) -> String { iso.flatMap(CalendarDate.init).map { SwedishTime.formatDate($0, language: language) } ?? "–" }
+
+        var facts = [
+            Fact(label: req.t("caregiver.field.pin"), value: caregiver.personalIdentityNumber.flatMap {
+                if case .success(let pin) = PersonalIdentityNumber.parse($0) { return pin.masked } else { return nil }
+            } ?? req.t("caregiver.not_given")),
+            Fact(label: req.t("caregiver.field.phone"), value: caregiver.phone.isEmpty ? "–" : caregiver.phone),
+            Fact(label: req.t("caregiver.field.email"), value: caregiver.email.isEmpty ? "–" : caregiver.email),
+            Fact(label: req.t("caregiver.field.channel"), value: req.t("caregiver.channel.\(caregiver.preferredChannel.rawValue)")),
+            Fact(label: req.t("caregiver.field.language"), value: req.t("language.name.\(caregiver.preferredLanguage)")
+                 + (caregiver.interpreterNeeded ? " – " + req.t("caregiver.interpreter_needed") : "")),
+            Fact(label: req.t("caregiver.field.occupation"), value: req.t("caregiver.occupation.\(caregiver.occupation.rawValue)")),
+            Fact(label: req.t("caregiver.registered_on"), value: date(caregiver.registeredOn)),
+        ]
+        if let responsible = caregiver.responsibleUserID, let colleague = try await User.find(responsible, on: db) {
+            facts.append(Fact(label: req.t("caregiver.field.responsible"), value: colleague.displayName))
+        }
+        if !caregiver.ownHealthNote.isEmpty { facts.append(Fact(label: req.t("caregiver.field.own_health"), value: caregiver.ownHealthNote)) }
+
+        let openTasks = try await CaregiverTask.query(on: db).filter(\.$caregiverID == id).filter(\.$open == true).sort(\.$dueOn).all()
+        let tasks = try openTasks.map { task in
+            Task(label: req.t("task.kind.\(task.kind.rawValue)"), due: date(task.dueOn),
+                 overdue: CalendarDate(task.dueOn).map { $0 < today } ?? false,
+                 action: CaregiverTasks.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
+        }
+
+        var relationships: [Relationship] = []
+        var anyWithoutConsent = false
+        let allRelationships = try await CareRelationship.query(on: db).filter(\.$caregiverID == id).sort(\.$createdAt).all()
+        // Unit-scoped staff see only the people cared for that their units may see.
+        let visibleRecipients = Set(try await CaregiverAccess.recipients(for: user, on: db)
+            .filter(\.$id ~~ allRelationships.map(\.recipientID)).all().map { try $0.requireID() })
+        for relationship in allRelationships where visibleRecipients.contains(relationship.recipientID) {
+            guard let recipient = try await CareRecipient.find(relationship.recipientID, on: db) else { continue }
+            let permission = try await CaregiverAccess.permission(for: relationship, on: db, today: today)
+            if permission.consent.categories.isEmpty { anyWithoutConsent = true }
+            let restriction = try await InvolvementRestriction.query(on: db).filter(\.$relationshipID == relationship.requireID())
+                .filter(\.$liftedAt == nil).first()
+            let summary = [req.t("caregiver.relation.\(relationship.relation.rawValue)"),
+                           req.t("caregiver.hours.\(relationship.hoursBand.rawValue)"),
+                           relationship.livesTogether ? req.t("relationship.lives_together") : nil].compactMap { $0 }.joined(separator: " · ")
+            relationships.append(Relationship(
+                href: SiteURL.relationship(try relationship.requireID()).path, recipientName: recipient.name,
+                recipientHref: SiteURL.recipient(try recipient.requireID()).path, summary: summary,
+                consent: ConsentText.describe(permission.consent, req: req), restricted: permission.restricted,
+                restrictionText: restriction.map { req.t("restriction.warning", req.t("restriction.reason.\($0.reason.rawValue)"), date($0.reviewOn)) },
+                mayInvite: permission.mayInvite, coordinationSignal: relationship.coordinationSignal, contacts: relationship.coordinatedContacts))
+        }
+
+        let checks = try await VoluntarinessCheck.query(on: db).filter(\.$caregiverID == id).sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()
+        let screenings = try await ScreeningResult.query(on: db).filter(\.$caregiverID == id).sort(\.$screenedOn, .descending).sort(\.$createdAt, .descending).all()
+        let conversations = try await CaregiverConversation.query(on: db).filter(\.$caregiverID == id).sort(\.$heldOn, .descending).all()
+        let plan = try await SupportPlan.query(on: db).filter(\.$caregiverID == id).first()
+        let support = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id).sort(\.$requestedOn, .descending).all()
+        let offeringIDs = support.compactMap(\.offeringID)
+        let offerings = offeringIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await SupportOffering.query(on: db)
+            .filter(\.$id ~~ offeringIDs).all().map { (try $0.requireID(), $0.name) })
+        let feedback = try await CaregiverFeedback.query(on: db).filter(\.$caregiverID == id).sort(\.$receivedOn, .descending).all()
+        let memos = try await MemoNote.query(on: db).filter(\.$caregiverID == id).sort(\.$createdAt, .descending).all()
+        let memoDays = try await CaregiverSettings.scoped(to: user.organisationID, on: db).first()?.memoRetentionDays
+            ?? CaregiverSettings.defaultMemoRetentionDays
+
+        return CaregiverRecordPage(
+            page: .make(for: req, titleKey: "caregiver.record_title", titleArguments: [caregiver.name],
+                        errors: errors.summary([(id: "answer", labelKey: "voluntariness.question"), (id: "memo", labelKey: "memo.new_label")],
+                                               request: req)),
+            selfHref: SiteURL.caregiver(id).path, name: caregiver.name, facts: facts, tasks: tasks, relationships: relationships,
+            withoutConsent: anyWithoutConsent || relationships.isEmpty ? ConsentText.stillPossible(req: req) : [],
+            voluntariness: checks.map {
+                Row(cells: [date($0.askedOn), req.t("voluntariness.answer.\($0.answer.rawValue)"), $0.comment], href: nil,
+                    warning: $0.answer.needsDiscussion)
+            },
+            voluntarinessAction: SiteURL.caregiverPart(id, .voluntariness).path,
+            voluntarinessOptions: VoluntarinessAnswer.allCases.map { SelectOption(value: $0.rawValue, label: req.t("voluntariness.answer.\($0.rawValue)"), selected: false) },
+            screenings: screenings.map {
+                Row(cells: [date($0.screenedOn), String($0.score), req.t("screening.level.\($0.level.rawValue)")], href: nil, warning: $0.level == .high)
+            },
+            screeningHref: SiteURL.caregiverPart(id, .screening).path,
+            conversations: conversations.map {
+                Row(cells: [date($0.heldOn), $0.agreedActions.isEmpty ? "–" : $0.agreedActions], href: nil, warning: false)
+            },
+            plan: plan.map { plan in
+                [Fact(label: req.t("plan.field.outcomes"), value: plan.outcomes),
+                 Fact(label: req.t("plan.field.agreed_support"), value: plan.agreedSupport.isEmpty ? "–" : plan.agreedSupport),
+                 Fact(label: req.t("plan.field.emergency"), value: plan.emergencyPlan.isEmpty ? "–" : plan.emergencyPlan),
+                 Fact(label: req.t("plan.field.future"), value: plan.futurePlan.isEmpty ? "–" : plan.futurePlan),
+                 Fact(label: req.t("plan.field.review_on"), value: date(plan.reviewOn))]
+            } ?? [],
+            planHref: SiteURL.caregiverPart(id, .plan).path,
+            support: try support.map {
+                Row(cells: [req.t("support_need.kind.\($0.needKind.rawValue)"), $0.offeringID.flatMap { offerings[$0] } ?? "–",
+                            req.t("support_need.status.\($0.status.rawValue)"), date($0.requestedOn)],
+                    href: SiteURL.supportNeed(try $0.requireID()).path, warning: $0.status == .notOffered)
+            },
+            feedback: try feedback.map {
+                Row(cells: [date($0.receivedOn), req.t("feedback.kind.\($0.kind.rawValue)"), req.t("feedback.status.\($0.status.rawValue)")],
+                    href: SiteURL.feedback(try $0.requireID()).path, warning: $0.status == .received)
+            },
+            memos: memos.map { Memo(text: $0.text, purgeOn: SwedishTime.format($0.purgeAfter, language: language)) },
+            memoAction: SiteURL.caregiverPart(id, .memos).path, memoDays: memoDays, inlineErrors: errors.byField, typed: typed,
+            links: Links(edit: SiteURL.caregiverPart(id, .edit).path, relationshipNew: SiteURL.caregiverPart(id, .relationshipNew).path,
+                         conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
+                         supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
+                         fhir: "/api/v1/caregivers/\(id.uuidString)/fhir"))
+    }
+}
+
+/// How consent reads on the pages, and what may be done without it.
+enum ConsentText {
+    static func describe(_ state: ConsentState, req: Request) -> String {
+        let categories = ConsentCategory.allCases.filter(state.allows).map { req.t("consent.category.\($0.rawValue)") }
+        switch state.basis {
+        case .consent where state.isFull: return req.t("consent.state.full")
+        case .consent: return req.t("consent.state.partial", categories.joined(separator: ", "))
+        case .harmAssessment: return req.t("consent.state.harm_assessment", categories.joined(separator: ", "))
+        default: return req.t("consent.state.\(state.basis.rawValue)")
+        }
+    }
+
+    /// The seed's list (003, "Sekretess och tystnadsplikt är inte hinder för ett anhörigperspektiv"),
+    /// quoted, of what secrecy and confidentiality do not stop.
+    static func stillPossible(req: Request) -> [String] {
+        (1...6).map { req.t("consent.still_possible.\($0)") }
+    }
+}

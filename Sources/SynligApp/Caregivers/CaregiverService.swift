@@ -1,0 +1,327 @@
+import Fluent
+import SynligCore
+import Vapor
+
+struct CaregiverInput: Sendable {
+    var name: String?
+    var personalIdentityNumber: String?
+    var phone: String?
+    var email: String?
+    var address: String?
+    var preferredChannel: String?
+    var preferredLanguage: String?
+    var interpreterNeeded: Bool
+    var gender: String?
+    var birthYear: String?
+    var foreignBackground: String?
+    var minorityLanguage: String?
+    var occupation: String?
+    var ownHealthNote: String?
+    var unitID: String?
+    var responsibleUserID: String?
+    var version: Int?
+}
+
+struct RecipientInput: Sendable {
+    var name: String?
+    var externalReference: String?
+    var unitIDs: [String]
+    var fixedCareContact: String?
+    var fixedDoctorContact: String?
+    var fixedCareHomeContact: String?
+    var patientContract: Bool
+    var version: Int?
+}
+
+struct RelationshipInput: Sendable {
+    var relation: String?
+    var livesTogether: Bool
+    var since: String?
+    var hoursBand: String?
+    var tasks: [String]
+    var coordinatedContacts: String?
+    var carriesCoordination: Bool
+    var version: Int?
+}
+
+/// Registering and changing caregivers, care recipients and the relationships between them.
+/// Every change is audited; reads are access-logged by the routes that show them.
+enum CaregiverService {
+    /// Registers or changes a caregiver. `closingContactRequest` turns a contact request from the
+    /// public pages into this record in the same transaction: the request is closed with the reason.
+    static func save(_ id: UUID?, _ input: CaregiverInput, by user: CurrentUser, on db: any Database,
+                     closingContactRequest: (id: UUID, reason: String)? = nil, today: CalendarDate = .today()) async throws -> Caregiver {
+        guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
+        var check = InputChecker()
+        let name = check.line(input.name, "name", required: true, max: 120)
+        var pin: String?
+        if let raw = input.personalIdentityNumber, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            switch PersonalIdentityNumber.parse(raw, today: today) {
+            case .success(let parsed): pin = parsed.canonical
+            case .failure(let problem): check.fail("personalIdentityNumber", problem.rawValue)
+            }
+        }
+        let phone = check.line(input.phone, "phone", max: 40)
+        var email = (input.email ?? "").trimmingCharacters(in: .whitespaces)
+        if !email.isEmpty {
+            let (lowered, problem) = TextInput.checkEmail(email)
+            if let problem { check.fail("email", problem.rawValue) }
+            email = lowered
+        }
+        let address = check.line(input.address, "address", max: 300)
+        let channel = check.choice(input.preferredChannel ?? ContactChannel.phone.rawValue, "preferredChannel", as: ContactChannel.self)
+        let language = input.preferredLanguage.flatMap { SupportLanguage.codes.contains($0) ? $0 : nil }
+        if language == nil { check.fail("preferredLanguage", "input.invalid_choice") }
+        let gender = check.choice(input.gender ?? Gender.notStated.rawValue, "gender", as: Gender.self)
+        var birthYear: Int?
+        if let raw = input.birthYear?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            if let year = Int(raw), (today.year - 110)...(today.year - 5) ~= year { birthYear = year } else { check.fail("birthYear", "caregiver.birth_year_invalid") }
+        }
+        let background = check.choice(input.foreignBackground ?? ForeignBackground.notStated.rawValue, "foreignBackground", as: ForeignBackground.self)
+        let minority = check.choice(input.minorityLanguage ?? MinorityLanguage.none.rawValue, "minorityLanguage", as: MinorityLanguage.self)
+        let occupation = check.choice(input.occupation ?? Occupation.notStated.rawValue, "occupation", as: Occupation.self)
+        let healthNote = check.text(input.ownHealthNote, "ownHealthNote", max: 300)
+        let unitID = check.id(input.unitID, "unit")
+        let responsibleID = check.id(input.responsibleUserID, "responsible")
+        try check.finish()
+        guard let channel, let language, let gender, let background, let minority, let occupation else { throw SynligError.invalid(check.problems) }
+        let organisationID = user.organisationID
+        let (pinValue, emailValue, birthYearValue) = (pin, email, birthYear)
+
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            let caregiver: Caregiver
+            if let id {
+                caregiver = try await CaregiverAccess.caregiver(id, for: user, on: tx)
+                guard input.version == caregiver.version else { throw SynligError.staleEdit }
+                caregiver.version += 1
+            } else {
+                caregiver = Caregiver()
+                caregiver.organisationID = organisationID
+                caregiver.registeredOn = today.iso
+                caregiver.version = 1
+                // A unit-scoped user registers into one of their own units, or they could not see the record.
+                if !CaregiverAccess.seesWholeOrganisation(user), unitID == nil {
+                    guard user.unitIDs.count == 1 else {
+                        throw SynligError.invalid([.init(field: "unit", messageKey: "caregiver.unit_required")])
+                    }
+                    caregiver.unitID = user.unitIDs.first
+                }
+            }
+            if let unitID {
+                try await requireUnit(unitID, of: user, on: tx)
+                caregiver.unitID = unitID
+            }
+            if let pinValue {
+                // One person, one record: a second registration would split their history.
+                let sameNumber = Caregiver.scoped(to: organisationID, on: tx).filter(\.$personalIdentityNumber == pinValue)
+                if let id { sameNumber.filter(\.$id != id) }
+                guard try await sameNumber.count() == 0 else {
+                    throw SynligError.invalid([.init(field: "personalIdentityNumber", messageKey: "caregiver.pin_exists")])
+                }
+            }
+            if let responsibleID {
+                try await requireColleague(responsibleID, of: user, field: "responsible", on: tx)
+                caregiver.responsibleUserID = responsibleID
+            } else if id == nil, user.has(.consultant) {
+                caregiver.responsibleUserID = user.id
+            }
+            caregiver.name = name
+            caregiver.nameFolded = name.lowercased()
+            caregiver.personalIdentityNumber = pinValue
+            caregiver.phone = phone
+            caregiver.email = emailValue
+            caregiver.address = address
+            caregiver.preferredChannel = channel
+            caregiver.preferredLanguage = language
+            caregiver.interpreterNeeded = input.interpreterNeeded
+            caregiver.gender = gender
+            caregiver.birthYear = birthYearValue
+            caregiver.foreignBackground = background
+            caregiver.minorityLanguage = minority
+            caregiver.occupation = occupation
+            caregiver.ownHealthNote = healthNote
+            try await caregiver.save(on: tx)
+            if id != nil {
+                try await CaregiverTasks.reassign(caregiverID: caregiver.requireID(), to: caregiver.responsibleUserID, on: tx)
+            }
+            if let closing = closingContactRequest {
+                // Only those who keep the inbox may close its requests.
+                guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
+                try await ContactRequests.close(closing.id, reason: closing.reason, action: "contact_request.register", by: user, on: tx, audit: audit)
+            }
+            if id == nil {
+                // Voluntariness is asked at registration: the first follow-up is due at once.
+                try await CaregiverTasks.schedule(.voluntarinessFollowUp, for: caregiver, due: today, on: tx)
+            }
+            audit.record(id == nil ? "caregiver.create" : "caregiver.update", "caregiver", id: caregiver.id, organisation: organisationID)
+            return caregiver
+        }
+    }
+
+    static func saveRecipient(_ id: UUID?, _ input: RecipientInput, by user: CurrentUser, on db: any Database,
+                              today: CalendarDate = .today()) async throws -> CareRecipient {
+        guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
+        var check = InputChecker()
+        let name = check.line(input.name, "name", required: true, max: 120)
+        let reference = check.line(input.externalReference, "externalReference", max: 60)
+        let unitIDs = Set(input.unitIDs.compactMap { check.id($0, "units") })
+        let careContact = check.line(input.fixedCareContact, "fixedCareContact")
+        let doctorContact = check.line(input.fixedDoctorContact, "fixedDoctorContact")
+        let careHomeContact = check.line(input.fixedCareHomeContact, "fixedCareHomeContact")
+        if !CaregiverAccess.seesWholeOrganisation(user), unitIDs.isDisjoint(with: user.unitIDs) {
+            // Staff register people for their own units; otherwise they would lose sight of them.
+            check.fail("units", "caregiver.recipient_unit_required")
+        }
+        try check.finish()
+        let organisationID = user.organisationID
+
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            let recipient: CareRecipient
+            var contactChanged = false
+            if let id {
+                recipient = try await CaregiverAccess.recipient(id, for: user, on: tx)
+                guard input.version == recipient.version else { throw SynligError.staleEdit }
+                recipient.version += 1
+                contactChanged = (recipient.fixedCareContact, recipient.fixedDoctorContact, recipient.fixedCareHomeContact)
+                    != (careContact, doctorContact, careHomeContact)
+            } else {
+                recipient = CareRecipient()
+                recipient.organisationID = organisationID
+                recipient.version = 1
+            }
+            for unitID in unitIDs { try await requireUnit(unitID, of: user, on: tx, field: "units") }
+            recipient.name = name
+            recipient.externalReference = reference
+            recipient.fixedCareContact = careContact
+            recipient.fixedDoctorContact = doctorContact
+            recipient.fixedCareHomeContact = careHomeContact
+            recipient.patientContract = input.patientContract
+            try await recipient.save(on: tx)
+            let recipientID = try recipient.requireID()
+            // Staff change only their own units' responsibility; other units keep sight of the person.
+            let existing = Set(try await CareRecipientUnit.query(on: tx).filter(\.$recipientID == recipientID).all(\.$unitID))
+            let mayChange: (UUID) -> Bool = { CaregiverAccess.seesWholeOrganisation(user) || user.unitIDs.contains($0) }
+            let kept = existing.filter { !mayChange($0) }
+            let wanted = unitIDs.filter(mayChange).union(kept)
+            try await CareRecipientUnit.query(on: tx).filter(\.$recipientID == recipientID).delete()
+            for unitID in wanted {
+                try await CareRecipientUnit(organisationID: organisationID, recipientID: recipientID, unitID: unitID).create(on: tx)
+            }
+            if contactChanged {
+                try await informCaregiversOfNewContact(recipientID: recipientID, today: today, on: tx)
+            }
+            audit.record(id == nil ? "recipient.create" : "recipient.update", "care_recipient", id: recipientID, organisation: organisationID)
+            return recipient
+        }
+    }
+
+    /// The seed reports that caregivers are often not told when the fixed care contact changes:
+    /// a task to inform each caregiver whose consent allows it, and who is not restricted.
+    private static func informCaregiversOfNewContact(recipientID: UUID, today: CalendarDate, on tx: any Database) async throws {
+        let relationships = try await CareRelationship.query(on: tx).filter(\.$recipientID == recipientID).all()
+        for relationship in relationships {
+            guard try await CaregiverAccess.permission(for: relationship, on: tx, today: today).mayInformAboutCare,
+                  let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) else { continue }
+            try await CaregiverTasks.schedule(.informFixedContactChange, for: caregiver, due: today.addingDays(7),
+                                              subject: relationship.id, on: tx)
+        }
+    }
+
+    /// Links a caregiver to a person they care for, or changes how they care.
+    static func saveRelationship(_ id: UUID?, caregiverID: UUID?, recipientID: UUID?, _ input: RelationshipInput,
+                                 by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws -> CareRelationship {
+        guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
+        let (relation, since, hours, tasks, contacts) = try validate(input, today: today)
+        let organisationID = user.organisationID
+
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            let relationship: CareRelationship
+            let hadSignal: Bool
+            if let id {
+                relationship = try await CaregiverAccess.relationship(id, for: user, on: tx)
+                guard input.version == relationship.version else { throw SynligError.staleEdit }
+                relationship.version += 1
+                hadSignal = relationship.coordinationSignal
+            } else {
+                let caregiver = try await CaregiverAccess.caregiver(caregiverID, for: user, on: tx)
+                let recipient = try await CaregiverAccess.recipient(recipientID, for: user, on: tx)
+                let existing = try await CareRelationship.query(on: tx).filter(\.$caregiverID == caregiver.requireID())
+                    .filter(\.$recipientID == recipient.requireID()).count()
+                guard existing == 0 else { throw SynligError(.conflict, "caregiver.relationship_exists") }
+                relationship = CareRelationship()
+                relationship.organisationID = organisationID
+                relationship.caregiverID = try caregiver.requireID()
+                relationship.recipientID = try recipient.requireID()
+                relationship.version = 1
+                hadSignal = false
+            }
+            relationship.relation = relation
+            relationship.livesTogether = input.livesTogether
+            relationship.since = since?.iso
+            relationship.hoursBand = hours
+            relationship.tasksText = tasks.storedText
+            relationship.coordinatedContactsText = contacts.joined(separator: "\n")
+            relationship.carriesCoordination = input.carriesCoordination
+            try await relationship.save(on: tx)
+            if relationship.coordinationSignal && !hadSignal, let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
+                try await CaregiverTasks.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(14),
+                                                  subject: relationship.id, on: tx)
+            }
+            audit.record(id == nil ? "relationship.create" : "relationship.update", "care_relationship", id: relationship.id,
+                         organisation: organisationID)
+            return relationship
+        }
+    }
+
+    /// Checks a relationship's fields before anything is saved (also before a new recipient is
+    /// registered for it, so a refused form leaves nothing behind).
+    static func validate(_ input: RelationshipInput, today: CalendarDate = .today()) throws
+        -> (RelationKind, CalendarDate?, HoursBand, Set<CareTask>, [String]) {
+        var check = InputChecker()
+        let relation = check.choice(input.relation, "relation", as: RelationKind.self)
+        let since = check.date(input.since, "since", required: false)
+        if let since, since > today { check.fail("since", "caregiver.since_future") }
+        let hours = check.choice(input.hoursBand, "hoursBand", as: HoursBand.self)
+        let tasks = check.choices(input.tasks, "tasks", as: CareTask.self)
+        let contacts = check.text(input.coordinatedContacts, "coordinatedContacts", max: 2000)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try check.finish()
+        guard let relation, let hours else { throw SynligError.invalid(check.problems) }
+        return (relation, since, hours, tasks, contacts)
+    }
+
+    static func requireUnit(_ unitID: UUID, of user: CurrentUser, on db: any Database, field: String = "unit") async throws {
+        guard try await Unit.query(on: db).filter(\.$id == unitID).filter(\.$organisationID == user.organisationID).count() == 1 else {
+            throw SynligError.invalid([.init(field: field, messageKey: "input.invalid_id")])
+        }
+    }
+
+    static func requireColleague(_ userID: UUID, of user: CurrentUser, field: String, on db: any Database) async throws {
+        guard try await User.query(on: db).filter(\.$id == userID).filter(\.$organisationID == user.organisationID)
+            .filter(\.$active == true).count() == 1 else {
+            throw SynligError.invalid([.init(field: field, messageKey: "input.invalid_id")])
+        }
+    }
+
+    /// Search by name (part of it) or by an exact personnummer, among the people the user may see.
+    static func search(_ rawQuery: String?, for user: CurrentUser, limit: Int = 50, offset: Int = 0,
+                       on db: any Database) async throws -> (rows: [Caregiver], total: Int) {
+        let query = try await CaregiverAccess.caregivers(for: user, on: db)
+        let text = (rawQuery ?? "").trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty {
+            if text.contains(where: \.isNumber), case .success(let pin) = PersonalIdentityNumber.parse(text) {
+                query.filter(\.$personalIdentityNumber == pin.canonical)
+            } else {
+                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(String(text.prefix(100)).lowercased()) + "%")
+            }
+        }
+        let total = try await query.copy().count()
+        let rows = try await query.sort(\.$name).sort(\.$id).range(offset..<(offset + limit)).all()
+        return (rows, total)
+    }
+
+    /// Wildcards typed by the user are dropped: a search is for a name, not a pattern.
+    private static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+    }
+}

@@ -1,0 +1,106 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// What is due about caregivers, per user: follow-ups due and overdue, reviews and signals.
+struct WorklistController: RouteCollection {
+    struct Row: Encodable {
+        var caregiver: String
+        var href: String
+        var task: String
+        var due: String
+        var state: String
+        var overdue: Bool
+        /// Only tasks that are done by hand get a button; the others are done on the record.
+        var action: String?
+    }
+
+    struct Page: Encodable {
+        var page: PageContext
+        var rows: [Row]
+        var kinds: [SelectOption]
+        var dues: [SelectOption]
+        var sorts: [SelectOption]
+        var total: Int
+        var action: String
+    }
+
+    static let limit = 200
+
+    func boot(routes: any RoutesBuilder) throws {
+        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        readers.get(SiteURL.caregiverWorklist.pattern, use: worklist)
+        readers.post(SiteURL.caregiverTaskDone(SiteURL.anyID).pattern, use: done)
+    }
+
+    /// The user's open tasks: their own, and for consultants those of caregivers nobody is responsible for.
+    static func openTasks(for user: CurrentUser, on db: any Database) -> QueryBuilder<CaregiverTask> {
+        CaregiverTask.scoped(to: user.organisationID, on: db).filter(\.$open == true).group(.or) { group in
+            group.filter(\.$assigneeID == user.id)
+            if user.has(.consultant) { group.filter(\.$assigneeID == nil) }
+        }
+    }
+
+    @Sendable func worklist(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let kind = (try? req.query.get(String.self, at: "kind")).flatMap(CaregiverTaskKind.init(rawValue:))
+        let due = (try? req.query.get(String.self, at: "due")) ?? ""
+        let sort = (try? req.query.get(String.self, at: "sort")) ?? "due"
+        let today = CalendarDate.today()
+        let query = Self.openTasks(for: user, on: req.db)
+        if let kind { query.filter(\.$kind == kind) }
+        if due == "overdue" { query.filter(\.$dueOn < today.iso) }
+        if due == "soon" { query.filter(\.$dueOn <= today.addingDays(14).iso) }
+        let total = try await query.copy().count()
+        if sort == "kind" { query.sort(\.$kind) }
+        let tasks = try await query.sort(\.$dueOn).sort(\.$id).limit(Self.limit).all()
+        let caregiverIDs = Array(Set(tasks.map(\.caregiverID)))
+        let names = caregiverIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Caregiver.scoped(to: user.organisationID, on: req.db)
+            .filter(\.$id ~~ caregiverIDs).all().map { (try $0.requireID(), $0.name) })
+        let language = req.language.rawValue
+        return try await req.renderPage("caregivers/worklist", Page(
+            page: .make(for: req, titleKey: "worklist.caregivers_title"),
+            rows: try tasks.map { task in
+                let dueDate = CalendarDate(task.dueOn) ?? today
+                let state = DueState.of(dueDate, today: today)
+                return Row(caregiver: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path,
+                           task: req.t("task.kind.\(task.kind.rawValue)"), due: SwedishTime.formatDate(dueDate, language: language),
+                           state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue,
+                           action: CaregiverTasks.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
+            },
+            kinds: [SelectOption(value: "", label: req.t("worklist.all_kinds"), selected: kind == nil)]
+                + CaregiverTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("task.kind.\($0.rawValue)"), selected: $0 == kind) },
+            dues: [("", "worklist.all_dates"), ("overdue", "task.due.overdue"), ("soon", "worklist.due_soon")].map {
+                SelectOption(value: $0.0, label: req.t($0.1), selected: $0.0 == due)
+            },
+            sorts: [("due", "worklist.sort_due"), ("kind", "worklist.sort_kind")].map { SelectOption(value: $0.0, label: req.t($0.1), selected: $0.0 == sort) },
+            total: total, action: SiteURL.caregiverWorklist.path))
+    }
+
+    @Sendable func done(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let id = try req.idParameter()
+        try await CaregiverTasks.markDone(id, by: user, on: req.db)
+        let back = SiteURL.safeReturnPath(FormValues(request: req)["return"]) ?? SiteURL.caregiverWorklist.path
+        return req.redirect(to: back)
+    }
+
+    /// The start page's summary of this list.
+    static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
+        guard user.hasAny(CaregiverAccess.readers) else { return [] }
+        let today = CalendarDate.today().iso
+        let overdue = try await openTasks(for: user, on: req.db).filter(\.$dueOn < today).count()
+        let dueSoon = try await openTasks(for: user, on: req.db).filter(\.$dueOn >= today)
+            .filter(\.$dueOn <= CalendarDate.today().addingDays(14).iso).count()
+        var items: [HomeController.WorklistItem] = []
+        if overdue > 0 {
+            items.append(.init(label: req.t("worklist.caregiver_overdue", String(overdue)), href: SiteURL.caregiverWorklist.path + "?due=overdue",
+                               due: req.t("task.due.overdue"), overdue: true))
+        }
+        if dueSoon > 0 {
+            items.append(.init(label: req.t("worklist.caregiver_soon", String(dueSoon)), href: SiteURL.caregiverWorklist.path + "?due=soon",
+                               due: req.t("worklist.due_soon"), overdue: false))
+        }
+        return items
+    }
+}
