@@ -840,7 +840,15 @@ def check_error_state(driver, name, fields, labels=None):
     for field in fields:
         check(field in items, f"{name}: the error summary should link to #{field}, links: {sorted(items)}")
         check(driver.find_elements(By.ID, field), f"{name}: the error summary links to #{field}, which does not exist")
-    not_invalid = [f for f in fields if driver.find_element(By.ID, f).get_attribute("aria-invalid") != "true"]
+    def marked_invalid(field):
+        # A radio or checkbox group is a fieldset described by its error (GOV.UK's pattern): ARIA 1.2
+        # does not support aria-invalid on role=group.
+        element = driver.find_element(By.ID, field)
+        if element.tag_name == "fieldset":
+            return f"{field}-error" in (element.get_attribute("aria-describedby") or "").split()
+        return element.get_attribute("aria-invalid") == "true"
+
+    not_invalid = [f for f in fields if not marked_invalid(f)]
     warn(not not_invalid, f"app bug: {name}: fields with an error lack aria-invalid=\"true\" and an aria-describedby "
          f"to their .field-error (#{', #'.join(not_invalid)}), unlike /plan/goals/new and the admin forms "
          f"(POST {path_of(driver)})")
@@ -1354,7 +1362,7 @@ def send_contact_form(driver, shown_at):
     time.sleep(max(0.0, CONTACT_FILL_SECONDS - (time.time() - shown_at)))
     click_button(driver, "Skicka")
     status = http_status(driver)
-    check(status != 429, "the contact form answered 429: the server allows 5 contact requests per address and "
+    check(status != 429, "the contact form answered 429: the server allows 10 contact requests per address and "
           "hour (every submission counts, also a refused one); restart it with fresh data or wait an hour")
 
 
@@ -1740,6 +1748,728 @@ def test_catalogue_keeper(driver):
     logout(driver)
 
 
+# ---------------------------------------------------------------- caregiver record: a consultant's day
+
+CONSULTANT = "konsulent@exempel.se"
+STAFF = "personal@exempel.se"
+STAFF_UNIT = "Hemtjänst Norra"  # Pia Personal's only unit in the demo (DemoSeeder.logins)
+PIN_VALID = "19121212-1212"
+PIN_WRONG_CHECK_DIGIT = "19121212-1213"
+# Filled in by scenario 17 (the record made from a contact request) and 18 (the person cared for);
+# later scenarios make their own record when run alone.
+CAREGIVER = {}
+
+
+def is_uuid_path(path, *prefix):
+    parts = path.strip("/").split("/")
+    return parts[:len(prefix)] == list(prefix) and len(parts) == len(prefix) + 1 and len(parts[-1]) == 36
+
+
+def select_value(driver, field_id, value):
+    """Chooses the option with this value (vocabulary labels are worded by others and change);
+    returns the option's label, to look for on the page afterwards."""
+    select = Select(scroll_to_middle(driver, wait(driver).until(EC.presence_of_element_located((By.ID, field_id)))))
+    values = [o.get_attribute("value") for o in select.options]
+    check(value in values, f"#{field_id} has no option with value {value!r}; values: {values}")
+    select.select_by_value(value)
+    return select.first_selected_option.text.strip()
+
+
+def caregiver_worklist_items(driver):
+    """The start page's caregiver follow-up items: {label: path?query it links to}."""
+    return {a.text.strip(): urlparse(a.get_attribute("href")).path + "?" + urlparse(a.get_attribute("href")).query
+            for a in driver.find_elements(By.CSS_SELECTOR, "main ul.worklist a")
+            if "uppföljningar av anhöriga" in a.text}
+
+
+def record_tasks(driver):
+    """The open tasks listed under "Att göra för den här anhörige" on a record page."""
+    return [li.text for li in driver.find_elements(
+        By.XPATH, "//main//h2[@id='tasks-heading']/following-sibling::ul[1]/li")]
+
+
+def open_record(driver):
+    open_page(driver, CAREGIVER["path"])
+    check(h1_text(driver) == CAREGIVER["name"], f"the record's h1 should be {CAREGIVER['name']!r}, is {h1_text(driver)!r}")
+
+
+def open_from_record(driver, link_text, expected_path, name):
+    """Follows a link on the record page and checks the form page it opens."""
+    open_record(driver)
+    click_link(driver, link_text, starts_with=True)
+    check(path_of(driver) == expected_path, f"'{link_text}' led to {driver.current_url}, expected {expected_path}")
+    visit_and_check(driver, None, name)
+
+
+def back_on_record(driver, what):
+    check_no_form_errors(driver, what)
+    check(path_of(driver) == CAREGIVER["path"], f"after {what} expected the record {CAREGIVER['path']}, got {driver.current_url}")
+
+
+def open_contact_request_for_registration(driver):
+    """A new contact request, sent through the public form (anonymous), or an open demo request
+    when the form's rate limit is used up. Returns to the signed-out state."""
+    try:
+        request = make_contact_request(driver, "17")
+    except TestFailure as error:
+        if "429" not in str(error):
+            raise
+        print("NOTE  the contact form's rate limit is used up; using an open request from the inbox", flush=True)
+        driver.delete_all_cookies()
+        return None
+    check_receipt(driver, "17_receipt")
+    driver.delete_all_cookies()
+    return request
+
+
+def register_from_contact_request(driver, screenshots=True):
+    """Scenario 17's second half: the inbox, a request, "Registrera som anhörig", the personnummer
+    refused and corrected, the record. Fills CAREGIVER."""
+    def shot(name, expect_status=200):
+        if screenshots:
+            visit_and_check(driver, None, name, expect_status=expect_status)
+
+    sent = CAREGIVER.get("request_name")
+
+    open_page(driver, "/")
+    item, _count = worklist_contact_item(driver)
+    if sent:
+        check(item is not None, "the start page worklist has no contact-request item: "
+              + repr([a.text for a in driver.find_elements(By.CSS_SELECTOR, "main ul.worklist a")]))
+    if item is not None:
+        click_and_wait_for_new_page(driver, item)
+    else:  # no new requests: the inbox through the catalogue
+        click_link(driver, "Stödkatalog", css="nav.main-nav a")
+        click_and_wait_for_new_page(driver, driver.find_element(By.CSS_SELECTOR, "main a[href='/support/requests']"))
+    check(path_of(driver) == "/support/requests", f"the way to the inbox led to {driver.current_url}")
+    shot("17_inbox")
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    open_rows = [r for r in rows if "Ny" in r.text.split()]
+    check(open_rows, f"the inbox has no open ('Ny') request (the demo's are used up, and the public form's rate limit "
+          f"too: restart the server with fresh data): {[r.text for r in rows][:5]}")
+    click_and_wait_for_new_page(driver, open_rows[0].find_element(By.TAG_NAME, "a"))
+    request_path = path_of(driver)
+    check(is_uuid_path(request_path, "support", "requests"), f"an inbox row opened {driver.current_url}")
+    shown = main_text(driver)
+    if sent:
+        check(sent in shown, f"the newest open request should be the one just sent ({sent!r}): {shown[:200]!r}")
+    name = sent or driver.find_element(By.XPATH, "//main//dt[normalize-space()='Ditt namn']/following-sibling::dd[1]").text.strip()
+    shot("17_request")
+
+    click_link(driver, "Registrera som anhörig")
+    check(path_of(driver) == "/caregivers/new", f"'Registrera som anhörig' led to {driver.current_url}")
+    check(h1_text(driver) == "Registrera anhörig", f"new caregiver h1: {h1_text(driver)!r}")
+    prefilled = driver.find_element(By.ID, "name").get_attribute("value")
+    check(prefilled == name, f"#name should be prefilled with the request's name {name!r}, has {prefilled!r}")
+    if sent:
+        phone = driver.find_element(By.ID, "phone").get_attribute("value")
+        check(phone == "070-123 45 67, helst förmiddag", f"#phone should be prefilled with the request's reach, has {phone!r}")
+        language = Select(driver.find_element(By.ID, "preferredLanguage")).first_selected_option.get_attribute("value")
+        check(language == "fi", f"#preferredLanguage should be the request's fi, is {language!r}")
+    notice = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice"))
+    check("förfrågan" in notice, f"the prefilled form should say the data come from a contact request: {notice!r}")
+    check(by_name(driver, "input", "fromRequest").get_attribute("value") == request_path.rsplit("/", 1)[1],
+          "the form does not carry the request's id (hidden fromRequest)")
+    shot("17_caregiver_new_prefilled")
+
+    # A wrong check digit: refused, with the error inline and in the summary.
+    fill(driver, "personalIdentityNumber", PIN_WRONG_CHECK_DIGIT)
+    click_button(driver, "Registrera")
+    check(path_of(driver) == "/caregivers/new", f"the wrong personnummer led to {driver.current_url}")
+    items = check_error_state(driver, "17_caregiver_pin_error", ["personalIdentityNumber"],
+                              {"personalIdentityNumber": "Personnummer eller samordningsnummer"})
+    check("Kontrollsiffran" in items["personalIdentityNumber"],
+          f"the summary should say the check digit is wrong: {items['personalIdentityNumber']!r}")
+    inline = driver.find_element(By.ID, "personalIdentityNumber-error").text
+    check("Kontrollsiffran stämmer inte" in inline, f"the inline error: {inline!r}")
+    described = driver.find_element(By.ID, "personalIdentityNumber").get_attribute("aria-describedby") or ""
+    check("personalIdentityNumber-error" in described.split(), f"the field is not described by its error: {described!r}")
+    check(driver.find_element(By.ID, "name").get_attribute("value") == name, "the refused form lost the name")
+    check(by_name(driver, "input", "fromRequest").get_attribute("value") == request_path.rsplit("/", 1)[1],
+          "the refused form lost the request's id")
+
+    # Corrected: the record.
+    fill(driver, "personalIdentityNumber", PIN_VALID)
+    click_button(driver, "Registrera")
+    check_no_form_errors(driver, "registering the caregiver")
+    record_path = path_of(driver)
+    check(is_uuid_path(record_path, "caregivers"), f"after registering expected /caregivers/<uuid>, got {driver.current_url}")
+    check(h1_text(driver) == name, f"the record's h1 should be {name!r}, is {h1_text(driver)!r}")
+    text = main_text(driver)
+    check(PIN_VALID not in text and "191212121212" not in text, "the record shows the whole personnummer")
+    check("Utan samtycke kan du fortfarande göra mycket" in text,
+          "a record without anyone cared for should list what can be done without consent")
+    CAREGIVER.update({"path": record_path, "name": name, "request_path": request_path})
+    shot("17_record_new")
+    if screenshots:
+        full_page_screenshot(driver, "17_record_new")
+
+    # The request is closed in the inbox.
+    open_page(driver, "/support/requests")
+    row = inbox_row(driver, request_path)
+    check("Stängd" in row.text, f"the request turned into a record should be 'Stängd' in the inbox: {row.text!r}")
+    open_page(driver, request_path)
+    check("Registrerad i anhörigregistret" in main_text(driver),
+          "the closed request does not say it was registered as a caregiver")
+    check(not driver.find_elements(By.LINK_TEXT, "Registrera som anhörig"), "a closed request still offers 'Registrera som anhörig'")
+    shot("17_request_closed")
+
+
+def ensure_caregiver(driver):
+    """When a later scenario runs alone: a record of its own, made the way scenario 17 makes it."""
+    if "path" in CAREGIVER:
+        login(driver, CONSULTANT, DEMO_PASSWORD)
+        check_signed_in(driver, CONSULTANT)
+        return
+    print("NOTE  scenario 17 did not make a record in this run; making one from a contact request", flush=True)
+    request = open_contact_request_for_registration(driver)
+    if request:
+        CAREGIVER["request_name"] = request["name"]
+    login(driver, CONSULTANT, DEMO_PASSWORD)
+    check_signed_in(driver, CONSULTANT)
+    register_from_contact_request(driver, screenshots=False)
+
+
+def test_consultant_registers_caregiver(driver):
+    request = open_contact_request_for_registration(driver)
+    if request:
+        CAREGIVER["request_name"] = request["name"]
+
+    # 1. The start page and "Att göra", filtered to what is overdue.
+    login(driver, CONSULTANT, DEMO_PASSWORD)
+    check_signed_in(driver, CONSULTANT)
+    items = caregiver_worklist_items(driver)
+    if not items:
+        print("NOTE  the start page has no caregiver follow-ups (no demo caregivers with tasks in this data)", flush=True)
+    for label, href in items.items():
+        check(href.startswith("/caregivers/worklist?due="), f"the worklist item {label!r} links to {href}")
+    visit_and_check(driver, None, "17_home")
+    click_link(driver, "Att göra", css="nav.main-nav a")
+    check(path_of(driver) == "/caregivers/worklist", f"nav link 'Att göra' led to {driver.current_url}")
+    check(h1_text(driver) == "Att göra – anhöriga", f"worklist h1: {h1_text(driver)!r}")
+    current = driver.find_elements(By.CSS_SELECTOR, "nav.main-nav a[aria-current=page]")
+    check([a.text for a in current] == ["Att göra"], f"the nav should mark 'Att göra' as current: {[a.text for a in current]}")
+    visit_and_check(driver, None, "17_worklist")
+    overdue_label = select_value(driver, "due", "overdue")
+    click_button(driver, "Visa")
+    check(path_of(driver) == "/caregivers/worklist" and "due=overdue" in urlparse(driver.current_url).query.split("&"),
+          f"filtering on 'Försenad' should GET /caregivers/worklist?due=overdue…, got {driver.current_url}")
+    kept = Select(driver.find_element(By.ID, "due")).first_selected_option.get_attribute("value")
+    check(kept == "overdue", f"#due should keep 'overdue' after filtering, has {kept!r}")
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    status = driver.find_element(By.CSS_SELECTOR, "main [role=status]").text
+    check(status.split()[0].isdigit() and int(status.split()[0]) >= len(rows),
+          f"the count {status!r} does not match the {len(rows)} rows")
+    late = [r.text for r in rows if overdue_label not in r.text]
+    check(not late, f"rows that are not marked {overdue_label!r} under that filter: {late[:3]}")
+    overdue_item = [label for label in items if "försenade" in label]
+    if overdue_item:
+        check(int(overdue_item[0].split()[0]) == int(status.split()[0]),
+              f"the start page says {overdue_item[0]!r}, the filtered worklist {status!r}")
+    visit_and_check(driver, None, "17_worklist_overdue")
+    if rows:
+        full_page_screenshot(driver, "17_worklist_overdue")
+
+    # 2. The inbox: a contact request becomes a record.
+    register_from_contact_request(driver)
+
+    # The new record's first follow-up is on the start page and the worklist.
+    open_page(driver, "/")
+    soon = [label for label in caregiver_worklist_items(driver) if "inom två veckor" in label]
+    check(soon, f"after registering, the start page should list follow-ups within two weeks: {caregiver_worklist_items(driver)}")
+    open_page(driver, "/caregivers/worklist?due=soon")
+    mine = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr") if CAREGIVER["name"] in r.text]
+    check(any("Fråga om frivillighet" in text for text in mine),
+          f"the worklist should ask about voluntariness for the new caregiver: {mine}")
+    visit_and_check(driver, None, "17_worklist_soon")
+    logout(driver)
+
+
+def relationship_page_checks(driver):
+    """What the relationship page of a pair without consent shows."""
+    text = main_text(driver)
+    check("Inget samtycke dokumenterat." in text, "the new relationship should say 'Inget samtycke dokumenterat.'")
+    check("Utan samtycke kan du fortfarande göra mycket" in text and
+          "medarbetare lyssnar och erbjuder stöd till anhöriga som själva tar kontakt" in text,
+          "without consent the page should list what may still be done (the seed's list)")
+    check(not driver.find_elements(By.LINK_TEXT, "Bjud in till möte"), "'Bjud in till möte' is offered without consent")
+    blocked = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice--warning"))
+    check("kan inte bjudas in utan samtycke" in blocked, f"the page should say why there is no invitation: {blocked!r}")
+
+
+def test_relationship_consent_restriction(driver):
+    ensure_caregiver(driver)
+    recipient_name = f"E2E Närstående {RUN_ID}"
+    contacts = ["Vårdcentralen Norra", "Minnesmottagningen", "Hemtjänst Norra"]
+
+    # 3. A person cared for, new, with three coordinated care contacts.
+    open_record(driver)
+    click_link(driver, "Lägg till närstående")
+    new_path = CAREGIVER["path"] + "/relationships/new"
+    check(path_of(driver) == new_path, f"'Lägg till närstående' led to {driver.current_url}")
+    visit_and_check(driver, None, "18_relationship_new")
+    click_button(driver, "Spara")
+    check(path_of(driver) == new_path, f"the empty relationship form led to {driver.current_url}")
+    check_error_state(driver, "18_relationship_error", ["recipient"])
+    fill(driver, "recipientName", recipient_name)
+    select_value(driver, "relation", "partner")
+    hours = select_value(driver, "hoursBand", "from20to34")
+    tick(driver, driver.find_element(By.ID, "livesTogether"))
+    for task in ("personalCare", "practicalHelp", "coordination"):
+        tick(driver, driver.find_element(By.ID, "tasks-" + task))
+    field = scroll_to_middle(driver, driver.find_element(By.ID, "coordinatedContacts"))
+    field.clear()
+    field.send_keys("\n".join(contacts))
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "adding the person cared for")
+    relationship_path = path_of(driver)
+    check(is_uuid_path(relationship_path, "caregivers", "relationships"),
+          f"after adding expected /caregivers/relationships/<uuid>, got {driver.current_url}")
+    check(h1_text(driver) == f"{CAREGIVER['name']} och {recipient_name}", f"relationship h1: {h1_text(driver)!r}")
+    signal = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .signal"))
+    check("Överväg SIP eller en fast vårdkontakt" in signal,
+          f"three coordinated contacts should raise the coordination signal: {signal!r}")
+    for contact in contacts:
+        check(contact in main_text(driver), f"the relationship page does not list the contact {contact!r}")
+    relationship_page_checks(driver)
+    CAREGIVER.update({"relationship_path": relationship_path, "recipient_name": recipient_name})
+    visit_and_check(driver, None, "18_relationship")
+    full_page_screenshot(driver, "18_relationship")
+
+    # On the record: the person, the signal, and a signal task.
+    open_record(driver)
+    panels = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "main .panel") if recipient_name in p.text]
+    check(len(panels) == 1 and "Överväg SIP" in panels[0] and hours in panels[0],
+          f"the record should show {recipient_name!r} with hours and the coordination signal: {panels}")
+    check(any(t.startswith("Samordningssignal") for t in record_tasks(driver)),
+          f"the coordination signal should be a task on the record: {record_tasks(driver)}")
+
+    # "Bjud in" without consent: refused, and the page says why.
+    open_page(driver, relationship_path + "/invitations")
+    check(h1_text(driver) == "Bjud in till SIP eller vårdplanering", f"invitation form h1: {h1_text(driver)!r}")
+    visit_and_check(driver, None, "18_invitation_form")
+    set_value(driver, "meetingOn", time.strftime("%Y-%m-%d", time.localtime(time.time() + 14 * 86400)))
+    click_button(driver, "Spara")
+    check(path_of(driver) == relationship_path + "/invitations", f"the refused invitation led to {driver.current_url}")
+    notice = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice"))
+    check("kan inte bjudas in utan samtycke" in notice, f"the refused invitation should say consent is missing: {notice!r}")
+    visit_and_check(driver, None, "18_invitation_refused", expect_status=409)
+
+    # Partial consent, including planning and meetings.
+    open_page(driver, relationship_path)
+    click_link(driver, "Dokumentera samtycke", starts_with=True)
+    check(path_of(driver) == relationship_path + "/consents", f"the consent link led to {driver.current_url}")
+    visit_and_check(driver, None, "18_consent_form")
+    check(driver.find_element(By.ID, "kind-consent").is_selected(), "the consent form should default to 'Samtycke'")
+    click_button(driver, "Spara")
+    check_error_state(driver, "18_consent_error", ["categories"])
+    for category in ("careAndServices", "planningAndMeetings"):
+        tick(driver, driver.find_element(By.ID, "categories-" + category))
+    tick(driver, driver.find_element(By.ID, "form-oral"))
+    fill(driver, "note", "Lämnat muntligt vid hembesök.")
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "recording the consent")
+    check(path_of(driver) == relationship_path, f"after the consent expected {relationship_path}, got {driver.current_url}")
+    text = main_text(driver)
+    check("Delvis samtycke: vård och insatser, planering och möten." in text,
+          f"the page should say 'Delvis samtycke: vård och insatser, planering och möten.': {text[:400]!r}")
+    check("Utan samtycke kan du fortfarande" not in text, "with consent the page still lists what can be done without it")
+
+    # Invite to a SIP, then record that the caregiver took part.
+    click_link(driver, "Bjud in till möte")
+    tick(driver, driver.find_element(By.ID, "meetingKind-coordinatedPlan"))
+    set_value(driver, "meetingOn", time.strftime("%Y-%m-%d", time.localtime(time.time() + 14 * 86400)))
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "inviting to a SIP")
+    check(path_of(driver) == relationship_path, f"after inviting expected {relationship_path}, got {driver.current_url}")
+    attendance = driver.find_elements(By.CSS_SELECTOR, "main select[name=attendance]")
+    check(len(attendance) == 1, f"expected one invitation with an attendance select, found {len(attendance)}")
+    label = driver.find_element(By.CSS_SELECTOR, f"label[for='{attendance[0].get_attribute('id')}']").text
+    check(label.startswith("Deltagande: SIP"), f"the attendance select's label: {label!r}")
+    visit_and_check(driver, None, "18_relationship_invited")
+    took_part = select_value(driver, attendance[0].get_attribute("id"), "tookPart")
+    click_button(driver, "Spara deltagande")
+    check(path_of(driver) == relationship_path, f"after saving attendance expected {relationship_path}, got {driver.current_url}")
+    chosen = Select(driver.find_element(By.CSS_SELECTOR, "main select[name=attendance]")).first_selected_option.text
+    check(chosen == took_part, f"the attendance should now be {took_part!r}, is {chosen!r}")
+
+    # A restriction: the red warning, no invitation link.
+    click_link(driver, "Registrera begränsning")
+    check(path_of(driver) == relationship_path + "/restrictions", f"'Registrera begränsning' led to {driver.current_url}")
+    visit_and_check(driver, None, "18_restriction_form")
+    tick(driver, driver.find_element(By.ID, "reason-threats"))
+    fill(driver, "note", "Uppgift om hot mot den närstående.")
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "recording the restriction")
+    check(path_of(driver) == relationship_path, f"after the restriction expected {relationship_path}, got {driver.current_url}")
+    alert = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .alert"))
+    check("Olämpligt att involvera den anhörige (hot)" in alert, f"the red warning is missing: {alert!r}")
+    colour = driver.execute_script("return getComputedStyle(document.querySelector('main .alert')).borderLeftColor;")
+    check(colour.startswith("rgb(") and int(colour[4:].split(",")[0]) > 150, f"the warning's border is not red: {colour}")
+    check(not driver.find_elements(By.LINK_TEXT, "Bjud in till möte"), "'Bjud in till möte' is offered despite the restriction")
+    blocked = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice--warning"))
+    check("begränsning" in blocked, f"the invitations section should name the restriction: {blocked!r}")
+    check(driver.find_elements(By.ID, "liftReason"), "a consultant is not offered to lift the restriction")
+    visit_and_check(driver, None, "18_relationship_restricted")
+    full_page_screenshot(driver, "18_relationship_restricted")
+    open_record(driver)
+    panels = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "main .panel") if recipient_name in p.text]
+    check(panels and "Begränsning:" in panels[0], f"the record should flag the restriction: {panels}")
+    check(any(t.startswith("Ompröva begränsningen") for t in record_tasks(driver)),
+          f"the restriction's review should be a task: {record_tasks(driver)}")
+    open_page(driver, relationship_path + "/invitations")
+    set_value(driver, "meetingOn", time.strftime("%Y-%m-%d", time.localtime(time.time() + 21 * 86400)))
+    click_button(driver, "Spara")
+    notice = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice"))
+    check(http_status(driver) == 409 and "begränsning" in notice,
+          f"an invitation during the restriction should be refused naming it: {notice!r}")
+
+    # Lifted with a reason (a consultant may); an empty reason first.
+    open_page(driver, relationship_path)
+    click_button(driver, "Häv begränsningen")
+    if driver.find_elements(By.ID, "liftReason"):
+        check_error_state(driver, "18_lift_error", ["liftReason"])
+    else:
+        warn(False, f"app bug: lifting a restriction without a reason (POST /caregivers/restrictions/<id>/lift) shows "
+             f"the error page {h1_text(driver)!r} (HTTP {http_status(driver)}: "
+             f"{main_text(driver).splitlines()[1:2]}) instead of the relationship page with the error at #liftReason")
+        visit_and_check(driver, None, "18_lift_error", expect_status=None)
+    open_page(driver, relationship_path)
+    check(driver.find_elements(By.CSS_SELECTOR, "main .alert"), "lifting without a reason removed the restriction")
+    fill(driver, "liftReason", "Polisutredningen lades ned; den närstående vill att den anhörige deltar.")
+    click_button(driver, "Häv begränsningen")
+    check(path_of(driver) == relationship_path, f"after lifting expected {relationship_path}, got {driver.current_url}")
+    check(not driver.find_elements(By.CSS_SELECTOR, "main .alert"), "the red warning is still shown after lifting")
+    check("Hävd: Polisutredningen lades ned" in main_text(driver), "the history does not show the lift and its reason")
+    check(driver.find_elements(By.LINK_TEXT, "Bjud in till möte"), "after lifting, 'Bjud in till möte' is not offered again")
+    visit_and_check(driver, None, "18_relationship_lifted")
+
+    # Edit the relationship; the recipient's page.
+    click_link(driver, "Ändra anhörigskapet")
+    check(path_of(driver) == relationship_path + "/edit", f"'Ändra anhörigskapet' led to {driver.current_url}")
+    chosen = Select(driver.find_element(By.ID, "hoursBand")).first_selected_option.get_attribute("value")
+    check(chosen == "from20to34", f"the edit form should show the saved hours (from20to34), shows {chosen!r}")
+    check(driver.find_element(By.ID, "tasks-coordination").is_selected(), "the edit form lost the ticked tasks")
+    visit_and_check(driver, None, "18_relationship_edit")
+    hours = select_value(driver, "hoursBand", "from35to49")
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "editing the relationship")
+    check(path_of(driver) == relationship_path, f"after editing expected {relationship_path}, got {driver.current_url}")
+    check(hours in main_text(driver), f"the relationship page does not show the new hours {hours!r}")
+    click_link(driver, recipient_name)
+    recipient_path = path_of(driver)
+    check(is_uuid_path(recipient_path, "recipients"), f"the recipient link led to {driver.current_url}")
+    check(h1_text(driver) == recipient_name, f"recipient h1: {h1_text(driver)!r}")
+    check(CAREGIVER["name"] in main_text(driver), "the recipient page does not list the caregiver")
+    CAREGIVER["recipient_path"] = recipient_path
+    visit_and_check(driver, None, "18_recipient")
+    full_page_screenshot(driver, "18_recipient")
+    # A new fixed care contact: the caregiver, whose consent covers care and services, is to be told.
+    fill(driver, "fixedCareContact", "Sjuksköterska Anna Berg, Vårdcentralen Norra")
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "saving the fixed care contact")
+    check(path_of(driver) == recipient_path, f"after saving the recipient expected {recipient_path}, got {driver.current_url}")
+    check(driver.find_element(By.ID, "fixedCareContact").get_attribute("value").startswith("Sjuksköterska Anna Berg"),
+          "the recipient page lost the fixed care contact")
+    click_link(driver, CAREGIVER["name"], css="main table a")
+    check(path_of(driver) == CAREGIVER["path"], f"the caregiver link on the recipient page led to {driver.current_url}")
+    check(any(t.startswith("Informera om ny fast kontakt") for t in record_tasks(driver)),
+          f"a new fixed care contact should add 'Informera om ny fast kontakt' to the record: {record_tasks(driver)}")
+    open_page(driver, recipient_path)
+    click_link(driver, "Till listan över närstående")
+    check(path_of(driver) == "/recipients", f"'Till listan över närstående' led to {driver.current_url}")
+    fill(driver, "q", recipient_name)
+    click_button(driver, "Sök")
+    names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "main ul a")]
+    check(recipient_name in names, f"searching /recipients for {recipient_name!r} gives {names}")
+    visit_and_check(driver, None, "18_recipients")
+    logout(driver)
+
+
+def test_caregiver_follow_ups(driver):
+    ensure_caregiver(driver)
+    path = CAREGIVER["path"]
+
+    # 4. Voluntariness "Delvis": a task to discuss relieving the caregiver.
+    open_record(driver)
+    tick(driver, driver.find_element(By.ID, "answer-partly"))
+    partly = driver.find_element(By.CSS_SELECTOR, "label[for='answer-partly']").text.strip()
+    fill(driver, "comment", "Orkar inte kvällarna längre.")
+    click_button(driver, "Spara svaret")
+    check(path_of(driver) == path and urlparse(driver.current_url).fragment == "voluntariness",
+          f"after the voluntariness answer expected {path}#voluntariness, got {driver.current_url}")
+    history = table_after_heading(driver, "Frivillighet")
+    check(history is not None and partly in history.text, f"the voluntariness history does not show {partly!r}")
+    check(any(t.startswith("Samtala om att avlasta") for t in record_tasks(driver)),
+          f"{partly!r} should add the task 'Samtala om att avlasta den anhörige': {record_tasks(driver)}")
+    visit_and_check(driver, None, "19_record_voluntariness")
+
+    # A screening with high answers: a strain follow-up task.
+    open_from_record(driver, "Gör en screening", path + "/screening", "19_screening_form")
+    check("indikator" in " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice")),
+          "the screening form should say it is an indicator, not a validated scale")
+    full_page_screenshot(driver, "19_screening_form")
+    groups = driver.find_elements(By.CSS_SELECTOR, "main fieldset[id^='item-']")
+    check(len(groups) >= 8, f"expected the eight screening questions, found {len(groups)}")
+    group_ids = [g.get_attribute("id") for g in groups]
+    click_button(driver, "Spara")
+    if driver.find_elements(By.CSS_SELECTOR, ".error-summary"):
+        listed = check_error_state(driver, "19_screening_error", group_ids[:1])
+        warn(len(listed) == len(group_ids), f"app bug: a screening sent with no answers lists only {sorted(listed)} in the "
+             f"error summary, not all {len(group_ids)} unanswered questions (FollowUpService.screen reports the first "
+             "missing answer only), so the form has to be sent once per question")
+    else:
+        warn(False, "app bug: a screening with no answers is saved (expected 'Besvara frågan.' for each question)")
+        open_page(driver, path + "/screening")
+    for group in driver.find_elements(By.CSS_SELECTOR, "main fieldset[id^='item-']"):
+        tick(driver, group.find_elements(By.CSS_SELECTOR, "input[type=radio]")[-1])
+    click_button(driver, "Spara")
+    back_on_record(driver, "saving the screening")
+    screenings = table_after_heading(driver, "Belastning och risk för ohälsa")
+    check(screenings is not None and "Hög" in body_rows(screenings)[0].text,
+          f"the screening should read 'Hög': {screenings.text if screenings is not None else None!r}")
+    check(any(t.startswith("Följ upp hög eller stigande belastning") for t in record_tasks(driver)),
+          f"a high screening should add a strain follow-up task: {record_tasks(driver)}")
+
+    # A support plan.
+    open_from_record(driver, "Skriv eller ändra stödplanen", path + "/plan", "19_plan_form")
+    fill(driver, "outcomes", "Kunna sova en hel natt och träffa vänner en kväll i veckan.")
+    fill(driver, "agreedSupport", "Avlösning i hemmet torsdagar 17–21.")
+    fill(driver, "emergencyPlan", "Ring dottern Eva, 070-111 22 33. Hemtjänsten behöver komma morgon och kväll.")
+    click_button(driver, "Spara")
+    back_on_record(driver, "saving the support plan")
+    plan = driver.find_element(By.CSS_SELECTOR, "main dl.facts--wide").text
+    check("Kunna sova en hel natt" in plan and "Ring dottern Eva" in plan, f"the plan is not shown on the record: {plan!r}")
+    check(any(t.startswith("Följ upp stödplanen") for t in record_tasks(driver)),
+          f"the plan's review date should be a task: {record_tasks(driver)}")
+
+    # A support need pointing at a catalogue offering; then edited.
+    open_from_record(driver, "Registrera stödbehov", path + "/support/new", "19_support_form")
+    kind = select_value(driver, "needKind", "respiteAtHome")
+    select_option(driver, "offering", "Avlösning i hemmet")  # the demo catalogue's entry, by name
+    offered = select_value(driver, "status", "offered")
+    set_value(driver, "offeredOn", time.strftime("%Y-%m-%d"))
+    click_button(driver, "Spara")
+    back_on_record(driver, "saving the support need")
+    support = table_after_heading(driver, "Stödbehov och stöd")
+    check(support is not None and body_rows(support), "the support table is missing")
+    row = body_rows(support)[0]
+    check(kind in row.text and "Avlösning i hemmet" in row.text and offered in row.text, f"the support row: {row.text!r}")
+    click_and_wait_for_new_page(driver, row.find_element(By.TAG_NAME, "a"))
+    check(is_uuid_path(path_of(driver), "caregivers", "support"), f"the support link led to {driver.current_url}")
+    check(Select(driver.find_element(By.ID, "offering")).first_selected_option.text == "Avlösning i hemmet",
+          "the support edit form lost the catalogue offering")
+    visit_and_check(driver, None, "19_support_edit")
+    given = select_value(driver, "status", "given")
+    set_value(driver, "startedOn", time.strftime("%Y-%m-%d"))
+    click_button(driver, "Spara")
+    back_on_record(driver, "editing the support need")
+    check(given in body_rows(table_after_heading(driver, "Stödbehov och stöd"))[0].text, f"the support need is not {given!r}")
+
+    # Feedback, then answered.
+    open_from_record(driver, "Registrera synpunkt eller klagomål", path + "/feedback/new", "19_feedback_form")
+    tick(driver, driver.find_element(By.ID, "feedbackKind-complaint"))
+    complaint = driver.find_element(By.CSS_SELECTOR, "label[for='feedbackKind-complaint']").text.strip()
+    received = Select(driver.find_element(By.ID, "feedbackStatus")).first_selected_option.text.strip()
+    fill(driver, "summary", "Avlösaren kom en timme för sent två torsdagar i rad.")
+    click_button(driver, "Spara")
+    back_on_record(driver, "saving the feedback")
+    links = [a for a in driver.find_elements(By.XPATH, "//main//h2[@id='feedback-heading']/following-sibling::ul[1]//a")]
+    check(len(links) == 1 and complaint in links[0].text and received in links[0].text,
+          f"the record should list the {complaint!r} as {received!r}: {[a.text for a in links]}")
+    click_and_wait_for_new_page(driver, links[0])
+    check(is_uuid_path(path_of(driver), "caregivers", "feedback"), f"the feedback link led to {driver.current_url}")
+    visit_and_check(driver, None, "19_feedback_edit")
+    answered = select_value(driver, "feedbackStatus", "answered")
+    click_button(driver, "Spara")
+    check_error_state(driver, "19_feedback_error", ["response"])
+    fill(driver, "response", "Vi har talat med utföraren; tiden hålls från och med nu.")
+    click_button(driver, "Spara")
+    back_on_record(driver, "answering the complaint")
+    check(answered in main_text(driver), f"the complaint is not {answered!r} on the record")
+
+    # A memo note, in the red box.
+    memo = f"Ring tillbaka efter läkarbesöket på tisdag ({RUN_ID})."
+    fill(driver, "memo", memo)
+    click_button(driver, "Spara anteckningen")
+    check(path_of(driver) == path, f"after the memo expected {path}, got {driver.current_url}")
+    boxes = [m for m in driver.find_elements(By.CSS_SELECTOR, "main .memo") if memo in m.text]
+    check(len(boxes) == 1 and "Minnesanteckning – gallras" in boxes[0].text, f"the memo is not shown in a .memo box")
+    border = driver.execute_script("return getComputedStyle(arguments[0]).borderTopColor;", boxes[0])
+    check(int(border[4:].split(",")[0]) > 150 and int(border.split(",")[1]) < 100, f"the memo box is not red: {border}")
+
+    # A conversation in four areas.
+    open_from_record(driver, "Dokumentera samtal", path + "/conversations/new", "19_conversation_form")
+    click_button(driver, "Spara")
+    if driver.find_elements(By.CSS_SELECTOR, ".error-summary"):
+        visit_and_check(driver, None, "19_conversation_error", expect_status=422)
+    else:
+        warn(False, "app bug: an empty conversation is saved (expected 'Skriv något om minst ett av områdena.')")
+        open_page(driver, path + "/conversations/new")
+    fill(driver, "helpToCare", "Vill lära sig mer om demens och hur man bemöter oro på kvällen.")
+    fill(driver, "ownLife", "Har gått ner till halvtid; saknar sin kör.")
+    fill(driver, "recipientLife", "Trivs hemma men blir orolig när hemtjänsten byter personal.")
+    fill(driver, "serviceQuality", "Avlösningen fungerar nu; vill ha samma personal.")
+    fill(driver, "agreedActions", "Anmäla till anhöriggruppen; följa upp om tre månader.")
+    click_button(driver, "Spara")
+    back_on_record(driver, "saving the conversation")
+    conversations = table_after_heading(driver, "Anhörigsamtal")
+    check(conversations is not None and "Anmäla till anhöriggruppen" in conversations.text,
+          "the conversation's agreed actions are not on the record")
+    visit_and_check(driver, None, "19_record_full")
+    full_page_screenshot(driver, "19_record_full")
+
+    # The same record in English: every text translated.
+    click_link(driver, "English", css="header a")
+    check(html_lang(driver) == "en" and path_of(driver) == path, f"'English' led to {driver.current_url} (lang {html_lang(driver)})")
+    import re
+    keys = sorted(set(re.findall(r"\b(?:caregiver|relationship|consent|restriction|invitation|voluntariness|screening|plan|"
+                                 r"support_need|feedback|memo|conversation|task|worklist|recipient|followup)\.[a-z_.]+",
+                                 main_text(driver))))
+    check(not keys, f"the English record shows untranslated keys: {keys}")
+    check("Caregiver" in main_text(driver) or "caregiver" in main_text(driver), "the English record does not read as English")
+    visit_and_check(driver, None, "19_record_en")
+    click_link(driver, "Svenska", css="header a")
+    check(html_lang(driver) == "sv", "switching back should give Swedish")
+
+    # The caregiver's details, edited.
+    click_link(driver, "Ändra uppgifter")
+    check(path_of(driver) == path + "/edit", f"'Ändra uppgifter' led to {driver.current_url}")
+    check(driver.find_element(By.ID, "personalIdentityNumber").get_attribute("value") == "",
+          "the edit form puts the personnummer back into the page")
+    visit_and_check(driver, None, "19_caregiver_edit")
+    works = select_value(driver, "occupation", "works")
+    click_button(driver, "Spara")
+    back_on_record(driver, "editing the caregiver")
+    check(works in driver.find_element(By.CSS_SELECTOR, "main dl.facts").text, f"the record does not show {works!r}")
+    check("1912XXXX-XXXX" in main_text(driver),
+          "saving the edit form with an empty personnummer field lost the number (the record shows no masked number)")
+    logout(driver)
+
+    # The record at phone width.
+    phone = new_driver(phone=True)
+    try:
+        login(phone, CONSULTANT, DEMO_PASSWORD)
+        check_signed_in(phone, CONSULTANT)
+        open_page(phone, path)
+        check(h1_text(phone) == CAREGIVER["name"], f"phone: record h1 {h1_text(phone)!r}")
+        visit_and_check(phone, None, "19_phone_record")
+        full_page_screenshot(phone, "19_phone_record")
+        check_reflow(phone, "19_phone_record")
+        if "relationship_path" in CAREGIVER:
+            open_page(phone, CAREGIVER["relationship_path"])
+            visit_and_check(phone, None, "19_phone_relationship")
+            check_reflow(phone, "19_phone_relationship")
+    finally:
+        phone.quit()
+
+
+def search_caregivers(driver, query):
+    open_page(driver, "/caregivers")
+    fill(driver, "q", query)
+    click_button(driver, "Sök")
+    check(path_of(driver) == "/caregivers", f"searching led to {driver.current_url}")
+    return {a.text: urlparse(a.get_attribute("href")).path for a in driver.find_elements(By.CSS_SELECTOR, "main table tbody a")}
+
+
+def test_caregiver_access_and_search(driver):
+    ensure_caregiver(driver)
+    path, name = CAREGIVER["path"], CAREGIVER["name"]
+
+    # 6. Search by name (part of it) and by exact personnummer.
+    click_link(driver, "Anhöriga", css="nav.main-nav a")
+    check(path_of(driver) == "/caregivers", f"nav link 'Anhöriga' led to {driver.current_url}")
+    check(h1_text(driver) == "Anhöriga", f"caregivers h1: {h1_text(driver)!r}")
+    visit_and_check(driver, None, "20_caregivers")
+    click_link(driver, "Registrera anhörig")
+    check(path_of(driver) == "/caregivers/new", f"'Registrera anhörig' led to {driver.current_url}")
+    check(driver.find_element(By.ID, "name").get_attribute("value") == "", "the blank new-caregiver form has a name")
+    visit_and_check(driver, None, "20_caregiver_new")
+    click_button(driver, "Registrera")
+    check_error_state(driver, "20_caregiver_new_error", ["name"], {"name": "Namn"})
+
+    part = name.split()[-1] if RUN_ID in name else name
+    found = search_caregivers(driver, part)
+    check(found.get(name) == path, f"searching for {part!r} should find {name!r} at {path}: {found}")
+    status = driver.find_element(By.CSS_SELECTOR, "main [role=status]").text
+    check(status == f"{len(found)} träffar." or status.startswith(f"{len(found)} "),
+          f"the search count {status!r} does not match {len(found)} rows")
+    check(driver.find_element(By.ID, "q").get_attribute("value") == part, "the search field lost the query")
+    visit_and_check(driver, None, "20_search_name")
+    found = search_caregivers(driver, PIN_VALID)
+    check(found.get(name) == path, f"searching for the personnummer should find {name!r}: {found}")
+    check(PIN_VALID not in main_text(driver).replace(driver.find_element(By.ID, "q").get_attribute("value"), ""),
+          "the result list shows the personnummer")
+    warn(PIN_VALID.replace("-", "") not in driver.current_url and PIN_VALID not in driver.current_url,
+         "app bug: the caregiver search form sends the personnummer with GET, so it ends up in the address "
+         f"({urlparse(driver.current_url).path}?{urlparse(driver.current_url).query}), the browser history and any "
+         "proxy log; the API avoids this with POST /api/v1/caregivers/search")
+    visit_and_check(driver, None, "20_search_pin")
+    found = search_caregivers(driver, PIN_WRONG_CHECK_DIGIT)
+    check(name not in found, f"a personnummer with another check digit finds {name!r}")
+    open_page(driver, "/recipients")
+    visit_and_check(driver, None, "20_recipients")
+
+    # The register's settings (consultants and administrators): saved unchanged.
+    click_link(driver, "Inställningar anhörigregister", css="nav.main-nav a")
+    check(path_of(driver) == "/caregivers/settings", f"nav link 'Inställningar anhörigregister' led to {driver.current_url}")
+    months = driver.find_element(By.ID, "voluntarinessMonths").get_attribute("value")
+    days = driver.find_element(By.ID, "memoRetentionDays").get_attribute("value")
+    check(months.isdigit() and days.isdigit(), f"the settings form shows {months!r} months and {days!r} days")
+    visit_and_check(driver, None, "20_settings")
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "saving the settings unchanged")
+    check(path_of(driver) == "/caregivers/settings", f"after saving the settings got {driver.current_url}")
+    check(driver.find_element(By.ID, "memoRetentionDays").get_attribute("value") == days, "saving unchanged changed the memo days")
+    saved = driver.find_elements(By.CSS_SELECTOR, "main .notice")
+    check(saved, "saving the settings shows no confirmation")
+    warn(saved[0].get_attribute("role") == "status" and "notice--warning" not in (saved[0].get_attribute("class") or ""),
+         f"app bug: 20_settings_saved: the confirmation {saved[0].text!r} is shown as a warning (.notice--warning) without "
+         "role=status: shared/form.leaf has one notice slot for warnings and confirmations alike")
+    visit_and_check(driver, None, "20_settings_saved")
+    logout(driver)
+
+    # 5. Staff (Hemtjänst Norra) do not see a caregiver registered without their unit …
+    login(driver, STAFF, DEMO_PASSWORD)
+    check_signed_in(driver, STAFF)
+    click_link(driver, "Anhöriga", css="nav.main-nav a")
+    check(path_of(driver) == "/caregivers", f"staff: nav link 'Anhöriga' led to {driver.current_url}")
+    visit_and_check(driver, None, "20_staff_caregivers")
+    found = search_caregivers(driver, name)
+    check(name not in found, f"staff outside the caregiver's units find {name!r} in the search")
+    open_page(driver, path)
+    check(h1_text(driver) == "Sidan finns inte", f"staff opening the record should get the 404 page, h1 {h1_text(driver)!r}")
+    check(name not in driver.find_element(By.TAG_NAME, "body").text, "the 404 page names the caregiver")
+    visit_and_check(driver, None, "20_staff_record_404", expect_status=404)
+    if "relationship_path" in CAREGIVER:
+        open_page(driver, CAREGIVER["relationship_path"])
+        check(http_status(driver) == 404, f"staff opening the relationship should get 404, got {http_status(driver)}")
+        open_page(driver, CAREGIVER["recipient_path"])
+        check(http_status(driver) == 404, f"staff opening the person cared for should get 404, got {http_status(driver)}")
+    logout(driver)
+
+    # … until the consultant registers the caregiver at their unit.
+    login(driver, CONSULTANT, DEMO_PASSWORD)
+    check_signed_in(driver, CONSULTANT)
+    open_page(driver, path + "/edit")
+    select_option(driver, "unit", STAFF_UNIT)
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "registering the caregiver at a unit")
+    logout(driver)
+    login(driver, STAFF, DEMO_PASSWORD)
+    check_signed_in(driver, STAFF)
+    found = search_caregivers(driver, name)
+    check(found.get(name) == path, f"staff at {STAFF_UNIT} should now find {name!r}: {found}")
+    click_link(driver, name, css="main table a")
+    check(path_of(driver) == path and h1_text(driver) == name, f"staff opening the record got {driver.current_url}")
+    if "relationship_path" in CAREGIVER:
+        open_page(driver, CAREGIVER["relationship_path"])
+        check(not driver.find_elements(By.ID, "liftReason"), "staff are offered to lift a restriction")
+    open_page(driver, path)
+    visit_and_check(driver, None, "20_staff_record")
+    logout(driver)
+
+
 TESTS = [
     ("1 login page (anonymous, Swedish)", test_login_page_anonymous),
     ("2 wrong password shows error", test_login_wrong_password),
@@ -1757,6 +2487,10 @@ TESTS = [
     ("14 caregiver on a phone finds a break in Finnish and asks to be contacted", test_caregiver_on_phone),
     ("15 consultant sees the request and closes it", test_consultant_closes_request),
     ("16 catalogue keeper: stale flags, edit, new offering published, organisation", test_catalogue_keeper),
+    ("17 consultant's day: worklist, a contact request turned into a record", test_consultant_registers_caregiver),
+    ("18 record: person cared for, consent, SIP invitation, restriction lifted", test_relationship_consent_restriction),
+    ("19 record: voluntariness, screening, plan, support, feedback, memo, conversation", test_caregiver_follow_ups),
+    ("20 unit-scoped staff; search by name and personnummer", test_caregiver_access_and_search),
 ]
 
 
