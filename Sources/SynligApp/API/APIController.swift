@@ -104,7 +104,7 @@ struct APIController: RouteCollection {
 
     @Sendable func listUsers(req: Request) async throws -> API.Page<API.UserOut> {
         let admin = try req.currentUser
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = Pagination.page(req.query[Int.self, at: "page"])
         let per = min(200, max(1, req.query[Int.self, at: "per"] ?? 50))
         let query = User.scoped(to: admin.organisationID, on: req.db)
         let total = try await query.count()

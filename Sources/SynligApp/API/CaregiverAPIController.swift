@@ -32,6 +32,7 @@ struct CaregiverAPIController: RouteCollection {
         readers.post("relationships", ":id", "consents", use: recordConsent)
         readers.post("relationships", ":id", "restrictions", use: restrict)
         readers.post("restrictions", ":id", "lift", use: liftRestriction)
+        readers.post("restrictions", ":id", "review", use: reviewRestriction)
         readers.post("relationships", ":id", "invitations", use: invite)
         readers.post("invitations", ":id", "attendance", use: recordAttendance)
 
@@ -43,8 +44,9 @@ struct CaregiverAPIController: RouteCollection {
     /// A page of the caregivers the reader may see, by name. `q` finds a part of a name; a
     /// personnummer is searched with `POST caregivers/search`, so it never sits in a URL.
     @Sendable func listCaregivers(req: Request) async throws -> API.Page<API.CaregiverSummary> {
-        let q = req.query[String.self, at: "q"]
-        if q?.contains(where: \.isNumber) == true { throw SynligError(.badRequest, "api.caregiver.number_in_url") }
+        // Names and numbers are personal data and stay out of URLs: search with POST caregivers/search.
+        let q: String? = nil
+        if req.query[String.self, at: "q"] != nil { throw SynligError(.badRequest, "api.caregiver.number_in_url") }
         let (page, per) = Self.paging(req.query[Int.self, at: "page"], req.query[Int.self, at: "per"])
         return try await search(q, page: page, per: per, req: req)
     }
@@ -289,6 +291,15 @@ struct CaregiverAPIController: RouteCollection {
         return try API.RestrictionOut(try await InvolvementRestriction.find(id, in: user.organisationID, on: req.db))
     }
 
+    /// Keeps a restriction at its review, until a new review date (consultants and case officers).
+    @Sendable func reviewRestriction(req: Request) async throws -> API.RestrictionOut {
+        let user = try req.currentUser
+        let id = try req.idParameter()
+        let body = try req.decodeStrict(API.RestrictionReview.self)
+        try await Self.apiFields { try await ConsentService.review(restrictionID: id, reviewOn: body.reviewOn, by: user, on: req.db) }
+        return try API.RestrictionOut(try await InvolvementRestriction.find(id, in: user.organisationID, on: req.db))
+    }
+
     /// 409 while a restriction is in force or without consent to planning and meetings.
     @Sendable func invite(req: Request) async throws -> Response {
         let id = try req.idParameter()
@@ -313,7 +324,7 @@ struct CaregiverAPIController: RouteCollection {
     // MARK: Helpers
 
     static func paging(_ page: Int?, _ per: Int?) -> (page: Int, per: Int) {
-        (max(1, page ?? 1), min(200, max(1, per ?? 50)))
+        (Pagination.page(page), min(200, max(1, per ?? 50)))
     }
 
     /// The services' form field names that differ from the JSON names.

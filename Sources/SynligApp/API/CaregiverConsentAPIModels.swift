@@ -88,6 +88,11 @@ extension API {
         var reason: String?
     }
 
+    struct RestrictionReview: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["reviewOn"]
+        var reviewOn: String?
+    }
+
     struct RestrictionOut: Content {
         var id: UUID
         var relationshipId: UUID

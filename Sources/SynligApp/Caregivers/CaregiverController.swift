@@ -37,6 +37,7 @@ struct CaregiverController: RouteCollection {
         readers.get(SiteURL.caregiverPart(SiteURL.anyID, .edit).pattern, use: editForm)
         readers.post(SiteURL.caregiverPart(SiteURL.anyID, .edit).pattern, use: update)
         readers.post(SiteURL.caregiverPart(SiteURL.anyID, .memos).pattern, use: addMemo)
+        readers.get(SiteURL.caregiverPart(SiteURL.anyID, .fhir).pattern, use: fhirExport)
         readers.post(SiteURL.caregiverPart(SiteURL.anyID, .voluntariness).pattern, use: recordVoluntariness)
     }
 
@@ -46,7 +47,7 @@ struct CaregiverController: RouteCollection {
         let user = try req.currentUser
         let form = FormValues(request: req)
         let query = req.method == .POST ? (form["q"] ?? "") : ""
-        let page = max(1, (req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page")) ?? 1)
+        let page = Pagination.page(req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page"))
         let (rows, total) = try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
         return try await req.renderPage("caregivers/list", ListPage(
             page: .make(for: req, titleKey: "caregiver.list_title"), query: query,
@@ -67,7 +68,8 @@ struct CaregiverController: RouteCollection {
         let user = try req.currentUser
         var values = FormValues([("preferredLanguage", "sv")])
         var requestID: UUID?
-        if let raw = try? req.query.get(String.self, at: "from"), let id = UUID(uuidString: raw) {
+        // Only those who keep the contact-request inbox may read a request.
+        if user.hasAny(SupportService.editors), let raw = try? req.query.get(String.self, at: "from"), let id = UUID(uuidString: raw) {
             let request = try await ContactRequest.find(id, in: user.organisationID, on: req.db)
             try await req.logAccess(recordType: "contact_request", recordID: id)
             let isEmail = request.reach.contains("@")
@@ -94,7 +96,7 @@ struct CaregiverController: RouteCollection {
         return try await req.submitForm(render: { values, errors, notice, status in
             try await renderNew(req, user: user, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            let fromRequest = values["fromRequest"].flatMap(UUID.init(uuidString:))
+            let fromRequest = user.hasAny(SupportService.editors) ? values["fromRequest"].flatMap(UUID.init(uuidString:)) : nil
             let caregiver = try await CaregiverService.save(nil, CaregiverForms.caregiverInput(values), by: user, on: req.db,
                                                             closingContactRequest: fromRequest.map { ($0, req.t("caregiver.request_closed_reason")) })
             return req.redirect(to: SiteURL.caregiver(try caregiver.requireID()).path)
@@ -140,6 +142,20 @@ struct CaregiverController: RouteCollection {
             _ = try await CaregiverService.save(id, input, by: user, on: req.db)
             return req.redirect(to: SiteURL.caregiver(id).path)
         })
+    }
+
+    /// The same FHIR R4 Bundle as the API gives, for a signed-in user to download.
+    @Sendable func fhirExport(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        let record = try await CaregiverFHIRExport.load(caregiverID: try req.idParameter(), for: user, on: req.db)
+        try await req.logAccess(recordType: "caregiver", recordID: try record.caregiver.requireID())
+        let localizer = req.application.localizer
+        let language = req.textLanguage
+        let bundle = try CaregiverFHIRExport.bundle(record, today: .today()) { localizer.text($0, language, $1) }
+        let response = Response(status: .ok, body: .init(data: try JSONEncoder().encode(bundle)))
+        response.headers.contentType = CaregiverFHIRExport.mediaType
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"caregiver-fhir.json\"")
+        return response
     }
 
     // MARK: On the record page

@@ -139,7 +139,9 @@ struct CaregiverRecordPage: Encodable {
         let offerings = offeringIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await SupportOffering.query(on: db)
             .filter(\.$id ~~ offeringIDs).all().map { (try $0.requireID(), $0.name) })
         let feedback = try await CaregiverFeedback.query(on: db).filter(\.$caregiverID == id).sort(\.$receivedOn, .descending).all()
-        let memos = try await MemoNote.query(on: db).filter(\.$caregiverID == id).sort(\.$createdAt, .descending).all()
+        // A note past its time is gone for the reader even before the hourly purge deletes it.
+        let memos = try await MemoNote.query(on: db).filter(\.$caregiverID == id).filter(\.$purgeAfter > Date())
+            .sort(\.$createdAt, .descending).all()
         let memoDays = try await CaregiverSettings.scoped(to: user.organisationID, on: db).first()?.memoRetentionDays
             ?? CaregiverSettings.defaultMemoRetentionDays
 
@@ -184,7 +186,7 @@ struct CaregiverRecordPage: Encodable {
             links: Links(edit: SiteURL.caregiverPart(id, .edit).path, relationshipNew: SiteURL.caregiverPart(id, .relationshipNew).path,
                          conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
                          supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
-                         fhir: "/api/v1/caregivers/\(id.uuidString)/fhir"))
+                         fhir: SiteURL.caregiverPart(id, .fhir).path))
     }
 }
 

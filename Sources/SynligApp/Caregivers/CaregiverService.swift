@@ -168,7 +168,7 @@ enum CaregiverService {
         let careContact = check.line(input.fixedCareContact, "fixedCareContact")
         let doctorContact = check.line(input.fixedDoctorContact, "fixedDoctorContact")
         let careHomeContact = check.line(input.fixedCareHomeContact, "fixedCareHomeContact")
-        if !CaregiverAccess.seesWholeOrganisation(user), unitIDs.isDisjoint(with: user.unitIDs) {
+        if id == nil, !CaregiverAccess.seesWholeOrganisation(user), unitIDs.isDisjoint(with: user.unitIDs) {
             // Staff register people for their own units; otherwise they would lose sight of them.
             check.fail("units", "caregiver.recipient_unit_required")
         }
@@ -290,14 +290,20 @@ enum CaregiverService {
         return (relation, since, hours, tasks, contacts)
     }
 
+    /// A unit of the user's organisation — and for unit-scoped staff one of their own, or they
+    /// would place a person where they cannot see them.
     static func requireUnit(_ unitID: UUID, of user: CurrentUser, on db: any Database, field: String = "unit") async throws {
-        guard try await Unit.query(on: db).filter(\.$id == unitID).filter(\.$organisationID == user.organisationID).count() == 1 else {
+        guard CaregiverAccess.seesWholeOrganisation(user) || user.unitIDs.contains(unitID),
+              try await Unit.query(on: db).filter(\.$id == unitID).filter(\.$organisationID == user.organisationID).count() == 1 else {
             throw SynligError.invalid([.init(field: field, messageKey: "input.invalid_id")])
         }
     }
 
+    /// An active consultant or case officer of the same organisation: only they carry follow-ups.
     static func requireColleague(_ userID: UUID, of user: CurrentUser, field: String, on db: any Database) async throws {
-        guard try await User.query(on: db).filter(\.$id == userID).filter(\.$organisationID == user.organisationID)
+        let carriesFollowUps = try await UserRole.query(on: db).filter(\.$user.$id == userID).filter(\.$organisationID == user.organisationID)
+            .filter(\.$role ~~ [Role.consultant, Role.caseOfficer]).count() > 0
+        guard carriesFollowUps, try await User.query(on: db).filter(\.$id == userID).filter(\.$organisationID == user.organisationID)
             .filter(\.$active == true).count() == 1 else {
             throw SynligError.invalid([.init(field: field, messageKey: "input.invalid_id")])
         }

@@ -80,6 +80,9 @@ enum ConsentService {
             record.documentedBy = user.id
             record.sequence = previous + 1
             try await record.create(on: tx)
+            if try await CaregiverAccess.permission(for: relationship, on: tx, today: today).consent.categories.isEmpty {
+                try await withdrawInvolvement(relationship, on: tx, audit: audit, organisationID: user.organisationID)
+            }
             audit.record("consent.\(kind.rawValue)", "consent", id: record.id, organisation: user.organisationID)
             return record
         }
@@ -110,12 +113,26 @@ enum ConsentService {
             restriction.reviewOn = reviewOn.iso
             restriction.authorID = user.id
             try await restriction.create(on: tx)
+            try await withdrawInvolvement(relationship, on: tx, audit: audit, organisationID: user.organisationID)
             if let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
                 try await CaregiverTasks.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restriction.id, on: tx)
             }
             audit.record("restriction.create", "involvement_restriction", id: restriction.id, organisation: user.organisationID)
             return restriction
         }
+    }
+
+    /// When nothing may be shared any more (a restriction, a withdrawn consent): invitations not
+    /// yet held are cancelled and no one is prompted to tell the caregiver about the person's care.
+    private static func withdrawInvolvement(_ relationship: CareRelationship, on tx: any Database, audit: AuditRecorder,
+                                            organisationID: UUID) async throws {
+        let id = try relationship.requireID()
+        for invitation in try await MeetingInvitation.query(on: tx).filter(\.$relationshipID == id).filter(\.$attendance == .notYetHeld).all() {
+            invitation.attendance = .cancelled
+            try await invitation.update(on: tx)
+            audit.record("invitation.cancel", "meeting_invitation", id: invitation.id, organisation: organisationID)
+        }
+        try await CaregiverTasks.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
     }
 
     static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
@@ -193,6 +210,7 @@ enum ConsentService {
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let invitation = try await MeetingInvitation.find(invitationID, in: user.organisationID, on: tx)
             _ = try await CaregiverAccess.relationship(invitation.relationshipID, for: user, on: tx)
+            guard invitation.attendance != .cancelled, attendance != .cancelled else { throw SynligError(.conflict, "invitation.cancelled") }
             invitation.attendance = attendance
             try await invitation.update(on: tx)
             audit.record("invitation.attendance", "meeting_invitation", id: invitationID, organisation: user.organisationID)

@@ -83,7 +83,7 @@ enum CaregiverFHIRExport {
                     id: recipientID.uuidString.lowercased(), name: [FHIR.HumanName(text: link.recipient.name)]))))
             }
             entries.append(FHIR.Entry(relationshipID, .relatedPerson(
-                relatedPerson(caregiver, link.relationship, patient: patient, text: text))))
+                relatedPerson(caregiver, link.relationship, patient: patient, restricted: !link.activeRestrictions.isEmpty, text: text))))
 
             let entriesInForce = link.consents.compactMap { record in record.entry.map { (record, $0) } }.filter { $0.1.date <= today }
             let deciding = entriesInForce.max { ($0.1.date, $0.1.sequence) < ($1.1.date, $1.1.sequence) }?.0.id
@@ -122,7 +122,9 @@ enum CaregiverFHIRExport {
         return FHIR.Bundle(id: UUID().uuidString.lowercased(), timestamp: instant(now), entry: entries + flags)
     }
 
-    private static func relatedPerson(_ caregiver: Caregiver, _ relationship: CareRelationship, patient: FHIR.Reference,
+    /// A restricted pair travels without the caregiver's contact details: the restriction blocks
+    /// contact exports, and the Flag says why.
+    private static func relatedPerson(_ caregiver: Caregiver, _ relationship: CareRelationship, patient: FHIR.Reference, restricted: Bool,
                                       text: (String, [String]) -> String) -> FHIR.RelatedPerson {
         var identifier: [FHIR.Identifier]?
         if let stored = caregiver.personalIdentityNumber, case .success(let number) = PersonalIdentityNumber.parse(stored) {
@@ -130,11 +132,11 @@ enum CaregiverFHIRExport {
                                           value: number.canonical)]
         }
         var telecom: [FHIR.ContactPoint] = []
-        if !caregiver.phone.isEmpty {
+        if !caregiver.phone.isEmpty, !restricted {
             telecom.append(FHIR.ContactPoint(system: "phone", value: caregiver.phone,
                                              rank: [.phone, .textMessage].contains(caregiver.preferredChannel) ? 1 : nil))
         }
-        if !caregiver.email.isEmpty {
+        if !caregiver.email.isEmpty, !restricted {
             telecom.append(FHIR.ContactPoint(system: "email", value: caregiver.email, rank: caregiver.preferredChannel == .email ? 1 : nil))
         }
         let relation = roleCode(relationship.relation)
@@ -149,7 +151,7 @@ enum CaregiverFHIRExport {
             telecom: telecom.isEmpty ? nil : telecom,
             gender: administrativeGender(caregiver.gender),
             birthDate: caregiver.birthYear.map { String(format: "%04d", $0) },
-            address: caregiver.address.isEmpty ? nil : [FHIR.Address(text: caregiver.address)],
+            address: caregiver.address.isEmpty || restricted ? nil : [FHIR.Address(text: caregiver.address)],
             period: relationship.since.map { FHIR.Period(start: $0) },
             communication: [FHIR.Communication(
                 language: FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.language, code: caregiver.preferredLanguage, display: nil)]),

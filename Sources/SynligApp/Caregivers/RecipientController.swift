@@ -59,7 +59,7 @@ struct RecipientController: RouteCollection {
         let user = try req.currentUser
         let id = try recipient.requireID()
         var rows: [CaregiverRow] = []
-        for relationship in try await CareRelationship.query(on: req.db).filter(\.$recipientID == id).sort(\.$createdAt).all() {
+        for relationship in try await visibleRelationships(of: id, for: user, on: req.db) {
             guard let caregiver = try await Caregiver.find(relationship.caregiverID, on: req.db) else { continue }
             let permission = try await CaregiverAccess.permission(for: relationship, on: req.db)
             rows.append(CaregiverRow(name: caregiver.name, href: SiteURL.caregiver(relationship.caregiverID).path,
@@ -71,7 +71,16 @@ struct RecipientController: RouteCollection {
         return try await req.renderPage("caregivers/recipient", Page(
             page: .make(for: req, titleKey: "recipient.title", titleArguments: [recipient.name], errors: form.summary),
             caregivers: rows, contactsHref: SiteURL.recipientContacts(id).path, action: SiteURL.recipient(id).path,
-            version: recipient.version, fields: form.fields, notice: notice), status: status)
+            version: values.int("version") ?? recipient.version, fields: form.fields, notice: notice), status: status)
+    }
+
+    /// The person's caregivers that this user may see: staff of one unit do not see caregivers
+    /// that only another unit works with.
+    private func visibleRelationships(of recipientID: UUID, for user: CurrentUser, on db: any Database) async throws -> [CareRelationship] {
+        let relationships = try await CareRelationship.query(on: db).filter(\.$recipientID == recipientID).sort(\.$createdAt).all()
+        guard !relationships.isEmpty else { return [] }
+        let visible = Set(try await CaregiverAccess.caregivers(for: user, on: db).filter(\.$id ~~ relationships.map(\.caregiverID)).all(\.$id))
+        return relationships.filter { visible.contains($0.caregiverID) }
     }
 
     private func values(of recipient: CareRecipient, on db: any Database) async throws -> FormValues {
@@ -109,7 +118,7 @@ struct RecipientController: RouteCollection {
         let id = try recipient.requireID()
         var lines = [CSVText.row([req.t("contacts.name"), req.t("contacts.relation"), req.t("contacts.phone"), req.t("contacts.email"),
                                   req.t("contacts.language")])]
-        for relationship in try await CareRelationship.query(on: req.db).filter(\.$recipientID == id).sort(\.$createdAt).all() {
+        for relationship in try await visibleRelationships(of: id, for: user, on: req.db) {
             guard try await CaregiverAccess.permission(for: relationship, on: req.db).mayExportContact,
                   let caregiver = try await Caregiver.find(relationship.caregiverID, on: req.db) else { continue }
             try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)

@@ -14,6 +14,7 @@ struct RelationshipController: RouteCollection {
         var date: String
         var attendance: String
         var action: String
+        var cancelled: Bool
         var options: [SelectOption]
         var label: String
     }
@@ -102,7 +103,12 @@ struct RelationshipController: RouteCollection {
                 var problems: [SynligError.FieldProblem] = name.isEmpty ? [.init(field: "recipient", messageKey: "relationship.recipient_required")] : []
                 do { _ = try CaregiverService.validate(input) } catch let error as SynligError { problems += error.fieldProblems }
                 guard problems.isEmpty else { throw SynligError.invalid(problems) }
-                let units = caregiver.unitID.map { [$0.uuidString] } ?? (CaregiverAccess.seesWholeOrganisation(user) ? [] : user.unitIDs.map(\.uuidString))
+                // The caregiver's unit when the user may place people there, otherwise the user's own units.
+                let units: [String] = if let unit = caregiver.unitID, CaregiverAccess.seesWholeOrganisation(user) || user.unitIDs.contains(unit) {
+                    [unit.uuidString]
+                } else {
+                    CaregiverAccess.seesWholeOrganisation(user) ? [] : user.unitIDs.map(\.uuidString)
+                }
                 let recipient = try await CaregiverService.saveRecipient(nil, RecipientInput(name: name, externalReference: nil, unitIDs: units,
                                                                                             fixedCareContact: nil, fixedDoctorContact: nil,
                                                                                             fixedCareHomeContact: nil, patientContract: false),
@@ -188,7 +194,8 @@ struct RelationshipController: RouteCollection {
                 InvitationRow(kind: req.t("invitation.kind.\(invitation.kind.rawValue)"), date: date(invitation.meetingOn),
                               attendance: req.t("invitation.attendance.\(invitation.attendance.rawValue)"),
                               action: SiteURL.invitationAttendance(try invitation.requireID()).path,
-                              options: MeetingAttendance.allCases.map {
+                              cancelled: invitation.attendance == .cancelled,
+                              options: MeetingAttendance.allCases.filter { $0 != .cancelled }.map {
                                   SelectOption(value: $0.rawValue, label: req.t("invitation.attendance.\($0.rawValue)"), selected: $0 == invitation.attendance)
                               },
                               label: req.t("invitation.attendance_label", req.t("invitation.kind.\(invitation.kind.rawValue)"), date(invitation.meetingOn)))
@@ -217,6 +224,8 @@ struct RelationshipController: RouteCollection {
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let relationship = try await CaregiverAccess.relationship(try req.idParameter(), for: try req.currentUser, on: req.db)
+        try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)
+        try await req.logAccess(recordType: "care_recipient", recordID: relationship.recipientID)
         var pairs: [(String, String)] = [("relation", relationship.relation.rawValue), ("hoursBand", relationship.hoursBand.rawValue),
                                          ("since", relationship.since ?? ""), ("coordinatedContacts", relationship.coordinatedContactsText)]
         pairs += relationship.tasks.map { ("tasks", $0.rawValue) }

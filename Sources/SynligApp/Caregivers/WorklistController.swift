@@ -33,12 +33,18 @@ struct WorklistController: RouteCollection {
         readers.post(SiteURL.caregiverTaskDone(SiteURL.anyID).pattern, use: done)
     }
 
-    /// The user's open tasks: their own, and for consultants those of caregivers nobody is responsible for.
-    static func openTasks(for user: CurrentUser, on db: any Database) -> QueryBuilder<CaregiverTask> {
-        CaregiverTask.scoped(to: user.organisationID, on: db).filter(\.$open == true).group(.or) { group in
+    /// The user's open tasks: their own, and for consultants those of caregivers nobody is
+    /// responsible for — about caregivers the user may see (units change; a task does not
+    /// open a record to someone who no longer works with the person).
+    static func openTasks(for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<CaregiverTask> {
+        let query = CaregiverTask.scoped(to: user.organisationID, on: db).filter(\.$open == true).group(.or) { group in
             group.filter(\.$assigneeID == user.id)
             if user.has(.consultant) { group.filter(\.$assigneeID == nil) }
         }
+        if !CaregiverAccess.seesWholeOrganisation(user) {
+            query.filter(\.$caregiverID ~~ (try await CaregiverAccess.caregivers(for: user, on: db).all(\.$id)))
+        }
+        return query
     }
 
     @Sendable func worklist(req: Request) async throws -> Response {
@@ -47,10 +53,10 @@ struct WorklistController: RouteCollection {
         let due = (try? req.query.get(String.self, at: "due")) ?? ""
         let sort = (try? req.query.get(String.self, at: "sort")) ?? "due"
         let today = CalendarDate.today()
-        let query = Self.openTasks(for: user, on: req.db)
+        let query = try await Self.openTasks(for: user, on: req.db)
         if let kind { query.filter(\.$kind == kind) }
         if due == "overdue" { query.filter(\.$dueOn < today.iso) }
-        if due == "soon" { query.filter(\.$dueOn <= today.addingDays(14).iso) }
+        if due == "soon" { query.filter(\.$dueOn >= today.iso).filter(\.$dueOn <= today.addingDays(14).iso) }
         let total = try await query.copy().count()
         if sort == "kind" { query.sort(\.$kind) }
         let tasks = try await query.sort(\.$dueOn).sort(\.$id).limit(Self.limit).all()

@@ -159,7 +159,10 @@ extension Request {
                     status: HTTPResponseStatus = .ok) async throws -> Response {
         try await renderPage("shared/form", FormPage(
             page: .make(for: self, titleKey: titleKey, titleArguments: titleArguments, errors: form.summary),
-            intro: introKey.map { t($0) }, notice: notice, confirmation: confirmation, action: action, version: version, fields: form.fields, hidden: form.hidden,
+            // A form shown again keeps the version it was loaded at, so a stale edit stays refused
+            // until the user reloads and sees the colleague's change.
+            intro: introKey.map { t($0) }, notice: notice, confirmation: confirmation, action: action,
+            version: version.map { form.values.int("version") ?? $0 }, fields: form.fields, hidden: form.hidden,
             submitLabel: t(submitKey), backHref: backHref, backLabel: t(backKey)), status: status)
     }
 }

@@ -82,6 +82,7 @@ enum SiteURL: Sendable, Equatable {
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
         case edit, voluntariness, screening, plan, memos
+        case fhir = "fhir.json"
         case relationshipNew = "relationships/new"
         case conversationNew = "conversations/new"
         case supportNew = "support/new"

@@ -105,7 +105,8 @@ public enum MeetingKind: String, Sendable, Codable, CaseIterable {
 }
 
 public enum MeetingAttendance: String, Sendable, Codable, CaseIterable {
-    case notYetHeld, tookPart, didNotTakePart
+    /// `cancelled`: a restriction or a withdrawn consent stopped an invitation not yet held.
+    case notYetHeld, tookPart, didNotTakePart, cancelled
 }
 
 public enum FeedbackKind: String, Sendable, Codable, CaseIterable {
