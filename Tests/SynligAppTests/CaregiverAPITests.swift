@@ -409,6 +409,30 @@ struct CaregiverAPITests {
         }
     }
 
+    @Test("A contact request becomes a caregiver record in one API call, and the request is closed; a second call registers nobody")
+    func contactRequestToRecord() async throws {
+        try await withSynlig { app in
+            let world = try await CaregiverWorld.make(app)
+            let request = ContactRequest()
+            request.organisationID = try world.organisation.requireID()
+            request.name = "Lisa Berg"
+            request.reach = "070-321 54 76"
+            request.about = "Min mamma har demens"
+            request.language = "sv"
+            request.status = .open
+            request.createdAt = Date()
+            try await request.create(on: app.db)
+            let path = "/api/v1/contact-requests/\(try request.requireID())/caregiver"
+            let body = json(["name": "Lisa Berg", "phone": "070-321 54 76", "preferredLanguage": "sv"])
+            #expect(try await world.staffA.send(.POST, path, json: body).status == .forbidden)
+            let created = try await world.consultant.send(.POST, path, json: body)
+            #expect(created.status == .created)
+            #expect(try await ContactRequest.find(request.requireID(), on: app.db)?.status == .closed)
+            #expect(try await world.consultant.send(.POST, path, json: body).status == .conflict)
+            #expect(try await Caregiver.query(on: app.db).filter(\.$name == "Lisa Berg").count() == 1)
+        }
+    }
+
     @Test("The worklist holds the voluntariness question asked at registration, filtered and sorted, and a task can be marked done")
     func worklist() async throws {
         try await withSynlig { app in

@@ -16,6 +16,7 @@ struct CaregiverAPIController: RouteCollection {
 
         readers.get("caregivers", use: listCaregivers)
         readers.post("caregivers", use: createCaregiver)
+        readers.post("contact-requests", ":id", "caregiver", use: registerFromContactRequest)
         readers.post("caregivers", "search", use: searchCaregivers)
         readers.get("caregivers", ":id", use: getCaregiver)
         readers.put("caregivers", ":id", use: updateCaregiver)
@@ -69,6 +70,20 @@ struct CaregiverAPIController: RouteCollection {
         let user = try req.currentUser
         let caregiver = try await Self.apiFields {
             try await CaregiverService.save(nil, body.input(version: nil), by: user, on: req.db)
+        }
+        return try await caregiverResponse(caregiver, req: req, status: .created)
+    }
+
+    /// Turns a contact request from the public pages into a caregiver record in one step: the
+    /// record is registered and the request closed in the same transaction (consultants).
+    @Sendable func registerFromContactRequest(req: Request) async throws -> Response {
+        let requestID = try req.idParameter()
+        let body = try req.decodeStrict(API.CaregiverFields.self)
+        let user = try req.currentUser
+        guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
+        let caregiver = try await Self.apiFields {
+            try await CaregiverService.save(nil, body.input(version: nil), by: user, on: req.db,
+                                            closingContactRequest: (requestID, req.t("caregiver.request_closed_reason")))
         }
         return try await caregiverResponse(caregiver, req: req, status: .created)
     }
