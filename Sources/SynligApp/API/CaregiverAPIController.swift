@@ -121,16 +121,7 @@ struct CaregiverAPIController: RouteCollection {
 
     /// The caregiver as a FHIR R4 Bundle. A restriction does not stop it: it travels as a Flag.
     @Sendable func fhirExport(req: Request) async throws -> Response {
-        let user = try req.currentUser
-        let record = try await CaregiverFHIRExport.load(caregiverID: try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try record.caregiver.requireID())
-        let localizer = req.application.localizer
-        let language = req.textLanguage
-        let bundle = try CaregiverFHIRExport.bundle(record, today: .today()) { localizer.text($0, language, $1) }
-        let response = Response(status: .ok, body: .init(data: try JSONEncoder().encode(bundle)))
-        response.headers.contentType = CaregiverFHIRExport.mediaType
-        response.headers.replaceOrAdd(name: .contentLanguage, value: language)
-        return response
+        try await CaregiverFHIRExport.response(caregiverID: try req.idParameter(), req: req)
     }
 
     // MARK: Care recipients

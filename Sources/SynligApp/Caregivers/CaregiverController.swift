@@ -146,14 +146,7 @@ struct CaregiverController: RouteCollection {
 
     /// The same FHIR R4 Bundle as the API gives, for a signed-in user to download.
     @Sendable func fhirExport(req: Request) async throws -> Response {
-        let user = try req.currentUser
-        let record = try await CaregiverFHIRExport.load(caregiverID: try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try record.caregiver.requireID())
-        let localizer = req.application.localizer
-        let language = req.textLanguage
-        let bundle = try CaregiverFHIRExport.bundle(record, today: .today()) { localizer.text($0, language, $1) }
-        let response = Response(status: .ok, body: .init(data: try JSONEncoder().encode(bundle)))
-        response.headers.contentType = CaregiverFHIRExport.mediaType
+        let response = try await CaregiverFHIRExport.response(caregiverID: try req.idParameter(), req: req)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"caregiver-fhir.json\"")
         return response
     }

@@ -251,3 +251,19 @@ enum CaregiverFHIRExport {
         return formatter.string(from: date)
     }
 }
+
+extension CaregiverFHIRExport {
+    /// The Bundle as an HTTP answer in the reader's language, for the API and the staff page
+    /// alike. Exporting is a read of the record, so it is access-logged here, once.
+    static func response(caregiverID: UUID, req: Request) async throws -> Response {
+        let record = try await load(caregiverID: caregiverID, for: try req.currentUser, on: req.db)
+        try await req.logAccess(recordType: "caregiver", recordID: try record.caregiver.requireID())
+        let localizer = req.application.localizer
+        let language = req.textLanguage
+        let bundle = try bundle(record, today: .today()) { localizer.text($0, language, $1) }
+        let response = Response(status: .ok, body: .init(data: try JSONEncoder().encode(bundle)))
+        response.headers.contentType = mediaType
+        response.headers.replaceOrAdd(name: .contentLanguage, value: language)
+        return response
+    }
+}
