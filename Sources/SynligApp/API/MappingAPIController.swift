@@ -375,21 +375,7 @@ struct MappingAPIController: RouteCollection {
     ]
 
     private func apiFields<T>(_ work: () async throws -> T) async throws -> T {
-        do {
-            return try await work()
-        } catch let error as SynligError where !error.fieldProblems.isEmpty {
-            var error = error
-            error.fieldProblems = error.fieldProblems.map { problem in
-                var renamed = problem
-                if let name = Self.fieldNames[problem.field] {
-                    renamed.field = name
-                } else if problem.field.hasPrefix("reflection-") {
-                    renamed.field = "text"
-                }
-                return renamed
-            }
-            throw error
-        }
+        try await renamingFieldProblems({ Self.fieldNames[$0] ?? ($0.hasPrefix("reflection-") ? "text" : nil) }, work)
     }
 
 }

@@ -112,16 +112,6 @@ struct SupportAPIController: RouteCollection {
     ]
 
     private func apiFields<T>(_ work: () async throws -> T) async throws -> T {
-        do {
-            return try await work()
-        } catch let error as SynligError where !error.fieldProblems.isEmpty {
-            var error = error
-            error.fieldProblems = error.fieldProblems.map { problem in
-                var renamed = problem
-                if let name = Self.fieldNames[problem.field] { renamed.field = name }
-                return renamed
-            }
-            throw error
-        }
+        try await renamingFieldProblems({ Self.fieldNames[$0] }, work)
     }
 }
