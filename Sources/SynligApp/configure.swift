@@ -11,7 +11,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.logger.handler = PersonalDataRedactingLogHandler(wrapped: app.logger.handler)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.routes.defaultMaxBodySize = config.maxBodySize
-    try SignIn.prepareDecoy(app)
+    try SignInService.prepareDecoy(app)
 
     try await DatabaseSetup.configure(app, config: config)
     try await DatabaseSetup.prepareConnections(app)
@@ -27,18 +27,22 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["tf"] = TranslateFormatTag()
+    app.leaf.tags["has"] = HasValueTag()
     if app.environment == .production || app.environment == .testing {
         app.leaf.cache.isEnabled = true
     }
 
+    // Each capability's migrations, in the order they first shipped: a later capability's
+    // tables may refer to an earlier one's.
     AccountsMigrations.register(in: app)
     PrivacyMigrations.register(in: app)
     MappingMigrations.register(in: app)
-    app.migrations.add(CreateSupportCatalogue())
-    app.migrations.add(CreateContactRequests())
+    PlanningMigrations.register(in: app)
+    DecisionMigrations.register(in: app)
+    SupportMigrations.register(in: app)
     CaregiverMigrations.register(in: app)
+    JobsMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
-    Jobs.registerMigrations(in: app)
 
     Commands.register(in: app)
     try routes(app)

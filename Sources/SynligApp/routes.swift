@@ -1,34 +1,52 @@
 import Vapor
 
-/// Registers each capability's routes, nothing else.
+/// The map of Synlig's URL tree: each capability's pages, then the JSON API under `/api/v1`,
+/// mounted once with its token authentication. Paths themselves live in `SiteURL`.
 func routes(_ app: Application) throws {
-    try app.register(collection: HealthController())
-    try app.register(collection: LanguageController())
-    try app.register(collection: LoginController())
-    try app.register(collection: SetupController())
-    try app.register(collection: HomeController())
-    try app.register(collection: AccountController())
-    try app.register(collection: AdministrationController())
-    try app.register(collection: PrivacyReviewController())
-    try app.register(collection: MappingController())
-    try app.register(collection: MappingSheetController())
-    try app.register(collection: MappingResultsController())
-    try app.register(collection: PlanningController())
-    try app.register(collection: QuestionBankController())
-    try app.register(collection: DecisionController())
-    try app.register(collection: SupportCatalogueController())
+    // Operations and language: no sign-in.
+    try app.register(collection: HealthController())              // GET /health
+    try app.register(collection: LanguageController())            // GET /language/:code
+
+    // Accounts: sign-in, first-time setup, the start page and one's own account.
+    try app.register(collection: LoginController())               // /login, /logout
+    try app.register(collection: SetupController())               // /setup/…
+    try app.register(collection: HomeController())                // /
+    try app.register(collection: AccountController())             // /account/…
+
+    // Administration and privacy review: units, users, audit trail, access log.
+    try app.register(collection: AdministrationController())      // /admin/…
+    try app.register(collection: PrivacyReviewController())       // /admin/audit, /admin/access-log
+
+    // Mapping (kartläggning), its question banks, and the development plan that follows.
+    try app.register(collection: MappingController())             // /mappings
+    try app.register(collection: MappingSheetController())        // /mappings/:id/responses/… (answer sheets)
+    try app.register(collection: MappingResultsController())      // /mappings/:id/results, gaps, report
+    try app.register(collection: QuestionBankController())        // /question-banks
+    try app.register(collection: PlanningController())            // /plan, /plan/goals, /plan/routines
+    try app.register(collection: DecisionController())            // /decisions
+
+    // Support catalogue for staff, and the caregivers' public pages (no sign-in).
     let publicLanguages = app.localizer.publicLanguages.map(PublicLanguage.init(code:))
-    try app.register(collection: PublicSupportController(languages: publicLanguages))
-    try app.register(collection: ContactRequestController(languages: publicLanguages))
-    try app.register(collection: OpenDataController())
-    try app.register(collection: CaregiverController())
-    try app.register(collection: RelationshipController())
-    try app.register(collection: FollowUpController())
-    try app.register(collection: WorklistController())
-    try app.register(collection: RecipientController())
-    try app.register(collection: CaregiverSettingsController())
-    try app.register(collection: APIController())
-    try app.register(collection: MappingAPIController())
-    try app.register(collection: SupportAPIController())
-    try app.register(collection: CaregiverAPIController())
+    try app.register(collection: SupportCatalogueController())    // /support
+    try app.register(collection: PublicSupportController(languages: publicLanguages))   // /stod, /en/support, …
+    try app.register(collection: ContactRequestController(languages: publicLanguages)) // public contact form, /support/requests
+
+    // The caregiver record.
+    try app.register(collection: CaregiverController())           // /caregivers
+    try app.register(collection: RelationshipController())        // relationships, consents, restrictions, invitations
+    try app.register(collection: FollowUpController())            // conversations, screenings, plans, support
+    try app.register(collection: WorklistController())            // /caregivers/worklist
+    try app.register(collection: RecipientController())           // /recipients
+    try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
+
+    // /api/v1: open routes first, then those that need a bearer token.
+    let api = APIRoutes(mountedOn: app)
+    try api.register(OpenAPIDocumentController())                 // GET openapi.yaml
+    try api.register(OpenDataController())                        // open-data/:code/… (open)
+    try api.register(AccountsAPIController())                     // auth/token, me, organisation
+    try api.register(AdministrationAPIController())               // units, users
+    try api.register(MappingAPIController())                      // question-banks, mappings
+    try api.register(PlanAPIController())                         // goals, actions, routine-statuses
+    try api.register(SupportAPIController())                      // support-offerings, contact-requests
+    try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
 }

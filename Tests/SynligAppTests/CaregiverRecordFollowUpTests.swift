@@ -187,8 +187,8 @@ struct CaregiverRecordFollowUpTests {
                                                        by: world.consultant, on: app.db)
             _ = try await FollowUpService.addMemo(caregiverID: caregiverID, text: "Ring på fredag", by: world.consultant, on: app.db)
             let task = try #require(try await openTasks(app, .discussVoluntariness, of: caregiver).first)
-            try await CaregiverTasks.markDone(try task.requireID(), by: world.consultant, on: app.db)
-            #expect(await refusal { try await CaregiverTasks.markDone(try task.requireID(), by: world.consultant, on: app.db) }?
+            try await CaregiverTaskService.markDone(try task.requireID(), by: world.consultant, on: app.db)
+            #expect(await refusal { try await CaregiverTaskService.markDone(try task.requireID(), by: world.consultant, on: app.db) }?
                 .messageKey == "caregiver.task_done_already")
             _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Gösta Andersson", unitIDs: [try world.unitA.requireID().uuidString],
                                                                                       patientContract: true, version: 1),

@@ -14,7 +14,7 @@ struct CaregiverRecordGuardTests {
             let world = try await RecordWorld.make(app)
             let caregiver = try await world.register(app, "Lena Holm")
             let question = try #require(try await openTasks(app, .voluntarinessFollowUp, of: caregiver).first)
-            let error = await refusal { try await CaregiverTasks.markDone(try question.requireID(), by: world.consultant, on: app.db) }
+            let error = await refusal { try await CaregiverTaskService.markDone(try question.requireID(), by: world.consultant, on: app.db) }
             #expect(error?.messageKey == "caregiver.task_done_by_doing")
             #expect(try await openTasks(app, .voluntarinessFollowUp, of: caregiver).count == 1)
         }

@@ -11,7 +11,7 @@ struct ContactRequestTests {
     func send(_ browser: Browser, code: String = "0180", fields: [(String, String)], secondsAgo: Int = 30) async throws -> TestingHTTPResponse {
         try await browser.get("/stod/\(code)/kontakt")
         let started = Int(Date().timeIntervalSince1970) - secondsAgo
-        let stamp = ContactRequests.stamp(startedAt: started, token: browser.cookies[CSRFMiddleware.cookieName] ?? "")
+        let stamp = ContactRequestService.stamp(startedAt: started, token: browser.cookies[CSRFMiddleware.cookieName] ?? "")
         return try await browser.post("/stod/\(code)/kontakt", form: fields + [("started", String(started)), ("stamp", stamp)])
     }
 
@@ -107,7 +107,7 @@ struct ContactRequestTests {
 
             request.createdAt = Date().addingTimeInterval(-91 * 86400)
             try await request.update(on: app.db)
-            #expect(try await ContactRequests.purge(on: app.db) == 1)
+            #expect(try await ContactRequestService.purge(on: app.db) == 1)
             #expect(try await ContactRequest.query(on: app.db).count() == 0)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "contact_request.purge").count() == 1)
             _ = b

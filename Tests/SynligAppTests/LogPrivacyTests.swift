@@ -6,32 +6,6 @@ import Vapor
 import VaporTesting
 @testable import SynligApp
 
-/// Collects every log line an app writes, with its metadata, for inspection.
-final class LogCapture: @unchecked Sendable {
-    private let lines = NIOLockedValueBox<[String]>([])
-
-    var all: [String] { lines.withLockedValue { $0 } }
-
-    func handler(label: String) -> any LogHandler { Handler(capture: self, label: label) }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        let label: String
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            capture.lines.withLockedValue { $0.append("\(label) \(level) \(message) \(all)") }
-        }
-    }
-}
-
 @Suite("Server log and personal data")
 struct LogPrivacyTests {
     @Test("Signing in, reading a person's account, and a caregiver's contact request leave no personal data in the server log")
@@ -53,7 +27,7 @@ struct LogPrivacyTests {
             let caregiver = Browser(app)
             try await caregiver.get("/stod/0180/kontakt")
             let started = Int(Date().timeIntervalSince1970) - 30
-            let stamp = ContactRequests.stamp(startedAt: started, token: caregiver.cookies[CSRFMiddleware.cookieName] ?? "")
+            let stamp = ContactRequestService.stamp(startedAt: started, token: caregiver.cookies[CSRFMiddleware.cookieName] ?? "")
             try await caregiver.post("/stod/0180/kontakt", form: [
                 ("name", "Greta Hemligsson"), ("reach", "070-999 88 77"), ("about", "Min make Sven har demens"),
                 ("consent", "on"), ("started", String(started)), ("stamp", stamp)])

@@ -15,7 +15,7 @@ enum AccountsMigrations {
 
 struct CreateOrganisations: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(Organisation.schema)
+        try await database.schema("organisations")
             .id()
             .field("name", .string, .required)
             .field("code", .string, .required)
@@ -28,15 +28,15 @@ struct CreateOrganisations: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(Organisation.schema).delete()
+        try await database.schema("organisations").delete()
     }
 }
 
 struct CreateUnits: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(Unit.schema)
+        try await database.schema("units")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("name", .string, .required)
             .field("kind", .string, .required)
             .field("active", .bool, .required)
@@ -48,15 +48,15 @@ struct CreateUnits: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(Unit.schema).delete()
+        try await database.schema("units").delete()
     }
 }
 
 struct CreateUsers: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(User.schema)
+        try await database.schema("users")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("email", .string, .required)
             .field("display_name", .string, .required)
             .field("password_hash", .string, .required)
@@ -67,39 +67,39 @@ struct CreateUsers: AsyncMigration {
             .field("updated_at", .datetime)
             .unique(on: "email")
             .create()
-        try await database.schema(UserRole.schema)
+        try await database.schema("user_roles")
             .id()
-            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("role", .string, .required)
             .unique(on: "user_id", "role")
             .create()
-        try await database.schema(UnitMembership.schema)
+        try await database.schema("unit_memberships")
             .id()
-            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
-            .field("unit_id", .uuid, .required, .references(Unit.schema, "id", onDelete: .cascade))
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references("units", "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .unique(on: "user_id", "unit_id")
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "users_organisation_idx").on(User.schema).column("organisation_id").run()
-        try await sql.create(index: "units_organisation_idx").on(Unit.schema).column("organisation_id").run()
+        try await sql.create(index: "users_organisation_idx").on("users").column("organisation_id").run()
+        try await sql.create(index: "units_organisation_idx").on("units").column("organisation_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(UnitMembership.schema).delete()
-        try await database.schema(UserRole.schema).delete()
-        try await database.schema(User.schema).delete()
+        try await database.schema("unit_memberships").delete()
+        try await database.schema("user_roles").delete()
+        try await database.schema("users").delete()
     }
 }
 
 struct CreateAuthSessions: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AuthSession.schema)
+        try await database.schema("auth_sessions")
             .id()
             .field("token_hash", .string, .required)
-            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .field("kind", .string, .required)
             .field("csrf_token", .string, .required)
             .field("created_at", .datetime, .required)
@@ -108,35 +108,35 @@ struct CreateAuthSessions: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "auth_sessions_user_idx").on(AuthSession.schema).column("user_id").run()
+        try await sql.create(index: "auth_sessions_user_idx").on("auth_sessions").column("user_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AuthSession.schema).delete()
+        try await database.schema("auth_sessions").delete()
     }
 }
 
 struct CreateLoginAttempts: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(LoginAttempt.schema)
+        try await database.schema("login_attempts")
             .id()
             .field("key_hash", .string, .required)
             .field("occurred_at", .datetime, .required)
             .field("succeeded", .bool, .required)
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "login_attempts_key_time_idx").on(LoginAttempt.schema)
+        try await sql.create(index: "login_attempts_key_time_idx").on("login_attempts")
             .column("key_hash").column("occurred_at").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(LoginAttempt.schema).delete()
+        try await database.schema("login_attempts").delete()
     }
 }
 
 struct CreateSetupTokens: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(SetupToken.schema)
+        try await database.schema("setup_tokens")
             .id()
             .field("token_hash", .string, .required)
             .field("created_at", .datetime, .required)
@@ -147,6 +147,6 @@ struct CreateSetupTokens: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(SetupToken.schema).delete()
+        try await database.schema("setup_tokens").delete()
     }
 }

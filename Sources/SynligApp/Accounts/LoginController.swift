@@ -38,7 +38,7 @@ struct LoginController: RouteCollection {
         let form = try req.content.decode(LoginForm.self)
         let back = SiteURL.safeReturnPath(form.returnPath) ?? SiteURL.home.path
         do {
-            let user = try await SignIn.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
+            let user = try await SignInService.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
             // A session that existed before sign-in is ended: the new one gets a fresh id.
             if let previous = req.auth.get(CurrentUser.self) {
                 try await Sessions.end(sessionID: previous.sessionID, on: req.db)

@@ -99,18 +99,6 @@ struct SessionAuthenticator: AsyncMiddleware {
     }
 }
 
-/// Signs in the API client from `Authorization: Bearer …`.
-struct BearerAuthenticator: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let bearer = request.headers.bearerAuthorization,
-           let session = try await Sessions.find(token: bearer.token, kind: .api, request: request),
-           let user = try await CurrentUser.load(session: session, on: request.db) {
-            request.auth.login(user)
-        }
-        return try await next.respond(to: request)
-    }
-}
-
 /// Pages need a signed-in user: others are sent to the login page and come back afterwards.
 struct RequireSignIn: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -122,16 +110,6 @@ struct RequireSignIn: AsyncMiddleware {
                 return request.redirect(to: components.string ?? SiteURL.login.path)
             }
             return request.redirect(to: SiteURL.login.path)
-        }
-        return try await next.respond(to: request)
-    }
-}
-
-/// The API needs a bearer token: 401 with a problem document otherwise.
-struct RequireAPIUser: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.auth.has(CurrentUser.self) else {
-            throw SynligError(.unauthorized, "error.unauthorized", headers: ["WWW-Authenticate": "Bearer"])
         }
         return try await next.respond(to: request)
     }

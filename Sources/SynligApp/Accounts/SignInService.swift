@@ -4,7 +4,7 @@ import Vapor
 
 /// Checks e-mail and password with throttling, for the login page and the token endpoint alike.
 /// A failed sign-in says the same thing whether or not the account exists.
-enum SignIn {
+enum SignInService {
     private struct DecoyHashKey: StorageKey { typealias Value = String }
 
     /// A hash of a random string at the configured cost, verified against when the account

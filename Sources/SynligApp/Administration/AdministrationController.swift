@@ -45,7 +45,7 @@ struct AdministrationController: RouteCollection {
         admin.get(SiteURL.adminUnit(SiteURL.anyID).pattern, use: editUnit)
         admin.post(SiteURL.adminUnit(SiteURL.anyID).pattern, use: updateUnit)
 
-        let users = UserAdministration()
+        let users = UserPages()
         admin.get(SiteURL.adminUsers.pattern, use: users.list)
         admin.get(SiteURL.adminUserNew.pattern, use: users.new)
         admin.post(SiteURL.adminUsers.pattern, use: users.create)

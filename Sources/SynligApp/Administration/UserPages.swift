@@ -3,7 +3,7 @@ import SynligCore
 import Vapor
 
 /// The administrator's user pages: list, create, edit, deactivate.
-struct UserAdministration: Sendable {
+struct UserPages: Sendable {
     typealias Option = SelectOption
 
     struct UserRow: Encodable {
@@ -90,7 +90,7 @@ struct UserAdministration: Sendable {
         let admin = try req.currentUser
         let user = try await User.find(try req.idParameter(), in: admin.organisationID, on: req.db)
         let id = try user.requireID()
-        try await req.logAccess(recordType: "user", recordID: id)
+        try await req.logAccess(recordType: .user, recordID: id)
         let roleValues = Set(try await user.$roles.get(on: req.db).map(\.role.rawValue))
         let unitValues = Set(try await user.$unitMemberships.get(on: req.db).map { $0.$unit.id.uuidString })
         let (roles, units) = try await options(req, organisationID: admin.organisationID, roles: roleValues, units: unitValues)

@@ -71,7 +71,7 @@ struct CaregiverController: RouteCollection {
         // Only those who keep the contact-request inbox may read a request.
         if user.hasAny(SupportService.editors), let raw = try? req.query.get(String.self, at: "from"), let id = UUID(uuidString: raw) {
             let request = try await ContactRequest.find(id, in: user.organisationID, on: req.db)
-            try await req.logAccess(recordType: "contact_request", recordID: id)
+            try await req.logAccess(recordType: .contactRequest, recordID: id)
             let isEmail = request.reach.contains("@")
             values = FormValues([("name", request.name), (isEmail ? "email" : "phone", request.reach),
                                  ("preferredLanguage", request.language), ("fromRequest", id.uuidString)])
@@ -106,14 +106,14 @@ struct CaregiverController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.currentUser
         let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
         return try await req.renderPage("caregivers/record", try await CaregiverRecordPage.build(caregiver, user: user, req: req))
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let user = try req.currentUser
         let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
         return try await renderEdit(req, caregiver: caregiver, user: user, values: CaregiverForms.values(of: caregiver), errors: .none, notice: nil)
     }
 
@@ -178,7 +178,7 @@ struct CaregiverController: RouteCollection {
             return req.redirect(to: SiteURL.caregiver(id).path + "#" + anchor)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
-            try await req.logAccess(recordType: "caregiver", recordID: id)
+            try await req.logAccess(recordType: .caregiver, recordID: id)
             let page = try await CaregiverRecordPage.build(caregiver, user: user, req: req, errors: FormErrors(error.fieldProblems, request: req),
                                                            typed: values.dictionary)
             return try await req.renderPage("caregivers/record", page, status: error.status)

@@ -9,7 +9,7 @@ import Vapor
 /// Going through the services one change at a time took about 14 s (debug build, SQLite) for
 /// the ~3 000 changes, so the story is played here in memory with the same rules from
 /// SynligCore (`FollowUpSchedule`, `ConsentState`, `StrainTrend`, `CoordinationSignal`) and the
-/// same task semantics as `CaregiverTasks`, then written in one transaction with batched
+/// same task semantics as `CaregiverTaskService`, then written in one transaction with batched
 /// inserts, and every change gets the audit event its service would have written, attributed
 /// to the demo user who did it.
 enum CaregiverDemo {
@@ -158,7 +158,7 @@ struct CaregiverDemoPlay {
         rows.events.append(.init(actor: actor.id, action: action, recordType: type, recordID: id))
     }
 
-    // MARK: - Tasks, as `CaregiverTasks` keeps them
+    // MARK: - Tasks, as `CaregiverTaskService` keeps them
 
     mutating func schedule(_ kind: CaregiverTaskKind, for caregiver: Caregiver, due: CalendarDate, subject: UUID? = nil) {
         let key = TaskKey(caregiver: caregiver.id!, kind: kind, subject: subject)

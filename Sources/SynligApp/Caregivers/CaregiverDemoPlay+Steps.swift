@@ -85,7 +85,7 @@ extension CaregiverDemoPlay {
             audit(author, "voluntariness.record", "voluntariness_check", check.id)
 
         case .talkAndClose(let kind, let conversation):
-            // Closed from the worklist after the talk, as `CaregiverTasks.markDone` does, one task at a time.
+            // Closed from the worklist after the talk, as `CaregiverTaskService.markDone` does, one task at a time.
             guard let task = rows.tasks.first(where: { $0.open && $0.caregiverID == caregiverID && $0.kind == kind }) else { return }
             openTasks[TaskKey(caregiver: caregiverID, kind: kind, subject: task.subjectID)] = nil
             addConversation(conversation, on: day, caregiverID: caregiverID, author: author)

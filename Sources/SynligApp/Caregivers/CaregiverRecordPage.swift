@@ -8,6 +8,8 @@ struct CaregiverRecordPage: Encodable {
     struct Fact: Encodable {
         var label: String
         var value: String
+        /// A link the value opens, e.g. `tel:` for a phone number.
+        var href: String? = nil
     }
 
     struct Relationship: Encodable {
@@ -87,7 +89,8 @@ struct CaregiverRecordPage: Encodable {
             Fact(label: req.t("caregiver.field.pin"), value: caregiver.personalIdentityNumber.flatMap {
                 if case .success(let pin) = PersonalIdentityNumber.parse($0) { return pin.masked } else { return nil }
             } ?? req.t("caregiver.not_given")),
-            Fact(label: req.t("caregiver.field.phone"), value: caregiver.phone.isEmpty ? "–" : caregiver.phone),
+            Fact(label: req.t("caregiver.field.phone"), value: caregiver.phone.isEmpty ? "–" : caregiver.phone,
+                 href: PhoneNumber.telURI(caregiver.phone)),
             Fact(label: req.t("caregiver.field.email"), value: caregiver.email.isEmpty ? "–" : caregiver.email),
             Fact(label: req.t("caregiver.field.channel"), value: req.t("caregiver.channel.\(caregiver.preferredChannel.rawValue)")),
             Fact(label: req.t("caregiver.field.language"), value: req.t("language.name.\(caregiver.preferredLanguage)")
@@ -104,7 +107,7 @@ struct CaregiverRecordPage: Encodable {
         let tasks = try openTasks.map { task in
             Task(label: req.t("task.kind.\(task.kind.rawValue)"), due: date(task.dueOn),
                  overdue: CalendarDate(task.dueOn).map { $0 < today } ?? false,
-                 action: CaregiverTasks.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
+                 action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
         }
 
         var relationships: [Relationship] = []

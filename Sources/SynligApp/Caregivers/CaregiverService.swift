@@ -142,16 +142,16 @@ enum CaregiverService {
             caregiver.ownHealthNote = healthNote
             try await caregiver.save(on: tx)
             if id != nil {
-                try await CaregiverTasks.reassign(caregiverID: caregiver.requireID(), to: caregiver.responsibleUserID, on: tx)
+                try await CaregiverTaskService.reassign(caregiverID: caregiver.requireID(), to: caregiver.responsibleUserID, on: tx)
             }
             if let closing = closingContactRequest {
                 // Only those who keep the inbox may close its requests.
                 guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
-                try await ContactRequests.close(closing.id, reason: closing.reason, action: "contact_request.register", by: user, on: tx, audit: audit)
+                try await ContactRequestService.close(closing.id, reason: closing.reason, action: "contact_request.register", by: user, on: tx, audit: audit)
             }
             if id == nil {
                 // Voluntariness is asked at registration: the first follow-up is due at once.
-                try await CaregiverTasks.schedule(.voluntarinessFollowUp, for: caregiver, due: today, on: tx)
+                try await CaregiverTaskService.schedule(.voluntarinessFollowUp, for: caregiver, due: today, on: tx)
             }
             audit.record(id == nil ? "caregiver.create" : "caregiver.update", "caregiver", id: caregiver.id, organisation: organisationID)
             return caregiver
@@ -222,7 +222,7 @@ enum CaregiverService {
         for relationship in relationships {
             guard try await CaregiverAccess.permission(for: relationship, on: tx, today: today).mayInformAboutCare,
                   let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) else { continue }
-            try await CaregiverTasks.schedule(.informFixedContactChange, for: caregiver, due: today.addingDays(7),
+            try await CaregiverTaskService.schedule(.informFixedContactChange, for: caregiver, due: today.addingDays(7),
                                               subject: relationship.id, on: tx)
         }
     }
@@ -264,7 +264,7 @@ enum CaregiverService {
             relationship.carriesCoordination = input.carriesCoordination
             try await relationship.save(on: tx)
             if relationship.coordinationSignal && !hadSignal, let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
-                try await CaregiverTasks.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(14),
+                try await CaregiverTaskService.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(14),
                                                   subject: relationship.id, on: tx)
             }
             audit.record(id == nil ? "relationship.create" : "relationship.update", "care_relationship", id: relationship.id,

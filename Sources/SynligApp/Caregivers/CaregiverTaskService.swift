@@ -4,7 +4,7 @@ import Vapor
 
 /// The worklist's tasks about caregivers. At most one open task of a kind per caregiver and
 /// subject: scheduling again moves it, completing closes it.
-enum CaregiverTasks {
+enum CaregiverTaskService {
     static func schedule(_ kind: CaregiverTaskKind, for caregiver: Caregiver, due: CalendarDate, subject: UUID? = nil,
                          on tx: any Database) async throws {
         let caregiverID = try caregiver.requireID()

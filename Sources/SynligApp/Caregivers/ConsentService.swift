@@ -115,7 +115,7 @@ enum ConsentService {
             try await restriction.create(on: tx)
             try await withdrawInvolvement(relationship, on: tx, audit: audit, organisationID: user.organisationID)
             if let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
-                try await CaregiverTasks.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restriction.id, on: tx)
+                try await CaregiverTaskService.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restriction.id, on: tx)
             }
             audit.record("restriction.create", "involvement_restriction", id: restriction.id, organisation: user.organisationID)
             return restriction
@@ -132,7 +132,7 @@ enum ConsentService {
             try await invitation.update(on: tx)
             audit.record("invitation.cancel", "meeting_invitation", id: invitation.id, organisation: organisationID)
         }
-        try await CaregiverTasks.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
+        try await CaregiverTaskService.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
     }
 
     static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
@@ -148,7 +148,7 @@ enum ConsentService {
             restriction.liftedBy = user.id
             restriction.liftedReason = reason
             try await restriction.update(on: tx)
-            try await CaregiverTasks.complete(.restrictionReview, caregiverID: relationship.caregiverID, subject: restrictionID, on: tx)
+            try await CaregiverTaskService.complete(.restrictionReview, caregiverID: relationship.caregiverID, subject: restrictionID, on: tx)
             audit.record("restriction.lift", "involvement_restriction", id: restrictionID, organisation: user.organisationID)
         }
     }
@@ -169,7 +169,7 @@ enum ConsentService {
             restriction.reviewOn = reviewOn.iso
             try await restriction.update(on: tx)
             if let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
-                try await CaregiverTasks.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restrictionID, on: tx)
+                try await CaregiverTaskService.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restrictionID, on: tx)
             }
             audit.record("restriction.review", "involvement_restriction", id: restrictionID, organisation: user.organisationID)
         }

@@ -257,7 +257,7 @@ extension CaregiverFHIRExport {
     /// alike. Exporting is a read of the record, so it is access-logged here, once.
     static func response(caregiverID: UUID, req: Request) async throws -> Response {
         let record = try await load(caregiverID: caregiverID, for: try req.currentUser, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try record.caregiver.requireID())
+        try await req.logAccess(recordType: .caregiver, recordID: try record.caregiver.requireID())
         let localizer = req.application.localizer
         let language = req.textLanguage
         let bundle = try bundle(record, today: .today()) { localizer.text($0, language, $1) }

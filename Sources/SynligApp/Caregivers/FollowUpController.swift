@@ -101,7 +101,7 @@ struct FollowUpController: RouteCollection {
         case .supportNew: values = [("requestedOn", today.iso), ("decision", SupportDecision.serviceSupport.rawValue)]
         case .feedbackNew: values = [("receivedOn", today.iso), ("feedbackKind", FeedbackKind.opinion.rawValue)]
         case .plan:
-            try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+            try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
             if let plan = try await SupportPlan.query(on: req.db).filter(\.$caregiverID == caregiver.requireID()).first() {
                 values = [("outcomes", plan.outcomes), ("agreedSupport", plan.agreedSupport), ("emergencyPlan", plan.emergencyPlan),
                           ("futurePlan", plan.futurePlan), ("reviewOn", plan.reviewOn)]
@@ -164,7 +164,7 @@ struct FollowUpController: RouteCollection {
     private func renderRecord(_ req: Request, part: SiteURL.CaregiverPart, caregiverID: UUID, action: String, version: Int,
                               values: FormValues, errors: FormErrors, notice: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let caregiver = try await CaregiverAccess.caregiver(caregiverID, for: try req.currentUser, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: caregiverID)
+        try await req.logAccess(recordType: .caregiver, recordID: caregiverID)
         let form = try await fields(req, part: part, values: values, errors: errors)
         let key = part == .supportNew ? "support_edit" : "feedback_edit"
         return try await req.renderForm(titleKey: "followup.\(key)_title", titleArguments: [caregiver.name], form: form, action: action,

@@ -133,9 +133,9 @@ enum FollowUpService {
             let latest = try await VoluntarinessCheck.query(on: tx).filter(\.$caregiverID == caregiverID).all(\.$askedOn)
                 .compactMap(CalendarDate.init).max().map { max($0, askedOn) } ?? askedOn
             try await record.create(on: tx)
-            try await CaregiverTasks.schedule(.voluntarinessFollowUp, for: caregiver, due: schedule.nextVoluntariness(after: latest), on: tx)
+            try await CaregiverTaskService.schedule(.voluntarinessFollowUp, for: caregiver, due: schedule.nextVoluntariness(after: latest), on: tx)
             if answer.needsDiscussion {
-                try await CaregiverTasks.schedule(.discussVoluntariness, for: caregiver, due: schedule.discussionDue(from: today), on: tx)
+                try await CaregiverTaskService.schedule(.discussVoluntariness, for: caregiver, due: schedule.discussionDue(from: today), on: tx)
             }
             audit.record("voluntariness.record", "voluntariness_check", id: record.id, organisation: user.organisationID)
             return record
@@ -182,10 +182,10 @@ enum FollowUpService {
             result.authorID = user.id
             try await result.create(on: tx)
             if isLatest {
-                try await CaregiverTasks.schedule(.screening, for: caregiver, due: schedule.nextScreening(after: screenedOn), on: tx)
+                try await CaregiverTaskService.schedule(.screening, for: caregiver, due: schedule.nextScreening(after: screenedOn), on: tx)
             }
             if isLatest ? StrainTrend.needsFollowUp(previous: previous, latest: scored) : scored.level == .high {
-                try await CaregiverTasks.schedule(.strainFollowUp, for: caregiver, due: schedule.discussionDue(from: today), on: tx)
+                try await CaregiverTaskService.schedule(.strainFollowUp, for: caregiver, due: schedule.discussionDue(from: today), on: tx)
             }
             audit.record("screening.record", "screening_result", id: result.id, organisation: user.organisationID)
             return result
@@ -220,7 +220,7 @@ enum FollowUpService {
             plan.futurePlan = future
             plan.reviewOn = reviewOn.iso
             try await plan.save(on: tx)
-            try await CaregiverTasks.schedule(.planReview, for: caregiver, due: reviewOn, on: tx)
+            try await CaregiverTaskService.schedule(.planReview, for: caregiver, due: reviewOn, on: tx)
             audit.record(existing == nil ? "support_plan.create" : "support_plan.update", "support_plan", id: plan.id,
                          organisation: user.organisationID)
             return plan

@@ -94,7 +94,7 @@ struct RecipientController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let recipient = try await CaregiverAccess.recipient(try req.idParameter(), for: try req.currentUser, on: req.db)
-        try await req.logAccess(recordType: "care_recipient", recordID: try recipient.requireID())
+        try await req.logAccess(recordType: .careRecipient, recordID: try recipient.requireID())
         return try await render(req, recipient: recipient, values: try await values(of: recipient, on: req.db), errors: .none, notice: nil)
     }
 
@@ -121,11 +121,11 @@ struct RecipientController: RouteCollection {
         for relationship in try await visibleRelationships(of: id, for: user, on: req.db) {
             guard try await CaregiverAccess.permission(for: relationship, on: req.db).mayExportContact,
                   let caregiver = try await Caregiver.find(relationship.caregiverID, on: req.db) else { continue }
-            try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)
+            try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID)
             lines.append(CSVText.row([caregiver.name, req.t("caregiver.relation.\(relationship.relation.rawValue)"), caregiver.phone,
                                       caregiver.email, req.t("language.name.\(caregiver.preferredLanguage)")]))
         }
-        try await req.logAccess(recordType: "care_recipient", recordID: id)
+        try await req.logAccess(recordType: .careRecipient, recordID: id)
         try await AuditTrail.transaction(on: req.db, actor: .user(user.id)) { _, audit in
             audit.record("recipient.contacts_export", "care_recipient", id: id, organisation: user.organisationID)
         }

@@ -135,8 +135,8 @@ struct RelationshipController: RouteCollection {
         let id = try relationship.requireID()
         guard let caregiver = try await Caregiver.find(relationship.caregiverID, on: req.db),
               let recipient = try await CareRecipient.find(relationship.recipientID, on: req.db) else { throw SynligError.notFound }
-        try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)
-        try await req.logAccess(recordType: "care_recipient", recordID: relationship.recipientID)
+        try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID)
+        try await req.logAccess(recordType: .careRecipient, recordID: relationship.recipientID)
         let language = req.language.rawValue
         func date(_ iso: String?) -> String { iso.flatMap(CalendarDate.init).map { SwedishTime.formatDate($0, language: language) } ?? "–" }
         let permission = try await CaregiverAccess.permission(for: relationship, on: req.db)
@@ -224,8 +224,8 @@ struct RelationshipController: RouteCollection {
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let relationship = try await CaregiverAccess.relationship(try req.idParameter(), for: try req.currentUser, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)
-        try await req.logAccess(recordType: "care_recipient", recordID: relationship.recipientID)
+        try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID)
+        try await req.logAccess(recordType: .careRecipient, recordID: relationship.recipientID)
         var pairs: [(String, String)] = [("relation", relationship.relation.rawValue), ("hoursBand", relationship.hoursBand.rawValue),
                                          ("since", relationship.since ?? ""), ("coordinatedContacts", relationship.coordinatedContactsText)]
         pairs += relationship.tasks.map { ("tasks", $0.rawValue) }

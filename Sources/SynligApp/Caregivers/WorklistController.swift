@@ -72,7 +72,7 @@ struct WorklistController: RouteCollection {
                 return Row(caregiver: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path,
                            task: req.t("task.kind.\(task.kind.rawValue)"), due: SwedishTime.formatDate(dueDate, language: language),
                            state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue,
-                           action: CaregiverTasks.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
+                           action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
             },
             kinds: [SelectOption(value: "", label: req.t("worklist.all_kinds"), selected: kind == nil)]
                 + CaregiverTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("task.kind.\($0.rawValue)"), selected: $0 == kind) },
@@ -86,7 +86,7 @@ struct WorklistController: RouteCollection {
     @Sendable func done(req: Request) async throws -> Response {
         let user = try req.currentUser
         let id = try req.idParameter()
-        try await CaregiverTasks.markDone(id, by: user, on: req.db)
+        try await CaregiverTaskService.markDone(id, by: user, on: req.db)
         let back = SiteURL.safeReturnPath(FormValues(request: req)["return"]) ?? SiteURL.caregiverWorklist.path
         return req.redirect(to: back)
     }

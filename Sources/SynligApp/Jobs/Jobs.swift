@@ -13,10 +13,6 @@ struct ScheduledJob: Sendable {
 /// share one database: a row in `job_locks` is claimed with a conditional UPDATE, which only
 /// one instance can win.
 enum Jobs {
-    static func registerMigrations(in app: Application) {
-        app.migrations.add(CreateJobLocks())
-    }
-
     /// The foundation's own housekeeping. Later capabilities append theirs here.
     static let all: [ScheduledJob] = [
         ScheduledJob(name: "purge-ended-sessions", interval: 3600) { app in
@@ -33,7 +29,7 @@ enum Jobs {
             try await SetupToken.query(on: app.db).filter(\.$expiresAt < Date()).delete()
         },
         ScheduledJob(name: "purge-contact-requests", interval: 3600) { app in
-            _ = try await ContactRequests.purge(on: app.db)
+            _ = try await ContactRequestService.purge(on: app.db)
         },
         ScheduledJob(name: "purge-memo-notes", interval: 3600) { app in
             _ = try await FollowUpService.purgeMemos(on: app.db)
@@ -89,19 +85,5 @@ enum Jobs {
     private struct JobLoopStopper: LifecycleHandler {
         let task: Task<Void, Never>
         func shutdown(_ application: Application) { task.cancel() }
-    }
-}
-
-struct CreateJobLocks: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema("job_locks")
-            .field("name", .string, .identifier(auto: false))
-            .field("locked_until", .datetime, .required)
-            .field("holder", .string, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema("job_locks").delete()
     }
 }

@@ -3,13 +3,13 @@ import SQLKit
 import SynligCore
 import Vapor
 
+/// The mapping's tables and the official question bank, in the order they shipped. Append
+/// new migrations; never edit one that has shipped.
 enum MappingMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateQuestionBanks())
         app.migrations.add(InstallOfficialQuestionBankV1(path: OfficialQuestionBank.path(in: app)))
         app.migrations.add(CreateMappings())
-        app.migrations.add(CreatePlanning())
-        app.migrations.add(CreateDecisions())
     }
 }
 
@@ -29,12 +29,12 @@ enum OfficialQuestionBank {
 
 struct CreateQuestionBanks: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(QuestionBank.schema)
+        try await database.schema("question_banks")
             .id()
-            .field("organisation_id", .uuid, .references(Organisation.schema, "id"))
+            .field("organisation_id", .uuid, .references("organisations", "id"))
             .field("title", .string, .required)
             .field("is_official", .bool, .required)
-            .field("based_on_id", .uuid, .references(QuestionBank.schema, "id"))
+            .field("based_on_id", .uuid, .references("question_banks", "id"))
             .field("content", .custom("TEXT"), .required)
             .field("version", .int, .required)
             .field("created_at", .datetime)
@@ -42,7 +42,7 @@ struct CreateQuestionBanks: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(QuestionBank.schema).delete()
+        try await database.schema("question_banks").delete()
     }
 }
 
@@ -65,14 +65,14 @@ struct InstallOfficialQuestionBankV1: AsyncMigration {
 
 struct CreateMappings: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(Mapping.schema)
+        try await database.schema("mappings")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("bank_id", .uuid, .required, .references(QuestionBank.schema, "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("bank_id", .uuid, .required, .references("question_banks", "id"))
             .field("title", .string, .required)
             .field("period_start", .string, .required)
             .field("period_end", .string, .required)
-            .field("responsible_user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("responsible_user_id", .uuid, .required, .references("users", "id"))
             .field("status", .string, .required)
             .field("scope", .string, .required)
             .field("version", .int, .required)
@@ -80,67 +80,67 @@ struct CreateMappings: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
-        try await database.schema(MappingUnit.schema)
+        try await database.schema("mapping_units")
             .id()
-            .field("mapping_id", .uuid, .required, .references(Mapping.schema, "id", onDelete: .cascade))
-            .field("unit_id", .uuid, .required, .references(Unit.schema, "id"))
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
+            .field("mapping_id", .uuid, .required, .references("mappings", "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references("units", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
             .unique(on: "mapping_id", "unit_id")
             .create()
-        try await database.schema(MappingResponse.schema)
+        try await database.schema("mapping_responses")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("mapping_id", .uuid, .required, .references(Mapping.schema, "id", onDelete: .cascade))
-            .field("unit_id", .uuid, .references(Unit.schema, "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("mapping_id", .uuid, .required, .references("mappings", "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .references("units", "id"))
             .field("kind", .string, .required)
-            .field("respondent_user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("respondent_user_id", .uuid, .required, .references("users", "id"))
             .field("participants", .custom("TEXT"), .required)
             .field("status", .string, .required)
             .field("submitted_at", .datetime)
             .field("created_at", .datetime)
             .create()
-        try await database.schema(MappingAnswer.schema)
+        try await database.schema("mapping_answers")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("response_id", .uuid, .required, .references(MappingResponse.schema, "id", onDelete: .cascade))
-            .field("mapping_id", .uuid, .required, .references(Mapping.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("response_id", .uuid, .required, .references("mapping_responses", "id", onDelete: .cascade))
+            .field("mapping_id", .uuid, .required, .references("mappings", "id", onDelete: .cascade))
             .field("item_key", .string, .required)
             .field("choice", .string)
             .field("text", .custom("TEXT"), .required)
-            .field("updated_by", .uuid, .required, .references(User.schema, "id"))
+            .field("updated_by", .uuid, .required, .references("users", "id"))
             .field("updated_at", .datetime, .required)
             .unique(on: "response_id", "item_key")
             .create()
-        try await database.schema(MappingAnswerHistory.schema)
+        try await database.schema("mapping_answer_history")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("answer_id", .uuid, .required, .references(MappingAnswer.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("answer_id", .uuid, .required, .references("mapping_answers", "id", onDelete: .cascade))
             .field("choice", .string)
             .field("text", .custom("TEXT"), .required)
-            .field("changed_by", .uuid, .required, .references(User.schema, "id"))
+            .field("changed_by", .uuid, .required, .references("users", "id"))
             .field("changed_at", .datetime, .required)
             .create()
-        try await database.schema(AreaReflection.schema)
+        try await database.schema("mapping_reflections")
             .id()
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("mapping_id", .uuid, .required, .references(Mapping.schema, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("mapping_id", .uuid, .required, .references("mappings", "id", onDelete: .cascade))
             .field("area_key", .string, .required)
             .field("text", .custom("TEXT"), .required)
-            .field("updated_by", .uuid, .required, .references(User.schema, "id"))
+            .field("updated_by", .uuid, .required, .references("users", "id"))
             .field("updated_at", .datetime, .required)
             .unique(on: "mapping_id", "area_key")
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "mappings_organisation_idx").on(Mapping.schema).column("organisation_id").column("status").run()
-        try await sql.create(index: "mapping_responses_mapping_idx").on(MappingResponse.schema).column("mapping_id").run()
-        try await sql.create(index: "mapping_responses_respondent_idx").on(MappingResponse.schema).column("respondent_user_id").column("status").run()
-        try await sql.create(index: "mapping_answers_mapping_item_idx").on(MappingAnswer.schema).column("mapping_id").column("item_key").run()
-        try await sql.create(index: "mapping_answer_history_answer_idx").on(MappingAnswerHistory.schema).column("answer_id").run()
+        try await sql.create(index: "mappings_organisation_idx").on("mappings").column("organisation_id").column("status").run()
+        try await sql.create(index: "mapping_responses_mapping_idx").on("mapping_responses").column("mapping_id").run()
+        try await sql.create(index: "mapping_responses_respondent_idx").on("mapping_responses").column("respondent_user_id").column("status").run()
+        try await sql.create(index: "mapping_answers_mapping_item_idx").on("mapping_answers").column("mapping_id").column("item_key").run()
+        try await sql.create(index: "mapping_answer_history_answer_idx").on("mapping_answer_history").column("answer_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [AreaReflection.schema, MappingAnswerHistory.schema, MappingAnswer.schema,
-                       MappingResponse.schema, MappingUnit.schema, Mapping.schema] {
+        for schema in ["mapping_reflections", "mapping_answer_history", "mapping_answers",
+                       "mapping_responses", "mapping_units", "mappings"] {
             try await database.schema(schema).delete()
         }
     }

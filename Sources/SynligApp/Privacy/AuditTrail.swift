@@ -140,12 +140,12 @@ enum AuditTrail {
 extension Request {
     /// Writes one access-log row: this user read this person's record, through this route.
     /// Later capabilities call it on every read of a caregiver's or recipient's record.
-    func logAccess(recordType: String, recordID: UUID) async throws {
+    func logAccess(recordType: AccessLogRecordType, recordID: UUID) async throws {
         guard let user = auth.get(CurrentUser.self) else { return }
         let route = route.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") } ?? "unknown"
         try await AccessLogEntry(
             occurredAt: Date(), organisationID: user.organisationID, userID: user.id,
-            recordType: recordType, recordID: recordID, via: route
+            recordType: recordType.rawValue, recordID: recordID, via: route
         ).create(on: db)
     }
 }

@@ -12,7 +12,7 @@ enum PrivacyMigrations {
 
 struct CreateAuditTrail: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AuditEvent.schema)
+        try await database.schema("audit_events")
             .id()
             .field("seq", .int64, .required)
             .field("occurred_at", .datetime, .required)
@@ -27,45 +27,45 @@ struct CreateAuditTrail: AsyncMigration {
             .unique(on: "seq")
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "audit_events_organisation_idx").on(AuditEvent.schema)
+        try await sql.create(index: "audit_events_organisation_idx").on("audit_events")
             .column("organisation_id").column("seq").run()
-        try await database.schema(AuditChainHead.schema)
+        try await database.schema("audit_chain_heads")
             .field("id", .int, .identifier(auto: false))
             .field("seq", .int64, .required)
             .field("hash", .string, .required)
             .field("lock_count", .int64, .required)
             .create()
-        try await sql.insert(into: AuditChainHead.schema)
+        try await sql.insert(into: "audit_chain_heads")
             .columns("id", "seq", "hash", "lock_count")
             .values(SQLBind(1), SQLBind(Int64(0)), SQLBind(AuditChain.genesis), SQLBind(Int64(0)))
             .run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AuditChainHead.schema).delete()
-        try await database.schema(AuditEvent.schema).delete()
+        try await database.schema("audit_chain_heads").delete()
+        try await database.schema("audit_events").delete()
     }
 }
 
 struct CreateAccessLog: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AccessLogEntry.schema)
+        try await database.schema("access_log")
             .id()
             .field("occurred_at", .datetime, .required)
-            .field("organisation_id", .uuid, .required, .references(Organisation.schema, "id"))
-            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("user_id", .uuid, .required, .references("users", "id"))
             .field("record_type", .string, .required)
             .field("record_id", .uuid, .required)
             .field("via", .string, .required)
             .create()
         let sql = database as! any SQLDatabase
-        try await sql.create(index: "access_log_organisation_time_idx").on(AccessLogEntry.schema)
+        try await sql.create(index: "access_log_organisation_time_idx").on("access_log")
             .column("organisation_id").column("occurred_at").run()
-        try await sql.create(index: "access_log_record_idx").on(AccessLogEntry.schema)
+        try await sql.create(index: "access_log_record_idx").on("access_log")
             .column("record_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AccessLogEntry.schema).delete()
+        try await database.schema("access_log").delete()
     }
 }

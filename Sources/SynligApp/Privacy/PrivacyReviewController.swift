@@ -87,7 +87,7 @@ struct PrivacyReviewController: RouteCollection {
         let names = try await userNames(Set(entries.map(\.userID)), organisationID: admin.organisationID, on: req.db)
         let rows = entries.map {
             AccessRow(time: SwedishTime.format($0.occurredAt, language: req.language.rawValue),
-                      user: names[$0.userID] ?? "–", recordType: req.t("record.\($0.recordType)"),
+                      user: names[$0.userID] ?? "–", recordType: AccessLogRecordType(rawValue: $0.recordType).map { req.t($0.localizationKey) } ?? $0.recordType,
                       recordID: $0.recordID.uuidString, via: $0.via)
         }
         let older = entries.count == Self.pageSize

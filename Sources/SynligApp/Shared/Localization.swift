@@ -1,5 +1,6 @@
 import Foundation
 import Leaf
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The languages every page and API answer is available in. Swedish is the default.
@@ -33,6 +34,9 @@ struct Localizer: Sendable {
     let tables: [String: [String: String]]
     /// The public pages' languages: Swedish and English first, then the extra files by code.
     let publicLanguages: [String]
+    /// Keys asked for that no table has: a page would show the raw key. Tests read this after
+    /// rendering pages, so a key built at run time (`record.\(kind)`) cannot go missing unseen.
+    let missingKeys = MissingKeys()
 
     static func load(into app: Application) throws {
         let directory = app.directory.resourcesDirectory + "Localization/"
@@ -53,9 +57,11 @@ struct Localizer: Sendable {
         try JSONDecoder().decode([String: String].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    /// The text in `code`, else Swedish, else the key itself.
+    /// The text in `code`, else Swedish, else the key itself (and noted as missing).
     func text(_ key: String, _ code: String) -> String {
-        tables[code]?[key] ?? tables[Language.sv.rawValue]?[key] ?? key
+        if let text = tables[code]?[key] ?? tables[Language.sv.rawValue]?[key] { return text }
+        missingKeys.note(key)
+        return key
     }
 
     func text(_ key: String, _ language: Language) -> String { text(key, language.rawValue) }
@@ -70,6 +76,15 @@ struct Localizer: Sendable {
     }
 
     func text(_ key: String, _ language: Language, _ arguments: [String]) -> String { text(key, language.rawValue, arguments) }
+}
+
+/// The set of keys no translation table had, shared by every copy of the `Localizer`.
+final class MissingKeys: Sendable {
+    private let keys = NIOLockedValueBox<Set<String>>([])
+
+    func note(_ key: String) { _ = keys.withLockedValue { $0.insert(key) } }
+
+    var all: Set<String> { keys.withLockedValue { $0 } }
 }
 
 extension Application {
@@ -138,25 +153,6 @@ struct TranslateFormatTag: LeafTag {
         guard let request = ctx.request else { return .string(key) }
         let arguments = ctx.parameters.dropFirst().map { $0.string ?? "" }
         return .string(request.application.localizer.text(key, request.textLanguage, Array(arguments)))
-    }
-}
-
-/// The language switch: remembers the choice in a functional cookie and goes back.
-struct LanguageController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("language", ":code", use: choose)
-    }
-
-    func choose(req: Request) async throws -> Response {
-        guard let code = req.parameters.get("code"), let language = Language(rawValue: code) else {
-            throw SynligError(.notFound, "error.not_found")
-        }
-        let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"]) ?? "/"
-        let response = req.redirect(to: back, redirectType: .normal)
-        response.cookies[Language.cookieName] = HTTPCookies.Value(
-            string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/",
-            isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
-        return response
     }
 }
 

@@ -96,7 +96,7 @@ struct ContactRequestController: RouteCollection {
             municipality: organisation.name, action: SiteURL.publicContact(language, code: organisation.code).path,
             backHref: SiteURL.publicMunicipality(language, code: organisation.code).path, values: values,
             languages: SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == chosen) },
-            started: started, stamp: ContactRequests.stamp(startedAt: started, token: req.csrfToken), errors: errors)
+            started: started, stamp: ContactRequestService.stamp(startedAt: started, token: req.csrfToken), errors: errors)
     }
 
     func form(req: Request, language: PublicLanguage) async throws -> Response {
@@ -110,10 +110,10 @@ struct ContactRequestController: RouteCollection {
         req.usePublicLanguage(language)
         let organisation = try await organisation(req)
         let form = try req.content.decode(ContactForm.self)
-        let submission = ContactRequests.Submission(name: form.name, reach: form.reach, about: form.about, language: form.language,
+        let submission = ContactRequestService.Submission(name: form.name, reach: form.reach, about: form.about, language: form.language,
                                                     consent: form.consent == "on", honeypot: form.website, started: form.started, stamp: form.stamp)
         do {
-            _ = try await ContactRequests.submit(submission, organisation: organisation, token: req.csrfToken, address: req.clientAddress, on: req.db)
+            _ = try await ContactRequestService.submit(submission, organisation: organisation, token: req.csrfToken, address: req.clientAddress, on: req.db)
             // A robot caught by the honeypot or the clock sees the same receipt as a person.
             return try await req.renderPage("public/receipt", ReceiptPage(
                 page: .make(for: req, titleKey: "contact.receipt_title",
@@ -122,7 +122,7 @@ struct ContactRequestController: RouteCollection {
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
             let values = ["name": form.name ?? "", "reach": form.reach ?? "", "about": form.about ?? "", "language": form.language ?? ""]
-                .mapValues { String($0.prefix(ContactRequests.maxAbout)) }
+                .mapValues { String($0.prefix(ContactRequestService.maxAbout)) }
             return try await req.renderPage("public/contact", formPage(
                 req, language: language, organisation: organisation, values: values, errors: errors,
                 summary: errors.summary([("name", "contact.name"), ("reach", "contact.reach"), ("about", "contact.about"),
@@ -150,7 +150,7 @@ struct ContactRequestController: RouteCollection {
     private func render(_ req: Request, id: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
         let user = try req.currentUser
         let request = try await ContactRequest.find(id, in: user.organisationID, on: req.db)
-        try await req.logAccess(recordType: "contact_request", recordID: id)
+        try await req.logAccess(recordType: .contactRequest, recordID: id)
         return try await req.renderPage("support/request", RequestPage(
             page: .make(for: req, titleKey: "contact.request_title", errors: summary), name: request.name, reach: request.reach,
             about: request.about, language: req.t("language.name.\(request.language)"),
@@ -164,7 +164,7 @@ struct ContactRequestController: RouteCollection {
         let id = try req.idParameter()
         let form = try req.content.decode(CloseForm.self)
         do {
-            try await ContactRequests.close(id, reason: form.reason, by: try req.currentUser, on: req.db)
+            try await ContactRequestService.close(id, reason: form.reason, by: try req.currentUser, on: req.db)
             return req.redirect(to: SiteURL.contactRequests.path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)

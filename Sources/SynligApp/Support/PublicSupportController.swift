@@ -41,6 +41,8 @@ struct PublicSupportController: RouteCollection {
         var address: String
         var schedule: String
         var phone: String
+        /// `tel:` link of `phone`, when it is a number a phone can call.
+        var phoneLink: String?
         var email: String
         var website: String
         var accessibility: String
@@ -146,7 +148,7 @@ struct PublicSupportController: RouteCollection {
                  languages: offering.languages.map { req.t("language.name.\($0)") }.sorted().joined(separator: ", "),
                  interpreter: offering.interpreter, needsAssessment: offering.needsAssessment, cost: offering.cost,
                  eligibility: offering.eligibility, address: offering.address, schedule: offering.schedule, phone: offering.phone,
-                 email: offering.email, website: offering.website, accessibility: offering.accessibility)
+                 phoneLink: PhoneNumber.telURI(offering.phone), email: offering.email, website: offering.website, accessibility: offering.accessibility)
         }
         return publicResponse(try await req.renderPage("public/municipality", MunicipalityPage(
             page: .make(for: req, titleKey: "public.municipality_title", titleArguments: [organisation.name],

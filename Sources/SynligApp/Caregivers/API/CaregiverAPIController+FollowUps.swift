@@ -31,7 +31,7 @@ extension CaregiverAPIController {
     private func readCaregiver(_ req: Request) async throws -> (user: CurrentUser, caregiverID: UUID) {
         let user = try req.currentUser
         let caregiverID = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db).requireID()
-        try await req.logAccess(recordType: "caregiver", recordID: caregiverID)
+        try await req.logAccess(recordType: .caregiver, recordID: caregiverID)
         return (user, caregiverID)
     }
 
@@ -239,7 +239,7 @@ extension CaregiverAPIController {
     @Sendable func markTaskDone(req: Request) async throws -> API.CaregiverTaskOut {
         let user = try req.currentUser
         let id = try req.idParameter()
-        try await CaregiverTasks.markDone(id, by: user, on: req.db)
+        try await CaregiverTaskService.markDone(id, by: user, on: req.db)
         let task = try await CaregiverTask.find(id, in: user.organisationID, on: req.db)
         let names = try await caregiverNames([task.caregiverID], organisationID: user.organisationID, on: req.db)
         return try API.CaregiverTaskOut(task, caregiverName: names[task.caregiverID] ?? "", today: .today())

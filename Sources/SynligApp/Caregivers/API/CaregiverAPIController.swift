@@ -3,16 +3,15 @@ import SynligCore
 import Vapor
 
 /// `/api/v1` for the caregiver record. A thin layer: the rules live in `CaregiverService`,
-/// `ConsentService`, `FollowUpService` and `CaregiverTasks`, who may see whom in
+/// `ConsentService`, `FollowUpService` and `CaregiverTaskService`, who may see whom in
 /// `CaregiverAccess`. Consultants see the whole organisation; case officers and staff the
 /// people linked to their units; anyone else is refused (403), and a person the reader may
 /// not see is simply not found (404). Every read of one caregiver's or recipient's record —
 /// the record itself, any list under it, the FHIR export — is written to the access log;
 /// lists and searches are not, and never carry a personnummer.
-struct CaregiverAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.grouped("api", "v1").grouped(BearerAuthenticator(), RequireAPIUser())
-            .grouped(RequireRole(roles: CaregiverAccess.readers))
+struct CaregiverAPIController: APIRouteCollection {
+    func boot(api: APIRoutes) throws {
+        let readers = api.signedIn.grouped(RequireRole(roles: CaregiverAccess.readers))
 
         readers.get("caregivers", use: listCaregivers)
         readers.post("caregivers", use: createCaregiver)
@@ -91,7 +90,7 @@ struct CaregiverAPIController: RouteCollection {
     @Sendable func getCaregiver(req: Request) async throws -> Response {
         let user = try req.currentUser
         let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "caregiver", recordID: try caregiver.requireID())
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
         return try await caregiverResponse(caregiver, req: req)
     }
 
@@ -148,7 +147,7 @@ struct CaregiverAPIController: RouteCollection {
     @Sendable func getRecipient(req: Request) async throws -> Response {
         let user = try req.currentUser
         let recipient = try await CaregiverAccess.recipient(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: "care_recipient", recordID: try recipient.requireID())
+        try await req.logAccess(recordType: .careRecipient, recordID: try recipient.requireID())
         return try await recipientResponse(recipient, req: req)
     }
 
@@ -261,7 +260,7 @@ struct CaregiverAPIController: RouteCollection {
         let user = try req.currentUser
         let relationship = try await CaregiverAccess.relationship(try req.idParameter(), for: user, on: req.db)
         let id = try relationship.requireID()
-        try await req.logAccess(recordType: "caregiver", recordID: relationship.caregiverID)
+        try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID)
         let permission = try await CaregiverAccess.permission(for: relationship, on: req.db)
         let entries = try await ConsentRecord.scoped(to: user.organisationID, on: req.db).filter(\.$relationshipID == id)
             .sort(\.$sequence, .descending).all()

@@ -5,7 +5,7 @@ import Vapor
 /// The published catalogue as open data in the shape of the Open Referral Human Services Data
 /// Specification (HSDS 3): organization, services with location, phone, schedule, languages,
 /// eligibility and `assured_date` (when the entry was last checked). Public, no token.
-struct OpenDataController: RouteCollection {
+struct OpenDataController: APIRouteCollection {
     struct HSDSDocument: Content {
         var organization: HSDSOrganization
         var services: [HSDSService]
@@ -50,8 +50,8 @@ struct OpenDataController: RouteCollection {
         var attributes: [HSDSAttribute]
     }
 
-    func boot(routes: any RoutesBuilder) throws {
-        let openData = routes.grouped("api", "v1", "open-data", ":code")
+    func boot(api: APIRoutes) throws {
+        let openData = api.open.grouped("open-data", ":code")
         openData.get("services", use: json)
         openData.get("services.csv", use: csv)
     }

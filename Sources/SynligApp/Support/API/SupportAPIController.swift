@@ -3,13 +3,12 @@ import SynligCore
 import Vapor
 
 /// `/api/v1` for the support catalogue and the contact-request inbox. A thin layer: the rules
-/// live in `SupportService` and `ContactRequests`. Only those who keep the catalogue
+/// live in `SupportService` and `ContactRequestService`. Only those who keep the catalogue
 /// (administrators, strategists, consultants) get in; records of other organisations are not
 /// found (404). The public, published catalogue is the open-data endpoint, not this.
-struct SupportAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let editors = routes.grouped("api", "v1").grouped(BearerAuthenticator(), RequireAPIUser())
-            .grouped(RequireRole(roles: SupportService.editors))
+struct SupportAPIController: APIRouteCollection {
+    func boot(api: APIRoutes) throws {
+        let editors = api.signedIn.grouped(RequireRole(roles: SupportService.editors))
 
         editors.get("support-offerings", use: listOfferings)
         editors.post("support-offerings", use: createOffering)
@@ -89,7 +88,7 @@ struct SupportAPIController: RouteCollection {
     @Sendable func getContactRequest(req: Request) async throws -> API.ContactRequestOut {
         let user = try req.currentUser
         let request = try await ContactRequest.find(try req.idParameter(), in: user.organisationID, on: req.db)
-        try await req.logAccess(recordType: "contact_request", recordID: try request.requireID())
+        try await req.logAccess(recordType: .contactRequest, recordID: try request.requireID())
         return try API.ContactRequestOut(request)
     }
 
@@ -98,7 +97,7 @@ struct SupportAPIController: RouteCollection {
         let user = try req.currentUser
         let id = try req.idParameter()
         let body = try req.decodeStrict(API.ContactRequestClose.self)
-        try await ContactRequests.close(id, reason: body.reason, by: user, on: req.db)
+        try await ContactRequestService.close(id, reason: body.reason, by: user, on: req.db)
         return try API.ContactRequestSummary(try await ContactRequest.find(id, in: user.organisationID, on: req.db))
     }
 

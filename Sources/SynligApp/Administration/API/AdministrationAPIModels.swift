@@ -1,0 +1,76 @@
+import Foundation
+import SynligCore
+import Vapor
+
+/// Units and users, as administrators manage them through the API.
+extension API {
+    struct UnitOut: Content {
+        var id: UUID
+        var name: String
+        var kind: UnitKind
+        var active: Bool
+        var version: Int
+
+        init(_ unit: Unit) throws {
+            id = try unit.requireID()
+            name = unit.name
+            kind = unit.kind
+            active = unit.active
+            version = unit.version
+        }
+    }
+
+    struct UnitCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["name", "kind", "active"]
+        var name: String
+        var kind: String
+        var active: Bool?
+    }
+
+    struct UnitUpdate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["name", "kind", "active", "version"]
+        var name: String
+        var kind: String
+        var active: Bool?
+        var version: Int
+    }
+
+    struct UserOut: Content {
+        var id: UUID
+        var email: String
+        var displayName: String
+        var roles: [Role]
+        var unitIds: [UUID]
+        var active: Bool
+        var version: Int
+
+        init(_ user: User, roles: [UserRole], units: [UnitMembership]) throws {
+            id = try user.requireID()
+            email = user.email
+            displayName = user.displayName
+            self.roles = roles.map(\.role).sorted()
+            unitIds = units.map { $0.$unit.id }.sorted { $0.uuidString < $1.uuidString }
+            active = user.active
+            version = user.version
+        }
+    }
+
+    struct UserCreate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["email", "displayName", "password", "roles", "unitIds"]
+        var email: String
+        var displayName: String
+        var password: String
+        var roles: [String]
+        var unitIds: [String]?
+    }
+
+    struct UserUpdate: StrictJSONBody {
+        static let allowedKeys: Set<String> = ["email", "displayName", "password", "roles", "unitIds", "version"]
+        var email: String
+        var displayName: String
+        var password: String?
+        var roles: [String]
+        var unitIds: [String]?
+        var version: Int
+    }
+}

@@ -1,0 +1,118 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The rules for contact requests: abuse protection without third-party services, minimal
+/// data, and purging.
+enum ContactRequestService {
+    /// Every post counts, refused ones too; ten an hour leaves room for a person who corrects
+    /// mistakes, or for several people behind one library or office address.
+    static let perAddress = LoginThrottlePolicy(maxFailures: 10, window: 3600)
+    /// A person takes longer than this to read and fill in the form; a script does not.
+    static let minimumFillSeconds: TimeInterval = 3
+    static let maxAbout = 1500
+    /// Unhandled requests are purged after this many days, handled ones this long after closing.
+    static let unhandledRetentionDays = 90
+    static let closedRetentionDays = 30
+
+    struct Submission: Sendable {
+        var name: String?
+        var reach: String?
+        var about: String?
+        var language: String?
+        var consent: Bool
+        var honeypot: String?
+        var started: String?
+        var stamp: String?
+    }
+
+    /// A stamp of when the form was shown, bound to the visitor's CSRF token so it cannot be
+    /// reused by another visitor.
+    static func stamp(startedAt: Int, token: String) -> String {
+        SecretToken.hash("contact-form|\(startedAt)|\(token)")
+    }
+
+    /// Returns the saved request, or throws: 422 with field problems, 429 when rate limited, and
+    /// a silent success (nil) for a honeypot or too-fast submission, so a robot learns nothing.
+    static func submit(_ submission: Submission, organisation: Organisation, token: String, address: String,
+                       now: Date = Date(), on db: any Database) async throws -> ContactRequest? {
+        let key = SecretToken.hash("contact:" + address)
+        let recent = try await RateEvent.query(on: db).filter(\.$keyHash == key)
+            .filter(\.$occurredAt > now.addingTimeInterval(-perAddress.window)).all(\.$occurredAt)
+        if perAddress.lockedUntil(failures: recent, now: now) != nil {
+            throw SynligError(.tooManyRequests, "contact.rate_limited", headers: ["Retry-After": "3600"])
+        }
+        try await RateEvent(keyHash: key, occurredAt: now).create(on: db)
+
+        if let honeypot = submission.honeypot, !honeypot.isEmpty { return nil }
+        guard let raw = submission.started, let started = Int(raw), let stamp = submission.stamp,
+              CSRFMiddleware.constantTimeEquals(stamp, Self.stamp(startedAt: started, token: token)),
+              now.timeIntervalSince1970 - Double(started) >= minimumFillSeconds
+        else { return nil }
+
+        var problems: [SynligError.FieldProblem] = []
+        let (name, nameProblem) = TextInput.check(submission.name, required: true, maxLength: 120)
+        if let nameProblem { problems.append(.init(field: "name", messageKey: nameProblem.rawValue)) }
+        let (reach, reachProblem) = TextInput.check(submission.reach, required: true, maxLength: 200)
+        if let reachProblem { problems.append(.init(field: "reach", messageKey: reachProblem.rawValue)) }
+        let (about, aboutProblem) = TextInput.check(submission.about, required: true, maxLength: maxAbout, multiline: true)
+        if let aboutProblem { problems.append(.init(field: "about", messageKey: aboutProblem.rawValue)) }
+        let language = submission.language.flatMap { SupportLanguage.codes.contains($0) ? $0 : nil } ?? "sv"
+        if !submission.consent { problems.append(.init(field: "consent", messageKey: "contact.consent_required")) }
+        guard problems.isEmpty else { throw SynligError.invalid(problems) }
+        let organisationID = try organisation.requireID()
+        return try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
+            let request = ContactRequest()
+            request.organisationID = organisationID
+            request.name = name
+            request.reach = reach
+            request.about = about
+            request.language = language
+            request.status = .open
+            request.createdAt = now
+            try await request.create(on: tx)
+            audit.record("contact_request.receive", "contact_request", id: request.id, organisation: organisationID)
+            return request
+        }
+    }
+
+    static func close(_ id: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
+        guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
+        let (reason, problem) = TextInput.check(rawReason, required: true, maxLength: 500, multiline: true)
+        if let problem { throw SynligError.invalid([.init(field: "reason", messageKey: problem.rawValue)]) }
+        try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            try await close(id, reason: reason, action: "contact_request.close", by: user, on: tx, audit: audit)
+        }
+    }
+
+    /// Closes an open request inside a transaction already under way: on its own, or as the
+    /// request is turned into a caregiver record.
+    static func close(_ id: UUID, reason: String, action: String, by user: CurrentUser, on tx: any Database, audit: AuditRecorder) async throws {
+        let request = try await ContactRequest.find(id, in: user.organisationID, on: tx)
+        guard request.status == .open else { throw SynligError(.conflict, "contact.already_closed") }
+        request.status = .closed
+        request.closedReason = reason
+        request.closedBy = user.id
+        request.closedAt = Date()
+        try await request.update(on: tx)
+        audit.record(action, "contact_request", id: id, organisation: user.organisationID)
+    }
+
+    /// Deletes what is no longer needed; the audit trail records how many, never what was said.
+    static func purge(now: Date = Date(), on db: any Database) async throws -> Int {
+        try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
+            let unhandledCutoff = now.addingTimeInterval(-Double(unhandledRetentionDays) * 86400)
+            let closedCutoff = now.addingTimeInterval(-Double(closedRetentionDays) * 86400)
+            let doomed = try await ContactRequest.query(on: tx).group(.or) { group in
+                group.group(.and) { $0.filter(\.$status == .open).filter(\.$createdAt < unhandledCutoff) }
+                group.group(.and) { $0.filter(\.$status == .closed).filter(\.$closedAt < closedCutoff) }
+            }.all()
+            for request in doomed {
+                try await request.delete(on: tx)
+                audit.record("contact_request.purge", "contact_request", id: request.id, organisation: request.organisationID)
+            }
+            try await RateEvent.query(on: tx).filter(\.$occurredAt < now.addingTimeInterval(-86400)).delete()
+            return doomed.count
+        }
+    }
+}
