@@ -43,6 +43,33 @@ struct CaregiverPagesTests {
         try await AccessLogEntry.query(on: app.db).filter(\.$via == via).count()
     }
 
+    @Test("A personnummer already registered: the consultant gets a link to that person, staff of another unit are told whom to ask")
+    func duplicatePersonnummerLeadsToTheRecord() async throws {
+        try await withSynlig { app in
+            let world = try await world(app)
+            let consultant = Browser(app)
+            try await consultant.signIn("konsulent@test.se")
+            let existing = try await register(consultant, name: "Åsa Öberg", pin: "19121212-1212", unit: world.unitB)
+            try await consultant.get("/caregivers/new")
+            let again = try await consultant.post("/caregivers/new", form: [("name", "Åsa Öberg"), ("personalIdentityNumber", "191212121212"),
+                                                                            ("preferredLanguage", "sv")])
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.string.contains("En person med det numret finns redan i registret."))
+            #expect(again.body.string.contains(#"<a href="\#(existing)">Öppna personen som redan har numret</a>"#))
+            #expect(!again.body.string.contains("Kontakta en anhörigkonsulent"))
+
+            let staff = Browser(app)
+            try await staff.signIn("personal.a@test.se")
+            try await staff.get("/caregivers/new")
+            let elsewhere = try await staff.post("/caregivers/new", form: [("name", "Å Ö"), ("personalIdentityNumber", "191212121212"),
+                                                                           ("preferredLanguage", "sv"), ("unit", try world.unitA.requireID().uuidString)])
+            #expect(elsewhere.status == .unprocessableEntity)
+            #expect(elsewhere.body.string.contains("En anhörigkonsulent kan se personen"))
+            #expect(!elsewhere.body.string.contains(existing))
+            #expect(try await Caregiver.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("A consultant registers a caregiver; the personnummer is shown masked on the record and nowhere in the list")
     func registerAndMask() async throws {
         try await withSynlig { app in

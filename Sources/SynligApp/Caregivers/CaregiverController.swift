@@ -86,9 +86,20 @@ struct CaregiverController: RouteCollection {
         if let from = values["fromRequest"], !from.isEmpty {
             form = form.withHidden("fromRequest", from)
         }
+        // A number already registered: a link to that person for whoever may see them, and
+        // for the others whom to ask, instead of a second record that splits the history.
+        var notice = notice
+        var related: FormPage.RelatedLink?
+        if errors.byField["personalIdentityNumber"] == req.t("caregiver.pin_exists") {
+            if let existing = try await CaregiverService.search(values["personalIdentityNumber"], for: user, limit: 1, on: req.db).rows.first {
+                related = .init(href: SiteURL.caregiver(try existing.requireID()).path, text: req.t("caregiver.pin_exists_open"))
+            } else {
+                notice = req.t("caregiver.pin_exists_elsewhere")
+            }
+        }
         return try await req.renderForm(titleKey: "caregiver.new_title", form: form, action: SiteURL.caregiverNew.path,
                                         introKey: "caregiver.new_intro", notice: notice, submitKey: "caregiver.register",
-                                        backHref: SiteURL.caregivers.path, backKey: "caregiver.back_list", status: status)
+                                        backHref: SiteURL.caregivers.path, backKey: "caregiver.back_list", related: related, status: status)
     }
 
     @Sendable func create(req: Request) async throws -> Response {

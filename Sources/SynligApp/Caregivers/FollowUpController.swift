@@ -37,7 +37,7 @@ struct FollowUpController: RouteCollection {
             let code = req.textLanguage
             form.date("screenedOn", "screening.field.date")
             for item in instrument.items {
-                form.options("item-\(item.id)", item.text.text(code), item.options.map { ($0.value, $0.label.text(code)) }, radios: true)
+                form.options("item-\(item.id)", question: item.text.text(code), item.options.map { ($0.value, $0.label.text(code)) }, radios: true)
             }
         case .plan:
             form.textarea("outcomes", "plan.field.outcomes", hint: "plan.field.outcomes_hint", rows: 3)

@@ -72,7 +72,13 @@ struct FormBuilder {
 
     private mutating func add(_ id: String, _ labelKey: String, _ kind: FormField.Kind, hintKey: String?, value: String = "",
                               options: [SelectOption] = [], checked: Bool = false, maxLength: Int? = nil, rows: Int = 3) {
-        fields.append(FormField(id: id, label: request.t(labelKey), hint: hintKey.map { request.t($0) }, kind: kind, value: value,
+        add(id, label: request.t(labelKey), kind, hintKey: hintKey, value: value, options: options, checked: checked,
+            maxLength: maxLength, rows: rows)
+    }
+
+    private mutating func add(_ id: String, label: String, _ kind: FormField.Kind, hintKey: String?, value: String = "",
+                              options: [SelectOption] = [], checked: Bool = false, maxLength: Int? = nil, rows: Int = 3) {
+        fields.append(FormField(id: id, label: label, hint: hintKey.map { request.t($0) }, kind: kind, value: value,
                                 options: options, checked: checked, error: errors.byField[id], maxLength: maxLength, rows: rows))
     }
 
@@ -109,6 +115,14 @@ struct FormBuilder {
         var list = options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == chosen) }
         if let blankKey { list.insert(SelectOption(value: "", label: request.t(blankKey), selected: chosen.isEmpty), at: 0) }
         add(id, labelKey, radios ? .radios : .select, hintKey: hint, options: list)
+    }
+
+    /// A select or radio group whose question comes from a data file already in the reader's
+    /// language (a screening instrument's item), not from the localisation files.
+    mutating func options(_ id: String, question: String, _ options: [(value: String, label: String)], radios: Bool = false) {
+        let chosen = values[id] ?? ""
+        add(id, label: question, radios ? .radios : .select, hintKey: nil,
+            options: options.map { SelectOption(value: $0.value, label: $0.label, selected: $0.value == chosen) })
     }
 
     /// Checkboxes over a vocabulary: several may be ticked.
@@ -150,20 +164,27 @@ struct FormPage: Encodable {
     var submitLabel: String
     var backHref: String
     var backLabel: String
+    /// A record the refusal points at, e.g. the person who already has this personnummer.
+    var related: RelatedLink?
+
+    struct RelatedLink: Encodable {
+        var href: String
+        var text: String
+    }
 }
 
 extension Request {
     /// Renders a form page; with errors, the status is the error's (422, 409).
     func renderForm(titleKey: String, titleArguments: [String] = [], form: FormBuilder, action: String, version: Int? = nil,
                     introKey: String? = nil, notice: String? = nil, confirmation: String? = nil, submitKey: String = "form.save", backHref: String, backKey: String,
-                    status: HTTPResponseStatus = .ok) async throws -> Response {
+                    related: FormPage.RelatedLink? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         try await renderPage("shared/form", FormPage(
             page: .make(for: self, titleKey: titleKey, titleArguments: titleArguments, errors: form.summary),
             // A form shown again keeps the version it was loaded at, so a stale edit stays refused
             // until the user reloads and sees the colleague's change.
             intro: introKey.map { t($0) }, notice: notice, confirmation: confirmation, action: action,
             version: version.map { form.values.int("version") ?? $0 }, fields: form.fields, hidden: form.hidden,
-            submitLabel: t(submitKey), backHref: backHref, backLabel: t(backKey)), status: status)
+            submitLabel: t(submitKey), backHref: backHref, backLabel: t(backKey), related: related), status: status)
     }
 }
 
