@@ -225,4 +225,24 @@ struct PublicLanguageTests {
             #expect(check.body.string.contains("Oletko omainen?"))
         }
     }
+
+    @Test("On the Finnish page the catalogue's Swedish text is marked lang=\"sv\"; the page's own words are not")
+    func catalogueTextMarkedSwedish() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let karin = try await currentUser(app, try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant]))
+            _ = try await SupportService.save(nil, OfferingInput(
+                name: "Anhöriggrupp", kind: SupportKind.supportGroup.rawValue, provider: "municipality", providerName: "",
+                civilSocietyID: nil, targetGroups: [SupportTargetGroup.all.rawValue], needsAssessment: false, cost: "Gratis",
+                languages: ["sv", "fi"], interpreter: false, accessibility: nil, address: "Storgatan 1", schedule: "Tisdagar",
+                phone: nil, email: nil, website: nil, description: "Vi träffas och pratar", eligibility: nil,
+                lastChecked: CalendarDate.today().iso, published: true, version: nil), by: karin, on: app.db)
+            let html = try await app.testing().sendRequest(.GET, "/fi/support/0180").body.string
+            #expect(html.contains(#"<h3 lang="sv">Anhöriggrupp</h3>"#))
+            #expect(html.contains(#"<p lang="sv">Vi träffas och pratar</p>"#))
+            #expect(html.contains(#"<dd lang="sv">Storgatan 1</dd>"#))
+            // No provider name given: the kind of provider is a Finnish word, marked as such.
+            #expect(html.contains(#"<span lang="fi">"#))
+        }
+    }
 }

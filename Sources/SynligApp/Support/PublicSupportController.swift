@@ -32,6 +32,8 @@ struct PublicSupportController: RouteCollection {
         var kindExplanation: String
         var description: String
         var provider: String
+        /// The provider's own name is catalogue text; the kind of provider is in the page's language.
+        var providerLang: String
         var groups: String
         var languages: String
         var interpreter: Bool
@@ -46,6 +48,9 @@ struct PublicSupportController: RouteCollection {
         var email: String
         var website: String
         var accessibility: String
+        /// The language staff write the catalogue in, marked on every text they wrote so a
+        /// screen reader on the Finnish or English page reads it as Swedish (WCAG 3.1.2).
+        var textLang = SupportOffering.textLanguage
     }
 
     struct MunicipalityPage: Encodable {
@@ -144,6 +149,7 @@ struct PublicSupportController: RouteCollection {
             Card(name: offering.name, kind: req.t("support.kind.\(offering.kind.rawValue)"),
                  kindExplanation: req.t("public.kind_explanation.\(offering.kind.rawValue)"), description: offering.description,
                  provider: offering.providerName.isEmpty ? req.t("support.provider.\(offering.provider.rawValue)") : offering.providerName,
+                 providerLang: offering.providerName.isEmpty ? req.textLanguage : SupportOffering.textLanguage,
                  groups: offering.targetGroups.map { req.t("support.group.\($0.rawValue)") }.sorted().joined(separator: ", "),
                  languages: offering.languages.map { req.t("language.name.\($0)") }.sorted().joined(separator: ", "),
                  interpreter: offering.interpreter, needsAssessment: offering.needsAssessment, cost: offering.cost,

@@ -6,6 +6,8 @@ import Vapor
 /// One form of support in an organisation's catalogue, shown on the public pages once published.
 final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
     static let schema = "support_offerings"
+    /// The catalogue is kept in Swedish; the public pages in other languages say so per text.
+    static let textLanguage = "sv"
 
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
