@@ -94,6 +94,12 @@ struct MappingTests {
             let report = try await strategist.get(mappingPath + "/report")
             #expect(report.status == .ok)
             #expect(report.body.string.contains("Vilka som deltog"))
+            // On paper nothing can be unfolded: the free-text answers are printed, not hidden in <details>.
+            #expect(report.body.string.contains("<h4>Fritextsvar (1)</h4><ul><li>Introduktion för nya medarbetare</li></ul>"))
+            #expect(!report.body.string.contains("<details"))
+            #expect(results.body.string.contains("<details class=\"open-answers\"><summary>Visa fritextsvar (1)</summary>"))
+            // No reflection was written: no empty reflection box.
+            #expect(!report.body.string.contains("reflection-text"))
 
             // Closing locks everything: the sheet and the reflections answer 409 with a clear message.
             try await strategist.get(mappingPath)

@@ -45,6 +45,8 @@ struct MappingResultsController: RouteCollection {
         var gaps: [GapRow]
         var goals: [ReportGoal]
         var generated: String
+        /// The report is read on paper: free-text answers are listed, not folded away.
+        var printable = true
     }
 
     struct ReportGoal: Encodable {
