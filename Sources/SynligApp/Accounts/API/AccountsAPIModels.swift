@@ -4,8 +4,8 @@ import Vapor
 
 /// Sign-in and the signed-in user, as API clients see them.
 extension API {
-    struct TokenRequest: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["email", "password"]
+    struct TokenRequest: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, password }
         var email: String
         var password: String
     }

@@ -20,15 +20,15 @@ extension API {
         }
     }
 
-    struct UnitCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["name", "kind", "active"]
+    struct UnitCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, active }
         var name: String
         var kind: String
         var active: Bool?
     }
 
-    struct UnitUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["name", "kind", "active", "version"]
+    struct UnitUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, active, version }
         var name: String
         var kind: String
         var active: Bool?
@@ -55,8 +55,8 @@ extension API {
         }
     }
 
-    struct UserCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["email", "displayName", "password", "roles", "unitIds"]
+    struct UserCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, displayName, password, roles, unitIds }
         var email: String
         var displayName: String
         var password: String
@@ -64,8 +64,8 @@ extension API {
         var unitIds: [String]?
     }
 
-    struct UserUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["email", "displayName", "password", "roles", "unitIds", "version"]
+    struct UserUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, displayName, password, roles, unitIds, version }
         var email: String
         var displayName: String
         var password: String?

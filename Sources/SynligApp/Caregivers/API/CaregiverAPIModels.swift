@@ -28,8 +28,7 @@ extension API {
     /// stored empty or at its default — except the personnummer, which a client never sees in
     /// full and so could not send back: left out, the stored number stays; `null` or `""`
     /// removes it.
-    struct CaregiverFields: StrictJSONBody {
-        static let allowedKeys: Set<String> = Set(CodingKeys.allCases.map(\.rawValue))
+    struct CaregiverFields: StrictJSONFields {
         var name: String?
         var personalIdentityNumber: String?
         var phone: String?
@@ -87,8 +86,8 @@ extension API {
     }
 
     /// A search in the body, so a personnummer never travels in a URL.
-    struct CaregiverSearch: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["q", "page", "per"]
+    struct CaregiverSearch: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case q, page, per }
         var q: String?
         var page: Int?
         var per: Int?
@@ -172,9 +171,11 @@ extension API {
 
     /// A PUT replaces the record: fields left out are stored empty, `unitIds` left out removes
     /// every unit (refused for staff, who would lose sight of the person).
-    struct RecipientFields: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["name", "externalReference", "unitIds", "fixedCareContact", "fixedDoctorContact",
-                                               "fixedCareHomeContact", "patientContract"]
+    struct RecipientFields: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, externalReference, unitIds, fixedCareContact, fixedDoctorContact, fixedCareHomeContact,
+                patientContract
+        }
         var name: String?
         var externalReference: String?
         var unitIds: [UUID]?
@@ -243,9 +244,10 @@ extension API {
 
     // MARK: Relationships
 
-    struct RelationshipFields: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["relation", "livesTogether", "since", "hoursBand", "tasks", "coordinatedContacts",
-                                               "carriesCoordination"]
+    struct RelationshipFields: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case relation, livesTogether, since, hoursBand, tasks, coordinatedContacts, carriesCoordination
+        }
         var relation: String?
         var livesTogether: Bool?
         var since: String?

@@ -8,9 +8,10 @@ import Vapor
 extension API {
     // MARK: Consent
 
-    struct ConsentCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["kind", "categories", "form", "documentReference", "harmDecision", "decidedBy",
-                                               "date", "endsOn", "note"]
+    struct ConsentCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case kind, categories, form, documentReference, harmDecision, decidedBy, date, endsOn, note
+        }
         var kind: String?
         var categories: [String]?
         var form: String?
@@ -73,8 +74,8 @@ extension API {
 
     // MARK: Restrictions
 
-    struct RestrictionCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["reason", "note", "decidedOn", "reviewOn"]
+    struct RestrictionCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case reason, note, decidedOn, reviewOn }
         var reason: String?
         var note: String?
         var decidedOn: String?
@@ -83,13 +84,13 @@ extension API {
         var input: RestrictionInput { RestrictionInput(reason: reason, note: note, decidedOn: decidedOn, reviewOn: reviewOn) }
     }
 
-    struct RestrictionLift: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["reason"]
+    struct RestrictionLift: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case reason }
         var reason: String?
     }
 
-    struct RestrictionReview: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["reviewOn"]
+    struct RestrictionReview: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case reviewOn }
         var reviewOn: String?
     }
 
@@ -125,14 +126,14 @@ extension API {
 
     // MARK: Invitations
 
-    struct InvitationCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["kind", "meetingOn"]
+    struct InvitationCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, meetingOn }
         var kind: String?
         var meetingOn: String?
     }
 
-    struct AttendanceUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["attendance"]
+    struct AttendanceUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case attendance }
         var attendance: String?
     }
 

@@ -8,8 +8,10 @@ import Vapor
 extension API {
     // MARK: Conversations
 
-    struct ConversationCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["heldOn", "helpToCare", "ownLife", "recipientLife", "serviceQuality", "agreedActions"]
+    struct ConversationCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case heldOn, helpToCare, ownLife, recipientLife, serviceQuality, agreedActions
+        }
         var heldOn: String?
         var helpToCare: String?
         var ownLife: String?
@@ -49,8 +51,8 @@ extension API {
 
     // MARK: Voluntariness
 
-    struct VoluntarinessCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["answer", "comment", "askedOn"]
+    struct VoluntarinessCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case answer, comment, askedOn }
         var answer: String?
         var comment: String?
         var askedOn: String?
@@ -102,8 +104,8 @@ extension API {
         }
     }
 
-    struct ScreeningCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["instrumentId", "answers", "screenedOn"]
+    struct ScreeningCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case instrumentId, answers, screenedOn }
         var instrumentId: String?
         /// Item id → option value, one for every item.
         var answers: [String: String]?
@@ -136,8 +138,10 @@ extension API {
 
     // MARK: Support plan
 
-    struct SupportPlanUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["outcomes", "agreedSupport", "emergencyPlan", "futurePlan", "reviewOn", "version"]
+    struct SupportPlanUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case outcomes, agreedSupport, emergencyPlan, futurePlan, reviewOn, version
+        }
         var outcomes: String?
         var agreedSupport: String?
         var emergencyPlan: String?
@@ -179,9 +183,10 @@ extension API {
     // MARK: Support needs
 
     /// A PUT replaces the entry: fields left out are stored empty or at their default.
-    struct SupportNeedFields: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["needKind", "offeringId", "decision", "status", "requestedOn", "offeredOn",
-                                               "startedOn", "endedOn", "outcome"]
+    struct SupportNeedFields: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case needKind, offeringId, decision, status, requestedOn, offeredOn, startedOn, endedOn, outcome
+        }
         var needKind: String?
         var offeringId: UUID?
         var decision: String?
@@ -233,8 +238,8 @@ extension API {
 
     // MARK: Feedback
 
-    struct FeedbackFields: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["kind", "receivedOn", "summary", "status", "response"]
+    struct FeedbackFields: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, receivedOn, summary, status, response }
         var kind: String?
         var receivedOn: String?
         var summary: String?
@@ -272,8 +277,8 @@ extension API {
 
     // MARK: Memo notes
 
-    struct MemoCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["text"]
+    struct MemoCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case text }
         var text: String?
     }
 

@@ -127,8 +127,10 @@ extension API {
         var reflections: [ReflectionOut]
     }
 
-    struct MappingCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["title", "periodStart", "periodEnd", "scope", "unitIds", "bankId", "responsibleUserId"]
+    struct MappingCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case title, periodStart, periodEnd, scope, unitIds, bankId, responsibleUserId
+        }
         var title: String
         var periodStart: String
         var periodEnd: String
@@ -138,8 +140,8 @@ extension API {
         var responsibleUserId: UUID?
     }
 
-    struct MappingStatusChange: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["status"]
+    struct MappingStatusChange: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case status }
         var status: String
     }
 
@@ -171,8 +173,8 @@ extension API {
         }
     }
 
-    struct ResponseCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["kind", "respondentUserId", "unitId", "participants"]
+    struct ResponseCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, respondentUserId, unitId, participants }
         var kind: String
         var respondentUserId: UUID?
         var unitId: UUID?
@@ -215,15 +217,15 @@ extension API {
         var text: String?
     }
 
-    struct AnswersUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["answers", "submit"]
+    struct AnswersUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case answers, submit }
         static let answerKeys: Set<String> = ["choice", "text"]
         var answers: [String: AnswerBody]
         var submit: Bool?
     }
 
-    struct ReflectionUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["text"]
+    struct ReflectionUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case text }
         var text: String
     }
 

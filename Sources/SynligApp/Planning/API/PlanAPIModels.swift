@@ -100,9 +100,10 @@ extension API {
         var followUps: [FollowUpOut]
     }
 
-    struct GoalCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["title", "description", "unitId", "targetDate", "ownerUserId", "followUpMonths",
-                                               "itemKeys", "sourceMappingId"]
+    struct GoalCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case title, description, unitId, targetDate, ownerUserId, followUpMonths, itemKeys, sourceMappingId
+        }
         var title: String
         var description: String?
         var unitId: UUID?
@@ -113,14 +114,14 @@ extension API {
         var sourceMappingId: UUID?
     }
 
-    struct GoalStatusChange: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["status", "version"]
+    struct GoalStatusChange: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case status, version }
         var status: String
         var version: Int
     }
 
-    struct ActionCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["title", "description", "ownerUserId", "dueDate", "status"]
+    struct ActionCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case title, description, ownerUserId, dueDate, status }
         var title: String
         var description: String?
         var ownerUserId: UUID
@@ -128,8 +129,8 @@ extension API {
         var status: String?
     }
 
-    struct ActionUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["title", "description", "ownerUserId", "dueDate", "status", "version"]
+    struct ActionUpdate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case title, description, ownerUserId, dueDate, status, version }
         var title: String?
         var description: String?
         var ownerUserId: UUID?
@@ -138,8 +139,8 @@ extension API {
         var version: Int
     }
 
-    struct FollowUpCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["date", "progress", "note", "actionId"]
+    struct FollowUpCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case date, progress, note, actionId }
         var date: String
         var progress: String
         var note: String

@@ -7,6 +7,16 @@ protocol StrictJSONBody: Decodable, Sendable {
     static var allowedKeys: Set<String> { get }
 }
 
+/// A body whose accepted fields are exactly its coding keys: the field list is written once,
+/// in `CodingKeys`, and the decoder, the strict check and the OpenAPI test all read it there.
+protocol StrictJSONFields: StrictJSONBody {
+    associatedtype CodingKeys: CodingKey, CaseIterable, RawRepresentable where CodingKeys.RawValue == String
+}
+
+extension StrictJSONFields {
+    static var allowedKeys: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
+}
+
 extension Request {
     func decodeStrict<Body: StrictJSONBody>(_ type: Body.Type) throws -> Body {
         guard let contentType = headers.contentType, contentType.type == "application",

@@ -10,12 +10,12 @@ extension API {
 
     /// The fields of an offering as a client writes them. A PUT replaces the entry: a field
     /// left out is stored empty (or false), as on the staff page's form.
-    struct OfferingCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = [
-            "name", "kind", "provider", "providerName", "civilSocietyId", "targetGroups", "needsAssessment", "cost", "languages",
-            "interpreter", "accessibility", "address", "schedule", "phone", "email", "website", "description", "eligibility",
-            "lastChecked", "published",
-        ]
+    struct OfferingCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, kind, provider, providerName, civilSocietyId, targetGroups, needsAssessment, cost, languages,
+                interpreter, accessibility, address, schedule, phone, email, website, description, eligibility,
+                lastChecked, published
+        }
         var name: String?
         var kind: String?
         var provider: String?
@@ -118,8 +118,8 @@ extension API {
 
     // MARK: Civil-society organisations
 
-    struct CivilSocietyCreate: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["name", "description", "contact", "stateGrant", "cooperation"]
+    struct CivilSocietyCreate: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, contact, stateGrant, cooperation }
         var name: String?
         var description: String?
         var contact: String?
@@ -191,8 +191,8 @@ extension API {
         }
     }
 
-    struct ContactRequestClose: StrictJSONBody {
-        static let allowedKeys: Set<String> = ["reason"]
+    struct ContactRequestClose: StrictJSONFields {
+        enum CodingKeys: String, CodingKey, CaseIterable { case reason }
         var reason: String?
     }
 }
