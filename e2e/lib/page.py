@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from lib.checks import TestFailure, check
-from lib.driver import click_and_wait_for_new_page, wait
+from lib.driver import click_and_wait_for_new_page, path_of, wait
 
 
 def h1_text(driver):
@@ -39,6 +39,13 @@ def element_with_text(driver, css, text, starts_with=False):
 
 def click_link(driver, text, starts_with=False, css="main a"):
     click_and_wait_for_new_page(driver, element_with_text(driver, css, text, starts_with))
+
+
+def follow_link(driver, text, path, heading, css="main a"):
+    """Clicks a link and checks where it led: the path and the page's h1."""
+    click_link(driver, text, css=css)
+    check(path_of(driver) == path, f"link {text!r} led to {driver.current_url}, expected {path}")
+    check(h1_text(driver) == heading, f"link {text!r} led to a page with h1 {h1_text(driver)!r}, expected {heading!r}")
 
 
 def click_button(driver, text):

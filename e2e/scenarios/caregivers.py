@@ -13,7 +13,7 @@ from lib.demo import CONSULTANT, STAFF, STAFF_UNIT
 from lib.driver import click_and_wait_for_new_page, http_status, open_page, path_of
 from lib.forms import by_name, check_error_state, check_no_form_errors, fill, select_option, select_value
 from lib.login import check_signed_in, login, logout
-from lib.page import click_button, click_link, h1_text, is_uuid_path, main_text
+from lib.page import click_button, click_link, follow_link, h1_text, is_uuid_path, main_text
 from lib.screenshots import full_page_screenshot
 from scenarios.contact_requests import check_receipt, inbox_row, make_contact_request, worklist_contact_item
 
@@ -108,9 +108,7 @@ def register_from_contact_request(driver, screenshots=True):
     name = sent or driver.find_element(By.XPATH, "//main//dt[normalize-space()='Ditt namn']/following-sibling::dd[1]").text.strip()
     shot("17_request")
 
-    click_link(driver, "Registrera som anhörig")
-    check(path_of(driver) == "/caregivers/new", f"'Registrera som anhörig' led to {driver.current_url}")
-    check(h1_text(driver) == "Registrera anhörig", f"new caregiver h1: {h1_text(driver)!r}")
+    follow_link(driver, "Registrera som anhörig", "/caregivers/new", "Registrera anhörig")
     prefilled = driver.find_element(By.ID, "name").get_attribute("value")
     check(prefilled == name, f"#name should be prefilled with the request's name {name!r}, has {prefilled!r}")
     if sent:
@@ -196,9 +194,7 @@ def test_consultant_registers_caregiver(driver):
     for label, href in items.items():
         check(href.startswith("/caregivers/worklist?due="), f"the worklist item {label!r} links to {href}")
     visit_and_check(driver, None, "17_home")
-    click_link(driver, "Att göra", css="nav.main-nav a")
-    check(path_of(driver) == "/caregivers/worklist", f"nav link 'Att göra' led to {driver.current_url}")
-    check(h1_text(driver) == "Att göra – anhöriga", f"worklist h1: {h1_text(driver)!r}")
+    follow_link(driver, "Att göra", "/caregivers/worklist", "Att göra – anhöriga", css="nav.main-nav a")
     current = driver.find_elements(By.CSS_SELECTOR, "nav.main-nav a[aria-current=page]")
     check([a.text for a in current] == ["Att göra"], f"the nav should mark 'Att göra' as current: {[a.text for a in current]}")
     visit_and_check(driver, None, "17_worklist")
@@ -250,9 +246,7 @@ def test_caregiver_access_and_search(driver):
     path, name = CAREGIVER["path"], CAREGIVER["name"]
 
     # 6. Search by name (part of it) and by exact personnummer.
-    click_link(driver, "Anhöriga", css="nav.main-nav a")
-    check(path_of(driver) == "/caregivers", f"nav link 'Anhöriga' led to {driver.current_url}")
-    check(h1_text(driver) == "Anhöriga", f"caregivers h1: {h1_text(driver)!r}")
+    follow_link(driver, "Anhöriga", "/caregivers", "Anhöriga", css="nav.main-nav a")
     visit_and_check(driver, None, "20_caregivers")
     click_link(driver, "Registrera anhörig")
     check(path_of(driver) == "/caregivers/new", f"'Registrera anhörig' led to {driver.current_url}")

@@ -14,7 +14,8 @@ from lib.demo import MUNICIPALITY, MUNICIPALITY_PATH
 from lib.driver import PHONE_WIDTH, new_driver, open_page, path_of, wait
 from lib.forms import by_name, check_error_state, check_no_form_errors, fill, select_option, set_value, tick, untick
 from lib.login import check_signed_in, login, logout
-from lib.page import check_reflow, click_button, click_link, focus_report, h1_text, html_lang, scroll_to_middle
+from lib.page import (check_reflow, click_button, click_link, focus_report, follow_link, h1_text, html_lang,
+                      scroll_to_middle)
 from lib.screenshots import full_page_screenshot, screenshot
 from scenarios.contact_requests import (CONTACT, CONTACT_ERROR_FIELDS, CONTACT_LABELS, CONTACT_PATH,
                                         check_contact_focus_order, check_receipt, fill_contact_form, open_contact_form,
@@ -194,9 +195,7 @@ def test_catalogue_keeper(driver):
     organisation_name = f"E2E-föreningen {RUN_ID}"
     login(driver, consultant, DEMO_PASSWORD)
     check_signed_in(driver, consultant)
-    click_link(driver, "Stödkatalog", css="nav.main-nav a")
-    check(path_of(driver) == "/support", f"nav link 'Stödkatalog' led to {driver.current_url}")
-    check(h1_text(driver) == "Stödkatalog", f"catalogue h1: {h1_text(driver)!r}")
+    follow_link(driver, "Stödkatalog", "/support", "Stödkatalog", css="nav.main-nav a")
     rows = catalogue_rows(driver)
     check(len(rows) >= 18, f"the catalogue should list the 18 demo offerings, lists {len(rows)}")
     flagged = [r.find_element(By.TAG_NAME, "td").text for r in rows if "kontrollera" in r.text]
@@ -236,9 +235,7 @@ def test_catalogue_keeper(driver):
 
     # A new offering: empty first, then complete and published.
     open_page(driver, "/support")
-    click_link(driver, "Lägg till stödform")
-    check(path_of(driver) == "/support/new", f"'Lägg till stödform' led to {driver.current_url}")
-    check(h1_text(driver) == "Ny stödform", f"new offering h1: {h1_text(driver)!r}")
+    follow_link(driver, "Lägg till stödform", "/support/new", "Ny stödform")
     visit_and_check(driver, None, "16_offering_new")
     click_button(driver, "Spara")
     check(path_of(driver) == "/support", f"the empty offering form posted to {driver.current_url}")
@@ -283,9 +280,7 @@ def test_catalogue_keeper(driver):
 
     # Civil-society organisations.
     open_page(driver, "/support")
-    click_link(driver, "Civilsamhällets organisationer")
-    check(path_of(driver) == "/support/organisations", f"'Civilsamhällets organisationer' led to {driver.current_url}")
-    check(h1_text(driver) == "Civilsamhällets organisationer", f"organisations h1: {h1_text(driver)!r}")
+    follow_link(driver, "Civilsamhällets organisationer", "/support/organisations", "Civilsamhällets organisationer")
     visit_and_check(driver, None, "16_organisations")
     click_button(driver, "Lägg till")
     check(path_of(driver) == "/support/organisations", f"the empty organisation form led to {driver.current_url}")
