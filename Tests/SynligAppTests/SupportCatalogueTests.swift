@@ -42,7 +42,7 @@ struct SupportCatalogueTests {
             #expect(all.body.string.contains("Avlösning i hemmet"))
             #expect(all.body.string.contains("Anhöriggrupp"))
             #expect(!all.body.string.contains("Hemligt utkast"))
-            #expect(all.headers.first(name: .cacheControl) == "public, max-age=60")
+            #expect(all.headers.first(name: .cacheControl) == "public, no-cache")
             #expect(all.headers[.setCookie].isEmpty)
 
             let aBreak = try await app.testing().sendRequest(.GET, "/stod/0180?need=aBreak&group=dementia&language=fi")
@@ -62,6 +62,46 @@ struct SupportCatalogueTests {
             let start = try await app.testing().sendRequest(.GET, "/stod")
             #expect(start.body.string.contains("/stod/0180"))
             #expect(start.body.string.contains("0200-239 500"))
+        }
+    }
+
+    @Test("A browser that keeps a public page asks again each time and sees an offering as soon as it is published")
+    func publicPagesRevalidate() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let karin = try await currentUser(app, try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant]))
+            _ = try await SupportService.save(nil, offering("Anhöriggrupp", kind: .supportGroup), by: karin, on: app.db)
+            func get(_ path: String, ifNoneMatch tag: String? = nil) async throws -> TestingHTTPResponse {
+                var headers = HTTPHeaders()
+                if let tag { headers.add(name: .ifNoneMatch, value: tag) }
+                return try await app.testing().sendRequest(.GET, path, headers: headers)
+            }
+
+            let first = try await get("/stod/0180")
+            let tag = try #require(first.headers.first(name: .eTag))
+            #expect(first.headers.first(name: .cacheControl) == "public, no-cache")
+            let unchanged = try await get("/stod/0180", ifNoneMatch: tag)
+            #expect(unchanged.status == .notModified)
+            #expect(unchanged.body.readableBytes == 0)
+            #expect(unchanged.headers.first(name: .eTag) == tag)
+            #expect(unchanged.headers.first(name: .cacheControl) == "public, no-cache")
+            #expect(try await get("/en/support/0180").headers.first(name: .eTag) != tag, "the language is part of the tag")
+
+            let draft = try await SupportService.save(nil, offering("Avlösning i hemmet", kind: .respiteAtHome, published: false), by: karin, on: app.db)
+            let afterDraft = try await get("/stod/0180", ifNoneMatch: tag)
+            #expect(afterDraft.status == .ok, "a new entry, even a draft, changes the catalogue's tag")
+            #expect(!afterDraft.body.string.contains("Avlösning i hemmet"))
+            let draftTag = try #require(afterDraft.headers.first(name: .eTag))
+
+            var published = offering("Avlösning i hemmet", kind: .respiteAtHome)
+            published.version = draft.version
+            _ = try await SupportService.save(try draft.requireID(), published, by: karin, on: app.db)
+            for path in ["/stod/0180", "/stod"] {
+                let changed = try await get(path, ifNoneMatch: draftTag)
+                #expect(changed.status == .ok, "\(path) after publishing")
+                #expect(changed.headers.first(name: .eTag) != draftTag)
+            }
+            #expect(try await get("/stod/0180", ifNoneMatch: draftTag).body.string.contains("Avlösning i hemmet"))
         }
     }
 

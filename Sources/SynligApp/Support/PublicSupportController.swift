@@ -2,7 +2,8 @@ import Fluent
 import SynligCore
 import Vapor
 
-/// The caregivers' own pages: no sign-in, no session, no tracking; cacheable and accessible.
+/// The caregivers' own pages: no sign-in, no session, no tracking; cacheable (revalidated against
+/// `PublicPageVersion`) and accessible.
 /// `/stod` in Swedish and `/en/support` in English: the path decides the language.
 struct PublicSupportController: RouteCollection {
     typealias Option = SelectOption
@@ -86,17 +87,20 @@ struct PublicSupportController: RouteCollection {
     static let statements = ["helps_regularly", "practical", "personal_care", "supervision", "contacts", "worried", "own_life"]
 
     func selfCheck(req: Request, language: PublicLanguage) async throws -> Response {
-        req.usePublicLanguage(language)
+        try await publicPage(req, language) { try await self.renderSelfCheck(req: req, language: language) }
+    }
+
+    private func renderSelfCheck(req: Request, language: PublicLanguage) async throws -> Response {
         let ticked = Set(Self.statements.filter { req.query[String.self, at: $0] == "on" })
         let answered = req.query[String.self, at: "answered"] == "1"
-        return publicResponse(try await req.renderPage("public/self-check", SelfCheckPage(
+        return try await req.renderPage("public/self-check", SelfCheckPage(
             page: .make(for: req, titleKey: "selfcheck.title",
                         otherLanguages: Self.otherLanguages(language, among: languages) { SiteURL.publicSelfCheck($0).path }),
             action: SiteURL.publicSelfCheck(language).path,
             statements: Self.statements.map { .init(id: $0, label: req.t("selfcheck.statement.\($0)"), checked: ticked.contains($0)) },
             answered: answered, isCaregiver: !ticked.isEmpty,
             mayAskFor: ["conversation", "respite", "group", "information", "planning"].map { req.t("selfcheck.may_ask.\($0)") },
-            startHref: SiteURL.publicSupport(language).path)))
+            startHref: SiteURL.publicSupport(language).path))
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -107,26 +111,35 @@ struct PublicSupportController: RouteCollection {
         }
     }
 
-    private func publicResponse(_ response: Response) -> Response {
-        // Shared by everyone and holding nothing personal: caches may keep it for a minute, so a
-        // newly published entry shows up soon.
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
-        return response
+    /// Shared by everyone and holding nothing personal, so caches may keep a public page; they ask
+    /// again each time and get `304 Not Modified` until the catalogue changes.
+    private func publicPage(_ req: Request, _ language: PublicLanguage,
+                            render: () async throws -> Response) async throws -> Response {
+        req.usePublicLanguage(language)
+        let version = try await PublicPageVersion.current(language: language.code, on: req.db)
+        if version.matches(req) { return version.stamp(Response(status: .notModified)) }
+        return version.stamp(try await render())
     }
 
     func start(req: Request, language: PublicLanguage) async throws -> Response {
-        req.usePublicLanguage(language)
+        try await publicPage(req, language) { try await self.renderStart(req: req, language: language) }
+    }
+
+    private func renderStart(req: Request, language: PublicLanguage) async throws -> Response {
         let withCatalogue = try await SupportOffering.query(on: req.db).filter(\.$published == true).all(\.$organisationID)
         let organisations = try await Organisation.query(on: req.db).filter(\.$id ~~ Array(Set(withCatalogue))).sort(\.$name).all()
-        return publicResponse(try await req.renderPage("public/start", StartPage(
+        return try await req.renderPage("public/start", StartPage(
             page: .make(for: req, titleKey: "public.start_title",
                         otherLanguages: Self.otherLanguages(language, among: languages) { SiteURL.publicSupport($0).path }),
             municipalities: organisations.map { MunicipalityLink(name: $0.name, href: SiteURL.publicMunicipality(language, code: $0.code).path) },
-            selfCheckHref: SiteURL.publicSelfCheck(language).path)))
+            selfCheckHref: SiteURL.publicSelfCheck(language).path))
     }
 
     func municipality(req: Request, language: PublicLanguage) async throws -> Response {
-        req.usePublicLanguage(language)
+        try await publicPage(req, language) { try await self.renderMunicipality(req: req, language: language) }
+    }
+
+    private func renderMunicipality(req: Request, language: PublicLanguage) async throws -> Response {
         guard let code = req.parameters.get("code"), code.count <= 4,
               let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
               let organisationID = organisation.id
@@ -156,7 +169,7 @@ struct PublicSupportController: RouteCollection {
                  eligibility: offering.eligibility, address: offering.address, schedule: offering.schedule, phone: offering.phone,
                  phoneLink: PhoneNumber.telURI(offering.phone), email: offering.email, website: offering.website, accessibility: offering.accessibility)
         }
-        return publicResponse(try await req.renderPage("public/municipality", MunicipalityPage(
+        return try await req.renderPage("public/municipality", MunicipalityPage(
             page: .make(for: req, titleKey: "public.municipality_title", titleArguments: [organisation.name],
                         otherLanguages: others),
             municipality: organisation.name, action: SiteURL.publicMunicipality(language, code: code).path,
@@ -167,6 +180,6 @@ struct PublicSupportController: RouteCollection {
             languages: [Option(value: "", label: req.t("public.any_language"), selected: filter.language == nil)]
                 + SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == filter.language) },
             cards: cards, filtered: filter != SupportFilter(), startHref: SiteURL.publicSupport(language).path,
-            contactHref: SiteURL.publicContact(language, code: code).path)))
+            contactHref: SiteURL.publicContact(language, code: code).path))
     }
 }

@@ -1,0 +1,51 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+
+/// What the public pages are made of, as one entity tag: a browser (or a proxy) may keep a public
+/// page but asks again every time (`no-cache`), and gets `304 Not Modified` until the catalogue
+/// changes. A fixed lifetime (`max-age`) showed a catalogue keeper the page as it was before they
+/// published an offering; revalidating costs one small query and no rendering.
+struct PublicPageVersion: Equatable {
+    static let cacheControl = "public, no-cache"
+
+    /// Templates and translations change only with a new process; a tag from an older one must not
+    /// match, so every process starts its tags from its own token.
+    private static let processToken = UUID().uuidString
+
+    let tag: String
+
+    /// The catalogue's shape in three aggregates: every save raises an offering's `version`, a new
+    /// offering raises the newest `created_at`, a removed one lowers the count. Organisations (their
+    /// names are on the pages) change their `updated_at`.
+    static func current(language: String, on db: any Database) async throws -> PublicPageVersion {
+        let offerings = try await SupportOffering.query(on: db).count()
+        let edits = try await SupportOffering.query(on: db).sum(\.$version) ?? 0
+        let newest = try await SupportOffering.query(on: db).max(\.$createdAt)
+        let organisations = try await Organisation.query(on: db).count()
+        let renamed = try await Organisation.query(on: db).max(\.$updatedAt)
+        let parts = [processToken, language, "\(offerings)", "\(edits)", stamp(newest), "\(organisations)", stamp(renamed)]
+        let digest = SHA256.hash(data: Data(parts.joined(separator: "|").utf8))
+        return PublicPageVersion(tag: "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"")
+    }
+
+    private static func stamp(_ date: Date?) -> String {
+        date.map { String($0.timeIntervalSince1970) } ?? "-"
+    }
+
+    /// Whether the request's `If-None-Match` names this version (weak comparison, RFC 9110 13.1.2).
+    func matches(_ request: Request) -> Bool {
+        let opaque = { (tag: String) in tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag }
+        return request.headers[.ifNoneMatch].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .contains { $0 == "*" || opaque($0) == opaque(tag) }
+    }
+
+    /// Sets the headers every public answer carries, a full page or a 304.
+    func stamp(_ response: Response) -> Response {
+        response.headers.replaceOrAdd(name: .cacheControl, value: Self.cacheControl)
+        response.headers.replaceOrAdd(name: .eTag, value: tag)
+        return response
+    }
+}
