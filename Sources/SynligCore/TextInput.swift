@@ -8,6 +8,13 @@ public enum TextProblem: String, Sendable, Equatable {
     case invalidEmail = "input.invalid_email"
 }
 
+/// How long a text may be, by kind of field. One place, so the form's `maxlength`, the
+/// service's check and the API's refusal cannot disagree.
+public enum TextLimit {
+    /// Free text: notes, answers, descriptions, summaries.
+    public static let longText = 4000
+}
+
 /// Normalises and checks free text before it reaches the database.
 /// Single-line fields refuse every control character; multi-line fields keep line breaks and tabs.
 public enum TextInput {

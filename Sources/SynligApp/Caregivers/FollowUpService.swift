@@ -269,9 +269,9 @@ enum FollowUpService {
         var check = InputChecker()
         let kind = check.choice(input.kind, "feedbackKind", as: FeedbackKind.self)
         let receivedOn = check.date(input.receivedOn ?? today.iso, "receivedOn")
-        let summary = check.text(input.summary, "summary", required: true, max: 4000)
+        let summary = check.text(input.summary, "summary", required: true, max: TextLimit.longText)
         let status = check.choice(input.status ?? FeedbackStatus.received.rawValue, "feedbackStatus", as: FeedbackStatus.self)
-        let response = check.text(input.response, "response", max: 4000)
+        let response = check.text(input.response, "response", max: TextLimit.longText)
         if status == .answered || status == .closed, response.isEmpty, kind == .complaint { check.fail("response", "feedback.response_required") }
         try check.finish()
         guard let kind, let receivedOn, let status else { throw SynligError.invalid(check.problems) }
@@ -290,7 +290,7 @@ enum FollowUpService {
 
     static func addMemo(caregiverID: UUID, text raw: String?, by user: CurrentUser, on db: any Database, now: Date = Date()) async throws -> MemoNote {
         var check = InputChecker()
-        let text = check.text(raw, "memo", required: true, max: 4000)
+        let text = check.text(raw, "memo", required: true, max: TextLimit.longText)
         try check.finish()
         let days = try await CaregiverSettings.scoped(to: user.organisationID, on: db).first()?.memoRetentionDays
             ?? CaregiverSettings.defaultMemoRetentionDays

@@ -56,7 +56,10 @@ struct WorklistController: RouteCollection {
         let query = try await Self.openTasks(for: user, on: req.db)
         if let kind { query.filter(\.$kind == kind) }
         if due == "overdue" { query.filter(\.$dueOn < today.iso) }
-        if due == "soon" { query.filter(\.$dueOn >= today.iso).filter(\.$dueOn <= today.addingDays(14).iso) }
+        if due == "soon" {
+            let soon = DueState.soonWindow(today: today)
+            query.filter(\.$dueOn >= soon.from).filter(\.$dueOn <= soon.through)
+        }
         let total = try await query.copy().count()
         if sort == "kind" { query.sort(\.$kind) }
         let tasks = try await query.sort(\.$dueOn).sort(\.$id).limit(Self.limit).all()
@@ -94,10 +97,10 @@ struct WorklistController: RouteCollection {
     /// The start page's summary of this list.
     static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
         guard user.hasAny(CaregiverAccess.readers) else { return [] }
-        let today = CalendarDate.today().iso
-        let overdue = try await openTasks(for: user, on: req.db).filter(\.$dueOn < today).count()
-        let dueSoon = try await openTasks(for: user, on: req.db).filter(\.$dueOn >= today)
-            .filter(\.$dueOn <= CalendarDate.today().addingDays(14).iso).count()
+        let soon = DueState.soonWindow(today: .today())
+        let overdue = try await openTasks(for: user, on: req.db).filter(\.$dueOn < soon.from).count()
+        let dueSoon = try await openTasks(for: user, on: req.db).filter(\.$dueOn >= soon.from)
+            .filter(\.$dueOn <= soon.through).count()
         var items: [HomeController.WorklistItem] = []
         if overdue > 0 {
             items.append(.init(label: req.t("worklist.caregiver_overdue", String(overdue)), href: SiteURL.caregiverWorklist.path + "?due=overdue",

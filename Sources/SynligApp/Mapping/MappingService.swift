@@ -23,7 +23,7 @@ struct AnswerInput: Sendable, Equatable {
 /// valid answer is. Pages and API both come through here.
 enum MappingService {
     static let maxTitleLength = 200
-    static let maxAnswerLength = 4000
+    static let maxAnswerLength = TextLimit.longText
     static let maxParticipantsLength = 2000
 
     static let managers: Set<Role> = [.admin, .strategist]

@@ -36,7 +36,7 @@ struct FollowUpInput: Sendable {
 enum PlanningService {
     static let managers: Set<Role> = MappingService.managers
     static let readers: Set<Role> = MappingService.readers
-    static let maxText = 4000
+    static let maxText = TextLimit.longText
 
     private static func text(_ value: String?, field: String, required: Bool, max: Int, multiline: Bool = false,
                              into problems: inout [SynligError.FieldProblem]) -> String {

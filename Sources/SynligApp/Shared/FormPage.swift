@@ -86,7 +86,7 @@ struct FormBuilder {
         add(id, labelKey, kind, hintKey: hint, value: values[id] ?? "", maxLength: maxLength)
     }
 
-    mutating func textarea(_ id: String, _ labelKey: String, hint: String? = nil, rows: Int = 4, maxLength: Int = 4000) {
+    mutating func textarea(_ id: String, _ labelKey: String, hint: String? = nil, rows: Int = 4, maxLength: Int = TextLimit.longText) {
         add(id, labelKey, .textarea, hintKey: hint, value: values[id] ?? "", maxLength: maxLength, rows: rows)
     }
 

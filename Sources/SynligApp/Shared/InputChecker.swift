@@ -10,7 +10,7 @@ struct InputChecker {
         problems.append(.init(field: field, messageKey: key))
     }
 
-    mutating func text(_ value: String?, _ field: String, required: Bool = false, max: Int = 4000, multiline: Bool = true) -> String {
+    mutating func text(_ value: String?, _ field: String, required: Bool = false, max: Int = TextLimit.longText, multiline: Bool = true) -> String {
         let (text, problem) = TextInput.check(value, required: required, maxLength: max, multiline: multiline)
         if let problem { fail(field, problem.rawValue) }
         return text

@@ -30,7 +30,7 @@ struct OfferingInput: Sendable {
 /// and administrators keep the catalogue; every change is audited.
 enum SupportService {
     static let editors: Set<Role> = [.admin, .strategist, .consultant]
-    static let maxText = 4000
+    static let maxText = TextLimit.longText
 
     static func save(_ id: UUID?, _ input: OfferingInput, by user: CurrentUser, on db: any Database) async throws -> SupportOffering {
         guard user.hasAny(editors) else { throw SynligError.forbidden }

@@ -25,7 +25,15 @@ public struct FollowUpSchedule: Sendable, Equatable {
 public enum DueState: String, Sendable, Equatable {
     case overdue, dueSoon, later
 
-    public static func of(_ due: CalendarDate, today: CalendarDate, soonDays: Int = 14) -> DueState {
+    /// "Soon" is the next two weeks, on the staff page, the start page and in the API alike.
+    public static let soonDays = 14
+
+    /// The dates a "due soon" filter takes, today through `soonDays` ahead, as ISO strings for a query.
+    public static func soonWindow(today: CalendarDate) -> (from: String, through: String) {
+        (today.iso, today.addingDays(soonDays).iso)
+    }
+
+    public static func of(_ due: CalendarDate, today: CalendarDate, soonDays: Int = DueState.soonDays) -> DueState {
         if due < today { return .overdue }
         return today.days(until: due) <= soonDays ? .dueSoon : .later
     }

@@ -226,7 +226,9 @@ extension CaregiverAPIController {
         if let kind { query.filter(\.$kind == kind) }
         switch due {
         case .overdue: query.filter(\.$dueOn < today.iso)
-        case .dueSoon: query.filter(\.$dueOn >= today.iso).filter(\.$dueOn <= today.addingDays(14).iso)
+        case .dueSoon:
+            let soon = DueState.soonWindow(today: today)
+            query.filter(\.$dueOn >= soon.from).filter(\.$dueOn <= soon.through)
         case .later, nil: break
         }
         let total = try await query.copy().count()
