@@ -312,6 +312,14 @@ enum CaregiverService {
     /// Search by name (part of it) or by an exact personnummer, among the people the user may see.
     static func search(_ rawQuery: String?, for user: CurrentUser, limit: Int = 50, offset: Int = 0,
                        on db: any Database) async throws -> (rows: [Caregiver], total: Int) {
+        let query = try await searchQuery(rawQuery, for: user, on: db)
+        let total = try await query.copy().count()
+        let rows = try await query.sort(\.$name).sort(\.$id).range(offset..<(offset + limit)).all()
+        return (rows, total)
+    }
+
+    /// The people matching a search, before counting and paging.
+    static func searchQuery(_ rawQuery: String?, for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<Caregiver> {
         let query = try await CaregiverAccess.caregivers(for: user, on: db)
         let text = (rawQuery ?? "").trimmingCharacters(in: .whitespaces)
         if !text.isEmpty {
@@ -321,9 +329,7 @@ enum CaregiverService {
                 query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(String(text.prefix(100)).lowercased()) + "%")
             }
         }
-        let total = try await query.copy().count()
-        let rows = try await query.sort(\.$name).sort(\.$id).range(offset..<(offset + limit)).all()
-        return (rows, total)
+        return query
     }
 
     /// Wildcards typed by the user are dropped: a search is for a name, not a pattern.

@@ -4,11 +4,15 @@ import Vapor
 
 /// Mapping sheets waiting for this user: invitations not yet submitted in open mappings.
 enum MappingWorklist {
-    static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
-        let sheets = try await MappingResponse.scoped(to: user.organisationID, on: req.db)
+    /// The user's sheets not yet submitted.
+    static func draftSheets(for user: CurrentUser, on db: any Database) -> QueryBuilder<MappingResponse> {
+        MappingResponse.scoped(to: user.organisationID, on: db)
             .filter(\.$respondentUserID == user.id)
             .filter(\.$status == .draft)
-            .all()
+    }
+
+    static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
+        let sheets = try await draftSheets(for: user, on: req.db).all()
         guard !sheets.isEmpty else { return [] }
         let mappings = try await Mapping.scoped(to: user.organisationID, on: req.db)
             .filter(\.$id ~~ Array(Set(sheets.map(\.mappingID))))

@@ -77,13 +77,17 @@ struct PrivacyReviewController: RouteCollection {
             verificationOK: verificationOK, verifyHref: SiteURL.auditTrail.path + "?verify=1", olderHref: older))
     }
 
+    /// One page of the access log, newest first: the query an administrator's review runs.
+    static func accessLogPage(organisationID: UUID, before: Date?, on db: any Database) -> QueryBuilder<AccessLogEntry> {
+        let query = AccessLogEntry.query(on: db).filter(\.$organisationID == organisationID)
+        if let before { query.filter(\.$occurredAt < before) }
+        return query.sort(\.$occurredAt, .descending).limit(pageSize)
+    }
+
     @Sendable func accessLog(req: Request) async throws -> Response {
         let admin = try req.currentUser
-        var query = AccessLogEntry.query(on: req.db).filter(\.$organisationID == admin.organisationID)
-        if let before = req.query[Double.self, at: "before"] {
-            query = query.filter(\.$occurredAt < Date(timeIntervalSince1970: before))
-        }
-        let entries = try await query.sort(\.$occurredAt, .descending).limit(Self.pageSize).all()
+        let before = req.query[Double.self, at: "before"].map(Date.init(timeIntervalSince1970:))
+        let entries = try await Self.accessLogPage(organisationID: admin.organisationID, before: before, on: req.db).all()
         let names = try await userNames(Set(entries.map(\.userID)), organisationID: admin.organisationID, on: req.db)
         let rows = entries.map {
             AccessRow(time: SwedishTime.format($0.occurredAt, language: req.language.rawValue),
