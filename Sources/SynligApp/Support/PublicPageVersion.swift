@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// What the public pages are made of, as one entity tag: a browser (or a proxy) may keep a public
@@ -16,22 +17,21 @@ struct PublicPageVersion: Equatable {
 
     let tag: String
 
-    /// The catalogue's shape in three aggregates: every save raises an offering's `version`, a new
-    /// offering raises the newest `created_at`, a removed one lowers the count. Organisations (their
-    /// names are on the pages) change their `updated_at`.
+    /// The catalogue's shape in one round trip: every save raises an offering's `version`, a new
+    /// offering raises the newest `created_at`, a removed one lowers the count; organisations
+    /// (their names are on the pages) change their `updated_at`. Each aggregate is cast to text,
+    /// so both databases answer the same way (PostgreSQL's SUM of a bigint is a numeric).
     static func current(language: String, on db: any Database) async throws -> PublicPageVersion {
-        let offerings = try await SupportOffering.query(on: db).count()
-        let edits = try await SupportOffering.query(on: db).sum(\.$version) ?? 0
-        let newest = try await SupportOffering.query(on: db).max(\.$createdAt)
-        let organisations = try await Organisation.query(on: db).count()
-        let renamed = try await Organisation.query(on: db).max(\.$updatedAt)
-        let parts = [processToken, language, "\(offerings)", "\(edits)", stamp(newest), "\(organisations)", stamp(renamed)]
-        let digest = SHA256.hash(data: Data(parts.joined(separator: "|").utf8))
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let row = try await sql.raw("""
+            SELECT (SELECT CAST(COUNT(*) AS TEXT) || '|' || CAST(COALESCE(SUM(version), 0) AS TEXT) || '|'
+                           || COALESCE(CAST(MAX(created_at) AS TEXT), '-') FROM support_offerings)
+                || '#' || (SELECT CAST(COUNT(*) AS TEXT) || '|' || COALESCE(CAST(MAX(updated_at) AS TEXT), '-')
+                           FROM organisations) AS shape
+            """).first()
+        let shape = try row?.decode(column: "shape", as: String.self) ?? "-"
+        let digest = SHA256.hash(data: Data([processToken, language, shape].joined(separator: "|").utf8))
         return PublicPageVersion(tag: "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"")
-    }
-
-    private static func stamp(_ date: Date?) -> String {
-        date.map { String($0.timeIntervalSince1970) } ?? "-"
     }
 
     /// Whether the request's `If-None-Match` names this version (weak comparison, RFC 9110 13.1.2).
