@@ -39,6 +39,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecipientController())           // /recipients
     try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
 
+    // Statistics: de-identified aggregates only.
+    try app.register(collection: StatisticsController())          // /statistics
+
     // /api/v1: open routes first, then those that need a bearer token.
     let api = APIRoutes(mountedOn: app)
     try api.register(OpenAPIDocumentController())                 // GET openapi.yaml
@@ -49,4 +52,5 @@ func routes(_ app: Application) throws {
     try api.register(PlanAPIController())                         // goals, actions, routine-statuses
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
+    try api.register(StatisticsAPIController())                   // statistics
 }

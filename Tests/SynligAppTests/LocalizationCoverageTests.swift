@@ -73,31 +73,32 @@ struct LocalizationCoverageTests {
             var visited = 0
             var errors: [String] = []
             // The consultant reads records first, so the administrator's access log has rows to name.
-            for email in ["konsulent", "handlaggare", "personal", "strateg", "politiker", "admin"] {
-                for language in ["sv", "en"] {
-                    let browser = Browser(app)
-                    browser.headers.replaceOrAdd(name: .acceptLanguage, value: language)
-                    try await browser.signIn("\(email)@exempel.se", password: "demo-losenord-123")
-                    var queue = ["/"]
-                    var seenPaths: Set<String> = []
-                    var perPattern: [String: Int] = [:]
-                    while let path = queue.first, visited < 2_000 {
-                        queue.removeFirst()
-                        let response = try await browser.get(path)
-                        visited += 1
-                        if response.status.code >= 500 { errors.append("\(email) \(path): \(response.status.code)") }
-                        guard response.headers.contentType?.subType == "html" else { continue }
-                        for match in response.body.string.matches(of: href) {
-                            let next = String(match.output[1].substring ?? "")
-                            guard !seenPaths.contains(next), !next.hasPrefix("/logout"), !next.hasPrefix("/language/"),
-                                  !next.hasPrefix("/css/"), !next.hasPrefix("/js/"), !next.hasSuffix(".svg") else { continue }
-                            seenPaths.insert(next)
-                            // Two of each kind of page (ids replaced) is enough to meet every template.
-                            let pattern = next.replacing(uuid, with: ":id")
-                            guard perPattern[pattern, default: 0] < 2 else { continue }
-                            perPattern[pattern, default: 0] += 1
-                            queue.append(next)
-                        }
+            // Every role in Swedish; in English the three whose pages cover the rest.
+            let walks = ["konsulent", "handlaggare", "personal", "strateg", "politiker", "admin"].map { ($0, "sv") }
+                + [("konsulent", "en"), ("strateg", "en"), ("admin", "en")]
+            for (email, language) in walks {
+                let browser = Browser(app)
+                browser.headers.replaceOrAdd(name: .acceptLanguage, value: language)
+                try await browser.signIn("\(email)@exempel.se", password: "demo-losenord-123")
+                var queue = ["/"]
+                var seenPaths: Set<String> = []
+                var perPattern: [String: Int] = [:]
+                while let path = queue.first, visited < 2_000 {
+                    queue.removeFirst()
+                    let response = try await browser.get(path)
+                    visited += 1
+                    if response.status.code >= 500 { errors.append("\(email) \(path): \(response.status.code)") }
+                    guard response.headers.contentType?.subType == "html" else { continue }
+                    for match in response.body.string.matches(of: href) {
+                        let next = String(match.output[1].substring ?? "")
+                        guard !seenPaths.contains(next), !next.hasPrefix("/logout"), !next.hasPrefix("/language/"),
+                              !next.hasPrefix("/css/"), !next.hasPrefix("/js/"), !next.hasSuffix(".svg") else { continue }
+                        seenPaths.insert(next)
+                        // One of each kind of page (ids replaced) meets every template.
+                        let pattern = next.replacing(uuid, with: ":id")
+                        guard perPattern[pattern, default: 0] < 1 else { continue }
+                        perPattern[pattern, default: 0] += 1
+                        queue.append(next)
                     }
                 }
             }

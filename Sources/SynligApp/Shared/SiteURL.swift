@@ -78,6 +78,7 @@ enum SiteURL: Sendable, Equatable {
     case recipients
     case recipient(UUID)
     case recipientContacts(UUID)
+    case statistics
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -184,6 +185,7 @@ enum SiteURL: Sendable, Equatable {
         case .recipients: [.fixed("recipients")]
         case .recipient(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString)]
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
+        case .statistics: [.fixed("statistics")]
         }
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+import SynligCore
+import Vapor
+
+/// The same numbers as `/statistics`, for API clients. A withheld count is `null` with the
+/// reason in `suppressed`; `display` is what the page shows ("< 5", ".."), so no client has to
+/// reinvent the rule.
+extension API {
+    struct PublishedCountOut: Content {
+        var count: Int?
+        var suppressed: Suppression?
+        var display: String
+
+        init(_ count: PublishedCount, policy: SuppressionPolicy) {
+            self.count = count.value
+            if case .suppressed(let reason) = count { suppressed = reason } else { suppressed = nil }
+            display = count.text(under: policy)
+        }
+
+        /// A withheld count is an explicit `null`, never a missing key a client might read as zero.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(count, forKey: .count)
+            try container.encode(suppressed, forKey: .suppressed)
+            try container.encode(display, forKey: .display)
+        }
+    }
+
+    struct StatisticsCategoryOut: Content {
+        var key: String
+        var label: String
+        var value: PublishedCountOut
+        /// 0–1 of the breakdown's total, null when either is withheld.
+        var share: Double?
+    }
+
+    struct StatisticsBreakdownOut: Content {
+        var dimension: StatisticsDimension
+        var title: String
+        /// `caregivers`, or `relationships` where a caregiver may count once per person cared for.
+        var unit: StatisticsDimension.Unit
+        var categories: [StatisticsCategoryOut]
+        var total: PublishedCountOut
+        var notStatedShare: Double?
+    }
+
+    struct StatisticsCrossTableOut: Content {
+        var title: String
+        var rows: [String]
+        var columns: [String]
+        var cells: [[PublishedCountOut]]
+        var rowTotals: [PublishedCountOut]
+        var columnTotals: [PublishedCountOut]
+        var grandTotal: PublishedCountOut
+    }
+
+    struct StatisticsOut: Content {
+        var period: String
+        var periodStart: String
+        /// The first day after the period.
+        var periodEnd: String
+        var unitId: UUID?
+        var threshold: Int
+        var identified: PublishedCountOut
+        var new: PublishedCountOut
+        var breakdowns: [StatisticsBreakdownOut]
+        var genderByHours: StatisticsCrossTableOut
+
+        init(_ report: StatisticsReport) {
+            let policy = report.policy
+            func out(_ count: PublishedCount) -> PublishedCountOut { PublishedCountOut(count, policy: policy) }
+            period = report.scope.period.description
+            periodStart = report.scope.period.start.iso
+            periodEnd = report.scope.period.end.iso
+            unitId = report.scope.unitID
+            threshold = policy.threshold
+            identified = out(report.identified)
+            new = out(report.new)
+            breakdowns = report.breakdowns.map { breakdown in
+                StatisticsBreakdownOut(
+                    dimension: breakdown.dimension, title: breakdown.title, unit: breakdown.dimension.unit,
+                    categories: breakdown.categories.map { StatisticsCategoryOut(key: $0.key, label: $0.label, value: out($0.count), share: $0.share) },
+                    total: out(breakdown.total), notStatedShare: breakdown.notStatedShare)
+            }
+            let cross = report.genderByHours
+            genderByHours = StatisticsCrossTableOut(
+                title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels,
+                cells: cross.table.cells.map { $0.map(out) }, rowTotals: cross.table.rowTotals.map(out),
+                columnTotals: cross.table.columnTotals.map(out), grandTotal: out(cross.table.grandTotal))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import SynligCore
+
+/// A way of breaking down the caregivers reached: which column it reads, which categories it
+/// has (in reading order, "not stated" last) and how each is named. Categories come from the
+/// record's own vocabularies, so a value added there shows here without a change.
+enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
+    case gender, ageBand, foreignBackground, occupation, minorityLanguage, relation, hoursBand
+
+    /// What a row counts: a caregiver, or a care relationship (a caregiver may care for several).
+    enum Unit: String, Sendable, Codable { case caregivers, relationships }
+
+    var unit: Unit {
+        switch self {
+        case .relation, .hoursBand: .relationships
+        default: .caregivers
+        }
+    }
+
+    /// The stored column the counts are grouped by (`birth_year` is folded into bands after).
+    var column: String {
+        switch self {
+        case .gender: "gender"
+        case .ageBand: "birth_year"
+        case .foreignBackground: "foreign_background"
+        case .occupation: "occupation"
+        case .minorityLanguage: "minority_language"
+        case .relation: "relation"
+        case .hoursBand: "hours_band"
+        }
+    }
+
+    /// Every category, "not stated" last, so a table always shows the same rows.
+    var categories: [String] {
+        let all: [String] = switch self {
+        case .gender: Gender.allCases.map(\.rawValue)
+        case .ageBand: AgeBand.allCases.map(\.rawValue)
+        case .foreignBackground: ForeignBackground.allCases.map(\.rawValue)
+        case .occupation: Occupation.allCases.map(\.rawValue)
+        case .minorityLanguage: MinorityLanguage.allCases.map(\.rawValue)
+        case .relation: RelationKind.allCases.map(\.rawValue)
+        case .hoursBand: HoursBand.allCases.map(\.rawValue)
+        }
+        return all.filter { $0 != Self.notStated } + [Self.notStated]
+    }
+
+    /// The raw value every vocabulary uses for "the person did not say", and the band for no birth year.
+    static let notStated = "notStated"
+
+    /// The localisation key of a category's name.
+    func labelKey(_ category: String) -> String {
+        if category == Self.notStated { return "statistics.not_stated" }
+        switch self {
+        case .gender: return "caregiver.gender.\(category)"
+        case .ageBand: return "statistics.age.\(category)"
+        case .foreignBackground: return "caregiver.foreign_background.\(category)"
+        case .occupation: return "caregiver.occupation.\(category)"
+        case .minorityLanguage: return "caregiver.minority_language.\(category)"
+        case .relation: return "caregiver.relation.\(category)"
+        case .hoursBand: return "caregiver.hours.\(category)"
+        }
+    }
+
+    var titleKey: String { "statistics.dimension.\(rawValue)" }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import SynligCore
+import Vapor
+
+/// `/statistics`: de-identified counts of the caregivers reached, with a table beside every
+/// chart. Built from a `StatisticsReport`, so nothing the suppression withheld can reach it.
+struct StatisticsPage: Encodable {
+    struct Row: Encodable {
+        var label: String
+        var count: String
+        var share: String
+        /// Bar length 0–100; no bar at all when the count is withheld, so nothing hints at it.
+        var bar: Double
+        var withheld: Bool
+        var summary: String
+    }
+
+    struct Table: Encodable {
+        var id: String
+        var title: String
+        var unitLabel: String
+        var rows: [Row]
+        var total: String
+        var notStated: String?
+    }
+
+    struct Cross: Encodable {
+        var title: String
+        var columns: [String]
+        var rows: [CrossRow]
+        var totals: [String]
+        var grandTotal: String
+    }
+
+    struct CrossRow: Encodable {
+        var label: String
+        var cells: [String]
+        var total: String
+    }
+
+    var page: PageContext
+    var action: String
+    var periods: [SelectOption]
+    var units: [SelectOption]
+    var periodLabel: String
+    var scopeLabel: String
+    var identified: String
+    var new: String
+    var threshold: String
+    var tables: [Table]
+    var cross: Cross
+
+    init(_ report: StatisticsReport, page: PageContext, periods: [SelectOption], units: [SelectOption], scopeLabel: String,
+         request req: Request) {
+        let policy = report.policy
+        func text(_ count: PublishedCount) -> String { count.text(under: policy) }
+        func percent(_ share: Double?) -> String {
+            share.map { String(format: "%.0f %%", $0 * 100) } ?? "–"
+        }
+        self.page = page
+        action = SiteURL.statistics.path
+        self.periods = periods
+        self.units = units
+        periodLabel = report.scope.period.description
+        self.scopeLabel = scopeLabel
+        identified = text(report.identified)
+        new = text(report.new)
+        threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel)
+        tables = report.breakdowns.map { breakdown in
+            Table(
+                id: breakdown.dimension.rawValue, title: breakdown.title,
+                unitLabel: req.t("statistics.unit.\(breakdown.dimension.unit.rawValue)"),
+                rows: breakdown.categories.map { category in
+                    Row(label: category.label, count: text(category.count), share: percent(category.share),
+                        bar: (category.share ?? 0) * 100, withheld: category.count.isSuppressed,
+                        summary: "\(category.label): \(text(category.count)) (\(percent(category.share)))")
+                },
+                total: text(breakdown.total),
+                notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) })
+        }
+        let table = report.genderByHours.table
+        cross = Cross(
+            title: report.genderByHours.title, columns: report.genderByHours.columnLabels,
+            rows: zip(report.genderByHours.rowLabels, zip(table.cells, table.rowTotals)).map { label, row in
+                CrossRow(label: label, cells: row.0.map(text), total: text(row.1))
+            },
+            totals: table.columnTotals.map(text), grandTotal: text(table.grandTotal))
+    }
+}

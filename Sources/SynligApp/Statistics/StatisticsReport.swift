@@ -1,0 +1,74 @@
+import Foundation
+import SynligCore
+
+/// The statistics as they may be published: every count that could single someone out is
+/// withheld by SynligCore's suppression, in every table and for every filter, and shares are
+/// given only where both count and base are published. The page and the API both show this.
+struct StatisticsReport: Sendable {
+    struct Category: Sendable {
+        var key: String
+        var label: String
+        var count: PublishedCount
+        /// Share of the breakdown's total, 0–1, when both are published.
+        var share: Double?
+    }
+
+    struct Breakdown: Sendable {
+        var dimension: StatisticsDimension
+        var title: String
+        var categories: [Category]
+        var total: PublishedCount
+        /// How much of the data says "not stated", so a reader sees how complete it is.
+        var notStatedShare: Double?
+    }
+
+    struct CrossTable: Sendable {
+        var title: String
+        var rowLabels: [String]
+        var columnLabels: [String]
+        var table: PublishedCrossTable
+    }
+
+    var scope: StatisticsScope
+    var policy: SuppressionPolicy
+    var identified: PublishedCount
+    var new: PublishedCount
+    var breakdowns: [Breakdown]
+    var genderByHours: CrossTable
+
+    init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, label text: (String) -> String) {
+        // Some names are written to stand inside a sentence ("cares for a parent"); a table row starts with a capital.
+        func label(_ key: String) -> String {
+            let name = text(key)
+            return name.prefix(1).uppercased() + name.dropFirst()
+        }
+        self.scope = scope
+        self.policy = policy
+        // Identified = new + registered before the period: a one-way table with its total, so the
+        // difference of the two headline counts cannot give away a small number either.
+        let headline = policy.publish(breakdown: [counts.new, max(0, counts.identified - counts.new)])
+        identified = headline?.total ?? .suppressed(.belowThreshold)
+        new = headline?.counts.first ?? .suppressed(.belowThreshold)
+        breakdowns = counts.breakdowns.map { raw in
+            let published = policy.publish(breakdown: raw.counts)
+                ?? PublishedBreakdown(counts: raw.counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
+            let categories = zip(raw.dimension.categories, published.counts).map { key, count in
+                Category(key: key, label: label(raw.dimension.labelKey(key)), count: count,
+                         share: PublishedCount.percentage(count, of: published.total).map { $0 / 100 })
+            }
+            let notStated = categories.last { $0.key == StatisticsDimension.notStated }
+            return Breakdown(dimension: raw.dimension, title: label(raw.dimension.titleKey), categories: categories,
+                             total: published.total, notStatedShare: notStated?.share)
+        }
+        let table = policy.publish(crossTable: counts.genderByHours) ?? PublishedCrossTable(
+            cells: counts.genderByHours.map { $0.map { _ in .suppressed(.belowThreshold) } },
+            rowTotals: counts.genderByHours.map { _ in .suppressed(.belowThreshold) },
+            columnTotals: (counts.genderByHours.first ?? []).map { _ in .suppressed(.belowThreshold) },
+            grandTotal: .suppressed(.belowThreshold))
+        genderByHours = CrossTable(
+            title: label("statistics.cross.gender_hours"),
+            rowLabels: StatisticsDimension.gender.categories.map { label(StatisticsDimension.gender.labelKey($0)) },
+            columnLabels: StatisticsDimension.hoursBand.categories.map { label(StatisticsDimension.hoursBand.labelKey($0)) },
+            table: table)
+    }
+}

@@ -1,0 +1,111 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// What the statistics are about: one organisation, optionally one unit, one period.
+struct StatisticsScope: Sendable {
+    var organisationID: UUID
+    var unitID: UUID?
+    var period: StatisticsPeriod
+}
+
+/// One breakdown's counts, before anything is withheld.
+struct RawBreakdown: Sendable, Equatable {
+    var dimension: StatisticsDimension
+    /// Counts in the order of `dimension.categories`.
+    var counts: [Int]
+}
+
+/// The counts the statistics are made of, computed in SQL (one GROUP BY per table) and never by
+/// loading people: only aggregates leave the database, and only suppressed ones leave this
+/// capability (`StatisticsReport`).
+struct CaregiverCounts: Sendable, Equatable {
+    /// Caregivers registered before the period ends.
+    var identified: Int
+    /// Caregivers registered during the period.
+    var new: Int
+    var breakdowns: [RawBreakdown]
+    /// Relationships by the caregiver's gender (rows) and hours band (columns).
+    var genderByHours: [[Int]]
+}
+
+enum StatisticsService {
+    /// Who may read statistics: they show no person, so viewers (politicians, management) may.
+    static let readers: Set<Role> = [.admin, .strategist, .viewer, .consultant]
+
+    static func counts(_ scope: StatisticsScope, on db: any Database) async throws -> CaregiverCounts {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let end = scope.period.end.iso
+        let identified = try await caregiverCount(sql, scope, registeredBefore: end)
+        let new = try await caregiverCount(sql, scope, registeredBefore: end, from: scope.period.start.iso)
+        var breakdowns: [RawBreakdown] = []
+        for dimension in StatisticsDimension.allCases {
+            let grouped = try await groupedCounts(sql, scope, by: [dimension.column], unit: dimension.unit)
+            var byCategory: [String: Int] = [:]
+            for (key, count) in grouped {
+                let category = dimension == .ageBand
+                    ? AgeBand.of(birthYear: key[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
+                    : (key[0] ?? StatisticsDimension.notStated)
+                byCategory[category, default: 0] += count
+            }
+            breakdowns.append(RawBreakdown(dimension: dimension, counts: dimension.categories.map { byCategory[$0] ?? 0 }))
+        }
+        let crossed = try await groupedCounts(sql, scope, by: ["gender", "hours_band"], unit: .relationships)
+        let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
+        var table = Array(repeating: Array(repeating: 0, count: hours.count), count: genders.count)
+        for (key, count) in crossed {
+            guard let row = genders.firstIndex(of: key[0] ?? StatisticsDimension.notStated),
+                  let column = hours.firstIndex(of: key[1] ?? StatisticsDimension.notStated) else { continue }
+            table[row][column] += count
+        }
+        return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table)
+    }
+
+    /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.
+    private static func scoped(_ select: SQLSelectBuilder, _ scope: StatisticsScope, unit: StatisticsDimension.Unit,
+                               registeredBefore end: String) -> SQLSelectBuilder {
+        var select = select
+        if unit == .relationships {
+            select = select.from("care_relationships")
+                .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
+        } else {
+            select = select.from("caregivers")
+        }
+        select = select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
+            .where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind(end))
+        if let unitID = scope.unitID {
+            select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
+        }
+        return select
+    }
+
+    private static func caregiverCount(_ sql: any SQLDatabase, _ scope: StatisticsScope, registeredBefore end: String,
+                                       from start: String? = nil) async throws -> Int {
+        var select = scoped(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
+                            unit: .caregivers, registeredBefore: end)
+        if let start { select = select.where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(start)) }
+        return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// Counts grouped by one or two columns; each key value as text (nil for a missing value).
+    private static func groupedCounts(_ sql: any SQLDatabase, _ scope: StatisticsScope, by columns: [String],
+                                      unit: StatisticsDimension.Unit) async throws -> [([String?], Int)] {
+        let table = { (column: String) in
+            ["relation", "hours_band"].contains(column) ? "care_relationships" : "caregivers"
+        }
+        var select = sql.select()
+        // Keys are read as text on both databases (a birth year is an integer column).
+        for (index, column) in columns.enumerated() {
+            let asText = SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table(column)), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
+            select = select.column(asText, as: "k\(index)")
+        }
+        select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
+                        unit: unit, registeredBefore: scope.period.end.iso)
+        for column in columns { select = select.groupBy(SQLColumn(column, table: table(column))) }
+        return try await select.all().map { row in
+            let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
+            return (key, try row.decode(column: "n", as: Int.self))
+        }
+    }
+}

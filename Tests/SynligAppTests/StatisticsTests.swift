@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// Statistics on a small hand-made register whose answers are known: the arithmetic, the period
+/// boundaries, what is withheld, who may read it, and that no answer names a person.
+@Suite("Statistics of the caregivers reached")
+struct StatisticsTests {
+    /// Registers a caregiver on a given day with the classifications given.
+    @discardableResult
+    func caregiver(_ app: Application, _ world: RecordWorld, _ name: String, on day: String, gender: Gender,
+                   birthYear: Int? = nil, foreign: ForeignBackground = .notStated, unit: Unit? = nil) async throws -> Caregiver {
+        try await CaregiverService.save(nil, CaregiverInput(
+            name: name, preferredLanguage: "sv", interpreterNeeded: false, gender: gender.rawValue,
+            birthYear: birthYear.map(String.init), foreignBackground: foreign.rawValue,
+            unitID: try unit?.requireID().uuidString), by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
+    }
+
+    /// Twelve caregivers registered in 2025 and eight in 2026 (three of them in unit B).
+    func register(_ app: Application, _ world: RecordWorld) async throws {
+        for index in 0..<7 { try await caregiver(app, world, "K\(index)", on: "2025-05-0\(index + 1)", gender: .woman, birthYear: 1960, foreign: .no) }
+        for index in 0..<5 { try await caregiver(app, world, "M\(index)", on: "2025-12-31", gender: .man, birthYear: 1950, foreign: .yes) }
+        for index in 0..<5 { try await caregiver(app, world, "N\(index)", on: "2026-03-31", gender: .woman, birthYear: 2001) }
+        for index in 0..<3 { try await caregiver(app, world, "B\(index)", on: "2026-04-01", gender: .man, unit: world.unitB) }
+    }
+
+    func report(_ app: Application, _ world: RecordWorld, _ period: String, unit: Unit? = nil) async throws -> StatisticsReport {
+        let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: try unit?.requireID(),
+                                    period: try #require(StatisticsPeriod(period)))
+        return StatisticsReport(try await StatisticsService.counts(scope, on: app.db), scope: scope, policy: .standard, label: { $0 })
+    }
+
+    func counts(_ report: StatisticsReport, _ dimension: StatisticsDimension) -> [String: PublishedCount] {
+        let breakdown = report.breakdowns.first { $0.dimension == dimension }
+        return Dictionary(uniqueKeysWithValues: (breakdown?.categories ?? []).map { ($0.key, $0.count) })
+    }
+
+    @Test("Counts, breakdowns and age bands add up on a register whose answers are known")
+    func arithmetic() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let year = try await report(app, world, "2026")
+            #expect(year.identified == .count(20))
+            #expect(year.new == .count(8))
+            let gender = counts(year, .gender)
+            #expect(gender["woman"] == .count(12))
+            #expect(gender["man"] == .count(8))
+            #expect(gender["other"] == .count(0))
+            #expect(gender["notStated"] == .count(0))
+            // Born 1960 and 1950 are 65–79 in 2026; born 2001 is 25; no birth year is not stated.
+            let age = counts(year, .ageBand)
+            // Three without a birth year are withheld, and so is the smallest other band, or 20 − 12 would give them away.
+            #expect(age["from65to79"] == .count(12))
+            #expect(age["notStated"] == .suppressed(.belowThreshold))
+            #expect(age["from25to44"] == .suppressed(.complementary))
+            let foreign = counts(year, .foreignBackground)
+            #expect(foreign["no"] == .count(7))
+            #expect(foreign["yes"] == .count(5))
+            #expect(foreign["notStated"] == .count(8))
+            let share = try #require(year.breakdowns.first { $0.dimension == .foreignBackground }?.notStatedShare)
+            #expect(abs(share - 0.4) < 0.0001)
+        }
+    }
+
+    @Test("Period boundaries: the last day of a quarter belongs to it, the first day of the next does not")
+    func periodBoundaries() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let first = try await report(app, world, "2026-Q1")
+            #expect(first.identified == .count(17))
+            #expect(first.new == .count(5))
+            let second = try await report(app, world, "2026-Q2")
+            #expect(second.identified == .count(20))
+            // Three new in the quarter would be a small count, and 20 − 17 gives it away: both withheld.
+            #expect(second.new == .suppressed(.belowThreshold))
+            let lastYear = try await report(app, world, "2025")
+            #expect(lastYear.identified == .count(12))
+            #expect(lastYear.new == .count(12))
+        }
+    }
+
+    @Test("A filter narrowed to three people withholds every count, in every table")
+    func smallUnitWithheld() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let unit = try await report(app, world, "2026", unit: world.unitB)
+            #expect(unit.identified == .suppressed(.belowThreshold))
+            for breakdown in unit.breakdowns where breakdown.dimension.unit == .caregivers {
+                #expect(breakdown.total.isSuppressed, "\(breakdown.dimension)")
+                #expect(breakdown.categories.allSatisfy { $0.count.isSuppressed || $0.count == .count(0) }, "\(breakdown.dimension)")
+                #expect(breakdown.categories.allSatisfy { $0.share == nil }, "\(breakdown.dimension)")
+            }
+        }
+    }
+
+    @Test("The page and the API give the same numbers to a viewer, name nobody, and refuse staff and bad filters")
+    func pageAndAPI() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            try await caregiver(app, world, "Åsa Unik Öberg", on: "2026-06-01", gender: .other, birthYear: 1930)
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let page = try await viewer.get("/statistics?period=2026")
+            #expect(page.status == .ok)
+            #expect(page.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            let html = page.body.string
+            #expect(html.contains("<dt>Anhöriga registrerade vid periodens slut</dt><dd>21</dd>"))
+            #expect(html.contains("&lt; 5"))
+            #expect(!html.contains("Åsa Unik Öberg"))
+            #expect(!html.contains("K0"))
+
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            let body = try await api.send(.GET, "/api/v1/statistics?period=2026")
+            #expect(body.status == .ok)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.body.string.utf8)) as? [String: Any])
+            #expect((json["identified"] as? [String: Any])?["count"] as? Int == 21)
+            #expect(!body.body.string.contains("Åsa"))
+            let breakdowns = try #require(json["breakdowns"] as? [[String: Any]])
+            let gender = try #require(breakdowns.first { $0["dimension"] as? String == "gender" })
+            let other = try #require((gender["categories"] as? [[String: Any]])?.first { $0["key"] as? String == "other" })
+            #expect((other["value"] as? [String: Any])?["suppressed"] as? String == "belowThreshold")
+            #expect((other["value"] as? [String: Any])?["count"] is NSNull)
+
+            #expect(try await api.send(.GET, "/api/v1/statistics?period=2026-Q5").status == .badRequest)
+            #expect(try await viewer.get("/statistics?period=igår").status == .badRequest)
+            #expect(try await api.send(.GET, "/api/v1/statistics?unit=\(UUID().uuidString)").status == .notFound)
+
+            let staff = Browser(app)
+            try await staff.signIn(world.staffA.email)
+            #expect(try await staff.get("/statistics").status == .forbidden)
+        }
+    }
+}

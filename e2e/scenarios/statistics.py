@@ -1,0 +1,47 @@
+"""Statistics: a politician reads who is reached, for the year, a quarter and one unit."""
+
+from selenium.webdriver.common.by import By
+
+from lib.axe import visit_and_check
+from lib.checks import check
+from lib.config import DEMO_PASSWORD
+from lib.demo import STAFF, STAFF_UNIT
+from lib.driver import path_of
+from lib.forms import select_option, submit_form_of
+from lib.login import check_signed_in, login, logout
+from lib.page import follow_link, h1_text, main_text
+from lib.screenshots import full_page_screenshot
+
+VIEWER = "politiker@exempel.se"
+
+
+def test_statistics(driver):
+    login(driver, VIEWER, DEMO_PASSWORD)
+    check_signed_in(driver, VIEWER)
+    follow_link(driver, "Statistik", "/statistics", "Statistik: anhöriga som nås", css="nav.main-nav a")
+    visit_and_check(driver, None, "21_statistics")
+    full_page_screenshot(driver, "21_statistics")
+    text = main_text(driver)
+    for heading in ["Kön", "Ålder", "Utländsk bakgrund", "Tid i veckan", "Anhörigskap efter kön och tid i veckan"]:
+        check(heading in text, f"the statistics page has no table {heading!r}")
+    check("Ej angivet" in text, "the statistics page does not show the share not stated")
+    # Every chart has its numbers in a table beside it, and no person's name is anywhere.
+    bars = driver.find_elements(By.CSS_SELECTOR, "main svg.bar")
+    check(bars and all(b.get_attribute("aria-label") for b in bars), "a chart bar without its numbers as a label")
+    check(not driver.find_elements(By.CSS_SELECTOR, "main a[href^='/caregivers/']"), "the statistics link to a person")
+
+    # A quarter and one unit: the filter is kept, and a small unit withholds its counts.
+    select_option(driver, "unit", STAFF_UNIT)
+    period = driver.find_element(By.ID, "period")
+    quarters = [o.text for o in period.find_elements(By.TAG_NAME, "option") if o.text.startswith("Kvartal")]
+    check(quarters, "no quarter to choose")
+    select_option(driver, "period", quarters[0])
+    submit_form_of(driver, period)
+    check(path_of(driver) == "/statistics", f"the filter led to {driver.current_url}")
+    check(STAFF_UNIT in h1_text(driver) or STAFF_UNIT in main_text(driver), "the chosen unit is not named")
+    visit_and_check(driver, None, "21_statistics_unit_quarter")
+    logout(driver)
+
+    # Staff who work with people do not read statistics here.
+    login(driver, STAFF, DEMO_PASSWORD)
+    visit_and_check(driver, "/statistics", "21_statistics_staff_forbidden", expect_status=403)
