@@ -29,7 +29,7 @@ struct CaregiverRecordDemoTests {
             #expect(heavyCarers.filter { $0.gender == .woman }.count > heavyCarers.filter { $0.gender == .man }.count)
             #expect((0.22...0.32).contains(share(caregivers.filter { $0.foreignBackground == .yes }.count, of: caregivers.count)))
             #expect(caregivers.contains { $0.minorityLanguage == .finnish && $0.preferredLanguage == "fi" })
-            #expect(caregivers.filter(\.interpreterNeeded).count >= 5)
+            #expect(caregivers.filter { $0.interpreterNeed == .yes }.count >= 5)
             // Some people in the network give no care (yet) and have no recipient.
             let linked = Set(relationships.map(\.caregiverID))
             #expect(caregivers.contains { !linked.contains($0.id!) })

@@ -179,7 +179,7 @@ struct CaregiverDemoBuilder {
         let input = CaregiverInput(
             name: "\(first) \(surname)", personalIdentityNumber: number, phone: phone(), email: email,
             address: "\(pick(CaregiverDemoNames.streets)) \(int(1...60)), Exempelstad", preferredChannel: channel.rawValue, preferredLanguage: language,
-            interpreterNeeded: interpreter, gender: gender.rawValue, birthYear: String(birthYear), foreignBackground: background.rawValue,
+            interpreterNeed: (interpreter ? InterpreterNeed.yes : .no).rawValue, gender: gender.rawValue, birthYear: String(birthYear), foreignBackground: background.rawValue,
             minorityLanguage: minority.rawValue, occupation: occupation.rawValue, ownHealthNote: healthNote, unitID: nil,
             responsibleUserID: nil, version: nil)
         let weight: Double = switch hours {
