@@ -34,7 +34,7 @@ def main():
         started = time.time()
         for i in range(existing, args.caregivers):
             api(base, token, "POST", "/api/v1/caregivers",
-                {"name": f"Bänk Person {i:05d}", "preferredLanguage": "sv", "interpreterNeeded": False})
+                {"name": f"Bänk Person {i:05d}", "preferredLanguage": "sv", "interpreterNeed": "no"})
         print(f"caregivers: {args.caregivers} (added {max(0, args.caregivers - existing)} in {time.time() - started:.0f} s)")
 
         browser = Browser(base)

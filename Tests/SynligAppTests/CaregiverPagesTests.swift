@@ -278,7 +278,7 @@ struct CaregiverPagesTests {
             let caregiver = try #require(try await Caregiver.query(on: app.db).first())
             // A colleague saves first.
             _ = try await CaregiverService.save(try caregiver.requireID(), CaregiverInput(
-                name: "Gun Ström", phone: "08-123", preferredLanguage: "sv", interpreterNeeded: false, version: caregiver.version),
+                name: "Gun Ström", phone: "08-123", preferredLanguage: "sv", interpreterNeed: InterpreterNeed.no.rawValue, version: caregiver.version),
                 by: world.consultant, on: app.db)
             try await browser.get(path + "/edit")
             let stale = try await browser.post(path + "/edit", form: [

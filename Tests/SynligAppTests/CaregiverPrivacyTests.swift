@@ -128,7 +128,7 @@ struct CaregiverPrivacyTests {
             let world = try await RecordWorld.make(app)
             let (caregiver, recipient, relationship) = try await world.pair(app, "Cecilia Berg", caring: "Dan Berg", in: world.unitA)
             _ = try await CaregiverService.save(caregiver.id, CaregiverInput(name: "Cecilia Berg", phone: "070-222 33 44", email: "cecilia@example.se",
-                                                                             preferredLanguage: "sv", interpreterNeeded: false, version: caregiver.version),
+                                                                             preferredLanguage: "sv", interpreterNeed: InterpreterNeed.no.rawValue, version: caregiver.version),
                                                 by: world.consultant, on: app.db)
             try await world.consent(app, relationship, ConsentCategory.allCases)
             let invitation = try await world.invite(app, relationship)

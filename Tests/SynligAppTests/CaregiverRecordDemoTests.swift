@@ -29,7 +29,24 @@ struct CaregiverRecordDemoTests {
             #expect(heavyCarers.filter { $0.gender == .woman }.count > heavyCarers.filter { $0.gender == .man }.count)
             #expect((0.22...0.32).contains(share(caregivers.filter { $0.foreignBackground == .yes }.count, of: caregivers.count)))
             #expect(caregivers.contains { $0.minorityLanguage == .finnish && $0.preferredLanguage == "fi" })
-            #expect(caregivers.filter(\.interpreterNeeded).count >= 5)
+            #expect(caregivers.filter { $0.interpreterNeed == .yes }.count >= 5)
+            // Every classification has some answers missing, as in a real register, so the demo's
+            // statistics show how complete the data is.
+            let recipients = try await CareRecipient.query(on: db).all()
+            let notStated: [(String, Double)] = [
+                ("gender", share(caregivers.filter { !$0.gender.isStated }.count, of: caregivers.count)),
+                ("birthYear", share(caregivers.filter { $0.birthYear == nil }.count, of: caregivers.count)),
+                ("foreignBackground", share(caregivers.filter { !$0.foreignBackground.isStated }.count, of: caregivers.count)),
+                ("minorityLanguage", share(caregivers.filter { !$0.minorityLanguage.isStated }.count, of: caregivers.count)),
+                ("occupation", share(caregivers.filter { !$0.occupation.isStated }.count, of: caregivers.count)),
+                ("interpreterNeed", share(caregivers.filter { !$0.interpreterNeed.isStated }.count, of: caregivers.count)),
+                ("relation", share(relationships.filter { !$0.relation.isStated }.count, of: relationships.count)),
+                ("hoursBand", share(relationships.filter { !$0.hoursBand.isStated }.count, of: relationships.count)),
+                ("careNeedArea", share(recipients.filter { !$0.careNeedArea.isStated }.count, of: recipients.count)),
+            ]
+            for (classification, missing) in notStated {
+                #expect((0.03...0.2).contains(missing), "\(classification): \(missing) not stated")
+            }
             // Some people in the network give no care (yet) and have no recipient.
             let linked = Set(relationships.map(\.caregiverID))
             #expect(caregivers.contains { !linked.contains($0.id!) })

@@ -110,7 +110,7 @@ struct CaregiverRecordTests {
             #expect(await refusal { try await CaregiverAccess.recipient(recipient.id, for: intruder, on: app.db) }?.status == .notFound)
             #expect(await refusal { try await CaregiverAccess.relationship(relationship.id, for: intruder, on: app.db) }?.status == .notFound)
             #expect(await refusal {
-                try await CaregiverService.save(caregiver.id, CaregiverInput(name: "Kapad", preferredLanguage: "sv", interpreterNeeded: false, version: 1),
+                try await CaregiverService.save(caregiver.id, CaregiverInput(name: "Kapad", preferredLanguage: "sv", interpreterNeed: InterpreterNeed.no.rawValue, version: 1),
                                                 by: intruder, on: app.db)
             }?.status == .notFound)
             #expect(await refusal {
@@ -141,7 +141,7 @@ struct CaregiverRecordTests {
             let caregiver = try await world.register(app, "Maria Andersson")
             let id = try caregiver.requireID()
             func edit(_ name: String, version: Int?) -> CaregiverInput {
-                CaregiverInput(name: name, phone: "070-111 22 33", preferredLanguage: "sv", interpreterNeeded: false, version: version)
+                CaregiverInput(name: name, phone: "070-111 22 33", preferredLanguage: "sv", interpreterNeed: InterpreterNeed.no.rawValue, version: version)
             }
             let saved = try await CaregiverService.save(id, edit("Maria Andersson Berg", version: 1), by: world.consultant, on: app.db)
             #expect(saved.version == 2)

@@ -215,11 +215,11 @@ struct CaregiverDemoPlay {
         caregiver.address = input.address ?? ""
         caregiver.preferredChannel = input.preferredChannel.flatMap(ContactChannel.init(rawValue:)) ?? .phone
         caregiver.preferredLanguage = input.preferredLanguage ?? "sv"
-        caregiver.interpreterNeeded = input.interpreterNeeded
+        caregiver.interpreterNeed = input.interpreterNeed.flatMap(InterpreterNeed.init(rawValue:)) ?? .notStated
         caregiver.gender = input.gender.flatMap(Gender.init(rawValue:)) ?? .notStated
         caregiver.birthYear = input.birthYear.flatMap { Int($0) }
         caregiver.foreignBackground = input.foreignBackground.flatMap(ForeignBackground.init(rawValue:)) ?? .notStated
-        caregiver.minorityLanguage = input.minorityLanguage.flatMap(MinorityLanguage.init(rawValue:)) ?? .none
+        caregiver.minorityLanguage = input.minorityLanguage.flatMap(MinorityLanguage.init(rawValue:)) ?? .notStated
         caregiver.occupation = input.occupation.flatMap(Occupation.init(rawValue:)) ?? .notStated
         caregiver.ownHealthNote = input.ownHealthNote ?? ""
         caregiver.unitID = sketch.unitName.flatMap { unitIDs[$0] }
@@ -249,6 +249,7 @@ struct CaregiverDemoPlay {
         recipient.fixedDoctorContact = sketch.input.fixedDoctorContact ?? ""
         recipient.fixedCareHomeContact = sketch.input.fixedCareHomeContact ?? ""
         recipient.patientContract = sketch.input.patientContract
+        recipient.careNeedArea = sketch.input.careNeedArea.flatMap(CareNeedArea.init(rawValue:)) ?? .notStated
         recipient.version = 1
         rows.recipients.append(recipient)
         for unitID in sketch.unitNames.compactMap({ unitIDs[$0] }) {
@@ -267,10 +268,10 @@ struct CaregiverDemoPlay {
         relationship.organisationID = organisationID
         relationship.caregiverID = caregiver.id!
         relationship.recipientID = recipient.id!
-        relationship.relation = link.relation
+        relationship.relation = input.relation.flatMap(RelationKind.init(rawValue:)) ?? .notStated
         relationship.livesTogether = input.livesTogether
         relationship.since = input.since
-        relationship.hoursBand = input.hoursBand.flatMap(HoursBand.init(rawValue:)) ?? .under5
+        relationship.hoursBand = input.hoursBand.flatMap(HoursBand.init(rawValue:)) ?? .notStated
         relationship.tasksText = Set(input.tasks.compactMap(CareTask.init(rawValue:))).storedText
         relationship.coordinatedContactsText = input.coordinatedContacts ?? ""
         relationship.carriesCoordination = input.carriesCoordination

@@ -14,6 +14,9 @@ struct CaregiverDemoBuilder {
     let workers: [Cast.Worker]
     let instrument: ScreeningInstrument?
     var random: SeededGenerator
+    /// Draws what was left unanswered, apart from `random`, so the households and their stories
+    /// stay the same whatever share of answers is missing.
+    var recording: SeededGenerator
     var cast = Cast()
 
     /// What the story needs to remember about each caregiver and link.
@@ -40,6 +43,7 @@ struct CaregiverDemoBuilder {
         self.workers = workers
         self.instrument = instrument
         self.random = SeededGenerator(seed: seed)
+        self.recording = SeededGenerator(seed: seed ^ 0x6E6F_7453_7461_7465)
     }
 
     // MARK: - Dice
@@ -56,6 +60,22 @@ struct CaregiverDemoBuilder {
         }
         return items[items.count - 1].0
     }
+    /// What the record says: now and then a question was not asked or not answered, so the
+    /// demo's statistics show how complete the data is (5–15 % "not stated" per classification).
+    mutating func recorded<Value: OptionalClassification>(_ value: Value, notStated share: Double) -> Value {
+        Double.random(in: 0..<1, using: &recording) < share ? .notStated : value
+    }
+
+    /// A draw that does not disturb the households' own dice.
+    mutating func recordingWeighted<T>(_ items: [(T, Double)]) -> T {
+        var roll = Double.random(in: 0..<1, using: &recording) * items.reduce(0) { $0 + $1.1 }
+        for (item, weight) in items {
+            roll -= weight
+            if roll < 0 { return item }
+        }
+        return items[items.count - 1].0
+    }
+
     /// A day in the past, no later than today.
     func clamp(_ day: CalendarDate) -> CalendarDate { min(day, today) }
 
@@ -179,8 +199,11 @@ struct CaregiverDemoBuilder {
         let input = CaregiverInput(
             name: "\(first) \(surname)", personalIdentityNumber: number, phone: phone(), email: email,
             address: "\(pick(CaregiverDemoNames.streets)) \(int(1...60)), Exempelstad", preferredChannel: channel.rawValue, preferredLanguage: language,
-            interpreterNeeded: interpreter, gender: gender.rawValue, birthYear: String(birthYear), foreignBackground: background.rawValue,
-            minorityLanguage: minority.rawValue, occupation: occupation.rawValue, ownHealthNote: healthNote, unitID: nil,
+            interpreterNeed: recorded(interpreter ? InterpreterNeed.yes : .no, notStated: 0.1).rawValue,
+            gender: recorded(gender, notStated: 0.05).rawValue,
+            birthYear: Double.random(in: 0..<1, using: &recording) < 0.07 ? nil : String(birthYear),
+            foreignBackground: recorded(background, notStated: 0.05).rawValue,
+            minorityLanguage: recorded(minority, notStated: 0.1).rawValue, occupation: occupation.rawValue, ownHealthNote: healthNote, unitID: nil,
             responsibleUserID: nil, version: nil)
         let weight: Double = switch hours {
         case .from50, .from35to49: 0.35
@@ -220,11 +243,29 @@ struct CaregiverDemoBuilder {
             if chance(0.5) { careContact = "\(staff), habiliteringen" }
         }
         let reference = chance(0.8) ? "Akt \(today.year - int(0...6))-\(String(format: "%04d", int(1...2400)))" : ""
+        let patientContract = chance(0.12)
         cast.recipients.append(.init(input: RecipientInput(name: "\(first) \(surname)", externalReference: reference, unitIDs: [],
                                                            fixedCareContact: careContact, fixedDoctorContact: doctor,
-                                                           fixedCareHomeContact: careHome, patientContract: chance(0.12), version: nil),
+                                                           fixedCareHomeContact: careHome, patientContract: patientContract,
+                                                           careNeedArea: recorded(careNeedArea(relation: relation, unit: kind, elderly: elderly),
+                                                                                  notStated: 0.1).rawValue,
+                                                           version: nil),
                                      unitNames: names))
         return cast.recipients.count - 1
+    }
+
+    /// What the person's need mainly comes from, following whom they are to the caregiver and
+    /// which unit gives the care.
+    mutating func careNeedArea(relation: RelationKind, unit: UnitKind, elderly: Bool) -> CareNeedArea {
+        if relation == .child { return recordingWeighted([(.disability, 0.7), (.mentalIllness, 0.15), (.longTermIllness, 0.15)]) }
+        switch unit {
+        case .socialPsychiatry: return recordingWeighted([(.mentalIllness, 0.8), (.substanceUse, 0.2)])
+        case .disability: return .disability
+        case .palliativeCare: return .longTermIllness
+        default:
+            return elderly ? recordingWeighted([(.dementia, 0.4), (.oldAge, 0.35), (.longTermIllness, 0.2), (.other, 0.05)])
+                : recordingWeighted([(.longTermIllness, 0.5), (.disability, 0.2), (.mentalIllness, 0.1), (.other, 0.2)])
+        }
     }
 
     mutating func addLink(caregiver: Int, recipient: Int, relation: RelationKind, hours: HoursBand, signal: Bool? = nil) {
@@ -243,10 +284,11 @@ struct CaregiverDemoBuilder {
         if signalled, chance(0.3) { tasks.insert(.coordination) }
         let registered = cast.caregivers[caregiver].registeredOn
         let lives = chance(relation == .partner ? 0.9 : relation == .child ? 0.7 : relation == .parent ? 0.1 : 0.05)
-        let input = RelationshipInput(relation: relation.rawValue, livesTogether: lives, since: registered.addingMonths(-int(6...96)).iso,
-                                      hoursBand: hours.rawValue, tasks: tasks.map(\.rawValue).sorted(),
+        // The story follows the true relation and hours; the record holds what was stated.
+        let input = RelationshipInput(relation: recorded(relation, notStated: 0.06).rawValue, livesTogether: lives,
+                                      since: registered.addingMonths(-int(6...96)).iso, hoursBand: recorded(hours, notStated: 0.08).rawValue, tasks: tasks.map(\.rawValue).sorted(),
                                       coordinatedContacts: contacts.joined(separator: "\n"), carriesCoordination: signalled && chance(0.2), version: nil)
-        cast.links.append(.init(caregiver: caregiver, recipient: recipient, relation: relation, input: input))
+        cast.links.append(.init(caregiver: caregiver, recipient: recipient, relation: relation, hours: hours, input: input))
         // Most older signals have been acted on: SIP offered, a fixed care contact named.
         if signalled || tasks.contains(.coordination), registered < today.addingDays(-60), chance(0.75) {
             step(caregiver, registered.addingDays(int(7...40)), .talkAndClose(.coordinationSignal, talk(about: "Erbjudit SIP; vårdcentralen utser en fast vårdkontakt.")))
@@ -284,7 +326,7 @@ struct CaregiverDemoBuilder {
             let profile = profiles[link.caregiver]
             let recipient = addRecipient(relation: .parent, origin: profile.origin, surname: profile.surname, elderly: true)
             cast.recipients[recipient].unitNames = cast.recipients[link.recipient].unitNames
-            addLink(caregiver: link.caregiver, recipient: recipient, relation: .parent, hours: HoursBand(rawValue: link.input.hoursBand ?? "") ?? .under5)
+            addLink(caregiver: link.caregiver, recipient: recipient, relation: .parent, hours: link.hours)
             profiles[link.caregiver].strain = min(1, profiles[link.caregiver].strain + 0.1)
         }
     }

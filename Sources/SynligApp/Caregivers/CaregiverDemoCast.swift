@@ -28,7 +28,9 @@ struct CaregiverDemoCast: Sendable {
     struct LinkSketch: Sendable {
         var caregiver: Int
         var recipient: Int
+        /// The relation and hours the story follows; `input` holds what was recorded of them.
         var relation: RelationKind
+        var hours: HoursBand
         var input: RelationshipInput
     }
 

@@ -15,24 +15,24 @@ enum CaregiverForms {
         form.choice("preferredChannel", "caregiver.field.channel", ContactChannel.self, prefix: "caregiver.channel")
         form.options("preferredLanguage", "caregiver.field.language",
                      SupportLanguage.codes.map { ($0, req.t("language.name.\($0)")) })
-        form.checkbox("interpreterNeeded", "caregiver.field.interpreter")
+        form.classification("interpreterNeed", "caregiver.field.interpreter", InterpreterNeed.self, prefix: "caregiver.interpreter")
         form.options("unit", "caregiver.field.unit", try await unitOptions(req, user: user), hint: "caregiver.field.unit_hint",
                      blankKey: "caregiver.field.no_unit")
         form.options("responsible", "caregiver.field.responsible", try await colleagueOptions(req, user: user),
                      blankKey: "caregiver.field.no_responsible")
-        form.choice("occupation", "caregiver.field.occupation", Occupation.self, prefix: "caregiver.occupation")
+        form.classification("occupation", "caregiver.field.occupation", Occupation.self, prefix: "caregiver.occupation")
         form.textarea("ownHealthNote", "caregiver.field.own_health", hint: "caregiver.field.own_health_hint", rows: 2, maxLength: 300)
-        form.choice("gender", "caregiver.field.gender", Gender.self, prefix: "caregiver.gender", hint: "caregiver.field.voluntary_hint")
+        form.classification("gender", "caregiver.field.gender", Gender.self, prefix: "caregiver.gender", hint: "caregiver.field.voluntary_hint")
         form.text("birthYear", "caregiver.field.birth_year", kind: .number, maxLength: 4)
-        form.choice("foreignBackground", "caregiver.field.foreign_background", ForeignBackground.self, prefix: "caregiver.foreign_background")
-        form.choice("minorityLanguage", "caregiver.field.minority_language", MinorityLanguage.self, prefix: "caregiver.minority_language")
+        form.classification("foreignBackground", "caregiver.field.foreign_background", ForeignBackground.self, prefix: "caregiver.foreign_background")
+        form.classification("minorityLanguage", "caregiver.field.minority_language", MinorityLanguage.self, prefix: "caregiver.minority_language")
         return form
     }
 
     static func caregiverInput(_ values: FormValues) -> CaregiverInput {
         CaregiverInput(name: values["name"], personalIdentityNumber: values["personalIdentityNumber"], phone: values["phone"],
                        email: values["email"], address: values["address"], preferredChannel: values["preferredChannel"],
-                       preferredLanguage: values["preferredLanguage"], interpreterNeeded: values.isOn("interpreterNeeded"),
+                       preferredLanguage: values["preferredLanguage"], interpreterNeed: values["interpreterNeed"],
                        gender: values["gender"], birthYear: values["birthYear"], foreignBackground: values["foreignBackground"],
                        minorityLanguage: values["minorityLanguage"], occupation: values["occupation"], ownHealthNote: values["ownHealthNote"],
                        unitID: values["unit"], responsibleUserID: values["responsible"], version: values.int("version"))
@@ -40,16 +40,16 @@ enum CaregiverForms {
 
     /// The stored caregiver as form values, for the edit page.
     static func values(of caregiver: Caregiver) -> FormValues {
-        var pairs: [(String, String)] = [
+        let pairs: [(String, String)] = [
             ("name", caregiver.name), ("phone", caregiver.phone), ("email", caregiver.email), ("address", caregiver.address),
             ("preferredChannel", caregiver.preferredChannel.rawValue), ("preferredLanguage", caregiver.preferredLanguage),
+            ("interpreterNeed", caregiver.interpreterNeed.rawValue),
             ("gender", caregiver.gender.rawValue), ("birthYear", caregiver.birthYear.map(String.init) ?? ""),
             ("foreignBackground", caregiver.foreignBackground.rawValue), ("minorityLanguage", caregiver.minorityLanguage.rawValue),
             ("occupation", caregiver.occupation.rawValue), ("ownHealthNote", caregiver.ownHealthNote),
             ("unit", caregiver.unitID?.uuidString ?? ""), ("responsible", caregiver.responsibleUserID?.uuidString ?? ""),
         ]
         // The personnummer is never put back into a page; leaving the field empty keeps it.
-        if caregiver.interpreterNeeded { pairs.append(("interpreterNeeded", "on")) }
         return FormValues(pairs)
     }
 
@@ -62,6 +62,8 @@ enum CaregiverForms {
         form.text("fixedDoctorContact", "recipient.field.fixed_doctor_contact")
         form.text("fixedCareHomeContact", "recipient.field.fixed_care_home_contact")
         form.checkbox("patientContract", "recipient.field.patient_contract")
+        form.classification("careNeedArea", "recipient.field.care_need_area", CareNeedArea.self, prefix: "recipient.care_need_area",
+                            hint: "recipient.field.care_need_area_hint")
         return form
     }
 
@@ -69,7 +71,7 @@ enum CaregiverForms {
         RecipientInput(name: values["name"], externalReference: values["externalReference"], unitIDs: values.all("units"),
                        fixedCareContact: values["fixedCareContact"], fixedDoctorContact: values["fixedDoctorContact"],
                        fixedCareHomeContact: values["fixedCareHomeContact"], patientContract: values.isOn("patientContract"),
-                       version: values.int("version"))
+                       careNeedArea: values["careNeedArea"], version: values.int("version"))
     }
 
     static func relationship(_ req: Request, values: FormValues, errors: FormErrors, recipients: [(value: String, label: String)]?) -> FormBuilder {
@@ -79,8 +81,8 @@ enum CaregiverForms {
                          blankKey: "relationship.field.new_recipient")
             form.text("recipientName", "relationship.field.recipient_name", hint: "relationship.field.recipient_name_hint", maxLength: 120)
         }
-        form.choice("relation", "relationship.field.relation", RelationKind.self, prefix: "caregiver.relation", blank: true)
-        form.choice("hoursBand", "relationship.field.hours", HoursBand.self, prefix: "caregiver.hours", hint: "relationship.field.hours_hint", blank: true)
+        form.classification("relation", "relationship.field.relation", RelationKind.self, prefix: "caregiver.relation")
+        form.classification("hoursBand", "relationship.field.hours", HoursBand.self, prefix: "caregiver.hours", hint: "relationship.field.hours_hint")
         form.checkbox("livesTogether", "relationship.field.lives_together")
         form.date("since", "relationship.field.since")
         form.checkboxes("tasks", "relationship.field.tasks", CareTask.self, prefix: "caregiver.task")

@@ -19,7 +19,7 @@ final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "address") var address: String
     @Field(key: "preferred_channel") var preferredChannel: ContactChannel
     @Field(key: "preferred_language") var preferredLanguage: String
-    @Field(key: "interpreter_needed") var interpreterNeeded: Bool
+    @Field(key: "interpreter_need") var interpreterNeed: InterpreterNeed
     @Field(key: "gender") var gender: Gender
     @OptionalField(key: "birth_year") var birthYear: Int?
     @Field(key: "foreign_background") var foreignBackground: ForeignBackground
@@ -55,6 +55,7 @@ final class CareRecipient: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "fixed_doctor_contact") var fixedDoctorContact: String
     @Field(key: "fixed_care_home_contact") var fixedCareHomeContact: String
     @Field(key: "patient_contract") var patientContract: Bool
+    @Field(key: "care_need_area") var careNeedArea: CareNeedArea
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -93,9 +93,17 @@ struct CaregiverRecordPage: Encodable {
                  href: PhoneNumber.telURI(caregiver.phone)),
             Fact(label: req.t("caregiver.field.email"), value: caregiver.email.isEmpty ? "–" : caregiver.email),
             Fact(label: req.t("caregiver.field.channel"), value: req.t("caregiver.channel.\(caregiver.preferredChannel.rawValue)")),
-            Fact(label: req.t("caregiver.field.language"), value: req.t("language.name.\(caregiver.preferredLanguage)")
-                 + (caregiver.interpreterNeeded ? " – " + req.t("caregiver.interpreter_needed") : "")),
+            Fact(label: req.t("caregiver.field.language"), value: req.t("language.name.\(caregiver.preferredLanguage)")),
+            // The classifications show "Ej angivet" when nobody answered, so a reader sees a gap
+            // rather than a guess.
+            Fact(label: req.t("caregiver.field.interpreter"), value: req.t("caregiver.interpreter.\(caregiver.interpreterNeed.rawValue)")),
             Fact(label: req.t("caregiver.field.occupation"), value: req.t("caregiver.occupation.\(caregiver.occupation.rawValue)")),
+            Fact(label: req.t("caregiver.field.gender"), value: req.t("caregiver.gender.\(caregiver.gender.rawValue)")),
+            Fact(label: req.t("caregiver.field.birth_year"), value: caregiver.birthYear.map(String.init) ?? req.t("caregiver.not_stated")),
+            Fact(label: req.t("caregiver.field.foreign_background"),
+                 value: req.t("caregiver.foreign_background.\(caregiver.foreignBackground.rawValue)")),
+            Fact(label: req.t("caregiver.field.minority_language"),
+                 value: req.t("caregiver.minority_language.\(caregiver.minorityLanguage.rawValue)")),
             Fact(label: req.t("caregiver.registered_on"), value: date(caregiver.registeredOn)),
         ]
         if let responsible = caregiver.responsibleUserID, let colleague = try await User.find(responsible, on: db) {
@@ -122,8 +130,9 @@ struct CaregiverRecordPage: Encodable {
             if permission.consent.categories.isEmpty { anyWithoutConsent = true }
             let restriction = try await InvolvementRestriction.query(on: db).filter(\.$relationshipID == relationship.requireID())
                 .filter(\.$liftedAt == nil).first()
-            let summary = [req.t("caregiver.relation.\(relationship.relation.rawValue)"),
-                           req.t("caregiver.hours.\(relationship.hoursBand.rawValue)"),
+            // In a line of several facts, a bare "Ej angivet" would not say what is missing.
+            let summary = [req.t(relationship.relation.isStated ? "caregiver.relation.\(relationship.relation.rawValue)" : "caregiver.relation_not_stated"),
+                           req.t(relationship.hoursBand.isStated ? "caregiver.hours.\(relationship.hoursBand.rawValue)" : "caregiver.hours_not_stated"),
                            relationship.livesTogether ? req.t("relationship.lives_together") : nil].compactMap { $0 }.joined(separator: " · ")
             relationships.append(Relationship(
                 href: SiteURL.relationship(try relationship.requireID()).path, recipientName: recipient.name,

@@ -10,7 +10,7 @@ struct CaregiverInput: Sendable {
     var address: String?
     var preferredChannel: String?
     var preferredLanguage: String?
-    var interpreterNeeded: Bool
+    var interpreterNeed: String?
     var gender: String?
     var birthYear: String?
     var foreignBackground: String?
@@ -30,6 +30,7 @@ struct RecipientInput: Sendable {
     var fixedDoctorContact: String?
     var fixedCareHomeContact: String?
     var patientContract: Bool
+    var careNeedArea: String?
     var version: Int?
 }
 
@@ -72,19 +73,21 @@ enum CaregiverService {
         let channel = check.choice(input.preferredChannel ?? ContactChannel.phone.rawValue, "preferredChannel", as: ContactChannel.self)
         let language = input.preferredLanguage.flatMap { SupportLanguage.codes.contains($0) ? $0 : nil }
         if language == nil { check.fail("preferredLanguage", "input.invalid_choice") }
-        let gender = check.choice(input.gender ?? Gender.notStated.rawValue, "gender", as: Gender.self)
+        // The classifications asked for statistics: what was not answered stays `notStated`.
+        let interpreter = check.classification(input.interpreterNeed, "interpreterNeed", as: InterpreterNeed.self)
+        let gender = check.classification(input.gender, "gender", as: Gender.self)
         var birthYear: Int?
         if let raw = input.birthYear?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             if let year = Int(raw), (today.year - 110)...(today.year - 5) ~= year { birthYear = year } else { check.fail("birthYear", "caregiver.birth_year_invalid") }
         }
-        let background = check.choice(input.foreignBackground ?? ForeignBackground.notStated.rawValue, "foreignBackground", as: ForeignBackground.self)
-        let minority = check.choice(input.minorityLanguage ?? MinorityLanguage.none.rawValue, "minorityLanguage", as: MinorityLanguage.self)
-        let occupation = check.choice(input.occupation ?? Occupation.notStated.rawValue, "occupation", as: Occupation.self)
+        let background = check.classification(input.foreignBackground, "foreignBackground", as: ForeignBackground.self)
+        let minority = check.classification(input.minorityLanguage, "minorityLanguage", as: MinorityLanguage.self)
+        let occupation = check.classification(input.occupation, "occupation", as: Occupation.self)
         let healthNote = check.text(input.ownHealthNote, "ownHealthNote", max: 300)
         let unitID = check.id(input.unitID, "unit")
         let responsibleID = check.id(input.responsibleUserID, "responsible")
         try check.finish()
-        guard let channel, let language, let gender, let background, let minority, let occupation else { throw SynligError.invalid(check.problems) }
+        guard let channel, let language else { throw SynligError.invalid(check.problems) }
         let organisationID = user.organisationID
         let (pinValue, emailValue, birthYearValue) = (pin, email, birthYear)
 
@@ -133,7 +136,7 @@ enum CaregiverService {
             caregiver.address = address
             caregiver.preferredChannel = channel
             caregiver.preferredLanguage = language
-            caregiver.interpreterNeeded = input.interpreterNeeded
+            caregiver.interpreterNeed = interpreter
             caregiver.gender = gender
             caregiver.birthYear = birthYearValue
             caregiver.foreignBackground = background
@@ -168,6 +171,7 @@ enum CaregiverService {
         let careContact = check.line(input.fixedCareContact, "fixedCareContact")
         let doctorContact = check.line(input.fixedDoctorContact, "fixedDoctorContact")
         let careHomeContact = check.line(input.fixedCareHomeContact, "fixedCareHomeContact")
+        let careNeedArea = check.classification(input.careNeedArea, "careNeedArea", as: CareNeedArea.self)
         if id == nil, !CaregiverAccess.seesWholeOrganisation(user), unitIDs.isDisjoint(with: user.unitIDs) {
             // Staff register people for their own units; otherwise they would lose sight of them.
             check.fail("units", "caregiver.recipient_unit_required")
@@ -196,6 +200,7 @@ enum CaregiverService {
             recipient.fixedDoctorContact = doctorContact
             recipient.fixedCareHomeContact = careHomeContact
             recipient.patientContract = input.patientContract
+            recipient.careNeedArea = careNeedArea
             try await recipient.save(on: tx)
             let recipientID = try recipient.requireID()
             // Staff change only their own units' responsibility; other units keep sight of the person.
@@ -278,15 +283,14 @@ enum CaregiverService {
     static func validate(_ input: RelationshipInput, today: CalendarDate = .today()) throws
         -> (RelationKind, CalendarDate?, HoursBand, Set<CareTask>, [String]) {
         var check = InputChecker()
-        let relation = check.choice(input.relation, "relation", as: RelationKind.self)
+        let relation = check.classification(input.relation, "relation", as: RelationKind.self)
         let since = check.date(input.since, "since", required: false)
         if let since, since > today { check.fail("since", "caregiver.since_future") }
-        let hours = check.choice(input.hoursBand, "hoursBand", as: HoursBand.self)
+        let hours = check.classification(input.hoursBand, "hoursBand", as: HoursBand.self)
         let tasks = check.choices(input.tasks, "tasks", as: CareTask.self)
         let contacts = check.text(input.coordinatedContacts, "coordinatedContacts", max: 2000)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         try check.finish()
-        guard let relation, let hours else { throw SynligError.invalid(check.problems) }
         return (relation, since, hours, tasks, contacts)
     }
 

@@ -5,6 +5,7 @@ import Vapor
 enum CaregiverMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateCaregiverRecord())
+        app.migrations.add(RecordWhatWasNotStated())
     }
 }
 
@@ -222,5 +223,42 @@ struct CreateCaregiverRecord: AsyncMigration {
                        "care_recipient_units", "care_recipients", "caregivers"] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+/// Optional classifications start at "not stated" (`notStated`), so statistics count what was
+/// recorded, not what a default made up.
+///
+/// - The interpreter need was a checkbox (`interpreter_needed`, a bool) and could not tell "no"
+///   from "nobody asked". It becomes `interpreter_need` (yes / no / notStated). A stored `true`
+///   was a ticked box: `yes`. A stored `false` may as well be a box nobody touched, so it becomes
+///   `notStated`, never `no`. The old column is dropped in the same migration: one field, one truth.
+/// - The cared-for person gets `care_need_area` (dementia, mental illness, …): never asked
+///   before, so every existing person is `notStated`.
+///
+/// Nothing else is rewritten: a stored gender, background or occupation may have come from a
+/// form's first option, but which ones cannot be known, so they are left as they were.
+/// `ALTER TABLE … DROP COLUMN` is the same on PostgreSQL and SQLite (3.35 and later).
+struct RecordWhatWasNotStated: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await database.schema("caregivers")
+            .field("interpreter_need", .string, .required, .sql(.default("notStated")))
+            .update()
+        try await sql.update("caregivers").set("interpreter_need", to: "yes").where("interpreter_needed", .equal, true).run()
+        try await sql.raw("ALTER TABLE caregivers DROP COLUMN interpreter_needed").run()
+        try await database.schema("care_recipients")
+            .field("care_need_area", .string, .required, .sql(.default("notStated")))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await database.schema("caregivers")
+            .field("interpreter_needed", .bool, .required, .sql(.default(false)))
+            .update()
+        try await sql.update("caregivers").set("interpreter_needed", to: true).where("interpreter_need", .equal, "yes").run()
+        try await sql.raw("ALTER TABLE caregivers DROP COLUMN interpreter_need").run()
+        try await sql.raw("ALTER TABLE care_recipients DROP COLUMN care_need_area").run()
     }
 }

@@ -144,11 +144,12 @@ enum CaregiverFHIRExport {
             id: (relationship.id ?? UUID()).uuidString.lowercased(),
             identifier: identifier,
             patient: patient,
-            relationship: [FHIR.CodeableConcept(
+            relationship: relationship.relation.isStated ? [FHIR.CodeableConcept(
                 coding: relation.map { [FHIR.Coding(system: System.roleCode, code: $0.code, display: $0.display)] },
-                text: label("caregiver.relation", relationship.relation.rawValue, text))],
+                text: label("caregiver.relation", relationship.relation.rawValue, text))] : nil,
             name: [FHIR.HumanName(text: caregiver.name)],
             telecom: telecom.isEmpty ? nil : telecom,
+            // A gender not stated is `unknown`, which AdministrativeGender has for exactly this.
             gender: administrativeGender(caregiver.gender),
             birthDate: caregiver.birthYear.map { String(format: "%04d", $0) },
             address: caregiver.address.isEmpty || restricted ? nil : [FHIR.Address(text: caregiver.address)],
@@ -214,7 +215,7 @@ enum CaregiverFHIRExport {
         case .friend: ("FRND", "unrelated friend")
         case .neighbour: ("NBOR", "neighbor")
         case .guardian: ("GUARD", "guardian")
-        case .other: nil
+        case .other, .notStated: nil
         }
     }
 

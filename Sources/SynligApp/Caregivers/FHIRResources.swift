@@ -115,7 +115,9 @@ enum FHIR {
         var identifier: [Identifier]?
         var active = true
         var patient: Reference
-        var relationship: [CodeableConcept]
+        /// Left out when the relation was not stated: FHIR has no code for "unknown relation",
+        /// and a text saying so carries nothing a receiver could use.
+        var relationship: [CodeableConcept]?
         var name: [HumanName]
         var telecom: [ContactPoint]?
         /// `male`, `female`, `other` or `unknown` (AdministrativeGender).

@@ -86,7 +86,8 @@ struct RecipientController: RouteCollection {
     private func values(of recipient: CareRecipient, on db: any Database) async throws -> FormValues {
         var pairs: [(String, String)] = [("name", recipient.name), ("externalReference", recipient.externalReference),
                                          ("fixedCareContact", recipient.fixedCareContact), ("fixedDoctorContact", recipient.fixedDoctorContact),
-                                         ("fixedCareHomeContact", recipient.fixedCareHomeContact)]
+                                         ("fixedCareHomeContact", recipient.fixedCareHomeContact),
+                                         ("careNeedArea", recipient.careNeedArea.rawValue)]
         if recipient.patientContract { pairs.append(("patientContract", "on")) }
         pairs += try await CareRecipientUnit.query(on: db).filter(\.$recipientID == recipient.requireID()).all().map { ("units", $0.unitID.uuidString) }
         return FormValues(pairs)

@@ -108,6 +108,15 @@ struct FormBuilder {
         add(id, labelKey, radios ? .radios : .select, hintKey: hint, options: options)
     }
 
+    /// A select or radio group over an optional classification: "not stated" comes first and
+    /// is chosen until someone answers, so an untouched form stores `notStated`.
+    mutating func classification<Value: OptionalClassification>(_ id: String, _ labelKey: String, _ type: Value.Type, prefix: String,
+                                                                hint: String? = nil, radios: Bool = false) {
+        let chosen = values[id].flatMap(Value.init(rawValue:)) ?? .notStated
+        let options = type.formOrder.map { SelectOption(value: $0.rawValue, label: request.t("\(prefix).\($0.rawValue)"), selected: $0 == chosen) }
+        add(id, labelKey, radios ? .radios : .select, hintKey: hint, options: options)
+    }
+
     /// A select or radio group over options built by the caller (units, colleagues, offerings).
     mutating func options(_ id: String, _ labelKey: String, _ options: [(value: String, label: String)], hint: String? = nil,
                           radios: Bool = false, blankKey: String? = nil) {

@@ -43,6 +43,13 @@ struct InputChecker {
         return chosen
     }
 
+    /// An optional classification: left out (or empty) it is `notStated`, never a made-up
+    /// answer; an unknown value is refused.
+    mutating func classification<Value: OptionalClassification>(_ value: String?, _ field: String, as type: Value.Type) -> Value {
+        guard let value, !value.isEmpty else { return .notStated }
+        return choice(value, field, as: type) ?? .notStated
+    }
+
     /// Several values of a fixed vocabulary; an unknown value is refused, not dropped.
     mutating func choices<Value: RawRepresentable & Hashable>(_ values: [String], _ field: String, as: Value.Type,
                                                               required: Bool = false) -> Set<Value> where Value.RawValue == String {

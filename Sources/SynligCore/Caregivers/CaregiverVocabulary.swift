@@ -1,18 +1,40 @@
 /// The fixed vocabularies of the caregiver record. Stored as their raw values; each has the
 /// localisation key `caregiver.<type>.<raw>` for what people read.
 
+/// A classification that a person may leave unanswered: gender, background, hours of care and
+/// the like. `notStated` is a value of its own — what an untouched form or an API call without
+/// the field stores — so a statistic counts what was recorded and shows how much was not,
+/// instead of counting whatever a default made up.
+public protocol OptionalClassification: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {
+    static var notStated: Self { get }
+}
+
+extension OptionalClassification {
+    public var isStated: Bool { self != Self.notStated }
+
+    /// "Not stated" first, then the answers: the order a form offers them in, so that the
+    /// option a browser sends for an untouched select is the honest one.
+    public static var formOrder: [Self] { [notStated] + allCases.filter { $0 != notStated } }
+}
+
 /// Whom the caregiver cares for, as staff and statistics say it: "cares for a parent" is
 /// `parent`. `guardian` is the exception: the caregiver is the person's god man or förvaltare.
-public enum RelationKind: String, Sendable, Codable, CaseIterable {
-    case partner, parent, child, sibling, otherRelative, friend, neighbour, guardian, other
+public enum RelationKind: String, Sendable, Codable, CaseIterable, OptionalClassification {
+    case partner, parent, child, sibling, otherRelative, friend, neighbour, guardian, other, notStated
 }
 
 /// Hours of care a week, banded as in the national statistics.
-public enum HoursBand: String, Sendable, Codable, CaseIterable {
-    case under5, from5to9, from10to19, from20to34, from35to49, from50
+public enum HoursBand: String, Sendable, Codable, CaseIterable, OptionalClassification {
+    case under5, from5to9, from10to19, from20to34, from35to49, from50, notStated
 
-    /// More than ten hours a week: the "almost a third" of the seed's figures.
-    public var isMoreThanTen: Bool { self != .under5 && self != .from5to9 }
+    /// More than ten hours a week: the "almost a third" of the seed's figures. Hours not stated
+    /// are not known to be more than ten, so they are not counted as such.
+    public var isMoreThanTen: Bool {
+        switch self {
+        case .from10to19, .from20to34, .from35to49, .from50: true
+        case .under5, .from5to9, .notStated: false
+        }
+    }
 }
 
 /// Kinds of care and support the caregiver gives.
@@ -25,22 +47,34 @@ public enum ContactChannel: String, Sendable, Codable, CaseIterable {
 }
 
 /// Asked voluntarily, for equity statistics only.
-public enum Gender: String, Sendable, Codable, CaseIterable {
+public enum Gender: String, Sendable, Codable, CaseIterable, OptionalClassification {
     case woman, man, other, notStated
 }
 
-public enum ForeignBackground: String, Sendable, Codable, CaseIterable {
+public enum ForeignBackground: String, Sendable, Codable, CaseIterable, OptionalClassification {
     case yes, no, notStated
 }
 
-/// The national-minority languages (and none), for equity statistics and for offering support
-/// in the caregiver's language.
-public enum MinorityLanguage: String, Sendable, Codable, CaseIterable {
-    case none, finnish, meankieli, sami, romani, yiddish
+/// The national-minority languages, for equity statistics and for offering support in the
+/// caregiver's language. `none` is an answer ("speaks none of them"); `notStated` is no answer.
+public enum MinorityLanguage: String, Sendable, Codable, CaseIterable, OptionalClassification {
+    case none, finnish, meankieli, sami, romani, yiddish, notStated
 }
 
-public enum Occupation: String, Sendable, Codable, CaseIterable {
+public enum Occupation: String, Sendable, Codable, CaseIterable, OptionalClassification {
     case works, studies, worksAndStudies, neither, notStated
+}
+
+/// Whether the caregiver needs an interpreter. Once a checkbox, which could not tell "no" from
+/// "nobody asked"; an unticked box now means nothing was stated.
+public enum InterpreterNeed: String, Sendable, Codable, CaseIterable, OptionalClassification {
+    case yes, no, notStated
+}
+
+/// What the cared-for person's need of care and support mainly comes from, as the caregiver
+/// strategy and Socialstyrelsen group caregivers: to see which groups are reached.
+public enum CareNeedArea: String, Sendable, Codable, CaseIterable, OptionalClassification {
+    case dementia, mentalIllness, substanceUse, disability, longTermIllness, oldAge, other, notStated
 }
 
 /// What a consent (or a harm assessment) allows to be shared with the caregiver — Bilaga 2.

@@ -39,7 +39,7 @@ struct RecordWorld {
     func register(_ app: Application, _ name: String, pin: String? = nil, by user: CurrentUser? = nil,
                   today: CalendarDate = .today()) async throws -> Caregiver {
         try await CaregiverService.save(nil, CaregiverInput(name: name, personalIdentityNumber: pin, preferredLanguage: "sv",
-                                                            interpreterNeeded: false),
+                                                            interpreterNeed: InterpreterNeed.no.rawValue),
                                         by: user ?? consultant, on: app.db, today: today)
     }
 

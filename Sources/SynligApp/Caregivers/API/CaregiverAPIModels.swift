@@ -25,9 +25,13 @@ extension API {
     // MARK: Caregivers
 
     /// A caregiver as a client writes one. A PUT replaces the record: a field left out is
-    /// stored empty or at its default — except the personnummer, which a client never sees in
-    /// full and so could not send back: left out, the stored number stays; `null` or `""`
-    /// removes it.
+    /// stored empty or at its default — an optional classification at `notStated` — except the
+    /// personnummer, which a client never sees in full and so could not send back: left out, the
+    /// stored number stays; `null` or `""` removes it.
+    ///
+    /// `interpreterNeeded` (a boolean) is the older spelling of `interpreterNeed`: `true` is
+    /// `yes`, `false` is `no` — a client that sends `false` says so. Sending both, differently,
+    /// is refused.
     struct CaregiverFields: StrictJSONFields {
         var name: String?
         var personalIdentityNumber: String?
@@ -36,6 +40,7 @@ extension API {
         var address: String?
         var preferredChannel: String?
         var preferredLanguage: String?
+        var interpreterNeed: String?
         var interpreterNeeded: Bool?
         var gender: String?
         var birthYear: Int?
@@ -49,8 +54,8 @@ extension API {
         var namesPersonalIdentityNumber = false
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, personalIdentityNumber, phone, email, address, preferredChannel, preferredLanguage, interpreterNeeded,
-                 gender, birthYear, foreignBackground, minorityLanguage, occupation, ownHealthNote, unitId, responsibleUserId
+            case name, personalIdentityNumber, phone, email, address, preferredChannel, preferredLanguage, interpreterNeed,
+                 interpreterNeeded, gender, birthYear, foreignBackground, minorityLanguage, occupation, ownHealthNote, unitId, responsibleUserId
         }
 
         init(from decoder: any Decoder) throws {
@@ -63,7 +68,11 @@ extension API {
             address = try c.decodeIfPresent(String.self, forKey: .address)
             preferredChannel = try c.decodeIfPresent(String.self, forKey: .preferredChannel)
             preferredLanguage = try c.decodeIfPresent(String.self, forKey: .preferredLanguage)
+            interpreterNeed = try c.decodeIfPresent(String.self, forKey: .interpreterNeed)
             interpreterNeeded = try c.decodeIfPresent(Bool.self, forKey: .interpreterNeeded)
+            if let interpreterNeeded, let interpreterNeed, interpreterNeed != (interpreterNeeded ? "yes" : "no") {
+                throw SynligError.invalid([.init(field: "interpreterNeed", messageKey: "input.invalid_choice")])
+            }
             gender = try c.decodeIfPresent(String.self, forKey: .gender)
             birthYear = try c.decodeIfPresent(Int.self, forKey: .birthYear)
             foreignBackground = try c.decodeIfPresent(String.self, forKey: .foreignBackground)
@@ -78,7 +87,7 @@ extension API {
         func input(version: Int?, storedNumber: String? = nil) -> CaregiverInput {
             CaregiverInput(name: name, personalIdentityNumber: namesPersonalIdentityNumber ? personalIdentityNumber : storedNumber,
                            phone: phone, email: email, address: address, preferredChannel: preferredChannel,
-                           preferredLanguage: preferredLanguage ?? "sv", interpreterNeeded: interpreterNeeded ?? false,
+                           preferredLanguage: preferredLanguage ?? "sv", interpreterNeed: interpreterNeed ?? interpreterNeeded.map { $0 ? "yes" : "no" },
                            gender: gender, birthYear: birthYear.map(String.init), foreignBackground: foreignBackground,
                            minorityLanguage: minorityLanguage, occupation: occupation, ownHealthNote: ownHealthNote,
                            unitID: unitId?.uuidString, responsibleUserID: responsibleUserId?.uuidString, version: version)
@@ -123,6 +132,8 @@ extension API {
         var address: String
         var preferredChannel: ContactChannel
         var preferredLanguage: String
+        var interpreterNeed: InterpreterNeed
+        /// The older, boolean spelling: `true` only when the need is `yes`.
         var interpreterNeeded: Bool
         var gender: Gender
         var birthYear: Int?
@@ -150,7 +161,8 @@ extension API {
             address = caregiver.address
             preferredChannel = caregiver.preferredChannel
             preferredLanguage = caregiver.preferredLanguage
-            interpreterNeeded = caregiver.interpreterNeeded
+            interpreterNeed = caregiver.interpreterNeed
+            interpreterNeeded = caregiver.interpreterNeed == .yes
             gender = caregiver.gender
             birthYear = caregiver.birthYear
             foreignBackground = caregiver.foreignBackground
@@ -174,7 +186,7 @@ extension API {
     struct RecipientFields: StrictJSONFields {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, externalReference, unitIds, fixedCareContact, fixedDoctorContact, fixedCareHomeContact,
-                patientContract
+                patientContract, careNeedArea
         }
         var name: String?
         var externalReference: String?
@@ -183,11 +195,12 @@ extension API {
         var fixedDoctorContact: String?
         var fixedCareHomeContact: String?
         var patientContract: Bool?
+        var careNeedArea: String?
 
         func input(version: Int?) -> RecipientInput {
             RecipientInput(name: name, externalReference: externalReference, unitIDs: (unitIds ?? []).map(\.uuidString),
                            fixedCareContact: fixedCareContact, fixedDoctorContact: fixedDoctorContact,
-                           fixedCareHomeContact: fixedCareHomeContact, patientContract: patientContract ?? false, version: version)
+                           fixedCareHomeContact: fixedCareHomeContact, patientContract: patientContract ?? false, careNeedArea: careNeedArea, version: version)
         }
     }
 
@@ -222,6 +235,7 @@ extension API {
         var fixedDoctorContact: String
         var fixedCareHomeContact: String
         var patientContract: Bool
+        var careNeedArea: CareNeedArea
         var version: Int
         var createdAt: Date?
         /// The caregivers the reader may see.
@@ -236,6 +250,7 @@ extension API {
             fixedDoctorContact = recipient.fixedDoctorContact
             fixedCareHomeContact = recipient.fixedCareHomeContact
             patientContract = recipient.patientContract
+            careNeedArea = recipient.careNeedArea
             version = recipient.version
             createdAt = recipient.createdAt
             self.caregivers = caregivers
