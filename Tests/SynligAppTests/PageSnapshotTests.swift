@@ -43,7 +43,7 @@ struct PageSnapshotTests {
             let world = try await RecordWorld.make(app)
             let caregiver = try await CaregiverService.save(nil, CaregiverInput(
                 name: "Åsa Öberg", personalIdentityNumber: "19121212-1212", phone: "070-123 45 67", preferredLanguage: "sv",
-                interpreterNeeded: false), by: world.consultant, on: app.db)
+                interpreterNeed: "notStated"), by: world.consultant, on: app.db)
             let recipient = try await world.recipient(app, "Maj Öberg", units: [world.unitA], careContact: "Distriktssköterska Eva")
             _ = try await world.link(app, caregiver, recipient, contacts: ["Vårdcentralen", "Hemtjänsten", "Minnesmottagningen"])
             let browser = Browser(app)

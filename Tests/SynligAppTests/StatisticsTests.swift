@@ -15,7 +15,7 @@ struct StatisticsTests {
     func caregiver(_ app: Application, _ world: RecordWorld, _ name: String, on day: String, gender: Gender,
                    birthYear: Int? = nil, foreign: ForeignBackground = .notStated, unit: Unit? = nil) async throws -> Caregiver {
         try await CaregiverService.save(nil, CaregiverInput(
-            name: name, preferredLanguage: "sv", interpreterNeeded: false, gender: gender.rawValue,
+            name: name, preferredLanguage: "sv", interpreterNeed: "notStated", gender: gender.rawValue,
             birthYear: birthYear.map(String.init), foreignBackground: foreign.rawValue,
             unitID: try unit?.requireID().uuidString), by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
     }
@@ -124,6 +124,7 @@ struct StatisticsTests {
             #expect((json["identified"] as? [String: Any])?["count"] as? Int == 21)
             #expect(!body.body.string.contains("Åsa"))
             let breakdowns = try #require(json["breakdowns"] as? [[String: Any]])
+            #expect(Set(breakdowns.compactMap { $0["dimension"] as? String }) == Set(StatisticsDimension.allCases.map(\.rawValue)))
             let gender = try #require(breakdowns.first { $0["dimension"] as? String == "gender" })
             let other = try #require((gender["categories"] as? [[String: Any]])?.first { $0["key"] as? String == "other" })
             #expect((other["value"] as? [String: Any])?["suppressed"] as? String == "belowThreshold")

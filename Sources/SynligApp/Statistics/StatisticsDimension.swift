@@ -4,14 +4,14 @@ import SynligCore
 /// has (in reading order, "not stated" last) and how each is named. Categories come from the
 /// record's own vocabularies, so a value added there shows here without a change.
 enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
-    case gender, ageBand, foreignBackground, occupation, minorityLanguage, relation, hoursBand
+    case gender, ageBand, foreignBackground, occupation, minorityLanguage, interpreterNeed, relation, hoursBand, careNeedArea
 
     /// What a row counts: a caregiver, or a care relationship (a caregiver may care for several).
     enum Unit: String, Sendable, Codable { case caregivers, relationships }
 
     var unit: Unit {
         switch self {
-        case .relation, .hoursBand: .relationships
+        case .relation, .hoursBand, .careNeedArea: .relationships
         default: .caregivers
         }
     }
@@ -24,8 +24,21 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .foreignBackground: "foreign_background"
         case .occupation: "occupation"
         case .minorityLanguage: "minority_language"
+        case .interpreterNeed: "interpreter_need"
         case .relation: "relation"
         case .hoursBand: "hours_band"
+        case .careNeedArea: "care_need_area"
+        }
+    }
+
+    /// The table the column is in: the caregiver's, the relationship's or the person cared for's.
+    var table: String { Self.table(of: column) }
+
+    static func table(of column: String) -> String {
+        switch column {
+        case "relation", "hours_band": "care_relationships"
+        case "care_need_area": "care_recipients"
+        default: "caregivers"
         }
     }
 
@@ -37,8 +50,10 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .foreignBackground: ForeignBackground.allCases.map(\.rawValue)
         case .occupation: Occupation.allCases.map(\.rawValue)
         case .minorityLanguage: MinorityLanguage.allCases.map(\.rawValue)
+        case .interpreterNeed: InterpreterNeed.allCases.map(\.rawValue)
         case .relation: RelationKind.allCases.map(\.rawValue)
         case .hoursBand: HoursBand.allCases.map(\.rawValue)
+        case .careNeedArea: CareNeedArea.allCases.map(\.rawValue)
         }
         return all.filter { $0 != Self.notStated } + [Self.notStated]
     }
@@ -55,8 +70,10 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .foreignBackground: return "caregiver.foreign_background.\(category)"
         case .occupation: return "caregiver.occupation.\(category)"
         case .minorityLanguage: return "caregiver.minority_language.\(category)"
+        case .interpreterNeed: return "caregiver.interpreter.\(category)"
         case .relation: return "caregiver.relation.\(category)"
         case .hoursBand: return "caregiver.hours.\(category)"
+        case .careNeedArea: return "recipient.care_need_area.\(category)"
         }
     }
 

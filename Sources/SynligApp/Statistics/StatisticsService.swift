@@ -64,11 +64,15 @@ enum StatisticsService {
 
     /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.
     private static func scoped(_ select: SQLSelectBuilder, _ scope: StatisticsScope, unit: StatisticsDimension.Unit,
-                               registeredBefore end: String) -> SQLSelectBuilder {
+                               registeredBefore end: String, withRecipients: Bool = false) -> SQLSelectBuilder {
         var select = select
         if unit == .relationships {
             select = select.from("care_relationships")
                 .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
+            if withRecipients {
+                select = select.join("care_recipients", on: SQLColumn("recipient_id", table: "care_relationships"), .equal,
+                                     SQLColumn("id", table: "care_recipients"))
+            }
         } else {
             select = select.from("caregivers")
         }
@@ -91,9 +95,7 @@ enum StatisticsService {
     /// Counts grouped by one or two columns; each key value as text (nil for a missing value).
     private static func groupedCounts(_ sql: any SQLDatabase, _ scope: StatisticsScope, by columns: [String],
                                       unit: StatisticsDimension.Unit) async throws -> [([String?], Int)] {
-        let table = { (column: String) in
-            ["relation", "hours_band"].contains(column) ? "care_relationships" : "caregivers"
-        }
+        let table = StatisticsDimension.table(of:)
         var select = sql.select()
         // Keys are read as text on both databases (a birth year is an integer column).
         for (index, column) in columns.enumerated() {
@@ -101,7 +103,8 @@ enum StatisticsService {
             select = select.column(asText, as: "k\(index)")
         }
         select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
-                        unit: unit, registeredBefore: scope.period.end.iso)
+                        unit: unit, registeredBefore: scope.period.end.iso,
+                        withRecipients: columns.contains { table($0) == "care_recipients" })
         for column in columns { select = select.groupBy(SQLColumn(column, table: table(column))) }
         return try await select.all().map { row in
             let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
