@@ -142,18 +142,13 @@ struct CaregiverAPITests {
             #expect(stale.status == .conflict)
             #expect(stale.problem?.detail ==
                 "Någon annan har ändrat posten sedan du öppnade den. Ladda om och gör din ändring igen – inget har skrivits över.")
-            var headers = HTTPHeaders()
-            headers.bearerAuthorization = BearerAuthorization(token: karin.token ?? "")
-            headers.contentType = .json
-            headers.replaceOrAdd(name: .ifMatch, value: "\"1\"")
-            let staleTag = try await app.testing().sendRequest(.PUT, path, headers: headers, body: ByteBuffer(string: json(["name": "Etikett"])))
+            let staleTag = try await karin.send(.PUT, path, json: json(["name": "Etikett"]), headers: ["If-Match": "\"1\""])
             #expect(staleTag.status == .preconditionFailed)
             #expect(try await karin.send(.PUT, path, json: json(["name": "Utan version"])).status == .preconditionRequired)
             #expect(try await karin.send(.GET, path).decoded(API.CaregiverOut.self).name == "Anna Ek")
 
-            headers.replaceOrAdd(name: .ifMatch, value: "\"2\"")
-            let tagged = try await app.testing().sendRequest(.PUT, path, headers: headers,
-                                                             body: ByteBuffer(string: json(["name": "Anna Ek", "personalIdentityNumber": ""])))
+            let tagged = try await karin.send(.PUT, path, json: json(["name": "Anna Ek", "personalIdentityNumber": ""]),
+                                              headers: ["If-Match": "\"2\""])
             #expect(tagged.status == .ok)
             #expect(try tagged.decoded(API.CaregiverOut.self).personalIdentityNumber == nil)
         }

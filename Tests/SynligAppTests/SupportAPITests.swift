@@ -76,7 +76,7 @@ struct SupportAPITests {
             let list = try await karin.send(.GET, "/api/v1/support-offerings").decoded([API.OfferingOut].self)
             #expect(list.map(\.name) == ["Avlösning i hemmet", "Samtalsgrupp (utkast)"])
             #expect(list.map(\.stale) == [false, true])
-            let open = try await app.testing().sendRequest(.GET, "/api/v1/open-data/0180/services")
+            let open = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
             #expect(open.status == .ok)
             let services = try open.content.decode(OpenDataController.HSDSDocument.self).services
             #expect(services.map(\.name) == ["Avlösning i hemmet"])
@@ -103,7 +103,7 @@ struct SupportAPITests {
             let published = try await karin.send(.PUT, "/api/v1/support-offerings/\(draftOut.id)", json: json(offeringBody(
                 "Samtalsgrupp", extra: ["kind": "supportGroup", "version": 1])))
             #expect(published.status == .ok)
-            let after = try await app.testing().sendRequest(.GET, "/api/v1/open-data/0180/services")
+            let after = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
             #expect(try after.content.decode(OpenDataController.HSDSDocument.self).services.count == 2)
 
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "support.update").count() == 2)

@@ -192,7 +192,7 @@ struct OpenDataTests {
             _ = try await SupportService.save(nil, input("Dagverksamheten", published: true), by: karin, on: app.db)
             _ = try await SupportService.save(nil, input("Utkastet", published: false), by: karin, on: app.db)
 
-            let response = try await app.testing().sendRequest(.GET, "/api/v1/open-data/0180/services")
+            let response = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .cacheControl) == "public, max-age=300")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
@@ -208,11 +208,11 @@ struct OpenDataTests {
             #expect(service["assured_date"] as? String == "2026-10-01")
             #expect((service["languages"] as? [[String: String]])?.map { $0["code"] ?? "" } == ["fi", "sv"])
 
-            let csv = try await app.testing().sendRequest(.GET, "/api/v1/open-data/0180/services.csv")
+            let csv = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services.csv")
             #expect(csv.body.string.hasPrefix("\u{FEFF}"))
             #expect(csv.body.string.contains(#""'=200 kr""#))
             #expect(!csv.body.string.contains("Utkastet"))
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/open-data/9998/services").status == .notFound)
+            #expect(try await APIClient(app: app).send(.GET, "/api/v1/open-data/9998/services").status == .notFound)
         }
     }
 }
