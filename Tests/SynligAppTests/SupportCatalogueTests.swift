@@ -219,20 +219,46 @@ struct OpenDataTests {
 
 @Suite("Self-check")
 struct SelfCheckTests {
-    @Test("'Är du anhörig?' answers in the page itself and stores nothing")
+    func post(_ app: Application, _ path: String, _ form: String) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: form))
+    }
+
+    @Test("'Är du anhörig?' answers in the page itself, posted so the answers stay out of the address bar, and stores nothing")
     func selfCheck() async throws {
         try await withSynlig { app in
             let blank = try await app.testing().sendRequest(.GET, "/stod/sjalvtest")
             #expect(blank.status == .ok)
             #expect(blank.body.string.contains("Är du anhörig?"))
+            #expect(blank.body.string.contains(#"<form method="post" action="/stod/sjalvtest">"#))
             #expect(!blank.body.string.contains("selfcheck-result"))
-            let yes = try await app.testing().sendRequest(.GET, "/stod/sjalvtest?answered=1&helps_regularly=on&contacts=on")
+            let yes = try await post(app, "/stod/sjalvtest", "helps_regularly=on&contacts=on")
+            #expect(yes.status == .ok)
             #expect(yes.body.string.contains("Du är anhörig – och stödet är till för dig"))
             #expect(yes.body.string.contains(#"id="contacts" name="contacts" type="checkbox" checked"#))
             #expect(yes.headers[.setCookie].isEmpty)
-            let none = try await app.testing().sendRequest(.GET, "/en/support/self-check?answered=1")
+            #expect(yes.headers.first(name: .cacheControl) == "no-store")
+            let none = try await post(app, "/en/support/self-check", "")
             #expect(none.body.string.contains("Perhaps not right now"))
+            // Answers in a URL (an old bookmark) are not read back onto the page.
+            let fromURL = try await app.testing().sendRequest(.GET, "/stod/sjalvtest?answered=1&contacts=on")
+            #expect(!fromURL.body.string.contains("selfcheck-result"))
             #expect(try await AuditEvent.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("The contact form states how long a request is kept with the numbers the purge uses")
+    func retentionStatedFromSettings() async throws {
+        try await withSynlig { app in
+            try await makeOrganisation(app)
+            for (path, words) in [("/stod/0180/kontakt", ("raderas efter", "dagar, en hanterad förfrågan")),
+                                  ("/en/support/0180/contact", ("is deleted after", "days, a handled request"))] {
+                let page = try await app.testing().sendRequest(.GET, path)
+                #expect(page.status == .ok, "\(path)")
+                let html = page.body.string
+                #expect(html.contains("\(words.0) \(ContactRequestService.unhandledRetentionDays) \(words.1) \(ContactRequestService.closedRetentionDays)"), "\(path)")
+            }
         }
     }
 }

@@ -18,6 +18,10 @@ struct ContactRequestController: RouteCollection {
         var started: Int
         var stamp: String
         var errors: FormErrors
+        /// How long a request is kept, from the purge's own settings: the page and the purge
+        /// cannot tell different stories.
+        var unhandledRetentionDays = String(ContactRequestService.unhandledRetentionDays)
+        var closedRetentionDays = String(ContactRequestService.closedRetentionDays)
     }
 
     struct ReceiptPage: Encodable {

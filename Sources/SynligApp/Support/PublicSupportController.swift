@@ -84,16 +84,25 @@ struct PublicSupportController: RouteCollection {
 
     /// "Är du anhörig?": many who help someone close do not see themselves as caregivers
     /// (seed 003). A few statements, answered in the browser's own request; nothing is stored.
+    /// The answers are posted, so they stay out of the address bar and the history of a shared
+    /// computer; the form changes nothing, so it carries no CSRF token and the empty page stays
+    /// cacheable. The answer page is never stored.
     static let statements = ["helps_regularly", "practical", "personal_care", "supervision", "contacts", "worried", "own_life"]
 
     func selfCheck(req: Request, language: PublicLanguage) async throws -> Response {
-        try await publicPage(req, language) { try await self.renderSelfCheck(req: req, language: language) }
+        try await publicPage(req, language) { try await self.renderSelfCheck(req: req, language: language, ticked: [], answered: false) }
     }
 
-    private func renderSelfCheck(req: Request, language: PublicLanguage) async throws -> Response {
-        let ticked = Set(Self.statements.filter { req.query[String.self, at: $0] == "on" })
-        let answered = req.query[String.self, at: "answered"] == "1"
-        return try await req.renderPage("public/self-check", SelfCheckPage(
+    func selfCheckAnswers(req: Request, language: PublicLanguage) async throws -> Response {
+        req.usePublicLanguage(language)
+        let ticked = Set(Self.statements.filter { (try? req.content.get(String.self, at: $0)) == "on" })
+        let response = try await renderSelfCheck(req: req, language: language, ticked: ticked, answered: true)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    private func renderSelfCheck(req: Request, language: PublicLanguage, ticked: Set<String>, answered: Bool) async throws -> Response {
+        try await req.renderPage("public/self-check", SelfCheckPage(
             page: .make(for: req, titleKey: "selfcheck.title",
                         otherLanguages: Self.otherLanguages(language, among: languages) { SiteURL.publicSelfCheck($0).path }),
             action: SiteURL.publicSelfCheck(language).path,
@@ -106,6 +115,7 @@ struct PublicSupportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for language in languages {
             routes.get(SiteURL.publicSelfCheck(language).pattern) { try await self.selfCheck(req: $0, language: language) }
+            routes.post(SiteURL.publicSelfCheck(language).pattern) { try await self.selfCheckAnswers(req: $0, language: language) }
             routes.get(SiteURL.publicSupport(language).pattern) { try await self.start(req: $0, language: language) }
             routes.get(SiteURL.publicMunicipality(language, code: ":code").pattern) { try await self.municipality(req: $0, language: language) }
         }
