@@ -67,6 +67,44 @@ struct StatisticsTests {
         }
     }
 
+    @Test("Support asked for, offered, begun and not offered is counted by kind within the period")
+    func supportDuringPeriod() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let caregivers = try await Caregiver.query(on: app.db).sort(\.$name).all()
+            func support(_ caregiver: Caregiver, _ kind: SupportNeedKind, _ status: SupportStatus, requested: String,
+                         offered: String? = nil, started: String? = nil) async throws {
+                _ = try await FollowUpService.saveSupport(nil, caregiverID: try caregiver.requireID(), SupportInput(
+                    needKind: kind.rawValue, decision: SupportDecision.serviceSupport.rawValue, status: status.rawValue,
+                    requestedOn: requested, offeredOn: offered, startedOn: started), by: world.consultant, on: app.db)
+            }
+            // Six asked for respite in 2026, five got it offered, five began; six asked for a support group and were not offered one.
+            for caregiver in caregivers.prefix(6) {
+                try await support(caregiver, .respiteAtHome, .given, requested: "2026-02-01", offered: "2026-02-10", started: "2026-03-01")
+            }
+            try await support(caregivers[6], .respiteAtHome, .requested, requested: "2026-05-01")
+            for caregiver in caregivers.suffix(6) { try await support(caregiver, .supportGroup, .notOffered, requested: "2026-06-01") }
+            // Asked for in 2025: outside the period.
+            try await support(caregivers[7], .dayCare, .given, requested: "2025-11-01", offered: "2025-11-15", started: "2025-12-01")
+
+            let year = try await report(app, world, "2026")
+            func activity(_ kind: ActivityTable.Kind) -> [String: PublishedCount] {
+                let table = year.activities.first { $0.kind == kind }
+                return Dictionary(uniqueKeysWithValues: (table?.categories ?? []).map { ($0.key, $0.count) })
+            }
+            #expect(activity(.supportRequested)["respiteAtHome"] == .count(7))
+            #expect(activity(.supportRequested)["supportGroup"] == .count(6))
+            #expect(activity(.supportRequested)["dayCare"] == .count(0))
+            #expect(activity(.supportOffered)["respiteAtHome"] == .count(6))
+            #expect(activity(.supportGiven)["respiteAtHome"] == .count(6))
+            #expect(activity(.supportNotOffered)["supportGroup"] == .count(6))
+            #expect(activity(.supportNotOffered)["respiteAtHome"] == .count(0))
+            let lastYear = try await report(app, world, "2025")
+            #expect(lastYear.activities.first { $0.kind == .supportGiven }?.total == .suppressed(.belowThreshold))
+        }
+    }
+
     @Test("Period boundaries: the last day of a quarter belongs to it, the first day of the next does not")
     func periodBoundaries() async throws {
         try await withSynlig { app in

@@ -49,6 +49,8 @@ struct StatisticsPage: Encodable {
     var threshold: String
     var tables: [Table]
     var cross: Cross
+    /// What happened during the period: support and follow-ups.
+    var activities: [Table]
 
     init(_ report: StatisticsReport, page: PageContext, periods: [SelectOption], units: [SelectOption], scopeLabel: String,
          request req: Request) {
@@ -66,17 +68,26 @@ struct StatisticsPage: Encodable {
         identified = text(report.identified)
         new = text(report.new)
         threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel)
+        func rows(_ categories: [StatisticsReport.Category]) -> [Row] {
+            categories.map { category in
+                Row(label: category.label, count: text(category.count), share: percent(category.share),
+                    bar: (category.share ?? 0) * 100, withheld: category.count.isSuppressed,
+                    summary: "\(category.label): \(text(category.count)) (\(percent(category.share)))")
+            }
+        }
         tables = report.breakdowns.map { breakdown in
             Table(
                 id: breakdown.dimension.rawValue, title: breakdown.title,
                 unitLabel: req.t("statistics.unit.\(breakdown.dimension.unit.rawValue)"),
-                rows: breakdown.categories.map { category in
-                    Row(label: category.label, count: text(category.count), share: percent(category.share),
-                        bar: (category.share ?? 0) * 100, withheld: category.count.isSuppressed,
-                        summary: "\(category.label): \(text(category.count)) (\(percent(category.share)))")
-                },
+                rows: rows(breakdown.categories),
                 total: text(breakdown.total),
                 notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) })
+        }
+        activities = report.activities.map { activity in
+            Table(
+                id: activity.kind.rawValue, title: activity.title, unitLabel: activity.unitLabel,
+                rows: rows(activity.categories),
+                total: text(activity.total), notStated: nil)
         }
         let table = report.genderByHours.table
         cross = Cross(

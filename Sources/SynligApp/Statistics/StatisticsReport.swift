@@ -22,6 +22,15 @@ struct StatisticsReport: Sendable {
         var notStatedShare: Double?
     }
 
+    /// Events of one kind during the period, by category.
+    struct Activity: Sendable {
+        var kind: ActivityTable.Kind
+        var title: String
+        var unitLabel: String
+        var categories: [Category]
+        var total: PublishedCount
+    }
+
     struct CrossTable: Sendable {
         var title: String
         var rowLabels: [String]
@@ -35,6 +44,7 @@ struct StatisticsReport: Sendable {
     var new: PublishedCount
     var breakdowns: [Breakdown]
     var genderByHours: CrossTable
+    var activities: [Activity]
 
     init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, label text: (String) -> String) {
         // Some names are written to stand inside a sentence ("cares for a parent"); a table row starts with a capital.
@@ -65,6 +75,17 @@ struct StatisticsReport: Sendable {
             rowTotals: counts.genderByHours.map { _ in .suppressed(.belowThreshold) },
             columnTotals: (counts.genderByHours.first ?? []).map { _ in .suppressed(.belowThreshold) },
             grandTotal: .suppressed(.belowThreshold))
+        activities = counts.activities.map { raw in
+            let published = policy.publish(breakdown: raw.counts)
+                ?? PublishedBreakdown(counts: raw.counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
+            return Activity(
+                kind: raw.kind, title: text(raw.titleKey), unitLabel: text(raw.unitKey),
+                categories: zip(raw.categories, published.counts).map { key, count in
+                    Category(key: key, label: label(ActivityTable.labelKey(raw.kind, key)), count: count,
+                             share: PublishedCount.percentage(count, of: published.total).map { $0 / 100 })
+                },
+                total: published.total)
+        }
         genderByHours = CrossTable(
             title: label("statistics.cross.gender_hours"),
             rowLabels: StatisticsDimension.gender.categories.map { label(StatisticsDimension.gender.labelKey($0)) },

@@ -28,6 +28,8 @@ struct CaregiverCounts: Sendable, Equatable {
     var breakdowns: [RawBreakdown]
     /// Relationships by the caregiver's gender (rows) and hours band (columns).
     var genderByHours: [[Int]]
+    /// Support, voluntariness and strain events during the period.
+    var activities: [ActivityTable]
 }
 
 enum StatisticsService {
@@ -59,7 +61,8 @@ enum StatisticsService {
                   let column = hours.firstIndex(of: key[1] ?? StatisticsDimension.notStated) else { continue }
             table[row][column] += count
         }
-        return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table)
+        return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table,
+                               activities: try await ActivityTable.counts(scope, on: sql))
     }
 
     /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.

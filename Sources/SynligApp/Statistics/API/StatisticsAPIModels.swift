@@ -44,6 +44,14 @@ extension API {
         var notStatedShare: Double?
     }
 
+    struct StatisticsActivityOut: Content {
+        var kind: ActivityTable.Kind
+        var title: String
+        var unit: String
+        var categories: [StatisticsCategoryOut]
+        var total: PublishedCountOut
+    }
+
     struct StatisticsCrossTableOut: Content {
         var title: String
         var rows: [String]
@@ -65,6 +73,7 @@ extension API {
         var new: PublishedCountOut
         var breakdowns: [StatisticsBreakdownOut]
         var genderByHours: StatisticsCrossTableOut
+        var activities: [StatisticsActivityOut]
 
         init(_ report: StatisticsReport) {
             let policy = report.policy
@@ -81,6 +90,12 @@ extension API {
                     dimension: breakdown.dimension, title: breakdown.title, unit: breakdown.dimension.unit,
                     categories: breakdown.categories.map { StatisticsCategoryOut(key: $0.key, label: $0.label, value: out($0.count), share: $0.share) },
                     total: out(breakdown.total), notStatedShare: breakdown.notStatedShare)
+            }
+            func categories(_ list: [StatisticsReport.Category]) -> [StatisticsCategoryOut] {
+                list.map { StatisticsCategoryOut(key: $0.key, label: $0.label, value: out($0.count), share: $0.share) }
+            }
+            activities = report.activities.map {
+                StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, categories: categories($0.categories), total: out($0.total))
             }
             let cross = report.genderByHours
             genderByHours = StatisticsCrossTableOut(

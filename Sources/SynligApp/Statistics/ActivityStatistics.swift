@@ -1,0 +1,81 @@
+import SQLKit
+import SynligCore
+
+/// What happened during the period, counted from the record's follow-ups: support asked for,
+/// offered and begun, by kind (who gets respite, who only information); voluntariness answers;
+/// strain levels. Each is a one-way table of events, counted in SQL, scoped through the
+/// caregiver (organisation and unit) and published through the same suppression as the rest.
+struct ActivityTable: Sendable, Equatable {
+    enum Kind: String, CaseIterable, Sendable, Codable {
+        case supportRequested, supportOffered, supportGiven, supportNotOffered, voluntariness, screening
+    }
+
+    var kind: Kind
+    var categories: [String]
+    var counts: [Int]
+
+    /// The table, the date that places an event in the period, the column grouped by, and an
+    /// extra condition where one is needed.
+    var source: (table: String, date: String, column: String, status: String?) { Self.source(kind) }
+
+    static func source(_ kind: Kind) -> (table: String, date: String, column: String, status: String?) {
+        switch kind {
+        case .supportRequested: ("caregiver_support", "requested_on", "need_kind", nil)
+        case .supportOffered: ("caregiver_support", "offered_on", "need_kind", nil)
+        case .supportGiven: ("caregiver_support", "started_on", "need_kind", nil)
+        case .supportNotOffered: ("caregiver_support", "requested_on", "need_kind", SupportStatus.notOffered.rawValue)
+        case .voluntariness: ("voluntariness_checks", "asked_on", "answer", nil)
+        case .screening: ("screening_results", "screened_on", "level", nil)
+        }
+    }
+
+    static func categories(_ kind: Kind) -> [String] {
+        switch kind {
+        case .supportRequested, .supportOffered, .supportGiven, .supportNotOffered: SupportNeedKind.allCases.map(\.rawValue)
+        case .voluntariness: VoluntarinessAnswer.allCases.map(\.rawValue)
+        case .screening: ScreeningLevel.allCases.map(\.rawValue)
+        }
+    }
+
+    static func labelKey(_ kind: Kind, _ category: String) -> String {
+        switch kind {
+        case .supportRequested, .supportOffered, .supportGiven, .supportNotOffered: "support_need.kind.\(category)"
+        case .voluntariness: "voluntariness.answer.\(category)"
+        case .screening: "screening.level.\(category)"
+        }
+    }
+
+    var titleKey: String { "statistics.activity.\(kind.rawValue)" }
+    var unitKey: String { kind == .voluntariness || kind == .screening ? "statistics.unit.follow_ups" : "statistics.unit.support" }
+
+    /// Every table for the scope: one GROUP BY each.
+    static func counts(_ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [ActivityTable] {
+        var tables: [ActivityTable] = []
+        for kind in Kind.allCases {
+            let (table, date, column, status) = source(kind)
+            var select = sql.select()
+                .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(table)
+                .join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers"))
+                .where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
+                .where(SQLColumn(date, table: table), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
+                .where(SQLColumn(date, table: table), .lessThan, SQLBind(scope.period.end.iso))
+            if let unitID = scope.unitID {
+                select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
+            }
+            if let status {
+                select = select.where(SQLColumn("status", table: table), .equal, SQLBind(status))
+            }
+            let rows = try await select.groupBy(SQLColumn(column, table: table)).all()
+            var byCategory: [String: Int] = [:]
+            for row in rows {
+                guard let key = try row.decode(column: "k", as: String?.self) else { continue }
+                byCategory[key, default: 0] += try row.decode(column: "n", as: Int.self)
+            }
+            let categories = Self.categories(kind)
+            tables.append(ActivityTable(kind: kind, categories: categories, counts: categories.map { byCategory[$0] ?? 0 }))
+        }
+        return tables
+    }
+}
