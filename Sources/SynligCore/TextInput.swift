@@ -15,6 +15,12 @@ public enum TextLimit {
     public static let longText = 4000
 }
 
+/// A name as search compares it: case folded, so "åsa" finds "Åsa". Stored beside the name, so
+/// the search is an indexed comparison and every writer folds the same way.
+public enum SearchText {
+    public static func folded(_ name: String) -> String { name.lowercased() }
+}
+
 /// Normalises and checks free text before it reaches the database.
 /// Single-line fields refuse every control character; multi-line fields keep line breaks and tabs.
 public enum TextInput {

@@ -208,7 +208,7 @@ struct CaregiverDemoPlay {
         caregiver.id = UUID()
         caregiver.organisationID = organisationID
         caregiver.name = input.name ?? ""
-        caregiver.nameFolded = caregiver.name.lowercased()
+        caregiver.nameFolded = SearchText.folded(caregiver.name)
         caregiver.personalIdentityNumber = input.personalIdentityNumber.flatMap { try? PersonalIdentityNumber.parse($0, today: registered).get().canonical }
         caregiver.phone = input.phone ?? ""
         caregiver.email = input.email ?? ""
@@ -280,7 +280,7 @@ struct CaregiverDemoPlay {
         relationships[index] = relationship
         relationshipsOfRecipient[recipient.id!, default: []].append(relationship)
         if relationship.coordinationSignal {
-            schedule(.coordinationSignal, for: caregiver, due: day.addingDays(14), subject: relationship.id)
+            schedule(.coordinationSignal, for: caregiver, due: day.addingDays(CoordinationSignal.actWithinDays), subject: relationship.id)
         }
         audit(consultant, "relationship.create", "care_relationship", relationship.id)
     }

@@ -129,7 +129,7 @@ enum CaregiverService {
                 caregiver.responsibleUserID = user.id
             }
             caregiver.name = name
-            caregiver.nameFolded = name.lowercased()
+            caregiver.nameFolded = SearchText.folded(name)
             caregiver.personalIdentityNumber = pinValue
             caregiver.phone = phone
             caregiver.email = emailValue
@@ -269,7 +269,7 @@ enum CaregiverService {
             relationship.carriesCoordination = input.carriesCoordination
             try await relationship.save(on: tx)
             if relationship.coordinationSignal && !hadSignal, let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
-                try await CaregiverTaskService.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(14),
+                try await CaregiverTaskService.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(CoordinationSignal.actWithinDays),
                                                   subject: relationship.id, on: tx)
             }
             audit.record(id == nil ? "relationship.create" : "relationship.update", "care_relationship", id: relationship.id,
@@ -330,7 +330,7 @@ enum CaregiverService {
             if text.contains(where: \.isNumber), case .success(let pin) = PersonalIdentityNumber.parse(text) {
                 query.filter(\.$personalIdentityNumber == pin.canonical)
             } else {
-                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(String(text.prefix(100)).lowercased()) + "%")
+                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(SearchText.folded(String(text.prefix(100)))) + "%")
             }
         }
         return query

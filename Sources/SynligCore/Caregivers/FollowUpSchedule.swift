@@ -44,6 +44,8 @@ public enum DueState: String, Sendable, Equatable {
 /// coordination, is a signal to consider SIP or a fixed care contact.
 public enum CoordinationSignal {
     public static let contactThreshold = 3
+    /// A raised signal puts "consider SIP or a fixed care contact" on the worklist, due this many days on.
+    public static let actWithinDays = 14
 
     public static func raised(coordinatedContacts: Int, carriesCoordination: Bool, tasks: Set<CareTask>) -> Bool {
         coordinatedContacts >= contactThreshold || carriesCoordination || tasks.contains(.coordination)
