@@ -138,6 +138,12 @@ struct StatisticsTests {
         }
     }
 
+    func staffCannot(_ app: Application, _ world: RecordWorld, _ path: String) async throws -> Bool {
+        let staff = Browser(app)
+        try await staff.signIn(world.staffA.email)
+        return try await staff.get(path).status == .forbidden
+    }
+
     @Test("The page and the API give the same numbers to a viewer, name nobody, and refuse staff and bad filters")
     func pageAndAPI() async throws {
         try await withSynlig { app in
@@ -167,6 +173,17 @@ struct StatisticsTests {
             let other = try #require((gender["categories"] as? [[String: Any]])?.first { $0["key"] as? String == "other" })
             #expect((other["value"] as? [String: Any])?["suppressed"] as? String == "belowThreshold")
             #expect((other["value"] as? [String: Any])?["count"] is NSNull)
+
+            // Every table as CSV, as published: BOM, withheld counts as on the page, nobody named.
+            #expect(html.contains(#"href="/statistics.csv?period=2026""#))
+            let csv = try await viewer.get("/statistics.csv?period=2026")
+            #expect(csv.status == .ok)
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.body.string.hasPrefix("\u{FEFF}"))
+            #expect(csv.body.string.contains(#""Kön","Kvinna","12","#))
+            #expect(csv.body.string.contains(#""Kön","Annat","< 5","""#))
+            #expect(!csv.body.string.contains("Åsa"))
+            #expect(try await staffCannot(app, world, "/statistics.csv"))
 
             #expect(try await api.send(.GET, "/api/v1/statistics?period=2026-Q5").status == .badRequest)
             #expect(try await viewer.get("/statistics?period=igår").status == .badRequest)

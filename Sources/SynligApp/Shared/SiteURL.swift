@@ -79,6 +79,7 @@ enum SiteURL: Sendable, Equatable {
     case recipient(UUID)
     case recipientContacts(UUID)
     case statistics
+    case statisticsCSV
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -186,6 +187,7 @@ enum SiteURL: Sendable, Equatable {
         case .recipient(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString)]
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
         case .statistics: [.fixed("statistics")]
+        case .statisticsCSV: [.fixed("statistics.csv")]
         }
     }
 

@@ -6,7 +6,40 @@ import Vapor
 /// administrators. Filters are in the query string: they name a period and a unit, never a person.
 struct StatisticsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.signedIn.grouped(RequireRole(roles: StatisticsService.readers)).get(SiteURL.statistics.pattern, use: show)
+        let readers = routes.signedIn.grouped(RequireRole(roles: StatisticsService.readers))
+        readers.get(SiteURL.statistics.pattern, use: show)
+        readers.get(SiteURL.statisticsCSV.pattern, use: csv)
+    }
+
+    /// Every table of the page as one CSV file: what was published, withheld counts as the page
+    /// shows them. UTF-8 with BOM, every cell quoted and safe from spreadsheet formulas.
+    @Sendable func csv(req: Request) async throws -> Response {
+        let scope = try await Self.scope(from: req, user: try req.currentUser)
+        let report = try await Self.report(scope, req: req)
+        let policy = report.policy
+        func share(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
+        var rows: [[String]] = [
+            [req.t("statistics.identified"), "", report.identified.text(under: policy), ""],
+            [req.t("statistics.new"), "", report.new.text(under: policy), ""],
+        ]
+        let tables = report.breakdowns.map { ($0.title, $0.categories, $0.total) } + report.activities.map { ($0.title, $0.categories, $0.total) }
+        for (title, categories, total) in tables {
+            rows += categories.map { [title, $0.label, $0.count.text(under: policy), share($0.share)] }
+            rows.append([title, req.t("statistics.total"), total.text(under: policy), ""])
+        }
+        let cross = report.genderByHours
+        for (row, label) in cross.rowLabels.enumerated() {
+            for (column, columnLabel) in cross.columnLabels.enumerated() {
+                rows.append([cross.title, label + " / " + columnLabel, cross.table.cells[row][column].text(under: policy), ""])
+            }
+        }
+        let document = CSVText.document(
+            header: [req.t("statistics.csv.table"), req.t("statistics.category"), req.t("statistics.csv.count"), req.t("statistics.share")],
+            rows: rows)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"statistik-\(scope.period.description).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: document))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -21,9 +54,14 @@ struct StatisticsController: RouteCollection {
         var unitOptions = [SelectOption(value: "", label: req.t("statistics.whole_organisation"), selected: scope.unitID == nil)]
         unitOptions += try units.map { SelectOption(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == scope.unitID) }
         let scopeLabel = units.first { $0.id == scope.unitID }?.name ?? user.organisationName
+        var csv = URLComponents()
+        csv.path = SiteURL.statisticsCSV.path
+        csv.queryItems = [URLQueryItem(name: "period", value: scope.period.description)]
+            + (scope.unitID.map { [URLQueryItem(name: "unit", value: $0.uuidString)] } ?? [])
         return try await req.renderPage("statistics/overview", StatisticsPage(
             report, page: .make(for: req, titleKey: "statistics.title"), periods: periods, units: unitOptions,
-            scopeLabel: scopeLabel + " · " + Self.periodLabel(scope.period, req: req), request: req))
+            scopeLabel: scopeLabel + " · " + Self.periodLabel(scope.period, req: req), csvHref: csv.string ?? SiteURL.statisticsCSV.path,
+            request: req))
     }
 
     /// The period and unit asked for; an unknown period or another organisation's unit is a 400/404.

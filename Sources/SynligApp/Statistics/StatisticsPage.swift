@@ -44,6 +44,7 @@ struct StatisticsPage: Encodable {
     var units: [SelectOption]
     var periodLabel: String
     var scopeLabel: String
+    var csvHref: String
     var identified: String
     var new: String
     var threshold: String
@@ -53,7 +54,8 @@ struct StatisticsPage: Encodable {
     var activities: [Table]
 
     init(_ report: StatisticsReport, page: PageContext, periods: [SelectOption], units: [SelectOption], scopeLabel: String,
-         request req: Request) {
+         csvHref: String, request req: Request) {
+        self.csvHref = csvHref
         let policy = report.policy
         func text(_ count: PublishedCount) -> String { count.text(under: policy) }
         func percent(_ share: Double?) -> String {
