@@ -38,6 +38,18 @@ struct StatisticsPage: Encodable {
         var total: String
     }
 
+    /// New caregivers per quarter: a line (broken where a count is withheld) and the table beside it.
+    struct Trend: Encodable {
+        struct Point: Encodable {
+            var label: String
+            var count: String
+        }
+        var points: [Point]
+        /// Polyline point lists in a 100 × 40 box, one per run of published quarters.
+        var lines: [String]
+        var summary: String
+    }
+
     var page: PageContext
     var action: String
     var periods: [SelectOption]
@@ -52,6 +64,7 @@ struct StatisticsPage: Encodable {
     var cross: Cross
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
+    var trend: Trend
 
     init(_ report: StatisticsReport, page: PageContext, periods: [SelectOption], units: [SelectOption], scopeLabel: String,
          csvHref: String, request req: Request) {
@@ -91,6 +104,21 @@ struct StatisticsPage: Encodable {
                 rows: rows(activity.categories),
                 total: text(activity.total), notStated: nil)
         }
+        let labels = report.trend.map { StatisticsController.periodLabel($0.quarter, req: req) }
+        let highest = max(1, report.trend.compactMap(\.new.value).max() ?? 1)
+        var lines: [String] = [], current: [String] = []
+        for (index, point) in report.trend.enumerated() {
+            guard let value = point.new.value else {
+                if !current.isEmpty { lines.append(current.joined(separator: " ")); current = [] }
+                continue
+            }
+            let x = report.trend.count > 1 ? Double(index) * 100 / Double(report.trend.count - 1) : 50
+            let y = 38 - Double(value) / Double(highest) * 34
+            current.append(String(format: "%.1f,%.1f", x, y))
+        }
+        if !current.isEmpty { lines.append(current.joined(separator: " ")) }
+        trend = Trend(points: zip(labels, report.trend).map { Trend.Point(label: $0, count: text($1.new)) }, lines: lines,
+                      summary: zip(labels, report.trend).map { "\($0): \(text($1.new))" }.joined(separator: ", "))
         let table = report.genderByHours.table
         cross = Cross(
             title: report.genderByHours.title, columns: report.genderByHours.columnLabels,

@@ -45,6 +45,15 @@ struct StatisticsReport: Sendable {
     var breakdowns: [Breakdown]
     var genderByHours: CrossTable
     var activities: [Activity]
+    var trend: [TrendPoint]
+
+    /// New caregivers in one quarter. Each year's quarters are published as one table with the
+    /// year's total, so a withheld quarter cannot be worked out from the year. Only new ones are
+    /// shown: a running total would give away a small quarter as the difference of two large ones.
+    struct TrendPoint: Sendable {
+        var quarter: StatisticsPeriod
+        var new: PublishedCount
+    }
 
     init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, label text: (String) -> String) {
         // Some names are written to stand inside a sentence ("cares for a parent"); a table row starts with a capital.
@@ -56,9 +65,15 @@ struct StatisticsReport: Sendable {
         self.policy = policy
         // Identified = new + registered before the period: a one-way table with its total, so the
         // difference of the two headline counts cannot give away a small number either.
-        let headline = policy.publish(breakdown: [counts.new, max(0, counts.identified - counts.new)])
-        identified = headline?.total ?? .suppressed(.belowThreshold)
-        new = headline?.counts.first ?? .suppressed(.belowThreshold)
+        func headline(identified: Int, new: Int) -> (PublishedCount, PublishedCount) {
+            let table = policy.publish(breakdown: [new, max(0, identified - new)])
+            return (table?.total ?? .suppressed(.belowThreshold), table?.counts.first ?? .suppressed(.belowThreshold))
+        }
+        (identified, new) = headline(identified: counts.identified, new: counts.new)
+        trend = Dictionary(grouping: counts.trend, by: \.quarter.year).sorted { $0.key < $1.key }.flatMap { _, quarters in
+            let published = policy.publish(breakdown: quarters.map(\.new))?.counts ?? quarters.map { _ in .suppressed(.belowThreshold) }
+            return zip(quarters, published).map { TrendPoint(quarter: $0.quarter, new: $1) }
+        }
         breakdowns = counts.breakdowns.map { raw in
             let published = policy.publish(breakdown: raw.counts)
                 ?? PublishedBreakdown(counts: raw.counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))

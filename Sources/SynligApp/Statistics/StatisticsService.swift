@@ -30,6 +30,14 @@ struct CaregiverCounts: Sendable, Equatable {
     var genderByHours: [[Int]]
     /// Support, voluntariness and strain events during the period.
     var activities: [ActivityTable]
+    /// New caregivers per quarter, whole years up to the period's end.
+    var trend: [(quarter: StatisticsPeriod, new: Int)]
+
+    static func == (lhs: CaregiverCounts, rhs: CaregiverCounts) -> Bool {
+        lhs.identified == rhs.identified && lhs.new == rhs.new && lhs.breakdowns == rhs.breakdowns
+            && lhs.genderByHours == rhs.genderByHours && lhs.activities == rhs.activities
+            && lhs.trend.map { "\($0.quarter)|\($0.new)" } == rhs.trend.map { "\($0.quarter)|\($0.new)" }
+    }
 }
 
 enum StatisticsService {
@@ -62,7 +70,27 @@ enum StatisticsService {
             table[row][column] += count
         }
         return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table,
-                               activities: try await ActivityTable.counts(scope, on: sql))
+                               activities: try await ActivityTable.counts(scope, on: sql), trend: try await quarterlyTrend(scope, on: db))
+    }
+
+    /// Caregivers new in each quarter of the years up to the period's end, from one GROUP BY on the
+    /// registration month (ISO dates: the first seven characters are the month). Whole years, so
+    /// each year's quarters can be published as one table with that year's total.
+    static func quarterlyTrend(_ scope: StatisticsScope, years: Int = 2, on db: any Database) async throws -> [(quarter: StatisticsPeriod, new: Int)] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let month = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
+        let lastYear = scope.period.end.addingDays(-1).year
+        guard let first = StatisticsPeriod.year(lastYear - years + 1), let last = StatisticsPeriod.year(lastYear) else { return [] }
+        let rows = try await scoped(sql.select().column(month, as: "m").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
+                                    scope, unit: .caregivers, registeredBefore: last.end.iso)
+            .where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(first.start.iso))
+            .groupBy(month).all()
+        var byMonth: [String: Int] = [:]
+        for row in rows { byMonth[try row.decode(column: "m", as: String.self), default: 0] += try row.decode(column: "n", as: Int.self) }
+        return (lastYear - years + 1...lastYear).flatMap { year in (1...4).compactMap { StatisticsPeriod.quarter($0, of: year) } }.map { quarter in
+            let start = String(quarter.start.iso.prefix(7)), end = String(quarter.end.iso.prefix(7))
+            return (quarter, byMonth.filter { $0.key >= start && $0.key < end }.values.reduce(0, +))
+        }
     }
 
     /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.

@@ -52,6 +52,11 @@ extension API {
         var total: PublishedCountOut
     }
 
+    struct StatisticsTrendPointOut: Content {
+        var quarter: String
+        var new: PublishedCountOut
+    }
+
     struct StatisticsCrossTableOut: Content {
         var title: String
         var rows: [String]
@@ -74,6 +79,8 @@ extension API {
         var breakdowns: [StatisticsBreakdownOut]
         var genderByHours: StatisticsCrossTableOut
         var activities: [StatisticsActivityOut]
+        /// New caregivers per quarter, whole years up to the period's end.
+        var trend: [StatisticsTrendPointOut]
 
         init(_ report: StatisticsReport) {
             let policy = report.policy
@@ -97,6 +104,7 @@ extension API {
             activities = report.activities.map {
                 StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, categories: categories($0.categories), total: out($0.total))
             }
+            trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: out($0.new)) }
             let cross = report.genderByHours
             genderByHours = StatisticsCrossTableOut(
                 title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels,
