@@ -16,8 +16,6 @@ struct ActivityTable: Sendable, Equatable {
 
     /// The table, the date that places an event in the period, the column grouped by, and an
     /// extra condition where one is needed.
-    var source: (table: String, date: String, column: String, status: String?) { Self.source(kind) }
-
     static func source(_ kind: Kind) -> (table: String, date: String, column: String, status: String?) {
         switch kind {
         case .supportRequested: ("caregiver_support", "requested_on", "need_kind", nil)

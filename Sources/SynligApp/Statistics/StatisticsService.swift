@@ -20,7 +20,7 @@ struct RawBreakdown: Sendable, Equatable {
 /// The counts the statistics are made of, computed in SQL (one GROUP BY per table) and never by
 /// loading people: only aggregates leave the database, and only suppressed ones leave this
 /// capability (`StatisticsReport`).
-struct CaregiverCounts: Sendable, Equatable {
+struct CaregiverCounts: Sendable {
     /// Caregivers registered before the period ends.
     var identified: Int
     /// Caregivers registered during the period.
@@ -32,12 +32,6 @@ struct CaregiverCounts: Sendable, Equatable {
     var activities: [ActivityTable]
     /// New caregivers per quarter, whole years up to the period's end.
     var trend: [(quarter: StatisticsPeriod, new: Int)]
-
-    static func == (lhs: CaregiverCounts, rhs: CaregiverCounts) -> Bool {
-        lhs.identified == rhs.identified && lhs.new == rhs.new && lhs.breakdowns == rhs.breakdowns
-            && lhs.genderByHours == rhs.genderByHours && lhs.activities == rhs.activities
-            && lhs.trend.map { "\($0.quarter)|\($0.new)" } == rhs.trend.map { "\($0.quarter)|\($0.new)" }
-    }
 }
 
 enum StatisticsService {
