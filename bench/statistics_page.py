@@ -8,7 +8,7 @@ requests per second and each as a ratio to /health measured in the same round, a
 table, with date and commit, to bench/README.md. Never fails a build: it is for people to read.
 
     swift build -c release --scratch-path .build-release --product synlig
-    bench/statistics.py --binary .build-release/release/synlig
+    bench/statistics_page.py --binary .build-release/release/synlig
 """
 import argparse, datetime, http.cookiejar, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
