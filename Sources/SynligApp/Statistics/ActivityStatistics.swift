@@ -51,17 +51,13 @@ struct ActivityTable: Sendable, Equatable {
         var tables: [ActivityTable] = []
         for kind in Kind.allCases {
             let (table, date, column, status) = source(kind)
-            var select = sql.select()
+            var select = StatisticsService.inScope(sql.select()
                 .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table)
-                .join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers"))
-                .where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
+                .join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers")), scope)
                 .where(SQLColumn(date, table: table), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
                 .where(SQLColumn(date, table: table), .lessThan, SQLBind(scope.period.end.iso))
-            if let unitID = scope.unitID {
-                select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
-            }
             if let status {
                 select = select.where(SQLColumn("status", table: table), .equal, SQLBind(status))
             }

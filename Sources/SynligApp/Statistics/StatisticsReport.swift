@@ -66,17 +66,16 @@ struct StatisticsReport: Sendable {
         // Identified = new + registered before the period: a one-way table with its total, so the
         // difference of the two headline counts cannot give away a small number either.
         func headline(identified: Int, new: Int) -> (PublishedCount, PublishedCount) {
-            let table = policy.publish(breakdown: [new, max(0, identified - new)])
-            return (table?.total ?? .suppressed(.belowThreshold), table?.counts.first ?? .suppressed(.belowThreshold))
+            let table = Self.publish([new, max(0, identified - new)], policy)
+            return (table.total, table.counts[0])
         }
         (identified, new) = headline(identified: counts.identified, new: counts.new)
         trend = Dictionary(grouping: counts.trend, by: \.quarter.year).sorted { $0.key < $1.key }.flatMap { _, quarters in
-            let published = policy.publish(breakdown: quarters.map(\.new))?.counts ?? quarters.map { _ in .suppressed(.belowThreshold) }
+            let published = Self.publish(quarters.map(\.new), policy).counts
             return zip(quarters, published).map { TrendPoint(quarter: $0.quarter, new: $1) }
         }
         breakdowns = counts.breakdowns.map { raw in
-            let published = policy.publish(breakdown: raw.counts)
-                ?? PublishedBreakdown(counts: raw.counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
+            let published = Self.publish(raw.counts, policy)
             let categories = zip(raw.dimension.categories, published.counts).map { key, count in
                 Category(key: key, label: label(raw.dimension.labelKey(key)), count: count,
                          share: PublishedCount.percentage(count, of: published.total).map { $0 / 100 })
@@ -91,8 +90,7 @@ struct StatisticsReport: Sendable {
             columnTotals: (counts.genderByHours.first ?? []).map { _ in .suppressed(.belowThreshold) },
             grandTotal: .suppressed(.belowThreshold))
         activities = counts.activities.map { raw in
-            let published = policy.publish(breakdown: raw.counts)
-                ?? PublishedBreakdown(counts: raw.counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
+            let published = Self.publish(raw.counts, policy)
             return Activity(
                 kind: raw.kind, title: text(raw.titleKey), unitLabel: text(raw.unitKey),
                 categories: zip(raw.categories, published.counts).map { key, count in
@@ -106,5 +104,12 @@ struct StatisticsReport: Sendable {
             rowLabels: StatisticsDimension.gender.categories.map { label(StatisticsDimension.gender.labelKey($0)) },
             columnLabels: StatisticsDimension.hoursBand.categories.map { label(StatisticsDimension.hoursBand.labelKey($0)) },
             table: table)
+    }
+
+    /// A one-way table as published; a table the policy cannot read (a negative count, which the
+    /// SQL never gives) is withheld whole rather than shown.
+    static func publish(_ counts: [Int], _ policy: SuppressionPolicy) -> PublishedBreakdown {
+        policy.publish(breakdown: counts)
+            ?? PublishedBreakdown(counts: counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
     }
 }

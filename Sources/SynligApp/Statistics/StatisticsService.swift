@@ -101,8 +101,13 @@ enum StatisticsService {
         } else {
             select = select.from("caregivers")
         }
-        select = select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
-            .where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind(end))
+        return inScope(select, scope).where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind(end))
+    }
+
+    /// The one place every statistics query is held to the organisation (and unit) asked for:
+    /// every query reaches its rows through `caregivers`, and this narrows that table.
+    static func inScope(_ select: SQLSelectBuilder, _ scope: StatisticsScope) -> SQLSelectBuilder {
+        var select = select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
         if let unitID = scope.unitID {
             select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
         }
