@@ -82,9 +82,16 @@ struct CaregiverRecordDemoTests {
             #expect(try await MemoNote.query(on: db).count() >= 3)
             #expect(try await CaregiverConversation.query(on: db).count() >= 20)
 
-            // Every demo user who works with caregivers has open tasks, some of them overdue.
+            // Every demo user who carries follow-ups has open tasks, some of them overdue; staff,
+            // who carry none, see the caregivers of their unit.
             let today = CalendarDate.today().iso
-            for login in DemoSeeder.logins where CaregiverAccess.readers.contains(login.role) {
+            for login in DemoSeeder.logins where login.role == .staff {
+                let user = try #require(try await User.query(on: db).filter(\.$email == login.email).first())
+                let current = try await currentUser(app, user)
+                #expect(try await CaregiverAccess.caregivers(for: current, on: db).count() >= 10, "\(login.email)")
+                #expect(try await CaregiverTask.query(on: db).filter(\.$assigneeID == user.id).count() == 0, "\(login.email)")
+            }
+            for login in DemoSeeder.logins where [.consultant, .caseOfficer].contains(login.role) {
                 let user = try #require(try await User.query(on: db).filter(\.$email == login.email).first())
                 let open = try await CaregiverTask.query(on: db).filter(\.$assigneeID == user.id).filter(\.$open == true).all()
                 #expect(open.count >= 3, "\(login.email)")

@@ -60,30 +60,34 @@ enum DemoSeeder {
         }
         let finalPassword = password ?? generatedPassword()
         let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).hash(finalPassword).get()
-        let organisationID = try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
-            let organisation = Organisation(name: organisationName, code: organisationCode, kind: .municipality, isDemo: true)
-            try await organisation.create(on: tx)
-            let organisationID = try organisation.requireID()
-            audit.record("organisation.create", "organisation", id: organisationID, organisation: organisationID)
-            var unitIDs: [String: UUID] = [:]
-            for (name, kind) in units {
-                let unit = Unit(organisationID: organisationID, name: name, kind: kind)
-                try await unit.create(on: tx)
-                unitIDs[name] = try unit.requireID()
-                audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)
+        // One transaction: the demo is there whole or not at all, and its thousands of changes
+        // join the audit chain together.
+        try await AuditTrail.batch(on: app.db) { tx in
+            let organisationID = try await AuditTrail.transaction(on: tx, actor: .system) { tx, audit in
+                let organisation = Organisation(name: organisationName, code: organisationCode, kind: .municipality, isDemo: true)
+                try await organisation.create(on: tx)
+                let organisationID = try organisation.requireID()
+                audit.record("organisation.create", "organisation", id: organisationID, organisation: organisationID)
+                var unitIDs: [String: UUID] = [:]
+                for (name, kind) in units {
+                    let unit = Unit(organisationID: organisationID, name: name, kind: kind)
+                    try await unit.create(on: tx)
+                    unitIDs[name] = try unit.requireID()
+                    audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)
+                }
+                for login in logins {
+                    let valid = UserService.Valid(email: login.email, displayName: login.name, password: nil,
+                                                  roles: [login.role], unitIDs: Set(login.units.compactMap { unitIDs[$0] }))
+                    _ = try await UserService.insert(valid, passwordHash: hash, organisationID: organisationID, on: tx, audit: audit)
+                }
+                return organisationID
             }
-            for login in logins {
-                let valid = UserService.Valid(email: login.email, displayName: login.name, password: nil,
-                                              roles: [login.role], unitIDs: Set(login.units.compactMap { unitIDs[$0] }))
-                _ = try await UserService.insert(valid, passwordHash: hash, organisationID: organisationID, on: tx, audit: audit)
+            try await MappingDemo.seed(on: tx, organisationID: organisationID)
+            if let consultant = try await User.scoped(to: organisationID, on: tx).filter(\.$email == "konsulent@exempel.se").first() {
+                try await SupportDemo.seed(on: tx, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
             }
-            return organisationID
+            try await CaregiverDemo.seed(app, on: tx, organisationID: organisationID)
         }
-        try await MappingDemo.seed(app, organisationID: organisationID)
-        if let consultant = try await User.scoped(to: organisationID, on: app.db).filter(\.$email == "konsulent@exempel.se").first() {
-            try await SupportDemo.seed(app, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
-        }
-        try await CaregiverDemo.seed(app, organisationID: organisationID)
         return Report(created: true, password: finalPassword,
                       passwordSource: password == nil ? "generated now; set SYNLIG_DEMO_PASSWORD to choose one" : "from SYNLIG_DEMO_PASSWORD")
     }

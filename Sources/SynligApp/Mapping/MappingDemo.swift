@@ -15,8 +15,7 @@ enum MappingDemo {
         "Socialpsykiatri": (0.4, 0.55),
     ]
 
-    static func seed(_ app: Application, organisationID: UUID) async throws {
-        let db = app.db
+    static func seed(on db: any Database, organisationID: UUID) async throws {
         let users = try await User.scoped(to: organisationID, on: db).with(\.$roles).all()
         let units = try await Unit.scoped(to: organisationID, on: db).all()
         guard let strategistUser = users.first(where: { $0.roles.contains { $0.role == .strategist } }),

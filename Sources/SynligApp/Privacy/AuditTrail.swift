@@ -40,6 +40,23 @@ final class AuditRecorder: @unchecked Sendable {
     }
 }
 
+/// The events of the changes run inside `AuditTrail.batch`, in the order they happened.
+final class AuditBatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runs: [(actor: AuditActor, events: [AuditRecorder.Pending])] = []
+
+    func add(_ events: [AuditRecorder.Pending], actor: AuditActor) {
+        lock.withLock { runs.append((actor, events)) }
+    }
+
+    func drain() -> [(actor: AuditActor, events: [AuditRecorder.Pending])] {
+        lock.withLock {
+            defer { runs.removeAll() }
+            return runs
+        }
+    }
+}
+
 /// The audit trail as shared infrastructure. Every change that matters runs through
 /// `AuditTrail.transaction`, so the change and its audit rows commit together or not at all.
 enum AuditTrail {
@@ -53,7 +70,14 @@ enum AuditTrail {
         on db: any Database, actor: AuditActor,
         _ work: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
     ) async throws -> T {
-        try await db.transaction { tx in
+        if let batch = currentBatch {
+            // Inside `batch`: its transaction already holds the chain head; hand the events over.
+            let recorder = AuditRecorder()
+            let result = try await db.transaction { tx in try await work(tx, recorder) }
+            batch.add(recorder.drain(), actor: actor)
+            return result
+        }
+        return try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             try await sql.update(AuditChainHead.schema)
                 .set("lock_count", to: SQLBinaryExpression(SQLIdentifier("lock_count"), .add, SQLLiteral.numeric("1")))
@@ -61,13 +85,27 @@ enum AuditTrail {
                 .run()
             let recorder = AuditRecorder()
             let result = try await work(tx, recorder)
-            try await append(recorder.drain(), actor: actor, on: tx)
+            try await append([(actor, recorder.drain())], on: tx)
             return result
         }
     }
 
-    private static func append(_ events: [AuditRecorder.Pending], actor: AuditActor, on tx: any Database) async throws {
-        guard !events.isEmpty else { return }
+    /// Runs many audited changes — each through its own `transaction` call, by its own actor —
+    /// as one transaction whose events join the chain together at the end: one lock and one
+    /// head update instead of one per change. The demo plays thousands of changes this way.
+    static func batch<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await transaction(on: db, actor: .system) { tx, _ in
+            let batch = AuditBatch()
+            let result = try await $currentBatch.withValue(batch) { try await work(tx) }
+            try await append(batch.drain(), on: tx)
+            return result
+        }
+    }
+
+    @TaskLocal private static var currentBatch: AuditBatch?
+
+    private static func append(_ runs: [(actor: AuditActor, events: [AuditRecorder.Pending])], on tx: any Database) async throws {
+        guard runs.contains(where: { !$0.events.isEmpty }) else { return }
         guard let head = try await AuditChainHead.find(1, on: tx) else {
             throw SynligError(.internalServerError, "error.internal")
         }
@@ -76,26 +114,33 @@ enum AuditTrail {
         // Millisecond precision survives both databases' timestamp types unchanged.
         let millis = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         let occurredAt = Date(timeIntervalSince1970: Double(millis) / 1000)
-        for pending in events {
-            sequence += 1
-            let content = AuditEntryContent(
-                sequence: sequence, occurredAtMillis: millis,
-                organisationID: pending.organisationID?.uuidString ?? "",
-                actorID: actor.userID?.uuidString ?? actor.kind,
-                action: pending.action, recordType: pending.recordType, recordID: pending.recordID ?? "")
-            let event = AuditEvent()
-            event.sequence = sequence
-            event.occurredAt = occurredAt
-            event.organisationID = pending.organisationID
-            event.actorUserID = actor.userID
-            event.actorKind = actor.kind
-            event.action = pending.action
-            event.recordType = pending.recordType
-            event.recordID = pending.recordID
-            event.previousHash = previous
-            event.hash = AuditChain.hash(previous: previous, content: content)
-            try await event.create(on: tx)
-            previous = event.hash
+        var rows: [AuditEvent] = []
+        for (actor, events) in runs {
+            for pending in events {
+                sequence += 1
+                let content = AuditEntryContent(
+                    sequence: sequence, occurredAtMillis: millis,
+                    organisationID: pending.organisationID?.uuidString ?? "",
+                    actorID: actor.userID?.uuidString ?? actor.kind,
+                    action: pending.action, recordType: pending.recordType, recordID: pending.recordID ?? "")
+                let event = AuditEvent()
+                event.sequence = sequence
+                event.occurredAt = occurredAt
+                event.organisationID = pending.organisationID
+                event.actorUserID = actor.userID
+                event.actorKind = actor.kind
+                event.action = pending.action
+                event.recordType = pending.recordType
+                event.recordID = pending.recordID
+                event.previousHash = previous
+                event.hash = AuditChain.hash(previous: previous, content: content)
+                rows.append(event)
+                previous = event.hash
+            }
+        }
+        // A few hundred rows per INSERT keeps every statement within both databases' bind limits.
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            try await Array(rows[start..<min(start + 200, rows.count)]).create(on: tx)
         }
         head.sequence = sequence
         head.hash = previous

@@ -50,6 +50,12 @@ enum ContactRequestService {
               now.timeIntervalSince1970 - Double(started) >= minimumFillSeconds
         else { return nil }
 
+        return try await receive(submission, organisationID: organisation.requireID(), now: now, on: db)
+    }
+
+    /// Checks and stores a request that passed the form's abuse protection (or, in the demo,
+    /// never needed it): the fields, the visitor's consent, and the audit event.
+    static func receive(_ submission: Submission, organisationID: UUID, now: Date = Date(), on db: any Database) async throws -> ContactRequest {
         var problems: [SynligError.FieldProblem] = []
         let (name, nameProblem) = TextInput.check(submission.name, required: true, maxLength: 120)
         if let nameProblem { problems.append(.init(field: "name", messageKey: nameProblem.rawValue)) }
@@ -60,7 +66,6 @@ enum ContactRequestService {
         let language = submission.language.flatMap { SupportLanguage.codes.contains($0) ? $0 : nil } ?? "sv"
         if !submission.consent { problems.append(.init(field: "consent", messageKey: "contact.consent_required")) }
         guard problems.isEmpty else { throw SynligError.invalid(problems) }
-        let organisationID = try organisation.requireID()
         return try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
             let request = ContactRequest()
             request.organisationID = organisationID

@@ -5,8 +5,7 @@ import Vapor
 /// Exempelkommun's catalogue: realistic offerings, a few civil-society organisations, and some
 /// entries nobody has checked for a long time.
 enum SupportDemo {
-    static func seed(_ app: Application, organisationID: UUID, as consultant: CurrentUser) async throws {
-        let db = app.db
+    static func seed(on db: any Database, organisationID: UUID, as consultant: CurrentUser) async throws {
         var civil: [String: UUID] = [:]
         for (name, grant, description) in [
             ("Demensföreningen Exempelbygd", true, "Anhöriggrupper och föreläsningar om demens."),
@@ -84,19 +83,9 @@ enum SupportDemo {
             ("Jonas Berg", "jonas.berg@example.se", "Jag hjälper min pappa varje kväll efter jobbet och orkar inte längre.", "sv", 2),
             ("Samira Haddad", "073-444 55 66", "My son has a disability. Who can I talk to?", "en", 4),
         ]
-        try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
-            for (name, reach, about, language, daysAgo) in requests {
-                let request = ContactRequest()
-                request.organisationID = organisationID
-                request.name = name
-                request.reach = reach
-                request.about = about
-                request.language = language
-                request.status = .open
-                request.createdAt = Date().addingTimeInterval(-daysAgo * 86400)
-                try await request.create(on: tx)
-                audit.record("contact_request.receive", "contact_request", id: request.id, organisation: organisationID)
-            }
+        for (name, reach, about, language, daysAgo) in requests {
+            _ = try await ContactRequestService.receive(.init(name: name, reach: reach, about: about, language: language, consent: true),
+                                                        organisationID: organisationID, now: Date().addingTimeInterval(-daysAgo * 86400), on: db)
         }
     }
 }
