@@ -37,9 +37,21 @@ let package = Package(
             ],
             path: "Sources/SynligApp"
         ),
+        // Exempelkommun's synthetic people, written through SynligApp's services; only the
+        // executable and the tests link it, so production code carries no demo code.
+        .target(
+            name: "SynligDemo",
+            dependencies: [
+                "SynligApp",
+                "SynligCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            path: "Sources/SynligDemo"
+        ),
         .executableTarget(
             name: "synlig",
-            dependencies: ["SynligApp"],
+            dependencies: ["SynligApp", "SynligDemo"],
             path: "Sources/synlig"
         ),
         .testTarget(
@@ -51,6 +63,7 @@ let package = Package(
             name: "SynligAppTests",
             dependencies: [
                 "SynligApp",
+                "SynligDemo",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),

@@ -1,5 +1,6 @@
 import Logging
 import SynligApp
+import SynligDemo
 import Vapor
 
 var environment = try Environment.detect()
@@ -7,6 +8,7 @@ try LoggingSystem.bootstrap(from: &environment)
 let app = try await Application.make(environment)
 do {
     try await configure(app, config: .fromEnvironment(demoMode: false))
+    app.demoData = ExempelkommunDemo()
     try await app.execute()
 } catch {
     app.logger.report(error: error)

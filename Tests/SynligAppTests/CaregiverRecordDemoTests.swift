@@ -5,6 +5,7 @@ import Testing
 import Vapor
 import VaporTesting
 @testable import SynligApp
+@testable import SynligDemo
 
 @Suite("The caregiver record in demo mode")
 struct CaregiverRecordDemoTests {

@@ -3,6 +3,7 @@ import Testing
 import Vapor
 import VaporTesting
 @testable import SynligApp
+@testable import SynligDemo
 
 /// No page may show a raw key (`record.caregiver`) where a word belongs: every key a template or
 /// the Swift code names exists, and every key looked up while rendering the demo's pages was

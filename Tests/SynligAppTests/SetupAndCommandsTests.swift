@@ -4,6 +4,7 @@ import Testing
 import Vapor
 import VaporTesting
 @testable import SynligApp
+@testable import SynligDemo
 
 @Suite("First start, demo mode, commands and scheduled jobs")
 struct SetupAndCommandsTests {
@@ -50,6 +51,17 @@ struct SetupAndCommandsTests {
             let response = try await Browser(app).get("/setup/\(token)")
             #expect(response.status == .notFound)
             #expect(response.body.string.contains("Länken fungerar inte längre"))
+        }
+    }
+
+    @Test("The demo comes from its own target: the executable installs it, a build without it says so")
+    func demoDataIsInstalledByTheExecutable() async throws {
+        try await withSynlig { app in
+            await #expect(throws: Abort.self) { try await runCommand(app, "seed-demo") }
+            #expect(try await Organisation.query(on: app.db).count() == 0)
+            app.demoData = ExempelkommunDemo()
+            try await runCommand(app, "seed-demo")
+            #expect(try await Organisation.query(on: app.db).filter(\.$code == DemoSeeder.organisationCode).count() == 1)
         }
     }
 

@@ -15,7 +15,7 @@ final class AuthSession: Model, @unchecked Sendable {
     @Field(key: "token_hash") var tokenHash: String
     @Parent(key: "user_id") var user: User
     @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "kind") var kind: Kind
+    @Field(key: "kind") package var kind: Kind
     @Field(key: "csrf_token") var csrfToken: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "last_seen_at") var lastSeenAt: Date

@@ -3,20 +3,34 @@ import SynligCore
 import Vapor
 
 /// The signed-in person for the length of one request, with what they may do.
-struct CurrentUser: Authenticatable, Sendable {
-    var id: UUID
+package struct CurrentUser: Authenticatable, Sendable {
+    package var id: UUID
     var organisationID: UUID
     var organisationName: String
     var organisationIsDemo: Bool
     var displayName: String
     var email: String
     var roles: Set<Role>
-    var unitIDs: Set<UUID>
+    package var unitIDs: Set<UUID>
     var sessionID: UUID
     var csrfToken: String
 
+    package init(id: UUID, organisationID: UUID, organisationName: String, organisationIsDemo: Bool, displayName: String,
+                 email: String, roles: Set<Role>, unitIDs: Set<UUID>, sessionID: UUID, csrfToken: String) {
+        self.id = id
+        self.organisationID = organisationID
+        self.organisationName = organisationName
+        self.organisationIsDemo = organisationIsDemo
+        self.displayName = displayName
+        self.email = email
+        self.roles = roles
+        self.unitIDs = unitIDs
+        self.sessionID = sessionID
+        self.csrfToken = csrfToken
+    }
+
     func has(_ role: Role) -> Bool { roles.contains(role) }
-    func hasAny(_ wanted: Set<Role>) -> Bool { !roles.isDisjoint(with: wanted) }
+    package func hasAny(_ wanted: Set<Role>) -> Bool { !roles.isDisjoint(with: wanted) }
 
     /// Loads the user behind a session with roles and units, or nil if the account is gone or inactive.
     static func load(session: AuthSession, on db: any Database) async throws -> CurrentUser? {

@@ -3,21 +3,21 @@ import SynligCore
 import Vapor
 
 /// A tenant: a kommun or a region, identified by its SCB code.
-final class Organisation: Model, @unchecked Sendable {
-    static let schema = "organisations"
+package final class Organisation: Model, @unchecked Sendable {
+    package static let schema = "organisations"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @Field(key: "code") var code: String
-    @Field(key: "kind") var kind: OrganisationKind
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "name") package var name: String
+    @Field(key: "code") package var code: String
+    @Field(key: "kind") package var kind: OrganisationKind
     /// Demo organisations hold synthetic people only; every page says so.
     @Field(key: "is_demo") var isDemo: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, name: String, code: String, kind: OrganisationKind, isDemo: Bool = false) {
+    package init(id: UUID? = nil, name: String, code: String, kind: OrganisationKind, isDemo: Bool = false) {
         self.id = id
         self.name = name
         self.code = code

@@ -3,26 +3,26 @@ import SynligCore
 import Vapor
 
 /// A member of staff who signs in. Users are deactivated, never deleted, so their history stays.
-final class User: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "users"
+package final class User: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "users"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "email") var email: String
-    @Field(key: "display_name") var displayName: String
-    @Field(key: "password_hash") var passwordHash: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "email") package var email: String
+    @Field(key: "display_name") package var displayName: String
+    @Field(key: "password_hash") package var passwordHash: String
     @Field(key: "active") var active: Bool
     @Field(key: "version") var version: Int
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    @Children(for: \.$user) var roles: [UserRole]
-    @Children(for: \.$user) var unitMemberships: [UnitMembership]
+    @Children(for: \.$user) package var roles: [UserRole]
+    @Children(for: \.$user) package var unitMemberships: [UnitMembership]
 
-    static var organisationIDKey: KeyPath<User, FieldProperty<User, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<User, FieldProperty<User, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     init(id: UUID? = nil, organisationID: UUID, email: String, displayName: String, passwordHash: String) {
         self.id = id
@@ -36,15 +36,15 @@ final class User: Model, OrganisationScoped, @unchecked Sendable {
 }
 
 /// One role held by a user within their organisation.
-final class UserRole: Model, @unchecked Sendable {
-    static let schema = "user_roles"
+package final class UserRole: Model, @unchecked Sendable {
+    package static let schema = "user_roles"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     @Parent(key: "user_id") var user: User
     @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "role") var role: Role
+    @Field(key: "role") package var role: Role
 
-    init() {}
+    package init() {}
 
     init(userID: UUID, organisationID: UUID, role: Role) {
         self.$user.id = userID
@@ -54,15 +54,15 @@ final class UserRole: Model, @unchecked Sendable {
 }
 
 /// A user's link to a unit: case officers and staff see the people of their units.
-final class UnitMembership: Model, @unchecked Sendable {
-    static let schema = "unit_memberships"
+package final class UnitMembership: Model, @unchecked Sendable {
+    package static let schema = "unit_memberships"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     @Parent(key: "user_id") var user: User
-    @Parent(key: "unit_id") var unit: Unit
+    @Parent(key: "unit_id") package var unit: Unit
     @Field(key: "organisation_id") var organisationID: UUID
 
-    init() {}
+    package init() {}
 
     init(userID: UUID, unitID: UUID, organisationID: UUID) {
         self.$user.id = userID

@@ -14,15 +14,23 @@ struct UserInput: Sendable {
 }
 
 /// Creating, editing and deactivating users: one set of rules for pages, API and command line.
-enum UserService {
+package enum UserService {
     static let maxNameLength = 120
 
-    struct Valid {
+    package struct Valid {
         var email: String
         var displayName: String
         var password: String?
         var roles: Set<Role>
         var unitIDs: Set<UUID>
+
+        package init(email: String, displayName: String, password: String? = nil, roles: Set<Role>, unitIDs: Set<UUID>) {
+            self.email = email
+            self.displayName = displayName
+            self.password = password
+            self.roles = roles
+            self.unitIDs = unitIDs
+        }
     }
 
     static func validate(_ input: UserInput, creating: Bool) -> (Valid?, [SynligError.FieldProblem]) {
@@ -67,7 +75,7 @@ enum UserService {
     }
 
     /// Inserts a validated user inside a transaction the caller already holds.
-    static func insert(_ valid: Valid, passwordHash: String, organisationID: UUID,
+    package static func insert(_ valid: Valid, passwordHash: String, organisationID: UUID,
                        on tx: any Database, audit: AuditRecorder) async throws -> User {
         try await ensureEmailFree(valid.email, except: nil, on: tx)
         try await ensureUnitsBelong(valid.unitIDs, to: organisationID, on: tx)

@@ -6,7 +6,7 @@ import Vapor
 /// case officers and staff see only people linked to their units: recipients the unit is
 /// responsible for, their caregivers, and caregivers the unit registered. Everyone else —
 /// administrators, strategists, viewers — sees no person at all.
-enum CaregiverAccess {
+package enum CaregiverAccess {
     static let readers: Set<Role> = [.consultant, .caseOfficer, .staff]
     /// Only these lift a restriction on involvement.
     static let restrictionLifters: Set<Role> = [.consultant, .caseOfficer]
@@ -69,7 +69,7 @@ enum CaregiverAccess {
     }
 
     /// What may be shared with the caregiver of this relationship today.
-    static func permission(for relationship: CareRelationship, on db: any Database, today: CalendarDate = .today()) async throws -> InvolvementPermission {
+    package static func permission(for relationship: CareRelationship, on db: any Database, today: CalendarDate = .today()) async throws -> InvolvementPermission {
         let id = try relationship.requireID()
         let entries = try await ConsentRecord.query(on: db).filter(\.$relationshipID == id).all().compactMap(\.entry)
         let restricted = try await InvolvementRestriction.query(on: db).filter(\.$relationshipID == id)

@@ -4,12 +4,12 @@ import Vapor
 
 /// A person who cares for or supports someone close (anhörig), or an important person in the
 /// network who does not (yet) give care. Personal data: every read is access-logged.
-final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "caregivers"
+package final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "caregivers"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "name") var name: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "name") package var name: String
     /// The name in lower case, so search finds "åsa" in "Åsa" the same way on both databases.
     @Field(key: "name_folded") var nameFolded: String
     /// Canonical 12 digits, searched exactly; shown only masked, never in lists or URLs.
@@ -29,7 +29,7 @@ final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "own_health_note") var ownHealthNote: String
     /// The unit that registered the caregiver; gives unit-scoped staff sight of someone
     /// registered without a care recipient.
-    @OptionalField(key: "unit_id") var unitID: UUID?
+    @OptionalField(key: "unit_id") package var unitID: UUID?
     /// The consultant whose worklist carries this caregiver's follow-ups.
     @OptionalField(key: "responsible_user_id") var responsibleUserID: UUID?
     @Field(key: "registered_on") var registeredOn: String
@@ -37,43 +37,43 @@ final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    static var organisationIDKey: KeyPath<Caregiver, FieldProperty<Caregiver, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<Caregiver, FieldProperty<Caregiver, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// The person who receives care and support (den enskilde / närstående).
-final class CareRecipient: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "care_recipients"
+package final class CareRecipient: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "care_recipients"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "name") var name: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "name") package var name: String
     /// A reference to the case or journal system (not a personnummer).
-    @Field(key: "external_reference") var externalReference: String
-    @Field(key: "fixed_care_contact") var fixedCareContact: String
-    @Field(key: "fixed_doctor_contact") var fixedDoctorContact: String
-    @Field(key: "fixed_care_home_contact") var fixedCareHomeContact: String
-    @Field(key: "patient_contract") var patientContract: Bool
-    @Field(key: "care_need_area") var careNeedArea: CareNeedArea
-    @Field(key: "version") var version: Int
+    @Field(key: "external_reference") package var externalReference: String
+    @Field(key: "fixed_care_contact") package var fixedCareContact: String
+    @Field(key: "fixed_doctor_contact") package var fixedDoctorContact: String
+    @Field(key: "fixed_care_home_contact") package var fixedCareHomeContact: String
+    @Field(key: "patient_contract") package var patientContract: Bool
+    @Field(key: "care_need_area") package var careNeedArea: CareNeedArea
+    @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CareRecipient, FieldProperty<CareRecipient, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CareRecipient, FieldProperty<CareRecipient, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// A unit responsible for a care recipient; staff of the unit see the recipient and their caregivers.
-final class CareRecipientUnit: Model, @unchecked Sendable {
-    static let schema = "care_recipient_units"
+package final class CareRecipientUnit: Model, @unchecked Sendable {
+    package static let schema = "care_recipient_units"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "recipient_id") var recipientID: UUID
-    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "recipient_id") package var recipientID: UUID
+    @Field(key: "unit_id") package var unitID: UUID
 
-    init() {}
+    package init() {}
 
     init(organisationID: UUID, recipientID: UUID, unitID: UUID) {
         self.organisationID = organisationID
@@ -83,13 +83,13 @@ final class CareRecipientUnit: Model, @unchecked Sendable {
 }
 
 /// Anhörigskap: who cares for whom, how, and how much.
-final class CareRelationship: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "care_relationships"
+package final class CareRelationship: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "care_relationships"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
-    @Field(key: "recipient_id") var recipientID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
+    @Field(key: "recipient_id") package var recipientID: UUID
     @Field(key: "relation") var relation: RelationKind
     @Field(key: "lives_together") var livesTogether: Bool
     @OptionalField(key: "since") var since: String?
@@ -102,9 +102,9 @@ final class CareRelationship: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CareRelationship, FieldProperty<CareRelationship, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CareRelationship, FieldProperty<CareRelationship, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     var tasks: Set<CareTask> { Set(tasksText.split(separator: ",").compactMap { CareTask(rawValue: String($0)) }) }
     var coordinatedContacts: [String] { coordinatedContactsText.split(separator: "\n").map(String.init) }
@@ -115,13 +115,13 @@ final class CareRelationship: Model, OrganisationScoped, @unchecked Sendable {
 
 /// One entry in the consent history of a recipient towards a caregiver — never edited; a
 /// withdrawal is a new entry. A harm assessment (menprövning) is an entry of its own kind.
-final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "consents"
+package final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "consents"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "relationship_id") var relationshipID: UUID
-    @Field(key: "kind") var kind: ConsentEntryKind
+    @Field(key: "kind") package var kind: ConsentEntryKind
     /// Comma-separated `ConsentCategory` raw values.
     @Field(key: "categories") var categoriesText: String
     @OptionalField(key: "form") var form: ConsentForm?
@@ -135,9 +135,9 @@ final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "sequence") var sequence: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<ConsentRecord, FieldProperty<ConsentRecord, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<ConsentRecord, FieldProperty<ConsentRecord, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     var categories: Set<ConsentCategory> {
         Set(categoriesText.split(separator: ",").compactMap { ConsentCategory(rawValue: String($0)) })
@@ -152,11 +152,11 @@ final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendable {
 
 /// Involving this caregiver in this person's care is inappropriate. Blocks invitations and
 /// exports until a consultant or case officer lifts it, with a reason.
-final class InvolvementRestriction: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "involvement_restrictions"
+package final class InvolvementRestriction: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "involvement_restrictions"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "relationship_id") var relationshipID: UUID
     @Field(key: "reason") var reason: RestrictionReason
     @Field(key: "note") var note: String
@@ -168,9 +168,9 @@ final class InvolvementRestriction: Model, OrganisationScoped, @unchecked Sendab
     @OptionalField(key: "lifted_reason") var liftedReason: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<InvolvementRestriction, FieldProperty<InvolvementRestriction, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<InvolvementRestriction, FieldProperty<InvolvementRestriction, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     var isActive: Bool { liftedAt == nil }
 }

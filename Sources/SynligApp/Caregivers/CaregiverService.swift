@@ -2,7 +2,7 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct CaregiverInput: Sendable {
+package struct CaregiverInput: Sendable {
     var name: String?
     var personalIdentityNumber: String?
     var phone: String?
@@ -13,28 +13,66 @@ struct CaregiverInput: Sendable {
     var interpreterNeed: String?
     var gender: String?
     var birthYear: String?
-    var foreignBackground: String?
+    package var foreignBackground: String?
     var minorityLanguage: String?
     var occupation: String?
     var ownHealthNote: String?
-    var unitID: String?
-    var responsibleUserID: String?
+    package var unitID: String?
+    package var responsibleUserID: String?
     var version: Int?
+
+    package init(name: String? = nil, personalIdentityNumber: String? = nil, phone: String? = nil, email: String? = nil,
+                 address: String? = nil, preferredChannel: String? = nil, preferredLanguage: String? = nil,
+                 interpreterNeed: String? = nil, gender: String? = nil, birthYear: String? = nil,
+                 foreignBackground: String? = nil, minorityLanguage: String? = nil, occupation: String? = nil,
+                 ownHealthNote: String? = nil, unitID: String? = nil, responsibleUserID: String? = nil, version: Int? = nil) {
+        self.name = name
+        self.personalIdentityNumber = personalIdentityNumber
+        self.phone = phone
+        self.email = email
+        self.address = address
+        self.preferredChannel = preferredChannel
+        self.preferredLanguage = preferredLanguage
+        self.interpreterNeed = interpreterNeed
+        self.gender = gender
+        self.birthYear = birthYear
+        self.foreignBackground = foreignBackground
+        self.minorityLanguage = minorityLanguage
+        self.occupation = occupation
+        self.ownHealthNote = ownHealthNote
+        self.unitID = unitID
+        self.responsibleUserID = responsibleUserID
+        self.version = version
+    }
 }
 
-struct RecipientInput: Sendable {
+package struct RecipientInput: Sendable {
     var name: String?
     var externalReference: String?
-    var unitIDs: [String]
-    var fixedCareContact: String?
+    package var unitIDs: [String]
+    package var fixedCareContact: String?
     var fixedDoctorContact: String?
     var fixedCareHomeContact: String?
     var patientContract: Bool
     var careNeedArea: String?
     var version: Int?
+
+    package init(name: String? = nil, externalReference: String? = nil, unitIDs: [String], fixedCareContact: String? = nil,
+                 fixedDoctorContact: String? = nil, fixedCareHomeContact: String? = nil, patientContract: Bool,
+                 careNeedArea: String? = nil, version: Int? = nil) {
+        self.name = name
+        self.externalReference = externalReference
+        self.unitIDs = unitIDs
+        self.fixedCareContact = fixedCareContact
+        self.fixedDoctorContact = fixedDoctorContact
+        self.fixedCareHomeContact = fixedCareHomeContact
+        self.patientContract = patientContract
+        self.careNeedArea = careNeedArea
+        self.version = version
+    }
 }
 
-struct RelationshipInput: Sendable {
+package struct RelationshipInput: Sendable {
     var relation: String?
     var livesTogether: Bool
     var since: String?
@@ -43,14 +81,26 @@ struct RelationshipInput: Sendable {
     var coordinatedContacts: String?
     var carriesCoordination: Bool
     var version: Int?
+
+    package init(relation: String? = nil, livesTogether: Bool, since: String? = nil, hoursBand: String? = nil, tasks: [String],
+                 coordinatedContacts: String? = nil, carriesCoordination: Bool, version: Int? = nil) {
+        self.relation = relation
+        self.livesTogether = livesTogether
+        self.since = since
+        self.hoursBand = hoursBand
+        self.tasks = tasks
+        self.coordinatedContacts = coordinatedContacts
+        self.carriesCoordination = carriesCoordination
+        self.version = version
+    }
 }
 
 /// Registering and changing caregivers, care recipients and the relationships between them.
 /// Every change is audited; reads are access-logged by the routes that show them.
-enum CaregiverService {
+package enum CaregiverService {
     /// Registers or changes a caregiver. `closingContactRequest` turns a contact request from the
     /// public pages into this record in the same transaction: the request is closed with the reason.
-    static func save(_ id: UUID?, _ input: CaregiverInput, by user: CurrentUser, on db: any Database,
+    package static func save(_ id: UUID?, _ input: CaregiverInput, by user: CurrentUser, on db: any Database,
                      closingContactRequest: (id: UUID, reason: String)? = nil, today: CalendarDate = .today()) async throws -> Caregiver {
         guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
         var check = InputChecker()
@@ -161,7 +211,7 @@ enum CaregiverService {
         }
     }
 
-    static func saveRecipient(_ id: UUID?, _ input: RecipientInput, by user: CurrentUser, on db: any Database,
+    package static func saveRecipient(_ id: UUID?, _ input: RecipientInput, by user: CurrentUser, on db: any Database,
                               today: CalendarDate = .today()) async throws -> CareRecipient {
         guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
         var check = InputChecker()
@@ -233,7 +283,7 @@ enum CaregiverService {
     }
 
     /// Links a caregiver to a person they care for, or changes how they care.
-    static func saveRelationship(_ id: UUID?, caregiverID: UUID?, recipientID: UUID?, _ input: RelationshipInput,
+    package static func saveRelationship(_ id: UUID?, caregiverID: UUID?, recipientID: UUID?, _ input: RelationshipInput,
                                  by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws -> CareRelationship {
         guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
         let (relation, since, hours, tasks, contacts) = try validate(input, today: today)

@@ -4,7 +4,7 @@ import Vapor
 
 /// The worklist's tasks about caregivers. At most one open task of a kind per caregiver and
 /// subject: scheduling again moves it, completing closes it.
-enum CaregiverTaskService {
+package enum CaregiverTaskService {
     static func schedule(_ kind: CaregiverTaskKind, for caregiver: Caregiver, due: CalendarDate, subject: UUID? = nil,
                          on tx: any Database) async throws {
         let caregiverID = try caregiver.requireID()
@@ -40,7 +40,7 @@ enum CaregiverTaskService {
     static let doneByHand: Set<CaregiverTaskKind> = [.discussVoluntariness, .strainFollowUp, .informFixedContactChange, .coordinationSignal]
 
     /// Marks a task done from the worklist.
-    static func markDone(_ id: UUID, by user: CurrentUser, on db: any Database) async throws {
+    package static func markDone(_ id: UUID, by user: CurrentUser, on db: any Database) async throws {
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let task = try await CaregiverTask.find(id, in: user.organisationID, on: tx)
             _ = try await CaregiverAccess.caregiver(task.caregiverID, for: user, on: tx)

@@ -2,34 +2,60 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct ConsentInput: Sendable {
+package struct ConsentInput: Sendable {
     var kind: String?
     var categories: [String]
     var form: String?
     var documentReference: String?
     var harmDecision: String?
     var decidedBy: String?
-    var date: String?
+    package var date: String?
     var endsOn: String?
     var note: String?
+
+    package init(kind: String? = nil, categories: [String], form: String? = nil, documentReference: String? = nil,
+                 harmDecision: String? = nil, decidedBy: String? = nil, date: String? = nil, endsOn: String? = nil,
+                 note: String? = nil) {
+        self.kind = kind
+        self.categories = categories
+        self.form = form
+        self.documentReference = documentReference
+        self.harmDecision = harmDecision
+        self.decidedBy = decidedBy
+        self.date = date
+        self.endsOn = endsOn
+        self.note = note
+    }
 }
 
-struct RestrictionInput: Sendable {
+package struct RestrictionInput: Sendable {
     var reason: String?
     var note: String?
-    var decidedOn: String?
+    package var decidedOn: String?
     var reviewOn: String?
+
+    package init(reason: String? = nil, note: String? = nil, decidedOn: String? = nil, reviewOn: String? = nil) {
+        self.reason = reason
+        self.note = note
+        self.decidedOn = decidedOn
+        self.reviewOn = reviewOn
+    }
 }
 
-struct InvitationInput: Sendable {
+package struct InvitationInput: Sendable {
     var kind: String?
     var meetingOn: String?
+
+    package init(kind: String? = nil, meetingOn: String? = nil) {
+        self.kind = kind
+        self.meetingOn = meetingOn
+    }
 }
 
 /// Bilaga 2 made concrete: the consent history of each relationship (added to, never edited),
 /// harm assessments, restrictions on involvement, and the invitations they allow.
-enum ConsentService {
-    static func record(relationshipID: UUID, _ input: ConsentInput, by user: CurrentUser, on db: any Database,
+package enum ConsentService {
+    package static func record(relationshipID: UUID, _ input: ConsentInput, by user: CurrentUser, on db: any Database,
                        today: CalendarDate = .today()) async throws -> ConsentRecord {
         var check = InputChecker()
         let kind = check.choice(input.kind, "kind", as: ConsentEntryKind.self)
@@ -88,7 +114,7 @@ enum ConsentService {
         }
     }
 
-    static func restrict(relationshipID: UUID, _ input: RestrictionInput, by user: CurrentUser, on db: any Database,
+    package static func restrict(relationshipID: UUID, _ input: RestrictionInput, by user: CurrentUser, on db: any Database,
                          today: CalendarDate = .today()) async throws -> InvolvementRestriction {
         var check = InputChecker()
         let reason = check.choice(input.reason, "reason", as: RestrictionReason.self)
@@ -135,7 +161,7 @@ enum ConsentService {
         try await CaregiverTaskService.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
     }
 
-    static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
+    package static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
         guard user.hasAny(CaregiverAccess.restrictionLifters) else { throw SynligError(.forbidden, "restriction.lift_forbidden") }
         var check = InputChecker()
         let reason = check.text(rawReason, "liftReason", required: true, max: 2000)
@@ -177,7 +203,7 @@ enum ConsentService {
 
     /// Invites the caregiver to a SIP or care-planning meeting — refused (409) without consent
     /// to planning, or while a restriction is in force.
-    static func invite(relationshipID: UUID, _ input: InvitationInput, by user: CurrentUser, on db: any Database,
+    package static func invite(relationshipID: UUID, _ input: InvitationInput, by user: CurrentUser, on db: any Database,
                        today: CalendarDate = .today()) async throws -> MeetingInvitation {
         var check = InputChecker()
         let kind = check.choice(input.kind, "meetingKind", as: MeetingKind.self)
@@ -202,7 +228,7 @@ enum ConsentService {
         }
     }
 
-    static func recordAttendance(invitationID: UUID, attendance raw: String?, by user: CurrentUser, on db: any Database) async throws {
+    package static func recordAttendance(invitationID: UUID, attendance raw: String?, by user: CurrentUser, on db: any Database) async throws {
         var check = InputChecker()
         let attendance = check.choice(raw, "attendance", as: MeetingAttendance.self)
         try check.finish()

@@ -11,12 +11,12 @@ protocol CaregiverOwnedRecord: OrganisationScoped {
 }
 
 /// An anhörigsamtal in four areas, with what was agreed.
-final class CaregiverConversation: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "caregiver_conversations"
+package final class CaregiverConversation: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "caregiver_conversations"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "held_on") var heldOn: String
     @Field(key: "help_to_care") var helpToCare: String
     @Field(key: "own_life") var ownLife: String
@@ -26,36 +26,36 @@ final class CaregiverConversation: Model, OrganisationScoped, @unchecked Sendabl
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CaregiverConversation, FieldProperty<CaregiverConversation, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CaregiverConversation, FieldProperty<CaregiverConversation, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// "Do you want to and can you continue with the care you give now?" — asked on a schedule.
-final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "voluntariness_checks"
+package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "voluntariness_checks"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "asked_on") var askedOn: String
     @Field(key: "answer") var answer: VoluntarinessAnswer
     @Field(key: "comment") var comment: String
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<VoluntarinessCheck, FieldProperty<VoluntarinessCheck, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<VoluntarinessCheck, FieldProperty<VoluntarinessCheck, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// One screening of strain with an instrument; kept over time for the trend.
-final class ScreeningResult: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "screening_results"
+package final class ScreeningResult: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "screening_results"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "instrument_id") var instrumentID: String
     @Field(key: "instrument_version") var instrumentVersion: Int
     /// The answers as JSON (item id → option value), so the score can be explained later.
@@ -66,39 +66,39 @@ final class ScreeningResult: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<ScreeningResult, FieldProperty<ScreeningResult, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<ScreeningResult, FieldProperty<ScreeningResult, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// The caregiver's own support plan: outcomes, agreed support, emergency and future plan.
-final class SupportPlan: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "caregiver_support_plans"
+package final class SupportPlan: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "caregiver_support_plans"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "outcomes") var outcomes: String
     @Field(key: "agreed_support") var agreedSupport: String
     @Field(key: "emergency_plan") var emergencyPlan: String
     @Field(key: "future_plan") var futurePlan: String
     @Field(key: "review_on") var reviewOn: String
-    @Field(key: "version") var version: Int
+    @Field(key: "version") package var version: Int
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    static var organisationIDKey: KeyPath<SupportPlan, FieldProperty<SupportPlan, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<SupportPlan, FieldProperty<SupportPlan, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// A support need the caregiver names and what came of it: offered, given, declined, or
 /// requested but not offered (kept for statistics).
-final class CaregiverSupport: Model, CaregiverOwnedRecord, @unchecked Sendable {
-    static let schema = "caregiver_support"
+package final class CaregiverSupport: Model, CaregiverOwnedRecord, @unchecked Sendable {
+    package static let schema = "caregiver_support"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "need_kind") var needKind: SupportNeedKind
     /// The catalogue entry offered, when there is one.
     @OptionalField(key: "offering_id") var offeringID: UUID?
@@ -112,37 +112,37 @@ final class CaregiverSupport: Model, CaregiverOwnedRecord, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CaregiverSupport, FieldProperty<CaregiverSupport, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CaregiverSupport, FieldProperty<CaregiverSupport, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// An invitation to a SIP or care-planning meeting, possible only with consent and no restriction.
-final class MeetingInvitation: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "meeting_invitations"
+package final class MeetingInvitation: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "meeting_invitations"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "relationship_id") var relationshipID: UUID
-    @Field(key: "kind") var kind: MeetingKind
+    @Field(key: "kind") package var kind: MeetingKind
     @Field(key: "meeting_on") var meetingOn: String
     @Field(key: "invited_by") var invitedBy: UUID
     @Field(key: "attendance") var attendance: MeetingAttendance
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<MeetingInvitation, FieldProperty<MeetingInvitation, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<MeetingInvitation, FieldProperty<MeetingInvitation, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// Synpunkter och klagomål from a caregiver: received, handled, answered, closed.
-final class CaregiverFeedback: Model, CaregiverOwnedRecord, @unchecked Sendable {
-    static let schema = "caregiver_feedback"
+package final class CaregiverFeedback: Model, CaregiverOwnedRecord, @unchecked Sendable {
+    package static let schema = "caregiver_feedback"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
-    @Field(key: "kind") var kind: FeedbackKind
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
+    @Field(key: "kind") package var kind: FeedbackKind
     @Field(key: "received_on") var receivedOn: String
     @Field(key: "summary") var summary: String
     @Field(key: "status") var status: FeedbackStatus
@@ -150,48 +150,48 @@ final class CaregiverFeedback: Model, CaregiverOwnedRecord, @unchecked Sendable 
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CaregiverFeedback, FieldProperty<CaregiverFeedback, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CaregiverFeedback, FieldProperty<CaregiverFeedback, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// A working note (minnesanteckning): shown in red, purged after the organisation's period.
-final class MemoNote: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "memo_notes"
+package final class MemoNote: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "memo_notes"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "text") var text: String
     @Field(key: "author_id") var authorID: UUID
     @Field(key: "purge_after") var purgeAfter: Date
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<MemoNote, FieldProperty<MemoNote, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<MemoNote, FieldProperty<MemoNote, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// Something due on a worklist about one caregiver: a follow-up, a review, a signal.
-final class CaregiverTask: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "caregiver_tasks"
+package final class CaregiverTask: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "caregiver_tasks"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "caregiver_id") var caregiverID: UUID
-    @Field(key: "kind") var kind: CaregiverTaskKind
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
+    @Field(key: "kind") package var kind: CaregiverTaskKind
     @Field(key: "due_on") var dueOn: String
     /// Nil: the caregiver has no responsible consultant; every consultant sees it.
     @OptionalField(key: "assignee_id") var assigneeID: UUID?
     /// The relationship or restriction the task is about, when it is about one.
     @OptionalField(key: "subject_id") var subjectID: UUID?
-    @Field(key: "open") var open: Bool
+    @Field(key: "open") package var open: Bool
     @OptionalField(key: "done_at") var doneAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CaregiverTask, FieldProperty<CaregiverTask, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CaregiverTask, FieldProperty<CaregiverTask, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// Per-organisation settings of the caregiver record.

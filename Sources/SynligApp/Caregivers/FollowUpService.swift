@@ -2,27 +2,47 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct ConversationInput: Sendable {
-    var heldOn: String?
+package struct ConversationInput: Sendable {
+    package var heldOn: String?
     var helpToCare: String?
     var ownLife: String?
     var recipientLife: String?
     var serviceQuality: String?
     var agreedActions: String?
+
+    package init(heldOn: String? = nil, helpToCare: String? = nil, ownLife: String? = nil, recipientLife: String? = nil,
+                 serviceQuality: String? = nil, agreedActions: String? = nil) {
+        self.heldOn = heldOn
+        self.helpToCare = helpToCare
+        self.ownLife = ownLife
+        self.recipientLife = recipientLife
+        self.serviceQuality = serviceQuality
+        self.agreedActions = agreedActions
+    }
 }
 
-struct PlanInput: Sendable {
+package struct PlanInput: Sendable {
     var outcomes: String?
     var agreedSupport: String?
     var emergencyPlan: String?
     var futurePlan: String?
     var reviewOn: String?
-    var version: Int?
+    package var version: Int?
+
+    package init(outcomes: String? = nil, agreedSupport: String? = nil, emergencyPlan: String? = nil, futurePlan: String? = nil,
+                 reviewOn: String? = nil, version: Int? = nil) {
+        self.outcomes = outcomes
+        self.agreedSupport = agreedSupport
+        self.emergencyPlan = emergencyPlan
+        self.futurePlan = futurePlan
+        self.reviewOn = reviewOn
+        self.version = version
+    }
 }
 
-struct SupportInput: Sendable {
+package struct SupportInput: Sendable {
     var needKind: String?
-    var offeringID: String?
+    package var offeringID: String?
     var decision: String?
     var status: String?
     var requestedOn: String?
@@ -31,21 +51,46 @@ struct SupportInput: Sendable {
     var endedOn: String?
     var outcome: String?
     var version: Int?
+
+    package init(needKind: String? = nil, offeringID: String? = nil, decision: String? = nil, status: String? = nil,
+                 requestedOn: String? = nil, offeredOn: String? = nil, startedOn: String? = nil, endedOn: String? = nil,
+                 outcome: String? = nil, version: Int? = nil) {
+        self.needKind = needKind
+        self.offeringID = offeringID
+        self.decision = decision
+        self.status = status
+        self.requestedOn = requestedOn
+        self.offeredOn = offeredOn
+        self.startedOn = startedOn
+        self.endedOn = endedOn
+        self.outcome = outcome
+        self.version = version
+    }
 }
 
-struct FeedbackInput: Sendable {
+package struct FeedbackInput: Sendable {
     var kind: String?
     var receivedOn: String?
     var summary: String?
     var status: String?
     var response: String?
     var version: Int?
+
+    package init(kind: String? = nil, receivedOn: String? = nil, summary: String? = nil, status: String? = nil,
+                 response: String? = nil, version: Int? = nil) {
+        self.kind = kind
+        self.receivedOn = receivedOn
+        self.summary = summary
+        self.status = status
+        self.response = response
+        self.version = version
+    }
 }
 
 /// Following the caregiver's own situation over time: conversations, voluntariness, strain,
 /// the support plan, support needs and offers, feedback and memo notes. Each keeps the
 /// worklist's tasks in step.
-enum FollowUpService {
+package enum FollowUpService {
     static func schedule(for organisationID: UUID, on db: any Database) async throws -> FollowUpSchedule {
         var schedule = FollowUpSchedule.standard
         if let settings = try await CaregiverSettings.scoped(to: organisationID, on: db).first() {
@@ -81,7 +126,7 @@ enum FollowUpService {
         return record
     }
 
-    static func addConversation(caregiverID: UUID, _ input: ConversationInput, by user: CurrentUser, on db: any Database,
+    package static func addConversation(caregiverID: UUID, _ input: ConversationInput, by user: CurrentUser, on db: any Database,
                                 today: CalendarDate = .today()) async throws -> CaregiverConversation {
         var check = InputChecker()
         let heldOn = check.date(input.heldOn, "heldOn")
@@ -111,7 +156,7 @@ enum FollowUpService {
 
     /// Records the answer; the next check is scheduled, and "partly" or "no" asks the services to
     /// discuss stepping in.
-    static func recordVoluntariness(caregiverID: UUID, answer raw: String?, comment rawComment: String?, askedOn rawDate: String?,
+    package static func recordVoluntariness(caregiverID: UUID, answer raw: String?, comment rawComment: String?, askedOn rawDate: String?,
                                     by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws -> VoluntarinessCheck {
         var check = InputChecker()
         let answer = check.choice(raw, "answer", as: VoluntarinessAnswer.self)
@@ -143,7 +188,7 @@ enum FollowUpService {
     }
 
     /// Scores a screening and keeps it; a high level or a rising trend creates a follow-up task.
-    static func screen(caregiverID: UUID, instrument: ScreeningInstrument, answers: [String: String], screenedOn rawDate: String?,
+    package static func screen(caregiverID: UUID, instrument: ScreeningInstrument, answers: [String: String], screenedOn rawDate: String?,
                        by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws -> ScreeningResult {
         var check = InputChecker()
         let screenedOn = check.date(rawDate ?? today.iso, "screenedOn")
@@ -192,7 +237,7 @@ enum FollowUpService {
         }
     }
 
-    static func savePlan(caregiverID: UUID, _ input: PlanInput, by user: CurrentUser, on db: any Database,
+    package static func savePlan(caregiverID: UUID, _ input: PlanInput, by user: CurrentUser, on db: any Database,
                          today: CalendarDate = .today()) async throws -> SupportPlan {
         var check = InputChecker()
         let outcomes = check.text(input.outcomes, "outcomes", required: true)
@@ -228,7 +273,7 @@ enum FollowUpService {
     }
 
     /// A support need and what came of it; the offered support can point at a catalogue entry.
-    static func saveSupport(_ id: UUID?, caregiverID: UUID, _ input: SupportInput, by user: CurrentUser, on db: any Database) async throws -> CaregiverSupport {
+    package static func saveSupport(_ id: UUID?, caregiverID: UUID, _ input: SupportInput, by user: CurrentUser, on db: any Database) async throws -> CaregiverSupport {
         var check = InputChecker()
         let need = check.choice(input.needKind, "needKind", as: SupportNeedKind.self)
         let offeringID = check.id(input.offeringID, "offering")
@@ -264,7 +309,7 @@ enum FollowUpService {
         }
     }
 
-    static func saveFeedback(_ id: UUID?, caregiverID: UUID, _ input: FeedbackInput, by user: CurrentUser, on db: any Database,
+    package static func saveFeedback(_ id: UUID?, caregiverID: UUID, _ input: FeedbackInput, by user: CurrentUser, on db: any Database,
                              today: CalendarDate = .today()) async throws -> CaregiverFeedback {
         var check = InputChecker()
         let kind = check.choice(input.kind, "feedbackKind", as: FeedbackKind.self)
@@ -288,7 +333,7 @@ enum FollowUpService {
         }
     }
 
-    static func addMemo(caregiverID: UUID, text raw: String?, by user: CurrentUser, on db: any Database, now: Date = Date()) async throws -> MemoNote {
+    package static func addMemo(caregiverID: UUID, text raw: String?, by user: CurrentUser, on db: any Database, now: Date = Date()) async throws -> MemoNote {
         var check = InputChecker()
         let text = check.text(raw, "memo", required: true, max: TextLimit.longText)
         try check.finish()

@@ -4,7 +4,7 @@ import Vapor
 /// The screening instruments this installation offers, read at start from
 /// `Resources/Screening/*.json`. An organisation with a licence for a validated scale adds its
 /// file there; a file that does not decode or check out stops the start with a clear message.
-enum ScreeningInstruments {
+package enum ScreeningInstruments {
     private struct Key: StorageKey { typealias Value = [ScreeningInstrument] }
 
     static func load(into app: Application) throws {
@@ -23,7 +23,7 @@ enum ScreeningInstruments {
         app.storage[Key.self] = instruments
     }
 
-    static func all(_ app: Application) -> [ScreeningInstrument] { app.storage[Key.self] ?? [] }
+    package static func all(_ app: Application) -> [ScreeningInstrument] { app.storage[Key.self] ?? [] }
 
     static func find(_ id: String?, in app: Application) throws -> ScreeningInstrument {
         guard let id, let instrument = all(app).first(where: { $0.id == id }) else {

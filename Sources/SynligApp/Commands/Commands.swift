@@ -29,8 +29,9 @@ struct SynligServeCommand: AnyAsyncCommand {
         try await app.autoMigrate()
         let address = Self.address(from: context.input.arguments)
         if demo {
-            let report = try await DemoSeeder.seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"])
-            context.console.output(report.text(baseURL: address).consoleText())
+            let report = try await app.requireDemoData().seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"],
+                                                              baseURL: address)
+            context.console.output(report.consoleText())
         } else if let token = try await SetupController.issueTokenIfEmpty(on: app.db) {
             context.console.output("""
             Synlig has no users yet. Create the first administrator within one hour at:
@@ -69,8 +70,8 @@ struct CreateAdminCommand: AsyncCommand {
         @Option(name: "email", help: "The administrator's e-mail address") var email: String?
         @Option(name: "organisation", help: "SCB code or name of the organisation") var organisation: String?
         @Option(name: "name", help: "Display name (default: the e-mail address)") var name: String?
-        @Option(name: "code", help: "SCB code when the organisation is new") var code: String?
-        @Option(name: "kind", help: "municipality or region, when the organisation is new") var kind: String?
+        @Option(name: "code", help: "SCB code when the organisation is new") package var code: String?
+        @Option(name: "kind", help: "municipality or region, when the organisation is new") package var kind: String?
         init() {}
     }
 
@@ -129,8 +130,9 @@ struct SeedDemoCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        let report = try await DemoSeeder.seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"])
-        context.console.output(report.text(baseURL: "http://127.0.0.1:8080").consoleText())
+        let report = try await app.requireDemoData().seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"],
+                                                          baseURL: "http://127.0.0.1:8080")
+        context.console.output(report.consoleText())
     }
 }
 

@@ -4,21 +4,21 @@ import Vapor
 
 /// A stored version of a question bank. The official bank is installed by a migration and
 /// never changes; an organisation's own versions are copies it may edit until first used.
-final class QuestionBank: Model, @unchecked Sendable {
-    static let schema = "question_banks"
+package final class QuestionBank: Model, @unchecked Sendable {
+    package static let schema = "question_banks"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     /// nil for the official, built-in bank shared by every organisation.
     @OptionalField(key: "organisation_id") var organisationID: UUID?
     @Field(key: "title") var title: String
-    @Field(key: "is_official") var isOfficial: Bool
+    @Field(key: "is_official") package var isOfficial: Bool
     @OptionalField(key: "based_on_id") var basedOnID: UUID?
     /// The questions as JSON (`QuestionBankContent`): a bank is read and used whole.
     @Field(key: "content") var contentJSON: String
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    init() {}
+    package init() {}
 
     init(organisationID: UUID?, title: String, isOfficial: Bool, basedOnID: UUID?, content: QuestionBankContent) throws {
         self.organisationID = organisationID
@@ -29,7 +29,7 @@ final class QuestionBank: Model, @unchecked Sendable {
         self.version = 1
     }
 
-    var content: QuestionBankContent {
+    package var content: QuestionBankContent {
         get throws { try JSONDecoder().decode(QuestionBankContent.self, from: Data(contentJSON.utf8)) }
     }
 
@@ -52,11 +52,11 @@ final class QuestionBank: Model, @unchecked Sendable {
     }
 }
 
-enum MappingStatus: String, Codable, Sendable, CaseIterable {
+package enum MappingStatus: String, Codable, Sendable, CaseIterable {
     case draft, open, closed
 }
 
-enum MappingScope: String, Codable, Sendable, CaseIterable {
+package enum MappingScope: String, Codable, Sendable, CaseIterable {
     /// The whole organisation answers as one.
     case organisation
     /// Chosen units answer, each for itself, so units can be compared.
@@ -64,11 +64,11 @@ enum MappingScope: String, Codable, Sendable, CaseIterable {
 }
 
 /// A kartläggning: one run of the mapping questions for the organisation or chosen units.
-final class Mapping: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "mappings"
+package final class Mapping: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "mappings"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "bank_id") var bankID: UUID
     @Field(key: "title") var title: String
     /// Dates as ISO `YYYY-MM-DD`: a period is calendar days, not instants.
@@ -82,9 +82,9 @@ final class Mapping: Model, OrganisationScoped, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
-    static var organisationIDKey: KeyPath<Mapping, FieldProperty<Mapping, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<Mapping, FieldProperty<Mapping, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     /// A closed mapping is a record of what was found; nothing in it changes any more.
     func ensureOpenForChanges() throws {
@@ -98,7 +98,7 @@ final class MappingUnit: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "mapping_id") var mappingID: UUID
-    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_id") package var unitID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
 
     init() {}
@@ -110,7 +110,7 @@ final class MappingUnit: Model, @unchecked Sendable {
     }
 }
 
-enum ResponseKind: String, Codable, Sendable, CaseIterable {
+package enum ResponseKind: String, Codable, Sendable, CaseIterable {
     /// An invited user answers on their own.
     case individual
     /// A group answers together; who took part is recorded.
@@ -122,15 +122,15 @@ enum ResponseStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// One answer sheet in a mapping: a respondent's, or a workshop's, for the organisation or one unit.
-final class MappingResponse: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "mapping_responses"
+package final class MappingResponse: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "mapping_responses"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "mapping_id") var mappingID: UUID
     /// nil when the sheet speaks for the whole organisation.
-    @OptionalField(key: "unit_id") var unitID: UUID?
-    @Field(key: "kind") var kind: ResponseKind
+    @OptionalField(key: "unit_id") package var unitID: UUID?
+    @Field(key: "kind") package var kind: ResponseKind
     /// The invited respondent, or who keeps the workshop's record.
     @Field(key: "respondent_user_id") var respondentUserID: UUID
     /// For a workshop: who took part (names and roles, as the group wants them recorded).
@@ -139,9 +139,9 @@ final class MappingResponse: Model, OrganisationScoped, @unchecked Sendable {
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<MappingResponse, FieldProperty<MappingResponse, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<MappingResponse, FieldProperty<MappingResponse, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// The answer to one question or one routine item on a sheet. `choice` holds a

@@ -3,7 +3,7 @@ import SynligCore
 import Vapor
 
 /// What a strategist submits to start a mapping, from a form or the API.
-struct MappingInput: Sendable {
+package struct MappingInput: Sendable {
     var title: String?
     var periodStart: String?
     var periodEnd: String?
@@ -11,17 +11,33 @@ struct MappingInput: Sendable {
     var unitIDs: [String]
     var bankID: String?
     var responsibleUserID: String?
+
+    package init(title: String? = nil, periodStart: String? = nil, periodEnd: String? = nil, scope: String? = nil,
+                 unitIDs: [String], bankID: String? = nil, responsibleUserID: String? = nil) {
+        self.title = title
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.scope = scope
+        self.unitIDs = unitIDs
+        self.bankID = bankID
+        self.responsibleUserID = responsibleUserID
+    }
 }
 
 /// One answer as submitted: the choice (if the item has one) and the text.
-struct AnswerInput: Sendable, Equatable {
+package struct AnswerInput: Sendable, Equatable {
     var choice: String?
     var text: String?
+
+    package init(choice: String? = nil, text: String? = nil) {
+        self.choice = choice
+        self.text = text
+    }
 }
 
 /// The rules of a mapping's life: who may start, answer, reflect and close it, and what a
 /// valid answer is. Pages and API both come through here.
-enum MappingService {
+package enum MappingService {
     static let maxTitleLength = 200
     static let maxAnswerLength = TextLimit.longText
     static let maxParticipantsLength = 2000
@@ -41,7 +57,7 @@ enum MappingService {
         return id
     }
 
-    static func create(_ input: MappingInput, by user: CurrentUser, on db: any Database) async throws -> Mapping {
+    package static func create(_ input: MappingInput, by user: CurrentUser, on db: any Database) async throws -> Mapping {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []
         let (title, titleProblem) = TextInput.check(input.title, required: true, maxLength: maxTitleLength)
@@ -100,7 +116,7 @@ enum MappingService {
     }
 
     /// draft → open → closed, never back: a closed mapping is the record of what was found.
-    static func changeStatus(_ mappingID: UUID, to status: MappingStatus, by user: CurrentUser, on db: any Database) async throws -> Mapping {
+    package static func changeStatus(_ mappingID: UUID, to status: MappingStatus, by user: CurrentUser, on db: any Database) async throws -> Mapping {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let mapping = try await Mapping.find(mappingID, in: user.organisationID, on: tx)
@@ -125,7 +141,7 @@ enum MappingService {
 
     /// Invites a user to answer (individual) or opens a workshop record, for the organisation
     /// or one unit in scope.
-    static func addResponse(to mappingID: UUID, kind: ResponseKind, respondentID: UUID?, unitID: UUID?,
+    package static func addResponse(to mappingID: UUID, kind: ResponseKind, respondentID: UUID?, unitID: UUID?,
                             participants: String?, by user: CurrentUser, on db: any Database) async throws -> MappingResponse {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         let (participantText, participantProblem) = TextInput.check(participants, required: kind == .workshop,
@@ -206,7 +222,7 @@ enum MappingService {
 
     /// Saves a sheet's answers; what was there before goes to the history. Empty answers are
     /// kept as drafts: nothing typed is lost. `submit` marks the sheet as ready for the results.
-    static func saveAnswers(responseID: UUID, answers: [String: AnswerInput], submit: Bool,
+    package static func saveAnswers(responseID: UUID, answers: [String: AnswerInput], submit: Bool,
                             by user: CurrentUser, on db: any Database) async throws -> MappingResponse {
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
@@ -267,7 +283,7 @@ enum MappingService {
         }
     }
 
-    static func saveReflection(mappingID: UUID, areaKey: String, text rawText: String?, by user: CurrentUser, on db: any Database) async throws {
+    package static func saveReflection(mappingID: UUID, areaKey: String, text rawText: String?, by user: CurrentUser, on db: any Database) async throws {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         let (text, problem) = TextInput.check(rawText, required: false, maxLength: maxAnswerLength, multiline: true)
         if let problem { throw SynligError.invalid([.init(field: "reflection-\(areaKey)", messageKey: problem.rawValue)]) }

@@ -3,26 +3,26 @@ import SQLKit
 import SynligCore
 import Vapor
 
-enum GoalStatus: String, Codable, Sendable, CaseIterable {
+package enum GoalStatus: String, Codable, Sendable, CaseIterable {
     case active, achieved, dropped
 }
 
-enum ActionStatus: String, Codable, Sendable, CaseIterable {
+package enum ActionStatus: String, Codable, Sendable, CaseIterable {
     case planned, inProgress, done, stopped
 
     var isOpen: Bool { self == .planned || self == .inProgress }
 }
 
 /// A målsättning: what the organisation or a unit wants to reach, written from a mapping's gaps.
-final class Goal: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "goals"
+package final class Goal: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "goals"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     /// nil: the goal is the whole organisation's.
-    @OptionalField(key: "unit_id") var unitID: UUID?
+    @OptionalField(key: "unit_id") package var unitID: UUID?
     @Field(key: "title") var title: String
-    @Field(key: "description") var description: String
+    @Field(key: "description") package var description: String
     @Field(key: "target_date") var targetDate: String
     @Field(key: "owner_user_id") var ownerUserID: UUID
     @Field(key: "status") var status: GoalStatus
@@ -30,12 +30,12 @@ final class Goal: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "follow_up_months") var followUpMonths: Int
     @OptionalField(key: "next_follow_up") var nextFollowUp: String?
     @OptionalField(key: "source_mapping_id") var sourceMappingID: UUID?
-    @Field(key: "version") var version: Int
+    @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<Goal, FieldProperty<Goal, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<Goal, FieldProperty<Goal, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
 /// Which mapping question or routine a goal answers.
@@ -57,34 +57,34 @@ final class GoalLink: Model, @unchecked Sendable {
 }
 
 /// An åtgärd in the action plan, with an owner and a due date.
-final class PlanAction: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "plan_actions"
+package final class PlanAction: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "plan_actions"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "goal_id") var goalID: UUID
     @Field(key: "title") var title: String
-    @Field(key: "description") var description: String
+    @Field(key: "description") package var description: String
     @Field(key: "owner_user_id") var ownerUserID: UUID
     @Field(key: "due_date") var dueDate: String
     @Field(key: "status") var status: ActionStatus
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<PlanAction, FieldProperty<PlanAction, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<PlanAction, FieldProperty<PlanAction, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }
 
-enum FollowUpProgress: String, Codable, Sendable, CaseIterable {
+package enum FollowUpProgress: String, Codable, Sendable, CaseIterable {
     case onTrack, delayed, atRisk, reached
 }
 
 /// An uppföljning: a dated note on how a goal or one of its actions is going.
-final class PlanFollowUp: Model, @unchecked Sendable {
-    static let schema = "plan_follow_ups"
+package final class PlanFollowUp: Model, @unchecked Sendable {
+    package static let schema = "plan_follow_ups"
 
-    @ID(key: .id) var id: UUID?
+    @ID(key: .id) package var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "goal_id") var goalID: UUID
     @OptionalField(key: "action_id") var actionID: UUID?
@@ -94,7 +94,7 @@ final class PlanFollowUp: Model, @unchecked Sendable {
     @Field(key: "author_user_id") var authorUserID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    init() {}
+    package init() {}
 }
 
 /// Where a unit stands with one of question 2's routines. Kept current from closed mappings,
@@ -104,7 +104,7 @@ final class RoutineStatus: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_id") package var unitID: UUID
     @Field(key: "routine_key") var routineKey: String
     @Field(key: "state") var state: RoutineState
     /// "mapping", "action" or "manual": why the state is what it is.

@@ -2,7 +2,7 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct GoalInput: Sendable {
+package struct GoalInput: Sendable {
     var title: String?
     var description: String?
     var unitID: String?
@@ -13,27 +13,59 @@ struct GoalInput: Sendable {
     var sourceMappingID: String?
     var status: String?
     var version: Int?
+
+    package init(title: String? = nil, description: String? = nil, unitID: String? = nil, targetDate: String? = nil,
+                 ownerUserID: String? = nil, followUpMonths: String? = nil, itemKeys: [String], sourceMappingID: String? = nil,
+                 status: String? = nil, version: Int? = nil) {
+        self.title = title
+        self.description = description
+        self.unitID = unitID
+        self.targetDate = targetDate
+        self.ownerUserID = ownerUserID
+        self.followUpMonths = followUpMonths
+        self.itemKeys = itemKeys
+        self.sourceMappingID = sourceMappingID
+        self.status = status
+        self.version = version
+    }
 }
 
-struct ActionInput: Sendable {
+package struct ActionInput: Sendable {
     var title: String?
     var description: String?
     var ownerUserID: String?
     var dueDate: String?
     var status: String?
     var version: Int?
+
+    package init(title: String? = nil, description: String? = nil, ownerUserID: String? = nil, dueDate: String? = nil,
+                 status: String? = nil, version: Int? = nil) {
+        self.title = title
+        self.description = description
+        self.ownerUserID = ownerUserID
+        self.dueDate = dueDate
+        self.status = status
+        self.version = version
+    }
 }
 
-struct FollowUpInput: Sendable {
+package struct FollowUpInput: Sendable {
     var date: String?
     var progress: String?
     var note: String?
     var actionID: String?
+
+    package init(date: String? = nil, progress: String? = nil, note: String? = nil, actionID: String? = nil) {
+        self.date = date
+        self.progress = progress
+        self.note = note
+        self.actionID = actionID
+    }
 }
 
 /// The development plan's rules: goals from gaps, actions with owners and due dates,
 /// follow-ups that schedule the next one, and the routine catalogue kept current.
-enum PlanningService {
+package enum PlanningService {
     static let managers: Set<Role> = MappingService.managers
     static let readers: Set<Role> = MappingService.readers
     static let maxText = TextLimit.longText
@@ -54,7 +86,7 @@ enum PlanningService {
 
     // MARK: Goals
 
-    static func createGoal(_ input: GoalInput, by user: CurrentUser, on db: any Database) async throws -> Goal {
+    package static func createGoal(_ input: GoalInput, by user: CurrentUser, on db: any Database) async throws -> Goal {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []
         let title = text(input.title, field: "title", required: true, max: 200, into: &problems)
@@ -109,7 +141,7 @@ enum PlanningService {
         }
     }
 
-    static func updateGoalStatus(_ goalID: UUID, status raw: String?, version: Int?, by user: CurrentUser, on db: any Database) async throws -> Goal {
+    package static func updateGoalStatus(_ goalID: UUID, status raw: String?, version: Int?, by user: CurrentUser, on db: any Database) async throws -> Goal {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         guard let status = raw.flatMap(GoalStatus.init(rawValue:)) else {
             throw SynligError.invalid([.init(field: "status", messageKey: "plan.status_invalid")])
@@ -150,7 +182,7 @@ enum PlanningService {
         return (title, description, due, status)
     }
 
-    static func addAction(to goalID: UUID, _ input: ActionInput, by user: CurrentUser, on db: any Database) async throws -> PlanAction {
+    package static func addAction(to goalID: UUID, _ input: ActionInput, by user: CurrentUser, on db: any Database) async throws -> PlanAction {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []
         let (title, description, due, status) = validateAction(input, problems: &problems)
@@ -210,7 +242,7 @@ enum PlanningService {
     // MARK: Follow-ups
 
     /// Records a follow-up and schedules the next one from its date.
-    static func addFollowUp(to goalID: UUID, _ input: FollowUpInput, by user: CurrentUser, on db: any Database) async throws -> PlanFollowUp {
+    package static func addFollowUp(to goalID: UUID, _ input: FollowUpInput, by user: CurrentUser, on db: any Database) async throws -> PlanFollowUp {
         var problems: [SynligError.FieldProblem] = []
         let date = CalendarDate(input.date)
         if date == nil { problems.append(.init(field: "followUpDate", messageKey: "input.invalid_date")) }

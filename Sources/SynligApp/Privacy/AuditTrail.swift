@@ -4,17 +4,17 @@ import SynligCore
 import Vapor
 
 /// Who acted: a signed-in user, or the system itself (scheduled jobs, command line).
-struct AuditActor: Sendable {
+package struct AuditActor: Sendable {
     var userID: UUID?
     var kind: String
 
     static func user(_ id: UUID) -> AuditActor { AuditActor(userID: id, kind: "user") }
-    static let system = AuditActor(userID: nil, kind: "system")
+    package static let system = AuditActor(userID: nil, kind: "system")
     static let commandLine = AuditActor(userID: nil, kind: "cli")
 }
 
 /// Collects the audit events of one transaction; they are chained and written before it commits.
-final class AuditRecorder: @unchecked Sendable {
+package final class AuditRecorder: @unchecked Sendable {
     struct Pending {
         var organisationID: UUID?
         var action: String
@@ -26,7 +26,7 @@ final class AuditRecorder: @unchecked Sendable {
     private var pending: [Pending] = []
 
     /// Records that `action` happened to a record. Pass ids and kinds only, never field values.
-    func record(_ action: String, _ recordType: String, id: UUID?, organisation: UUID?) {
+    package func record(_ action: String, _ recordType: String, id: UUID?, organisation: UUID?) {
         lock.withLock {
             pending.append(Pending(organisationID: organisation, action: action, recordType: recordType, recordID: id?.uuidString))
         }
@@ -59,14 +59,14 @@ final class AuditBatch: @unchecked Sendable {
 
 /// The audit trail as shared infrastructure. Every change that matters runs through
 /// `AuditTrail.transaction`, so the change and its audit rows commit together or not at all.
-enum AuditTrail {
+package enum AuditTrail {
     /// Runs `work` in one transaction and appends the events it recorded to the hash chain.
     ///
     /// The chain head is locked by the transaction's first statement. On SQLite that write
     /// takes the database's write lock before any read, so a concurrent writer waits (busy
     /// timeout) instead of failing on a stale snapshot; on PostgreSQL the row lock orders
     /// writers across all app instances until commit.
-    static func transaction<T: Sendable>(
+    package static func transaction<T: Sendable>(
         on db: any Database, actor: AuditActor,
         _ work: @escaping @Sendable (any Database, AuditRecorder) async throws -> T
     ) async throws -> T {
@@ -93,7 +93,7 @@ enum AuditTrail {
     /// Runs many audited changes — each through its own `transaction` call, by its own actor —
     /// as one transaction whose events join the chain together at the end: one lock and one
     /// head update instead of one per change. The demo plays thousands of changes this way.
-    static func batch<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    package static func batch<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await transaction(on: db, actor: .system) { tx, _ in
             let batch = AuditBatch()
             let result = try await $currentBatch.withValue(batch) { try await work(tx) }

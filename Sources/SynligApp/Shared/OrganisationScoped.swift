@@ -4,13 +4,13 @@ import Vapor
 /// A record that belongs to one organisation. Every read of such records goes through
 /// `scoped(to:on:)` or `find(_:in:on:)`, so isolation between organisations is enforced
 /// here, once, and a record of another organisation is simply not found.
-protocol OrganisationScoped: Model where IDValue == UUID {
+package protocol OrganisationScoped: Model where IDValue == UUID {
     var organisationID: UUID { get }
     static var organisationIDKey: KeyPath<Self, FieldProperty<Self, UUID>> { get }
 }
 
 extension OrganisationScoped {
-    static func scoped(to organisationID: UUID, on db: any Database) -> QueryBuilder<Self> {
+    package static func scoped(to organisationID: UUID, on db: any Database) -> QueryBuilder<Self> {
         query(on: db).filter(organisationIDKey == organisationID)
     }
 

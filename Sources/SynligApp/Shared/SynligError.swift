@@ -2,17 +2,17 @@ import Vapor
 
 /// An error a user can cause. It carries a localisation key, never a sentence, so the
 /// answer is in the user's language, and never personal data.
-struct SynligError: AbortError, Sendable {
-    struct FieldProblem: Sendable, Equatable {
-        var field: String
-        var messageKey: String
+package struct SynligError: AbortError, Sendable {
+    package struct FieldProblem: Sendable, Equatable {
+        package var field: String
+        package var messageKey: String
     }
 
-    var status: HTTPResponseStatus
-    var messageKey: String
+    package var status: HTTPResponseStatus
+    package var messageKey: String
     var arguments: [String]
-    var fieldProblems: [FieldProblem]
-    var headers: HTTPHeaders
+    package var fieldProblems: [FieldProblem]
+    package var headers: HTTPHeaders
 
     init(_ status: HTTPResponseStatus, _ messageKey: String, arguments: [String] = [],
          fields: [FieldProblem] = [], headers: HTTPHeaders = [:]) {
@@ -23,7 +23,7 @@ struct SynligError: AbortError, Sendable {
         self.headers = headers
     }
 
-    var reason: String { messageKey }
+    package var reason: String { messageKey }
 
     static let notFound = SynligError(.notFound, "error.not_found")
     static let forbidden = SynligError(.forbidden, "error.forbidden")

@@ -8,12 +8,12 @@ enum ContactRequestStatus: String, Codable, Sendable, CaseIterable {
 /// A caregiver's request to be contacted, sent from the public pages. It holds personal data:
 /// only what is needed to call back (data minimisation), read access is logged, and it is
 /// purged when no longer needed.
-final class ContactRequest: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "contact_requests"
+package final class ContactRequest: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "contact_requests"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "name") var name: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "name") package var name: String
     @Field(key: "reach") var reach: String
     @Field(key: "about") var about: String
     @Field(key: "language") var language: String
@@ -23,7 +23,7 @@ final class ContactRequest: Model, OrganisationScoped, @unchecked Sendable {
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "created_at") var createdAt: Date
 
-    static var organisationIDKey: KeyPath<ContactRequest, FieldProperty<ContactRequest, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<ContactRequest, FieldProperty<ContactRequest, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }

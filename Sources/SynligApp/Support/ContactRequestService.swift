@@ -4,7 +4,7 @@ import Vapor
 
 /// The rules for contact requests: abuse protection without third-party services, minimal
 /// data, and purging.
-enum ContactRequestService {
+package enum ContactRequestService {
     /// Every post counts, refused ones too; ten an hour leaves room for a person who corrects
     /// mistakes, or for several people behind one library or office address.
     static let perAddress = LoginThrottlePolicy(maxFailures: 10, window: 3600)
@@ -15,7 +15,7 @@ enum ContactRequestService {
     static let unhandledRetentionDays = 90
     static let closedRetentionDays = 30
 
-    struct Submission: Sendable {
+    package struct Submission: Sendable {
         var name: String?
         var reach: String?
         var about: String?
@@ -24,6 +24,18 @@ enum ContactRequestService {
         var honeypot: String?
         var started: String?
         var stamp: String?
+
+        package init(name: String? = nil, reach: String? = nil, about: String? = nil, language: String? = nil, consent: Bool,
+                     honeypot: String? = nil, started: String? = nil, stamp: String? = nil) {
+            self.name = name
+            self.reach = reach
+            self.about = about
+            self.language = language
+            self.consent = consent
+            self.honeypot = honeypot
+            self.started = started
+            self.stamp = stamp
+        }
     }
 
     /// A stamp of when the form was shown, bound to the visitor's CSRF token so it cannot be
@@ -55,7 +67,7 @@ enum ContactRequestService {
 
     /// Checks and stores a request that passed the form's abuse protection (or, in the demo,
     /// never needed it): the fields, the visitor's consent, and the audit event.
-    static func receive(_ submission: Submission, organisationID: UUID, now: Date = Date(), on db: any Database) async throws -> ContactRequest {
+    package static func receive(_ submission: Submission, organisationID: UUID, now: Date = Date(), on db: any Database) async throws -> ContactRequest {
         var problems: [SynligError.FieldProblem] = []
         let (name, nameProblem) = TextInput.check(submission.name, required: true, maxLength: 120)
         if let nameProblem { problems.append(.init(field: "name", messageKey: nameProblem.rawValue)) }

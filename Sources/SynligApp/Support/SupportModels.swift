@@ -4,15 +4,15 @@ import SynligCore
 import Vapor
 
 /// One form of support in an organisation's catalogue, shown on the public pages once published.
-final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "support_offerings"
+package final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "support_offerings"
     /// The catalogue is kept in Swedish; the public pages in other languages say so per text.
     static let textLanguage = "sv"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "name") var name: String
-    @Field(key: "kind") var kind: SupportKind
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "name") package var name: String
+    @Field(key: "kind") package var kind: SupportKind
     @Field(key: "provider") var provider: SupportProvider
     @Field(key: "provider_name") var providerName: String
     @OptionalField(key: "civil_society_id") var civilSocietyID: UUID?
@@ -29,16 +29,16 @@ final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "phone") var phone: String
     @Field(key: "email") var email: String
     @Field(key: "website") var website: String
-    @Field(key: "description") var description: String
+    @Field(key: "description") package var description: String
     @Field(key: "eligibility") var eligibility: String
     @Field(key: "last_checked") var lastChecked: String
     @Field(key: "published") var published: Bool
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<SupportOffering, FieldProperty<SupportOffering, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<SupportOffering, FieldProperty<SupportOffering, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 
     var targetGroups: Set<SupportTargetGroup> {
         Set(targetGroupsText.split(separator: ",").compactMap { SupportTargetGroup(rawValue: String($0)) })
@@ -49,19 +49,19 @@ final class SupportOffering: Model, OrganisationScoped, @unchecked Sendable {
 
 /// A civil-society organisation that supports caregivers (question 14 of the mapping), some
 /// with state grants under förordning (2011:1151).
-final class CivilSocietyOrganisation: Model, OrganisationScoped, @unchecked Sendable {
-    static let schema = "civil_society_organisations"
+package final class CivilSocietyOrganisation: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "civil_society_organisations"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "organisation_id") var organisationID: UUID
-    @Field(key: "name") var name: String
-    @Field(key: "description") var description: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "name") package var name: String
+    @Field(key: "description") package var description: String
     @Field(key: "contact") var contact: String
     @Field(key: "state_grant") var stateGrant: Bool
     @Field(key: "cooperation") var cooperation: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
-    static var organisationIDKey: KeyPath<CivilSocietyOrganisation, FieldProperty<CivilSocietyOrganisation, UUID>> { \.$organisationID }
+    package static var organisationIDKey: KeyPath<CivilSocietyOrganisation, FieldProperty<CivilSocietyOrganisation, UUID>> { \.$organisationID }
 
-    init() {}
+    package init() {}
 }

@@ -2,7 +2,7 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct OfferingInput: Sendable {
+package struct OfferingInput: Sendable {
     var name: String?
     var kind: String?
     var provider: String?
@@ -24,15 +24,44 @@ struct OfferingInput: Sendable {
     var lastChecked: String?
     var published: Bool
     var version: Int?
+
+    package init(name: String? = nil, kind: String? = nil, provider: String? = nil, providerName: String? = nil,
+                 civilSocietyID: String? = nil, targetGroups: [String], needsAssessment: Bool, cost: String? = nil,
+                 languages: [String], interpreter: Bool, accessibility: String? = nil, address: String? = nil,
+                 schedule: String? = nil, phone: String? = nil, email: String? = nil, website: String? = nil,
+                 description: String? = nil, eligibility: String? = nil, lastChecked: String? = nil, published: Bool,
+                 version: Int? = nil) {
+        self.name = name
+        self.kind = kind
+        self.provider = provider
+        self.providerName = providerName
+        self.civilSocietyID = civilSocietyID
+        self.targetGroups = targetGroups
+        self.needsAssessment = needsAssessment
+        self.cost = cost
+        self.languages = languages
+        self.interpreter = interpreter
+        self.accessibility = accessibility
+        self.address = address
+        self.schedule = schedule
+        self.phone = phone
+        self.email = email
+        self.website = website
+        self.description = description
+        self.eligibility = eligibility
+        self.lastChecked = lastChecked
+        self.published = published
+        self.version = version
+    }
 }
 
 /// The support catalogue's rules, for staff pages and the API alike. Consultants, strategists
 /// and administrators keep the catalogue; every change is audited.
-enum SupportService {
+package enum SupportService {
     static let editors: Set<Role> = [.admin, .strategist, .consultant]
     static let maxText = TextLimit.longText
 
-    static func save(_ id: UUID?, _ input: OfferingInput, by user: CurrentUser, on db: any Database) async throws -> SupportOffering {
+    package static func save(_ id: UUID?, _ input: OfferingInput, by user: CurrentUser, on db: any Database) async throws -> SupportOffering {
         guard user.hasAny(editors) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []
         func text(_ value: String?, _ field: String, required: Bool = false, max: Int = maxText, multiline: Bool = true) -> String {
@@ -111,7 +140,7 @@ enum SupportService {
         }
     }
 
-    static func addCivilSociety(name rawName: String?, description: String?, contact: String?, stateGrant: Bool, cooperation: String?,
+    package static func addCivilSociety(name rawName: String?, description: String?, contact: String?, stateGrant: Bool, cooperation: String?,
                                 by user: CurrentUser, on db: any Database) async throws -> CivilSocietyOrganisation {
         guard user.hasAny(editors) else { throw SynligError.forbidden }
         var problems: [SynligError.FieldProblem] = []

@@ -1,4 +1,5 @@
 import Fluent
+import SynligApp
 import SynligCore
 import Vapor
 
@@ -22,7 +23,7 @@ enum CaregiverDemo {
             }
         }
         guard let consultant = actors[.consultant] else { return }
-        let units = try await Unit.scoped(to: organisationID, on: db).sort(\.$name).all()
+        let units = try await SynligApp.Unit.scoped(to: organisationID, on: db).sort(\.$name).all()
         let unitIDs = Dictionary(uniqueKeysWithValues: try units.map { ($0.name, try $0.requireID()) })
         let unitNames = Dictionary(uniqueKeysWithValues: unitIDs.map { ($0.value, $0.key) })
         let workers = [Role.staff, .caseOfficer].compactMap { role in

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SynligApp
 import SynligCore
 
 /// Plays the cast's stories through the record's own services, one change after another with

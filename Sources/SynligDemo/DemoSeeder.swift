@@ -1,6 +1,16 @@
 import Fluent
+import SynligApp
 import SynligCore
 import Vapor
+
+/// What the executable installs as its demo (`app.demoData`).
+package struct ExempelkommunDemo: DemoData {
+    package init() {}
+
+    package func seed(_ app: Application, password: String?, baseURL: String) async throws -> String {
+        try await DemoSeeder.seed(app, password: password).text(baseURL: baseURL)
+    }
+}
 
 /// Exempelkommun: a demo organisation full of synthetic people, created once.
 /// Later capabilities add their own demo data here.
@@ -70,7 +80,7 @@ enum DemoSeeder {
                 audit.record("organisation.create", "organisation", id: organisationID, organisation: organisationID)
                 var unitIDs: [String: UUID] = [:]
                 for (name, kind) in units {
-                    let unit = Unit(organisationID: organisationID, name: name, kind: kind)
+                    let unit = SynligApp.Unit(organisationID: organisationID, name: name, kind: kind)
                     try await unit.create(on: tx)
                     unitIDs[name] = try unit.requireID()
                     audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)

@@ -1,4 +1,5 @@
 import Fluent
+import SynligApp
 import SynligCore
 import Vapor
 

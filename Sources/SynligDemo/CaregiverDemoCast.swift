@@ -1,4 +1,5 @@
 import Foundation
+import SynligApp
 import SynligCore
 
 /// The invented people of Exempelkommun's caregiver record and what happened to them, decided

@@ -1,4 +1,5 @@
 import Fluent
+import SynligApp
 import SynligCore
 import Vapor
 
@@ -17,7 +18,7 @@ enum MappingDemo {
 
     static func seed(on db: any Database, organisationID: UUID) async throws {
         let users = try await User.scoped(to: organisationID, on: db).with(\.$roles).all()
-        let units = try await Unit.scoped(to: organisationID, on: db).all()
+        let units = try await SynligApp.Unit.scoped(to: organisationID, on: db).all()
         guard let strategistUser = users.first(where: { $0.roles.contains { $0.role == .strategist } }),
               let staffUser = users.first(where: { $0.roles.contains { $0.role == .staff } }) else { return }
         let strategist = actor(strategistUser, roles: [.strategist])
@@ -70,7 +71,7 @@ enum MappingDemo {
     }
 
     private static func seedPlan(db: any Database, strategist: CurrentUser, strategistUser: User, staffUser: User,
-                                 unitByName: [String: Unit], from mapping: Mapping) async throws {
+                                 unitByName: [String: SynligApp.Unit], from mapping: Mapping) async throws {
         let today = CalendarDate.today()
         let homeCare = try unitByName["Hemtjänst Norra"]!.requireID().uuidString
         let mappingID = try mapping.requireID().uuidString
@@ -141,17 +142,3 @@ enum MappingDemo {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so the demo looks the same on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import SynligApp
 import SynligCore
 
 /// What happens to the demo's caregivers over time: consent and its changes, restrictions,

@@ -1,4 +1,5 @@
 import Foundation
+import SynligApp
 import SynligCore
 
 /// Draws the demo's households and their stories: who cares for whom and how much, what the
