@@ -65,7 +65,7 @@ enum SupportDemo {
             _ = try await SupportService.save(nil, OfferingInput(
                 name: name, kind: kind.rawValue, provider: provider.rawValue,
                 providerName: civilName ?? (provider == .region ? "Region Exempel" : "Exempelkommun"),
-                civilSocietyID: civilName.flatMap { civil[$0] }?.uuidString, targetGroups: groups.map(\.rawValue),
+                civilSocietyId: civilName.flatMap { civil[$0] }?.uuidString, targetGroups: groups.map(\.rawValue),
                 needsAssessment: assessed, cost: assessed ? "Avgift enligt taxa" : "Kostnadsfritt", languages: languages,
                 interpreter: interpreter, accessibility: "Entré utan trappsteg. Hörslinga finns.",
                 address: "Storgatan \(index + 1), Exempelstad", schedule: "Vardagar 8–16",

@@ -86,7 +86,7 @@ struct PageSnapshotTests {
             let karin = try await currentUser(app, try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant]))
             _ = try await SupportService.save(nil, OfferingInput(
                 name: "Avlösning i hemmet", kind: SupportKind.respiteAtHome.rawValue, provider: "municipality", providerName: "",
-                civilSocietyID: nil, targetGroups: [SupportTargetGroup.dementia.rawValue], needsAssessment: true, cost: "Gratis",
+                civilSocietyId: nil, targetGroups: [SupportTargetGroup.dementia.rawValue], needsAssessment: true, cost: "Gratis",
                 languages: ["sv", "fi"], interpreter: true, accessibility: nil, address: nil, schedule: "Vardagar 8–17",
                 phone: "0123-456 78", email: nil, website: "https://example.se/avlosning", description: "Någon tar över en stund",
                 eligibility: nil, lastChecked: CalendarDate.today().iso, published: true, version: nil), by: karin, on: app.db)

@@ -95,8 +95,11 @@ struct SupportAPITests {
             // Someone else's older copy is refused, not silently overwritten.
             let stale = try await karin.send(.PUT, base, json: json(offeringBody("Gammal kopia", extra: ["version": 1])))
             #expect(stale.status == .conflict)
+            // An edit that does not say which version it changes is refused; If-Match names it too.
             let missingVersion = try await karin.send(.PUT, base, json: json(offeringBody("Utan version")))
-            #expect(missingVersion.status == .badRequest)
+            #expect(missingVersion.status == .preconditionRequired)
+            let staleTag = try await karin.send(.PUT, base, json: json(offeringBody("Gammal kopia")), headers: ["If-Match": "\"1\""])
+            #expect(staleTag.status == .preconditionFailed)
             #expect(try await karin.send(.GET, base).decoded(API.OfferingOut.self).name == "Avlösning i hemmet, dagtid")
 
             // Publishing the draft brings it to open data.
@@ -110,7 +113,7 @@ struct SupportAPITests {
         }
     }
 
-    @Test("Invalid offerings are 422 naming the JSON fields; unknown fields and mistyped ids are 400")
+    @Test("Invalid offerings are 422 naming the JSON fields; a mistyped id names its field; unknown fields are 400")
     func validation() async throws {
         try await withSynlig { app in
             let organisation = try await makeOrganisation(app)
@@ -144,9 +147,10 @@ struct SupportAPITests {
             #expect(unknown.problem?.detail.contains("colour") == true)
             let versionOnCreate = try await karin.send(.POST, "/api/v1/support-offerings", json: json(offeringBody("Fel", extra: ["version": 1])))
             #expect(versionOnCreate.status == .badRequest)
+            // A malformed id is a problem with that field, as on the staff form.
             let badID = try await karin.send(.POST, "/api/v1/support-offerings", json: json(offeringBody("Fel", extra: ["civilSocietyId": "nope"])))
-            #expect(badID.status == .badRequest)
-            #expect(badID.problem?.detail.contains("civilSocietyId") == true)
+            #expect(badID.status == .unprocessableEntity)
+            #expect(badID.problemFields == ["civilSocietyId"])
             let badType = try await karin.send(.POST, "/api/v1/support-offerings", json: json(offeringBody("Fel", extra: ["published": "yes"])))
             #expect(badType.status == .badRequest)
             let form = try await karin.send(.POST, "/api/v1/support-offerings", json: "name=x", contentType: .urlEncodedForm)
@@ -224,7 +228,7 @@ struct SupportAPITests {
             try await makeUser(app, in: home, email: "viewer@test.se", roles: [.viewer])
             let outsider = try await currentUser(app, outsiderUser)
             let foreign = try await SupportService.save(nil, OfferingInput(
-                name: "Deras stöd", kind: "dayCare", provider: "municipality", providerName: nil, civilSocietyID: nil, targetGroups: ["all"],
+                name: "Deras stöd", kind: "dayCare", provider: "municipality", providerName: nil, civilSocietyId: nil, targetGroups: ["all"],
                 needsAssessment: false, cost: nil, languages: ["sv"], interpreter: false, accessibility: nil, address: nil, schedule: nil,
                 phone: nil, email: nil, website: nil, description: "Deras", eligibility: nil, lastChecked: CalendarDate.today().iso,
                 published: false, version: nil), by: outsider, on: app.db)

@@ -9,7 +9,7 @@ import VaporTesting
 struct SupportCatalogueTests {
     func offering(_ name: String, kind: SupportKind, groups: [SupportTargetGroup] = [.all], languages: [String] = ["sv"],
                   published: Bool = true, checked: String = CalendarDate.today().iso) -> OfferingInput {
-        OfferingInput(name: name, kind: kind.rawValue, provider: "municipality", providerName: "Testkommun", civilSocietyID: nil,
+        OfferingInput(name: name, kind: kind.rawValue, provider: "municipality", providerName: "Testkommun", civilSocietyId: nil,
                       targetGroups: groups.map(\.rawValue), needsAssessment: false, cost: "Kostnadsfritt", languages: languages,
                       interpreter: false, accessibility: nil, address: nil, schedule: nil, phone: nil, email: nil, website: nil,
                       description: "Beskrivning av \(name)", eligibility: nil, lastChecked: checked, published: published, version: nil)
@@ -167,7 +167,7 @@ struct SupportCatalogueTests {
             #expect(cso.stateGrant)
             var input = offering("Anhöriggrupp", kind: .supportGroup)
             input.provider = "civilSociety"
-            input.civilSocietyID = cso.id?.uuidString
+            input.civilSocietyId = cso.id?.uuidString
             let entry = try await SupportService.save(nil, input, by: try await currentUser(app, try #require(try await User.query(on: app.db).first())), on: app.db)
             #expect(entry.civilSocietyID == cso.id)
         }
@@ -183,7 +183,7 @@ struct OpenDataTests {
             let user = try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
             let karin = try await currentUser(app, user)
             func input(_ name: String, published: Bool) -> OfferingInput {
-                OfferingInput(name: name, kind: "dayCare", provider: "municipality", providerName: "Testkommun", civilSocietyID: nil,
+                OfferingInput(name: name, kind: "dayCare", provider: "municipality", providerName: "Testkommun", civilSocietyId: nil,
                               targetGroups: ["dementia"], needsAssessment: true, cost: "=200 kr", languages: ["sv", "fi"], interpreter: true,
                               accessibility: "Ramp", address: "Storgatan 1", schedule: "Vardagar 9–15", phone: "010-123", email: "dag@test.se",
                               website: "https://test.se/dag", description: "Dagverksamhet", eligibility: "Efter bistånd",
@@ -299,7 +299,7 @@ struct PublicLanguageTests {
             let karin = try await currentUser(app, try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant]))
             _ = try await SupportService.save(nil, OfferingInput(
                 name: "Anhöriggrupp", kind: SupportKind.supportGroup.rawValue, provider: "municipality", providerName: "",
-                civilSocietyID: nil, targetGroups: [SupportTargetGroup.all.rawValue], needsAssessment: false, cost: "Gratis",
+                civilSocietyId: nil, targetGroups: [SupportTargetGroup.all.rawValue], needsAssessment: false, cost: "Gratis",
                 languages: ["sv", "fi"], interpreter: false, accessibility: nil, address: "Storgatan 1", schedule: "Tisdagar",
                 phone: nil, email: nil, website: nil, description: "Vi träffas och pratar", eligibility: nil,
                 lastChecked: CalendarDate.today().iso, published: true, version: nil), by: karin, on: app.db)

@@ -45,7 +45,7 @@ struct TemplateTests {
             let karin = try await currentUser(app, try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant]))
             _ = try await SupportService.save(nil, OfferingInput(
                 name: "Samtalsstöd", kind: SupportKind.individualCounselling.rawValue, provider: "municipality", providerName: "Testkommun",
-                civilSocietyID: nil, targetGroups: [SupportTargetGroup.all.rawValue], needsAssessment: false, cost: "",
+                civilSocietyId: nil, targetGroups: [SupportTargetGroup.all.rawValue], needsAssessment: false, cost: "",
                 languages: ["sv"], interpreter: false, accessibility: "", address: "", schedule: " ", phone: "", email: "",
                 website: "", description: "Enskilda samtal", eligibility: "", lastChecked: CalendarDate.today().iso,
                 published: true, version: nil), by: karin, on: app.db)

@@ -296,6 +296,6 @@ def test_catalogue_keeper(driver):
     check(organisation_name in names, f"{organisation_name!r} is not listed: {names}")
     visit_and_check(driver, None, "16_organisations_added")
     open_page(driver, "/support/new")
-    offered = [o.text.strip() for o in Select(driver.find_element(By.ID, "civilSociety")).options]
-    check(organisation_name in offered, f"#civilSociety on /support/new does not offer {organisation_name!r}")
+    offered = [o.text.strip() for o in Select(driver.find_element(By.ID, "civilSocietyId")).options]
+    check(organisation_name in offered, f"#civilSocietyId on /support/new does not offer {organisation_name!r}")
     logout(driver)

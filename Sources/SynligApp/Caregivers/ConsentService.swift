@@ -2,9 +2,10 @@ import Fluent
 import SynligCore
 import Vapor
 
-package struct ConsentInput: Sendable {
+/// A consent entry as the form and `/api/v1` send it: every field optional, checked by the service.
+package struct ConsentInput: Decodable, Sendable {
     var kind: String?
-    var categories: [String]
+    var categories: [String]?
     var form: String?
     var documentReference: String?
     var harmDecision: String?
@@ -13,7 +14,7 @@ package struct ConsentInput: Sendable {
     var endsOn: String?
     var note: String?
 
-    package init(kind: String? = nil, categories: [String], form: String? = nil, documentReference: String? = nil,
+    package init(kind: String? = nil, categories: [String]? = nil, form: String? = nil, documentReference: String? = nil,
                  harmDecision: String? = nil, decidedBy: String? = nil, date: String? = nil, endsOn: String? = nil,
                  note: String? = nil) {
         self.kind = kind
@@ -28,7 +29,7 @@ package struct ConsentInput: Sendable {
     }
 }
 
-package struct RestrictionInput: Sendable {
+package struct RestrictionInput: Decodable, Sendable {
     var reason: String?
     var note: String?
     package var decidedOn: String?
@@ -42,7 +43,7 @@ package struct RestrictionInput: Sendable {
     }
 }
 
-package struct InvitationInput: Sendable {
+package struct InvitationInput: Decodable, Sendable {
     var kind: String?
     var meetingOn: String?
 
@@ -70,7 +71,7 @@ package enum ConsentService {
         let note = check.text(input.note, "note", max: 2000)
         switch kind {
         case .consent:
-            categories = check.choices(input.categories, "categories", as: ConsentCategory.self, required: true)
+            categories = check.choices(input.categories ?? [], "categories", as: ConsentCategory.self, required: true)
             form = check.choice(input.form, "form", as: ConsentForm.self)
             // A power of attorney or written consent is a document: say where it is kept.
             if form == .powerOfAttorney || form == .written, reference.isEmpty { check.fail("documentReference", "consent.document_required") }
@@ -79,7 +80,7 @@ package enum ConsentService {
         case .harmAssessment:
             harmDecision = check.choice(input.harmDecision, "harmDecision", as: HarmDecision.self)
             if harmDecision == .mayDisclose {
-                categories = check.choices(input.categories, "categories", as: ConsentCategory.self, required: true)
+                categories = check.choices(input.categories ?? [], "categories", as: ConsentCategory.self, required: true)
             }
         case .withdrawal, nil:
             break

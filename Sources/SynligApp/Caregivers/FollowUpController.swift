@@ -124,9 +124,7 @@ struct FollowUpController: RouteCollection {
         }, save: { values in
             switch part {
             case .conversationNew:
-                _ = try await FollowUpService.addConversation(caregiverID: id, ConversationInput(
-                    heldOn: values["heldOn"], helpToCare: values["helpToCare"], ownLife: values["ownLife"], recipientLife: values["recipientLife"],
-                    serviceQuality: values["serviceQuality"], agreedActions: values["agreedActions"]), by: user, on: req.db)
+                _ = try await FollowUpService.addConversation(caregiverID: id, try values.decode(ConversationInput.self), by: user, on: req.db)
             case .screening:
                 let instrument = try instrument(req)
                 var answers: [String: String] = [:]
@@ -134,9 +132,7 @@ struct FollowUpController: RouteCollection {
                 _ = try await FollowUpService.screen(caregiverID: id, instrument: instrument, answers: answers, screenedOn: values["screenedOn"],
                                                      by: user, on: req.db)
             case .plan:
-                _ = try await FollowUpService.savePlan(caregiverID: id, PlanInput(
-                    outcomes: values["outcomes"], agreedSupport: values["agreedSupport"], emergencyPlan: values["emergencyPlan"],
-                    futurePlan: values["futurePlan"], reviewOn: values["reviewOn"], version: values.int("version")), by: user, on: req.db)
+                _ = try await FollowUpService.savePlan(caregiverID: id, try values.decode(PlanInput.self), by: user, on: req.db)
             case .supportNew:
                 _ = try await FollowUpService.saveSupport(nil, caregiverID: id, Self.supportInput(values), by: user, on: req.db)
             case .feedbackNew:

@@ -2,7 +2,7 @@ import Fluent
 import SynligCore
 import Vapor
 
-package struct ConversationInput: Sendable {
+package struct ConversationInput: Decodable, Sendable {
     package var heldOn: String?
     var helpToCare: String?
     var ownLife: String?
@@ -21,7 +21,7 @@ package struct ConversationInput: Sendable {
     }
 }
 
-package struct PlanInput: Sendable {
+package struct PlanInput: Decodable, Sendable {
     var outcomes: String?
     var agreedSupport: String?
     var emergencyPlan: String?

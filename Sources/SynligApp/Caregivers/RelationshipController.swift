@@ -303,13 +303,9 @@ struct RelationshipController: RouteCollection {
         }, save: { values in
             switch part {
             case .consents:
-                _ = try await ConsentService.record(relationshipID: id, ConsentInput(
-                    kind: values["kind"], categories: values.all("categories"), form: values["form"], documentReference: values["documentReference"],
-                    harmDecision: values["harmDecision"], decidedBy: values["decidedBy"], date: values["date"], endsOn: values["endsOn"],
-                    note: values["note"]), by: user, on: req.db)
+                _ = try await ConsentService.record(relationshipID: id, try values.decode(ConsentInput.self), by: user, on: req.db)
             case .restrictions:
-                _ = try await ConsentService.restrict(relationshipID: id, RestrictionInput(
-                    reason: values["reason"], note: values["note"], decidedOn: values["decidedOn"], reviewOn: values["reviewOn"]), by: user, on: req.db)
+                _ = try await ConsentService.restrict(relationshipID: id, try values.decode(RestrictionInput.self), by: user, on: req.db)
             case .invitations, .edit:
                 _ = try await ConsentService.invite(relationshipID: id, InvitationInput(kind: values["meetingKind"], meetingOn: values["meetingOn"]),
                                                     by: user, on: req.db)

@@ -42,30 +42,6 @@ struct SupportCatalogueController: RouteCollection {
         var errors: FormErrors
     }
 
-    struct OfferingForm: Content {
-        var name: String?
-        var kind: String?
-        var provider: String?
-        var providerName: String?
-        var civilSociety: String?
-        var targetGroups: [String]?
-        var needsAssessment: String?
-        var cost: String?
-        var languages: [String]?
-        var interpreter: String?
-        var accessibility: String?
-        var address: String?
-        var schedule: String?
-        var phone: String?
-        var email: String?
-        var website: String?
-        var description: String?
-        var eligibility: String?
-        var lastChecked: String?
-        var published: String?
-        var version: Int?
-    }
-
     struct OrganisationsPage: Encodable {
         struct Row: Encodable {
             var name: String
@@ -114,7 +90,7 @@ struct SupportCatalogueController: RouteCollection {
             publicHref: SiteURL.publicMunicipality(.sv, code: code).path))
     }
 
-    private func formPage(_ req: Request, action: String, titleKey: String, form: OfferingForm, version: Int,
+    private func formPage(_ req: Request, action: String, titleKey: String, form: OfferingInput, version: Int,
                           errors: FormErrors, summary: [PageContext.FormError]) async throws -> FormPage {
         let user = try req.currentUser
         let civil = try await CivilSocietyOrganisation.scoped(to: user.organisationID, on: req.db).sort(\.$name).all()
@@ -133,25 +109,16 @@ struct SupportCatalogueController: RouteCollection {
                                                              selected: $0.rawValue == (form.provider ?? SupportProvider.municipality.rawValue)) },
             groups: SupportTargetGroup.allCases.map { Option(value: $0.rawValue, label: req.t("support.group.\($0.rawValue)"), selected: groups.contains($0.rawValue)) },
             languages: SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: languages.contains($0)) },
-            civilSocieties: [Option(value: "", label: "–", selected: (form.civilSociety ?? "").isEmpty)]
-                + (try civil.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id?.uuidString == form.civilSociety) }),
-            needsAssessment: form.needsAssessment == "on", interpreter: form.interpreter == "on", published: form.published == "on",
+            civilSocieties: [Option(value: "", label: "–", selected: (form.civilSocietyId ?? "").isEmpty)]
+                + (try civil.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id?.uuidString == form.civilSocietyId) }),
+            needsAssessment: form.needsAssessment ?? false, interpreter: form.interpreter ?? false, published: form.published ?? false,
             version: version,
             stale: CalendarDate(form.lastChecked).map { CatalogueFreshness.isStale(lastChecked: $0, today: CalendarDate.today()) } ?? false,
             saved: req.query[String.self, at: "saved"] == "1" && errors.byField.isEmpty, errors: errors)
     }
 
-    private func input(_ form: OfferingForm) -> OfferingInput {
-        OfferingInput(name: form.name, kind: form.kind, provider: form.provider, providerName: form.providerName, civilSocietyID: form.civilSociety,
-                      targetGroups: form.targetGroups ?? [], needsAssessment: form.needsAssessment == "on", cost: form.cost,
-                      languages: form.languages ?? [], interpreter: form.interpreter == "on", accessibility: form.accessibility,
-                      address: form.address, schedule: form.schedule, phone: form.phone, email: form.email, website: form.website,
-                      description: form.description, eligibility: form.eligibility, lastChecked: form.lastChecked,
-                      published: form.published == "on", version: form.version)
-    }
-
     static let summaryFields: [(id: String, labelKey: String)] = [
-        ("name", "support.name"), ("kind", "support.kind"), ("provider", "support.provider"), ("civilSociety", "support.civil_society"),
+        ("name", "support.name"), ("kind", "support.kind"), ("provider", "support.provider"), ("civilSocietyId", "support.civil_society"),
         ("targetGroups", "support.target_groups"), ("languages", "support.languages"), ("description", "support.description"),
         ("email", "support.email"), ("website", "support.website"), ("lastChecked", "support.last_checked"),
     ]
@@ -159,13 +126,13 @@ struct SupportCatalogueController: RouteCollection {
     @Sendable func new(req: Request) async throws -> Response {
         try await req.renderPage("support/form", try await formPage(
             req, action: SiteURL.supportCatalogue.path, titleKey: "support.new_title",
-            form: OfferingForm(targetGroups: [SupportTargetGroup.all.rawValue], languages: ["sv"]), version: 0, errors: .none, summary: []))
+            form: OfferingInput(targetGroups: [SupportTargetGroup.all.rawValue], languages: ["sv"]), version: 0, errors: .none, summary: []))
     }
 
     private func save(_ req: Request, id: UUID?) async throws -> Response {
-        let form = try req.content.decode(OfferingForm.self)
+        let form = try req.content.decode(OfferingInput.self)
         do {
-            let offering = try await SupportService.save(id, input(form), by: try req.currentUser, on: req.db)
+            let offering = try await SupportService.save(id, form, by: try req.currentUser, on: req.db)
             return req.redirect(to: SiteURL.supportOffering(try offering.requireID()).path + "?saved=1")
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
@@ -182,14 +149,7 @@ struct SupportCatalogueController: RouteCollection {
     @Sendable func edit(req: Request) async throws -> Response {
         let user = try req.currentUser
         let offering = try await SupportOffering.find(try req.idParameter(), in: user.organisationID, on: req.db)
-        let form = OfferingForm(
-            name: offering.name, kind: offering.kind.rawValue, provider: offering.provider.rawValue, providerName: offering.providerName,
-            civilSociety: offering.civilSocietyID?.uuidString, targetGroups: offering.targetGroups.map(\.rawValue),
-            needsAssessment: offering.needsAssessment ? "on" : nil, cost: offering.cost, languages: Array(offering.languages),
-            interpreter: offering.interpreter ? "on" : nil, accessibility: offering.accessibility, address: offering.address,
-            schedule: offering.schedule, phone: offering.phone, email: offering.email, website: offering.website,
-            description: offering.description, eligibility: offering.eligibility, lastChecked: offering.lastChecked,
-            published: offering.published ? "on" : nil, version: offering.version)
+        let form = OfferingInput(offering)
         return try await req.renderPage("support/form", try await formPage(
             req, action: SiteURL.supportOffering(try offering.requireID()).path, titleKey: "support.edit_title", form: form,
             version: offering.version, errors: .none, summary: []))

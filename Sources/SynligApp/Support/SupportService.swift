@@ -2,17 +2,19 @@ import Fluent
 import SynligCore
 import Vapor
 
-package struct OfferingInput: Sendable {
+/// A support offering as the staff form and `/api/v1` send it — the one list of its fields.
+/// Everything is optional here; the service checks it and fills in what was left out.
+package struct OfferingInput: Decodable, Sendable {
     var name: String?
     var kind: String?
     var provider: String?
     var providerName: String?
-    var civilSocietyID: String?
-    var targetGroups: [String]
-    var needsAssessment: Bool
+    var civilSocietyId: String?
+    var targetGroups: [String]?
+    var needsAssessment: Bool?
     var cost: String?
-    var languages: [String]
-    var interpreter: Bool
+    var languages: [String]?
+    var interpreter: Bool?
     var accessibility: String?
     var address: String?
     var schedule: String?
@@ -22,20 +24,20 @@ package struct OfferingInput: Sendable {
     var description: String?
     var eligibility: String?
     var lastChecked: String?
-    var published: Bool
+    var published: Bool?
     var version: Int?
 
     package init(name: String? = nil, kind: String? = nil, provider: String? = nil, providerName: String? = nil,
-                 civilSocietyID: String? = nil, targetGroups: [String], needsAssessment: Bool, cost: String? = nil,
-                 languages: [String], interpreter: Bool, accessibility: String? = nil, address: String? = nil,
+                 civilSocietyId: String? = nil, targetGroups: [String]? = nil, needsAssessment: Bool? = nil, cost: String? = nil,
+                 languages: [String]? = nil, interpreter: Bool? = nil, accessibility: String? = nil, address: String? = nil,
                  schedule: String? = nil, phone: String? = nil, email: String? = nil, website: String? = nil,
-                 description: String? = nil, eligibility: String? = nil, lastChecked: String? = nil, published: Bool,
+                 description: String? = nil, eligibility: String? = nil, lastChecked: String? = nil, published: Bool? = nil,
                  version: Int? = nil) {
         self.name = name
         self.kind = kind
         self.provider = provider
         self.providerName = providerName
-        self.civilSocietyID = civilSocietyID
+        self.civilSocietyId = civilSocietyId
         self.targetGroups = targetGroups
         self.needsAssessment = needsAssessment
         self.cost = cost
@@ -52,6 +54,17 @@ package struct OfferingInput: Sendable {
         self.lastChecked = lastChecked
         self.published = published
         self.version = version
+    }
+
+    /// The stored offering, to edit.
+    init(_ offering: SupportOffering) {
+        self.init(name: offering.name, kind: offering.kind.rawValue, provider: offering.provider.rawValue, providerName: offering.providerName,
+                  civilSocietyId: offering.civilSocietyID?.uuidString, targetGroups: offering.targetGroups.map(\.rawValue),
+                  needsAssessment: offering.needsAssessment, cost: offering.cost, languages: Array(offering.languages),
+                  interpreter: offering.interpreter, accessibility: offering.accessibility, address: offering.address,
+                  schedule: offering.schedule, phone: offering.phone, email: offering.email, website: offering.website,
+                  description: offering.description, eligibility: offering.eligibility, lastChecked: offering.lastChecked,
+                  published: offering.published, version: offering.version)
     }
 }
 
@@ -75,10 +88,10 @@ package enum SupportService {
         let provider = input.provider.flatMap(SupportProvider.init(rawValue:))
         if provider == nil { problems.append(.init(field: "provider", messageKey: "support.provider_invalid")) }
         let providerName = text(input.providerName, "providerName", max: 200, multiline: false)
-        let groups = Set(input.targetGroups.compactMap(SupportTargetGroup.init(rawValue:)))
-        if groups.count != Set(input.targetGroups).count || groups.isEmpty { problems.append(.init(field: "targetGroups", messageKey: "support.groups_invalid")) }
-        let languages = Set(input.languages.filter { SupportLanguage.codes.contains($0) })
-        if languages.count != Set(input.languages).count || languages.isEmpty { problems.append(.init(field: "languages", messageKey: "support.languages_invalid")) }
+        let groups = Set((input.targetGroups ?? []).compactMap(SupportTargetGroup.init(rawValue:)))
+        if groups.count != Set(input.targetGroups ?? []).count || groups.isEmpty { problems.append(.init(field: "targetGroups", messageKey: "support.groups_invalid")) }
+        let languages = Set((input.languages ?? []).filter { SupportLanguage.codes.contains($0) })
+        if languages.count != Set(input.languages ?? []).count || languages.isEmpty { problems.append(.init(field: "languages", messageKey: "support.languages_invalid")) }
         let email = input.email?.trimmingCharacters(in: .whitespaces) ?? ""
         if !email.isEmpty, TextInput.checkEmail(email).problem != nil { problems.append(.init(field: "email", messageKey: "input.invalid_email")) }
         let website = text(input.website, "website", max: 300, multiline: false)
@@ -91,10 +104,10 @@ package enum SupportService {
                       address: text(input.address, "address"), schedule: text(input.schedule, "schedule"),
                       phone: text(input.phone, "phone", max: 40, multiline: false), description: text(input.description, "description", required: true),
                       eligibility: text(input.eligibility, "eligibility"))
-        let civilSocietyID = try MappingService.optionalID(input.civilSocietyID, field: "civilSociety", into: &problems)
+        let civilSocietyID = try MappingService.optionalID(input.civilSocietyId, field: "civilSocietyId", into: &problems)
         // Support given by an association names the association, so caregivers know who they meet.
-        if provider == .civilSociety && civilSocietyID == nil && !problems.contains(where: { $0.field == "civilSociety" }) {
-            problems.append(.init(field: "civilSociety", messageKey: "support.civil_society_required"))
+        if provider == .civilSociety && civilSocietyID == nil && !problems.contains(where: { $0.field == "civilSocietyId" }) {
+            problems.append(.init(field: "civilSocietyId", messageKey: "support.civil_society_required"))
         }
         guard problems.isEmpty, let kind, let provider, let lastChecked else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
@@ -111,7 +124,7 @@ package enum SupportService {
             }
             if let civilSocietyID {
                 guard try await CivilSocietyOrganisation.scoped(to: organisationID, on: tx).filter(\.$id == civilSocietyID).count() == 1 else {
-                    throw SynligError.invalid([.init(field: "civilSociety", messageKey: "support.civil_society_invalid")])
+                    throw SynligError.invalid([.init(field: "civilSocietyId", messageKey: "support.civil_society_invalid")])
                 }
             }
             offering.name = name
@@ -120,10 +133,10 @@ package enum SupportService {
             offering.providerName = providerName
             offering.civilSocietyID = provider == .civilSociety ? civilSocietyID : nil
             offering.targetGroupsText = groups.map(\.rawValue).sorted().joined(separator: ",")
-            offering.needsAssessment = input.needsAssessment
+            offering.needsAssessment = input.needsAssessment ?? false
             offering.cost = values.cost
             offering.languagesText = languages.sorted().joined(separator: ",")
-            offering.interpreter = input.interpreter
+            offering.interpreter = input.interpreter ?? false
             offering.accessibility = values.accessibility
             offering.address = values.address
             offering.schedule = values.schedule
@@ -133,7 +146,7 @@ package enum SupportService {
             offering.description = values.description
             offering.eligibility = values.eligibility
             offering.lastChecked = lastChecked.iso
-            offering.published = input.published
+            offering.published = input.published ?? false
             try await offering.save(on: tx)
             audit.record(id == nil ? "support.create" : "support.update", "support_offering", id: offering.id, organisation: organisationID)
             return offering

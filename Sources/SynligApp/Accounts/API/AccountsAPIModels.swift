@@ -4,8 +4,7 @@ import Vapor
 
 /// Sign-in and the signed-in user, as API clients see them.
 extension API {
-    struct TokenRequest: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, password }
+    struct TokenRequest: StrictJSONBody {
         var email: String
         var password: String
     }

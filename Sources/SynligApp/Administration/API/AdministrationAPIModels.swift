@@ -20,15 +20,13 @@ extension API {
         }
     }
 
-    struct UnitCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, active }
+    struct UnitCreate: StrictJSONBody {
         var name: String
         var kind: String
         var active: Bool?
     }
 
-    struct UnitUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, active, version }
+    struct UnitUpdate: StrictJSONBody {
         var name: String
         var kind: String
         var active: Bool?
@@ -55,8 +53,7 @@ extension API {
         }
     }
 
-    struct UserCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, displayName, password, roles, unitIds }
+    struct UserCreate: StrictJSONBody {
         var email: String
         var displayName: String
         var password: String
@@ -64,8 +61,7 @@ extension API {
         var unitIds: [String]?
     }
 
-    struct UserUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case email, displayName, password, roles, unitIds, version }
+    struct UserUpdate: StrictJSONBody {
         var email: String
         var displayName: String
         var password: String?

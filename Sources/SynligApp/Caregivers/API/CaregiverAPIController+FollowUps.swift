@@ -45,9 +45,9 @@ extension CaregiverAPIController {
 
     @Sendable func addConversation(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let body = try req.decodeStrict(API.ConversationCreate.self)
+        let input = try req.decodeStrict(ConversationInput.self)
         let conversation = try await Self.apiFields {
-            try await FollowUpService.addConversation(caregiverID: id, body.input, by: try req.currentUser, on: req.db)
+            try await FollowUpService.addConversation(caregiverID: id, input, by: try req.currentUser, on: req.db)
         }
         return try await API.ConversationOut(conversation).encodeResponse(status: .created, for: req)
     }

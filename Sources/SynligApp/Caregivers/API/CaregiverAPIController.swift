@@ -271,18 +271,18 @@ struct CaregiverAPIController: APIRouteCollection {
 
     @Sendable func recordConsent(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let body = try req.decodeStrict(API.ConsentCreate.self)
+        let input = try req.decodeStrict(ConsentInput.self)
         let record = try await Self.apiFields {
-            try await ConsentService.record(relationshipID: id, body.input, by: try req.currentUser, on: req.db)
+            try await ConsentService.record(relationshipID: id, input, by: try req.currentUser, on: req.db)
         }
         return try await API.ConsentOut(record).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func restrict(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let body = try req.decodeStrict(API.RestrictionCreate.self)
+        let input = try req.decodeStrict(RestrictionInput.self)
         let restriction = try await Self.apiFields {
-            try await ConsentService.restrict(relationshipID: id, body.input, by: try req.currentUser, on: req.db)
+            try await ConsentService.restrict(relationshipID: id, input, by: try req.currentUser, on: req.db)
         }
         return try await API.RestrictionOut(restriction).encodeResponse(status: .created, for: req)
     }

@@ -32,7 +32,7 @@ extension API {
     /// `interpreterNeeded` (a boolean) is the older spelling of `interpreterNeed`: `true` is
     /// `yes`, `false` is `no` — a client that sends `false` says so. Sending both, differently,
     /// is refused.
-    struct CaregiverFields: StrictJSONFields {
+    struct CaregiverFields: StrictJSONBody {
         var name: String?
         var personalIdentityNumber: String?
         var phone: String?
@@ -95,8 +95,7 @@ extension API {
     }
 
     /// A search in the body, so a personnummer never travels in a URL.
-    struct CaregiverSearch: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case q, page, per }
+    struct CaregiverSearch: StrictJSONBody {
         var q: String?
         var page: Int?
         var per: Int?
@@ -183,11 +182,7 @@ extension API {
 
     /// A PUT replaces the record: fields left out are stored empty, `unitIds` left out removes
     /// every unit (refused for staff, who would lose sight of the person).
-    struct RecipientFields: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, externalReference, unitIds, fixedCareContact, fixedDoctorContact, fixedCareHomeContact,
-                patientContract, careNeedArea
-        }
+    struct RecipientFields: StrictJSONBody {
         var name: String?
         var externalReference: String?
         var unitIds: [UUID]?
@@ -259,10 +254,7 @@ extension API {
 
     // MARK: Relationships
 
-    struct RelationshipFields: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case relation, livesTogether, since, hoursBand, tasks, coordinatedContacts, carriesCoordination
-        }
+    struct RelationshipFields: StrictJSONBody {
         var relation: String?
         var livesTogether: Bool?
         var since: String?

@@ -5,28 +5,13 @@ import Vapor
 /// The JSON shapes of consent, restrictions on involvement and meeting invitations in
 /// `/api/v1` (Bilaga 2), as described in `Resources/openapi.yaml`. Consent entries are only
 /// ever added: a withdrawal is a new entry.
+// The API takes the services' inputs as its bodies: one field list for the form, the service
+// and `/api/v1` (openapi.yaml is checked against it).
+extension ConsentInput: StrictJSONBody {}
+extension RestrictionInput: StrictJSONBody {}
+
 extension API {
     // MARK: Consent
-
-    struct ConsentCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case kind, categories, form, documentReference, harmDecision, decidedBy, date, endsOn, note
-        }
-        var kind: String?
-        var categories: [String]?
-        var form: String?
-        var documentReference: String?
-        var harmDecision: String?
-        var decidedBy: String?
-        var date: String?
-        var endsOn: String?
-        var note: String?
-
-        var input: ConsentInput {
-            ConsentInput(kind: kind, categories: categories ?? [], form: form, documentReference: documentReference,
-                         harmDecision: harmDecision, decidedBy: decidedBy, date: date, endsOn: endsOn, note: note)
-        }
-    }
 
     struct ConsentOut: Content {
         var id: UUID
@@ -74,23 +59,11 @@ extension API {
 
     // MARK: Restrictions
 
-    struct RestrictionCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case reason, note, decidedOn, reviewOn }
-        var reason: String?
-        var note: String?
-        var decidedOn: String?
-        var reviewOn: String?
-
-        var input: RestrictionInput { RestrictionInput(reason: reason, note: note, decidedOn: decidedOn, reviewOn: reviewOn) }
-    }
-
-    struct RestrictionLift: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case reason }
+    struct RestrictionLift: StrictJSONBody {
         var reason: String?
     }
 
-    struct RestrictionReview: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case reviewOn }
+    struct RestrictionReview: StrictJSONBody {
         var reviewOn: String?
     }
 
@@ -126,14 +99,12 @@ extension API {
 
     // MARK: Invitations
 
-    struct InvitationCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case kind, meetingOn }
+    struct InvitationCreate: StrictJSONBody {
         var kind: String?
         var meetingOn: String?
     }
 
-    struct AttendanceUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case attendance }
+    struct AttendanceUpdate: StrictJSONBody {
         var attendance: String?
     }
 

@@ -5,25 +5,10 @@ import Vapor
 /// The JSON shapes of the follow-up of a caregiver's own situation in `/api/v1` —
 /// conversations, voluntariness, strain screening, the support plan, support needs, feedback,
 /// memo notes — and of the worklist, as described in `Resources/openapi.yaml`.
+extension ConversationInput: StrictJSONBody {}
+
 extension API {
     // MARK: Conversations
-
-    struct ConversationCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case heldOn, helpToCare, ownLife, recipientLife, serviceQuality, agreedActions
-        }
-        var heldOn: String?
-        var helpToCare: String?
-        var ownLife: String?
-        var recipientLife: String?
-        var serviceQuality: String?
-        var agreedActions: String?
-
-        var input: ConversationInput {
-            ConversationInput(heldOn: heldOn, helpToCare: helpToCare, ownLife: ownLife, recipientLife: recipientLife,
-                              serviceQuality: serviceQuality, agreedActions: agreedActions)
-        }
-    }
 
     struct ConversationOut: Content {
         var id: UUID
@@ -51,8 +36,7 @@ extension API {
 
     // MARK: Voluntariness
 
-    struct VoluntarinessCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case answer, comment, askedOn }
+    struct VoluntarinessCreate: StrictJSONBody {
         var answer: String?
         var comment: String?
         var askedOn: String?
@@ -104,8 +88,7 @@ extension API {
         }
     }
 
-    struct ScreeningCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case instrumentId, answers, screenedOn }
+    struct ScreeningCreate: StrictJSONBody {
         var instrumentId: String?
         /// Item id → option value, one for every item.
         var answers: [String: String]?
@@ -138,10 +121,7 @@ extension API {
 
     // MARK: Support plan
 
-    struct SupportPlanUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case outcomes, agreedSupport, emergencyPlan, futurePlan, reviewOn, version
-        }
+    struct SupportPlanUpdate: StrictJSONBody {
         var outcomes: String?
         var agreedSupport: String?
         var emergencyPlan: String?
@@ -183,10 +163,7 @@ extension API {
     // MARK: Support needs
 
     /// A PUT replaces the entry: fields left out are stored empty or at their default.
-    struct SupportNeedFields: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case needKind, offeringId, decision, status, requestedOn, offeredOn, startedOn, endedOn, outcome
-        }
+    struct SupportNeedFields: StrictJSONBody {
         var needKind: String?
         var offeringId: UUID?
         var decision: String?
@@ -238,8 +215,7 @@ extension API {
 
     // MARK: Feedback
 
-    struct FeedbackFields: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case kind, receivedOn, summary, status, response }
+    struct FeedbackFields: StrictJSONBody {
         var kind: String?
         var receivedOn: String?
         var summary: String?
@@ -277,8 +253,7 @@ extension API {
 
     // MARK: Memo notes
 
-    struct MemoCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case text }
+    struct MemoCreate: StrictJSONBody {
         var text: String?
     }
 

@@ -127,10 +127,7 @@ extension API {
         var reflections: [ReflectionOut]
     }
 
-    struct MappingCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case title, periodStart, periodEnd, scope, unitIds, bankId, responsibleUserId
-        }
+    struct MappingCreate: StrictJSONBody {
         var title: String
         var periodStart: String
         var periodEnd: String
@@ -140,8 +137,7 @@ extension API {
         var responsibleUserId: UUID?
     }
 
-    struct MappingStatusChange: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case status }
+    struct MappingStatusChange: StrictJSONBody {
         var status: String
     }
 
@@ -173,8 +169,7 @@ extension API {
         }
     }
 
-    struct ResponseCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case kind, respondentUserId, unitId, participants }
+    struct ResponseCreate: StrictJSONBody {
         var kind: String
         var respondentUserId: UUID?
         var unitId: UUID?
@@ -217,15 +212,13 @@ extension API {
         var text: String?
     }
 
-    struct AnswersUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case answers, submit }
+    struct AnswersUpdate: StrictJSONBody {
         static let answerKeys: Set<String> = ["choice", "text"]
         var answers: [String: AnswerBody]
         var submit: Bool?
     }
 
-    struct ReflectionUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case text }
+    struct ReflectionUpdate: StrictJSONBody {
         var text: String
     }
 

@@ -100,10 +100,7 @@ extension API {
         var followUps: [FollowUpOut]
     }
 
-    struct GoalCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case title, description, unitId, targetDate, ownerUserId, followUpMonths, itemKeys, sourceMappingId
-        }
+    struct GoalCreate: StrictJSONBody {
         var title: String
         var description: String?
         var unitId: UUID?
@@ -114,14 +111,12 @@ extension API {
         var sourceMappingId: UUID?
     }
 
-    struct GoalStatusChange: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case status, version }
+    struct GoalStatusChange: StrictJSONBody {
         var status: String
         var version: Int
     }
 
-    struct ActionCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case title, description, ownerUserId, dueDate, status }
+    struct ActionCreate: StrictJSONBody {
         var title: String
         var description: String?
         var ownerUserId: UUID
@@ -129,8 +124,7 @@ extension API {
         var status: String?
     }
 
-    struct ActionUpdate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case title, description, ownerUserId, dueDate, status, version }
+    struct ActionUpdate: StrictJSONBody {
         var title: String?
         var description: String?
         var ownerUserId: UUID?
@@ -139,8 +133,7 @@ extension API {
         var version: Int
     }
 
-    struct FollowUpCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case date, progress, note, actionId }
+    struct FollowUpCreate: StrictJSONBody {
         var date: String
         var progress: String
         var note: String

@@ -3,18 +3,23 @@ import Vapor
 
 /// A JSON request body whose fields are known: anything else is refused with 400 and the
 /// names of the unexpected fields, so a typo in a field name is never silently ignored.
+/// The accepted fields are the ones the type's own decoder asks for (`DecodedFields`): its
+/// properties are the one list, read by the decoder, this check and the OpenAPI test alike.
 protocol StrictJSONBody: Decodable, Sendable {
     static var allowedKeys: Set<String> { get }
 }
 
-/// A body whose accepted fields are exactly its coding keys: the field list is written once,
-/// in `CodingKeys`, and the decoder, the strict check and the OpenAPI test all read it there.
-protocol StrictJSONFields: StrictJSONBody {
-    associatedtype CodingKeys: CodingKey, CaseIterable, RawRepresentable where CodingKeys.RawValue == String
+extension StrictJSONBody {
+    static var allowedKeys: Set<String> { Set(DecodedFields.names(of: Self.self)) }
 }
 
-extension StrictJSONFields {
-    static var allowedKeys: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
+/// A new record's body: the service's input without `version`, which only an edit carries.
+struct NewRecord<Fields: Decodable & Sendable>: StrictJSONBody {
+    var fields: Fields
+
+    init(from decoder: any Decoder) throws { fields = try Fields(from: decoder) }
+
+    static var allowedKeys: Set<String> { Set(DecodedFields.names(of: Fields.self)).subtracting(["version"]) }
 }
 
 extension Request {

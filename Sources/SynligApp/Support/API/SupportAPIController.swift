@@ -34,9 +34,9 @@ struct SupportAPIController: APIRouteCollection {
     }
 
     @Sendable func createOffering(req: Request) async throws -> Response {
-        let body = try req.decodeStrict(API.OfferingCreate.self)
+        let input = try req.decodeStrict(NewRecord<OfferingInput>.self).fields
         let offering = try await apiFields {
-            try await SupportService.save(nil, body.input(version: nil), by: try req.currentUser, on: req.db)
+            try await SupportService.save(nil, input, by: try req.currentUser, on: req.db)
         }
         return try await versioned(try API.OfferingOut(offering), version: offering.version, req: req, status: .created)
     }
@@ -49,9 +49,11 @@ struct SupportAPIController: APIRouteCollection {
 
     @Sendable func updateOffering(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let body = try req.decodeStrict(API.OfferingUpdate.self)
-        let offering = try await apiFields {
-            try await SupportService.save(id, body.fields.input(version: body.version), by: try req.currentUser, on: req.db)
+        var input = try req.decodeStrict(OfferingInput.self)
+        let precondition = try EditPrecondition.of(req, bodyVersion: input.version)
+        input.version = precondition.version
+        let offering = try await precondition.run {
+            try await apiFields { try await SupportService.save(id, input, by: try req.currentUser, on: req.db) }
         }
         return try await versioned(try API.OfferingOut(offering), version: offering.version, req: req)
     }
@@ -106,7 +108,7 @@ struct SupportAPIController: APIRouteCollection {
     /// The service names fields as the staff pages' forms do; API clients know them by the
     /// JSON names.
     static let fieldNames: [String: String] = [
-        "civilSociety": "civilSocietyId", "csoName": "name", "csoDescription": "description", "csoContact": "contact",
+        "csoName": "name", "csoDescription": "description", "csoContact": "contact",
         "csoCooperation": "cooperation",
     ]
 

@@ -5,62 +5,16 @@ import Vapor
 /// The JSON shapes of the support-catalogue part of `/api/v1`, as described in
 /// `Resources/openapi.yaml`. Kinds, providers, target groups and languages are checked by
 /// `SupportService`, so a bad value is a 422 naming the field, not a decoding error.
+// The API takes the service's input as its body: one field list for the staff form, the
+// service and `/api/v1` (openapi.yaml is checked against it). A new offering has no version.
+extension OfferingInput: StrictJSONBody {}
+
 extension API {
     // MARK: Offerings
 
     /// The fields of an offering as a client writes them. A PUT replaces the entry: a field
     /// left out is stored empty (or false), as on the staff page's form.
-    struct OfferingCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, kind, provider, providerName, civilSocietyId, targetGroups, needsAssessment, cost, languages,
-                interpreter, accessibility, address, schedule, phone, email, website, description, eligibility,
-                lastChecked, published
-        }
-        var name: String?
-        var kind: String?
-        var provider: String?
-        var providerName: String?
-        var civilSocietyId: UUID?
-        var targetGroups: [String]?
-        var needsAssessment: Bool?
-        var cost: String?
-        var languages: [String]?
-        var interpreter: Bool?
-        var accessibility: String?
-        var address: String?
-        var schedule: String?
-        var phone: String?
-        var email: String?
-        var website: String?
-        var description: String?
-        var eligibility: String?
-        var lastChecked: String?
-        var published: Bool?
-
-        func input(version: Int?) -> OfferingInput {
-            OfferingInput(name: name, kind: kind, provider: provider, providerName: providerName,
-                          civilSocietyID: civilSocietyId?.uuidString, targetGroups: targetGroups ?? [],
-                          needsAssessment: needsAssessment ?? false, cost: cost, languages: languages ?? [],
-                          interpreter: interpreter ?? false, accessibility: accessibility, address: address, schedule: schedule,
-                          phone: phone, email: email, website: website, description: description, eligibility: eligibility,
-                          lastChecked: lastChecked, published: published ?? false, version: version)
-        }
-    }
-
     /// The same fields and the version being edited (required: an edit of an older version is 409).
-    struct OfferingUpdate: StrictJSONBody {
-        static let allowedKeys: Set<String> = OfferingCreate.allowedKeys.union(["version"])
-        var fields: OfferingCreate
-        var version: Int
-
-        private enum CodingKeys: String, CodingKey { case version }
-
-        init(from decoder: any Decoder) throws {
-            fields = try OfferingCreate(from: decoder)
-            version = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .version)
-        }
-    }
-
     struct OfferingOut: Content {
         var id: UUID
         var name: String
@@ -118,8 +72,7 @@ extension API {
 
     // MARK: Civil-society organisations
 
-    struct CivilSocietyCreate: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, description, contact, stateGrant, cooperation }
+    struct CivilSocietyCreate: StrictJSONBody {
         var name: String?
         var description: String?
         var contact: String?
@@ -191,8 +144,7 @@ extension API {
         }
     }
 
-    struct ContactRequestClose: StrictJSONFields {
-        enum CodingKeys: String, CodingKey, CaseIterable { case reason }
+    struct ContactRequestClose: StrictJSONBody {
         var reason: String?
     }
 }
