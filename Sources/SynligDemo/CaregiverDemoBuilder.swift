@@ -204,8 +204,8 @@ struct CaregiverDemoBuilder {
             gender: recorded(gender, notStated: 0.05).rawValue,
             birthYear: Double.random(in: 0..<1, using: &recording) < 0.07 ? nil : String(birthYear),
             foreignBackground: recorded(background, notStated: 0.05).rawValue,
-            minorityLanguage: recorded(minority, notStated: 0.1).rawValue, occupation: occupation.rawValue, ownHealthNote: healthNote, unitID: nil,
-            responsibleUserID: nil, version: nil)
+            minorityLanguage: recorded(minority, notStated: 0.1).rawValue, occupation: occupation.rawValue, ownHealthNote: healthNote, unitId: nil,
+            responsibleUserId: nil, version: nil)
         let weight: Double = switch hours {
         case .from50, .from35to49: 0.35
         case .from20to34: 0.25
@@ -245,7 +245,7 @@ struct CaregiverDemoBuilder {
         }
         let reference = chance(0.8) ? "Akt \(today.year - int(0...6))-\(String(format: "%04d", int(1...2400)))" : ""
         let patientContract = chance(0.12)
-        cast.recipients.append(.init(input: RecipientInput(name: "\(first) \(surname)", externalReference: reference, unitIDs: [],
+        cast.recipients.append(.init(input: RecipientInput(name: "\(first) \(surname)", externalReference: reference, unitIds: [],
                                                            fixedCareContact: careContact, fixedDoctorContact: doctor,
                                                            fixedCareHomeContact: careHome, patientContract: patientContract,
                                                            careNeedArea: recorded(careNeedArea(relation: relation, unit: kind, elderly: elderly),

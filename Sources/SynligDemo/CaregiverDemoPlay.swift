@@ -25,8 +25,8 @@ struct CaregiverDemoPlay {
         let author = actors[sketch.responsible] ?? consultant
         var input = sketch.input
         // Only consultants and case officers carry follow-ups; staff work with the caregiver, a consultant is responsible.
-        input.responsibleUserID = (author.hasAny([.consultant, .caseOfficer]) ? author : consultant).id.uuidString
-        input.unitID = sketch.unitName.flatMap { unitIDs[$0] }?.uuidString
+        input.responsibleUserId = (author.hasAny([.consultant, .caseOfficer]) ? author : consultant).id.uuidString
+        input.unitId = sketch.unitName.flatMap { unitIDs[$0] }?.uuidString
         let caregiverID = try await Self.explained(index, "registration", on: sketch.registeredOn) {
             try await CaregiverService.save(nil, input, by: consultant, on: tx, today: sketch.registeredOn).requireID()
         }
@@ -60,7 +60,7 @@ struct CaregiverDemoPlay {
         if let known = recipients[index] { return known }
         let sketch = cast.recipients[index]
         var input = sketch.input
-        input.unitIDs = sketch.unitNames.compactMap { unitIDs[$0]?.uuidString }
+        input.unitIds = sketch.unitNames.compactMap { unitIDs[$0]?.uuidString }
         let recipient = try await CaregiverService.saveRecipient(nil, input, by: consultant, on: tx, today: day)
         recipients[index] = recipient
         return recipient
@@ -131,7 +131,7 @@ struct CaregiverDemoPlay {
         case .changeCareContact(let index, let contact):
             guard let recipient = recipients[index], recipient.fixedCareContact != contact else { return }
             let units = try await CareRecipientUnit.query(on: tx).filter(\.$recipientID == recipient.requireID()).all(\.$unitID)
-            let input = RecipientInput(name: recipient.name, externalReference: recipient.externalReference, unitIDs: units.map(\.uuidString),
+            let input = RecipientInput(name: recipient.name, externalReference: recipient.externalReference, unitIds: units.map(\.uuidString),
                                        fixedCareContact: contact, fixedDoctorContact: recipient.fixedDoctorContact,
                                        fixedCareHomeContact: recipient.fixedCareHomeContact, patientContract: recipient.patientContract,
                                        careNeedArea: recipient.careNeedArea.rawValue, version: recipient.version)

@@ -34,7 +34,7 @@ struct CaregiverPagesTests {
         let response = try await browser.post("/caregivers/new", form: [
             ("name", name), ("personalIdentityNumber", pin), ("preferredLanguage", "sv"), ("preferredChannel", "phone"),
             ("gender", "woman"), ("foreignBackground", "no"), ("minorityLanguage", "none"), ("occupation", "works"),
-            ("unit", try unit?.requireID().uuidString ?? ""), ("phone", "070-123 45 67")])
+            ("unitId", try unit?.requireID().uuidString ?? ""), ("phone", "070-123 45 67")])
         #expect(response.status == .seeOther, "\(response.body.string.prefix(400))")
         return try #require(response.headers.first(name: .location))
     }
@@ -62,7 +62,7 @@ struct CaregiverPagesTests {
             try await staff.signIn("personal.a@test.se")
             try await staff.get("/caregivers/new")
             let elsewhere = try await staff.post("/caregivers/new", form: [("name", "Å Ö"), ("personalIdentityNumber", "191212121212"),
-                                                                           ("preferredLanguage", "sv"), ("unit", try world.unitA.requireID().uuidString)])
+                                                                           ("preferredLanguage", "sv"), ("unitId", try world.unitA.requireID().uuidString)])
             #expect(elsewhere.status == .unprocessableEntity)
             #expect(elsewhere.body.string.contains("En anhörigkonsulent kan se personen"))
             #expect(!elsewhere.body.string.contains(existing))

@@ -53,7 +53,7 @@ struct CaregiverPrivacyTests {
     func editingDoesNotWidenSight() async throws {
         try await withSynlig { app in
             let setup = try await sharedPerson(app)
-            _ = try await CaregiverService.saveRecipient(setup.shared.id, RecipientInput(name: "Sture Delad-Ek", unitIDs: [], patientContract: false,
+            _ = try await CaregiverService.saveRecipient(setup.shared.id, RecipientInput(name: "Sture Delad-Ek", unitIds: [], patientContract: false,
                                                                                          version: setup.shared.version),
                                                          by: setup.world.staffA, on: app.db)
             let units = try await CareRecipientUnit.query(on: app.db).filter(\.$recipientID == setup.shared.requireID()).all(\.$unitID)
@@ -133,7 +133,7 @@ struct CaregiverPrivacyTests {
             try await world.consent(app, relationship, ConsentCategory.allCases)
             let invitation = try await world.invite(app, relationship)
             _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(
-                name: "Dan Berg", unitIDs: [try world.unitA.requireID().uuidString], fixedCareContact: "Ny sjuksköterska",
+                name: "Dan Berg", unitIds: [try world.unitA.requireID().uuidString], fixedCareContact: "Ny sjuksköterska",
                 patientContract: false, version: recipient.version), by: world.consultant, on: app.db)
             #expect(try await openTasks(app, .informFixedContactChange, of: caregiver).count == 1)
             let browser = Browser(app)

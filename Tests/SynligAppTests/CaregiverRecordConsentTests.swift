@@ -155,7 +155,7 @@ struct CaregiverRecordConsentTests {
             _ = try await world.restrict(app, relationships[2], by: world.consultant)
 
             func edit(_ name: String, contact: String, version: Int) throws -> RecipientInput {
-                RecipientInput(name: name, unitIDs: [try world.unitA.requireID().uuidString], fixedCareContact: contact, patientContract: false,
+                RecipientInput(name: name, unitIds: [try world.unitA.requireID().uuidString], fixedCareContact: contact, patientContract: false,
                                version: version)
             }
             // Other changes do not create the task.

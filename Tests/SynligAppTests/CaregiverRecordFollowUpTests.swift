@@ -190,7 +190,7 @@ struct CaregiverRecordFollowUpTests {
             try await CaregiverTaskService.markDone(try task.requireID(), by: world.consultant, on: app.db)
             #expect(await refusal { try await CaregiverTaskService.markDone(try task.requireID(), by: world.consultant, on: app.db) }?
                 .messageKey == "caregiver.task_done_already")
-            _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Gösta Andersson", unitIDs: [try world.unitA.requireID().uuidString],
+            _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Gösta Andersson", unitIds: [try world.unitA.requireID().uuidString],
                                                                                       patientContract: true, version: 1),
                                                          by: world.consultant, on: app.db)
 

@@ -60,7 +60,7 @@ struct CaregiverRecordGuardTests {
             let both = try await currentUser(app, try await makeUser(app, in: world.organisation, email: "bada@test.se", roles: [.caseOfficer],
                                                                      units: [world.unitA, world.unitB]))
             let error = await refusal { try await world.register(app, "Nils Ny", by: both) }
-            #expect(error?.fieldProblems.map(\.field) == ["unit"])
+            #expect(error?.fieldProblems.map(\.field) == ["unitId"])
             #expect(try await Caregiver.query(on: app.db).count() == 0)
         }
     }
@@ -70,7 +70,7 @@ struct CaregiverRecordGuardTests {
         try await withSynlig { app in
             let world = try await RecordWorld.make(app)
             let recipient = try await world.recipient(app, "Greta Delad", units: [world.unitA, world.unitB])
-            _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Greta Delad", unitIDs: [try world.unitA.requireID().uuidString],
+            _ = try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Greta Delad", unitIds: [try world.unitA.requireID().uuidString],
                                                                                       patientContract: false, version: 1),
                                                          by: world.staffA, on: app.db)
             let units = Set(try await CareRecipientUnit.query(on: app.db).filter(\.$recipientID == recipient.requireID()).all(\.$unitID))

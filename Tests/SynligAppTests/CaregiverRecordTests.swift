@@ -114,7 +114,7 @@ struct CaregiverRecordTests {
                                                 by: intruder, on: app.db)
             }?.status == .notFound)
             #expect(await refusal {
-                try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Kapad", unitIDs: [], patientContract: false, version: 1),
+                try await CaregiverService.saveRecipient(recipient.id, RecipientInput(name: "Kapad", unitIds: [], patientContract: false, version: 1),
                                                          by: intruder, on: app.db)
             }?.status == .notFound)
             #expect(await refusal { try await other.consent(app, relationship, [.healthCondition]) }?.status == .notFound)
@@ -156,7 +156,7 @@ struct CaregiverRecordTests {
 
             let recipient = try await world.recipient(app, "Gösta Andersson", units: [world.unitA])
             func recipientEdit(_ name: String, version: Int) throws -> RecipientInput {
-                RecipientInput(name: name, unitIDs: [try world.unitA.requireID().uuidString], patientContract: true, version: version)
+                RecipientInput(name: name, unitIds: [try world.unitA.requireID().uuidString], patientContract: true, version: version)
             }
             _ = try await CaregiverService.saveRecipient(recipient.id, try recipientEdit("Gösta Andersson d.ä.", version: 1), by: world.consultant, on: app.db)
             #expect(await refusal {

@@ -17,6 +17,9 @@ struct DecodedFieldsTests {
             (RestrictionInput(), DecodedFields.names(of: RestrictionInput.self)),
             (ConversationInput(), DecodedFields.names(of: ConversationInput.self)),
             (PlanInput(), DecodedFields.names(of: PlanInput.self)),
+            (CaregiverInput(), DecodedFields.names(of: CaregiverInput.self)),
+            (RecipientInput(unitIds: [], patientContract: false), DecodedFields.names(of: RecipientInput.self)),
+            (RelationshipInput(livesTogether: false, tasks: [], carriesCoordination: false), DecodedFields.names(of: RelationshipInput.self)),
         ]
         for (empty, accepted) in inputs {
             #expect(accepted == properties(of: empty), "\(type(of: empty))")

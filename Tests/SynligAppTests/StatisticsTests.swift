@@ -17,7 +17,7 @@ struct StatisticsTests {
         try await CaregiverService.save(nil, CaregiverInput(
             name: name, preferredLanguage: "sv", interpreterNeed: "notStated", gender: gender.rawValue,
             birthYear: birthYear.map(String.init), foreignBackground: foreign.rawValue,
-            unitID: try unit?.requireID().uuidString), by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
+            unitId: try unit?.requireID().uuidString), by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
     }
 
     /// Twelve caregivers registered in 2025 and eight in 2026 (three of them in unit B).

@@ -319,7 +319,7 @@ def test_caregiver_access_and_search(driver):
     login(driver, CONSULTANT, DEMO_PASSWORD)
     check_signed_in(driver, CONSULTANT)
     open_page(driver, path + "/edit")
-    select_option(driver, "unit", STAFF_UNIT)
+    select_option(driver, "unitId", STAFF_UNIT)
     click_button(driver, "Spara")
     check_no_form_errors(driver, "registering the caregiver at a unit")
     logout(driver)

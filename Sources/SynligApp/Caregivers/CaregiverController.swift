@@ -108,7 +108,7 @@ struct CaregiverController: RouteCollection {
             try await renderNew(req, user: user, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             let fromRequest = user.hasAny(SupportService.editors) ? values["fromRequest"].flatMap(UUID.init(uuidString:)) : nil
-            let caregiver = try await CaregiverService.save(nil, CaregiverForms.caregiverInput(values), by: user, on: req.db,
+            let caregiver = try await CaregiverService.save(nil, try values.decode(CaregiverInput.self), by: user, on: req.db,
                                                             closingContactRequest: fromRequest.map { ($0, req.t("caregiver.request_closed_reason")) })
             return req.redirect(to: SiteURL.caregiver(try caregiver.requireID()).path)
         })
@@ -145,7 +145,7 @@ struct CaregiverController: RouteCollection {
             let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
             return try await renderEdit(req, caregiver: caregiver, user: user, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            var input = CaregiverForms.caregiverInput(values)
+            var input = try values.decode(CaregiverInput.self)
             if (input.personalIdentityNumber ?? "").isEmpty {
                 // An empty field keeps the stored number: it is never sent to the browser.
                 input.personalIdentityNumber = try await CaregiverAccess.caregiver(id, for: user, on: req.db).personalIdentityNumber

@@ -16,9 +16,9 @@ enum CaregiverForms {
         form.options("preferredLanguage", "caregiver.field.language",
                      SupportLanguage.codes.map { ($0, req.t("language.name.\($0)")) })
         form.classification("interpreterNeed", "caregiver.field.interpreter", InterpreterNeed.self, prefix: "caregiver.interpreter")
-        form.options("unit", "caregiver.field.unit", try await unitOptions(req, user: user), hint: "caregiver.field.unit_hint",
+        form.options("unitId", "caregiver.field.unit", try await unitOptions(req, user: user), hint: "caregiver.field.unit_hint",
                      blankKey: "caregiver.field.no_unit")
-        form.options("responsible", "caregiver.field.responsible", try await colleagueOptions(req, user: user),
+        form.options("responsibleUserId", "caregiver.field.responsible", try await colleagueOptions(req, user: user),
                      blankKey: "caregiver.field.no_responsible")
         form.classification("occupation", "caregiver.field.occupation", Occupation.self, prefix: "caregiver.occupation")
         form.textarea("ownHealthNote", "caregiver.field.own_health", hint: "caregiver.field.own_health_hint", rows: 2, maxLength: 300)
@@ -27,15 +27,6 @@ enum CaregiverForms {
         form.classification("foreignBackground", "caregiver.field.foreign_background", ForeignBackground.self, prefix: "caregiver.foreign_background")
         form.classification("minorityLanguage", "caregiver.field.minority_language", MinorityLanguage.self, prefix: "caregiver.minority_language")
         return form
-    }
-
-    static func caregiverInput(_ values: FormValues) -> CaregiverInput {
-        CaregiverInput(name: values["name"], personalIdentityNumber: values["personalIdentityNumber"], phone: values["phone"],
-                       email: values["email"], address: values["address"], preferredChannel: values["preferredChannel"],
-                       preferredLanguage: values["preferredLanguage"], interpreterNeed: values["interpreterNeed"],
-                       gender: values["gender"], birthYear: values["birthYear"], foreignBackground: values["foreignBackground"],
-                       minorityLanguage: values["minorityLanguage"], occupation: values["occupation"], ownHealthNote: values["ownHealthNote"],
-                       unitID: values["unit"], responsibleUserID: values["responsible"], version: values.int("version"))
     }
 
     /// The stored caregiver as form values, for the edit page.
@@ -47,7 +38,7 @@ enum CaregiverForms {
             ("gender", caregiver.gender.rawValue), ("birthYear", caregiver.birthYear.map(String.init) ?? ""),
             ("foreignBackground", caregiver.foreignBackground.rawValue), ("minorityLanguage", caregiver.minorityLanguage.rawValue),
             ("occupation", caregiver.occupation.rawValue), ("ownHealthNote", caregiver.ownHealthNote),
-            ("unit", caregiver.unitID?.uuidString ?? ""), ("responsible", caregiver.responsibleUserID?.uuidString ?? ""),
+            ("unitId", caregiver.unitID?.uuidString ?? ""), ("responsibleUserId", caregiver.responsibleUserID?.uuidString ?? ""),
         ]
         // The personnummer is never put back into a page; leaving the field empty keeps it.
         return FormValues(pairs)
@@ -57,7 +48,7 @@ enum CaregiverForms {
         var form = FormBuilder(req, values: values, errors: errors)
         form.text("name", "recipient.field.name", maxLength: 120)
         form.text("externalReference", "recipient.field.reference", hint: "recipient.field.reference_hint", maxLength: 60)
-        form.checkboxes("units", "recipient.field.units", try await unitOptions(req, user: user), hint: "recipient.field.units_hint")
+        form.checkboxes("unitIds", "recipient.field.units", try await unitOptions(req, user: user), hint: "recipient.field.units_hint")
         form.text("fixedCareContact", "recipient.field.fixed_care_contact", hint: "recipient.field.fixed_contact_hint")
         form.text("fixedDoctorContact", "recipient.field.fixed_doctor_contact")
         form.text("fixedCareHomeContact", "recipient.field.fixed_care_home_contact")
@@ -65,13 +56,6 @@ enum CaregiverForms {
         form.classification("careNeedArea", "recipient.field.care_need_area", CareNeedArea.self, prefix: "recipient.care_need_area",
                             hint: "recipient.field.care_need_area_hint")
         return form
-    }
-
-    static func recipientInput(_ values: FormValues) -> RecipientInput {
-        RecipientInput(name: values["name"], externalReference: values["externalReference"], unitIDs: values.all("units"),
-                       fixedCareContact: values["fixedCareContact"], fixedDoctorContact: values["fixedDoctorContact"],
-                       fixedCareHomeContact: values["fixedCareHomeContact"], patientContract: values.isOn("patientContract"),
-                       careNeedArea: values["careNeedArea"], version: values.int("version"))
     }
 
     static func relationship(_ req: Request, values: FormValues, errors: FormErrors, recipients: [(value: String, label: String)]?) -> FormBuilder {
@@ -89,12 +73,6 @@ enum CaregiverForms {
         form.textarea("coordinatedContacts", "relationship.field.contacts", hint: "relationship.field.contacts_hint", rows: 4, maxLength: 2000)
         form.checkbox("carriesCoordination", "relationship.field.carries_coordination")
         return form
-    }
-
-    static func relationshipInput(_ values: FormValues) -> RelationshipInput {
-        RelationshipInput(relation: values["relation"], livesTogether: values.isOn("livesTogether"), since: values["since"],
-                          hoursBand: values["hoursBand"], tasks: values.all("tasks"), coordinatedContacts: values["coordinatedContacts"],
-                          carriesCoordination: values.isOn("carriesCoordination"), version: values.int("version"))
     }
 
     static func unitOptions(_ req: Request, user: CurrentUser) async throws -> [(value: String, label: String)] {

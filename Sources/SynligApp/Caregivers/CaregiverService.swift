@@ -2,7 +2,8 @@ import Fluent
 import SynligCore
 import Vapor
 
-package struct CaregiverInput: Sendable {
+/// A caregiver as the staff form sends it (the API's typed JSON body maps onto it).
+package struct CaregiverInput: Decodable, Sendable {
     var name: String?
     var personalIdentityNumber: String?
     var phone: String?
@@ -17,15 +18,15 @@ package struct CaregiverInput: Sendable {
     var minorityLanguage: String?
     var occupation: String?
     var ownHealthNote: String?
-    package var unitID: String?
-    package var responsibleUserID: String?
+    package var unitId: String?
+    package var responsibleUserId: String?
     var version: Int?
 
     package init(name: String? = nil, personalIdentityNumber: String? = nil, phone: String? = nil, email: String? = nil,
                  address: String? = nil, preferredChannel: String? = nil, preferredLanguage: String? = nil,
                  interpreterNeed: String? = nil, gender: String? = nil, birthYear: String? = nil,
                  foreignBackground: String? = nil, minorityLanguage: String? = nil, occupation: String? = nil,
-                 ownHealthNote: String? = nil, unitID: String? = nil, responsibleUserID: String? = nil, version: Int? = nil) {
+                 ownHealthNote: String? = nil, unitId: String? = nil, responsibleUserId: String? = nil, version: Int? = nil) {
         self.name = name
         self.personalIdentityNumber = personalIdentityNumber
         self.phone = phone
@@ -40,16 +41,16 @@ package struct CaregiverInput: Sendable {
         self.minorityLanguage = minorityLanguage
         self.occupation = occupation
         self.ownHealthNote = ownHealthNote
-        self.unitID = unitID
-        self.responsibleUserID = responsibleUserID
+        self.unitId = unitId
+        self.responsibleUserId = responsibleUserId
         self.version = version
     }
 }
 
-package struct RecipientInput: Sendable {
+package struct RecipientInput: Decodable, Sendable {
     var name: String?
     var externalReference: String?
-    package var unitIDs: [String]
+    package var unitIds: [String]
     package var fixedCareContact: String?
     var fixedDoctorContact: String?
     var fixedCareHomeContact: String?
@@ -57,12 +58,12 @@ package struct RecipientInput: Sendable {
     var careNeedArea: String?
     var version: Int?
 
-    package init(name: String? = nil, externalReference: String? = nil, unitIDs: [String], fixedCareContact: String? = nil,
+    package init(name: String? = nil, externalReference: String? = nil, unitIds: [String], fixedCareContact: String? = nil,
                  fixedDoctorContact: String? = nil, fixedCareHomeContact: String? = nil, patientContract: Bool,
                  careNeedArea: String? = nil, version: Int? = nil) {
         self.name = name
         self.externalReference = externalReference
-        self.unitIDs = unitIDs
+        self.unitIds = unitIds
         self.fixedCareContact = fixedCareContact
         self.fixedDoctorContact = fixedDoctorContact
         self.fixedCareHomeContact = fixedCareHomeContact
@@ -72,7 +73,7 @@ package struct RecipientInput: Sendable {
     }
 }
 
-package struct RelationshipInput: Sendable {
+package struct RelationshipInput: Decodable, Sendable {
     var relation: String?
     var livesTogether: Bool
     var since: String?
@@ -134,8 +135,8 @@ package enum CaregiverService {
         let minority = check.classification(input.minorityLanguage, "minorityLanguage", as: MinorityLanguage.self)
         let occupation = check.classification(input.occupation, "occupation", as: Occupation.self)
         let healthNote = check.text(input.ownHealthNote, "ownHealthNote", max: 300)
-        let unitID = check.id(input.unitID, "unit")
-        let responsibleID = check.id(input.responsibleUserID, "responsible")
+        let unitID = check.id(input.unitId, "unitId")
+        let responsibleID = check.id(input.responsibleUserId, "responsibleUserId")
         try check.finish()
         guard let channel, let language else { throw SynligError.invalid(check.problems) }
         let organisationID = user.organisationID
@@ -155,7 +156,7 @@ package enum CaregiverService {
                 // A unit-scoped user registers into one of their own units, or they could not see the record.
                 if !CaregiverAccess.seesWholeOrganisation(user), unitID == nil {
                     guard user.unitIDs.count == 1 else {
-                        throw SynligError.invalid([.init(field: "unit", messageKey: "caregiver.unit_required")])
+                        throw SynligError.invalid([.init(field: "unitId", messageKey: "caregiver.unit_required")])
                     }
                     caregiver.unitID = user.unitIDs.first
                 }
@@ -173,7 +174,7 @@ package enum CaregiverService {
                 }
             }
             if let responsibleID {
-                try await requireColleague(responsibleID, of: user, field: "responsible", on: tx)
+                try await requireColleague(responsibleID, of: user, field: "responsibleUserId", on: tx)
                 caregiver.responsibleUserID = responsibleID
             } else if id == nil, user.has(.consultant) {
                 caregiver.responsibleUserID = user.id
@@ -217,14 +218,14 @@ package enum CaregiverService {
         var check = InputChecker()
         let name = check.line(input.name, "name", required: true, max: 120)
         let reference = check.line(input.externalReference, "externalReference", max: 60)
-        let unitIDs = Set(input.unitIDs.compactMap { check.id($0, "units") })
+        let unitIDs = Set(input.unitIds.compactMap { check.id($0, "unitIds") })
         let careContact = check.line(input.fixedCareContact, "fixedCareContact")
         let doctorContact = check.line(input.fixedDoctorContact, "fixedDoctorContact")
         let careHomeContact = check.line(input.fixedCareHomeContact, "fixedCareHomeContact")
         let careNeedArea = check.classification(input.careNeedArea, "careNeedArea", as: CareNeedArea.self)
         if id == nil, !CaregiverAccess.seesWholeOrganisation(user), unitIDs.isDisjoint(with: user.unitIDs) {
             // Staff register people for their own units; otherwise they would lose sight of them.
-            check.fail("units", "caregiver.recipient_unit_required")
+            check.fail("unitIds", "caregiver.recipient_unit_required")
         }
         try check.finish()
         let organisationID = user.organisationID
@@ -243,7 +244,7 @@ package enum CaregiverService {
                 recipient.organisationID = organisationID
                 recipient.version = 1
             }
-            for unitID in unitIDs { try await requireUnit(unitID, of: user, on: tx, field: "units") }
+            for unitID in unitIDs { try await requireUnit(unitID, of: user, on: tx, field: "unitIds") }
             recipient.name = name
             recipient.externalReference = reference
             recipient.fixedCareContact = careContact
@@ -346,7 +347,7 @@ package enum CaregiverService {
 
     /// A unit of the user's organisation — and for unit-scoped staff one of their own, or they
     /// would place a person where they cannot see them.
-    static func requireUnit(_ unitID: UUID, of user: CurrentUser, on db: any Database, field: String = "unit") async throws {
+    static func requireUnit(_ unitID: UUID, of user: CurrentUser, on db: any Database, field: String = "unitId") async throws {
         guard CaregiverAccess.seesWholeOrganisation(user) || user.unitIDs.contains(unitID),
               try await Unit.query(on: db).filter(\.$id == unitID).filter(\.$organisationID == user.organisationID).count() == 1 else {
             throw SynligError.invalid([.init(field: field, messageKey: "input.invalid_id")])

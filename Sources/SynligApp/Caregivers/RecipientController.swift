@@ -89,7 +89,7 @@ struct RecipientController: RouteCollection {
                                          ("fixedCareHomeContact", recipient.fixedCareHomeContact),
                                          ("careNeedArea", recipient.careNeedArea.rawValue)]
         if recipient.patientContract { pairs.append(("patientContract", "on")) }
-        pairs += try await CareRecipientUnit.query(on: db).filter(\.$recipientID == recipient.requireID()).all().map { ("units", $0.unitID.uuidString) }
+        pairs += try await CareRecipientUnit.query(on: db).filter(\.$recipientID == recipient.requireID()).all().map { ("unitIds", $0.unitID.uuidString) }
         return FormValues(pairs)
     }
 
@@ -106,7 +106,7 @@ struct RecipientController: RouteCollection {
             let recipient = try await CaregiverAccess.recipient(id, for: user, on: req.db)
             return try await render(req, recipient: recipient, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            _ = try await CaregiverService.saveRecipient(id, CaregiverForms.recipientInput(values), by: user, on: req.db)
+            _ = try await CaregiverService.saveRecipient(id, try values.decode(RecipientInput.self), by: user, on: req.db)
             return req.redirect(to: SiteURL.recipient(id).path)
         })
     }

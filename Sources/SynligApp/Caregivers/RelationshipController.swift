@@ -96,7 +96,7 @@ struct RelationshipController: RouteCollection {
         return try await req.submitForm(render: { values, errors, notice, status in
             try await renderNew(req, caregiver: caregiver, user: user, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            let input = CaregiverForms.relationshipInput(values)
+            let input = try values.decode(RelationshipInput.self)
             var recipientID = values["recipient"].flatMap(UUID.init(uuidString:))
             if recipientID == nil {
                 let name = (values["recipientName"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -109,7 +109,7 @@ struct RelationshipController: RouteCollection {
                 } else {
                     CaregiverAccess.seesWholeOrganisation(user) ? [] : user.unitIDs.map(\.uuidString)
                 }
-                let recipient = try await CaregiverService.saveRecipient(nil, RecipientInput(name: name, externalReference: nil, unitIDs: units,
+                let recipient = try await CaregiverService.saveRecipient(nil, RecipientInput(name: name, externalReference: nil, unitIds: units,
                                                                                             fixedCareContact: nil, fixedDoctorContact: nil,
                                                                                             fixedCareHomeContact: nil, patientContract: false),
                                                                          by: user, on: req.db)
@@ -241,7 +241,7 @@ struct RelationshipController: RouteCollection {
             let relationship = try await CaregiverAccess.relationship(id, for: user, on: req.db)
             return try await renderEdit(req, relationship: relationship, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            _ = try await CaregiverService.saveRelationship(id, caregiverID: nil, recipientID: nil, CaregiverForms.relationshipInput(values),
+            _ = try await CaregiverService.saveRelationship(id, caregiverID: nil, recipientID: nil, try values.decode(RelationshipInput.self),
                                                             by: user, on: req.db)
             return req.redirect(to: SiteURL.relationship(id).path)
         })

@@ -44,7 +44,7 @@ struct RecordWorld {
     }
 
     func recipient(_ app: Application, _ name: String, units: [Unit], careContact: String = "") async throws -> CareRecipient {
-        try await CaregiverService.saveRecipient(nil, RecipientInput(name: name, unitIDs: try units.map { try $0.requireID().uuidString },
+        try await CaregiverService.saveRecipient(nil, RecipientInput(name: name, unitIds: try units.map { try $0.requireID().uuidString },
                                                                      fixedCareContact: careContact, patientContract: false),
                                                  by: consultant, on: app.db)
     }

@@ -334,7 +334,7 @@ struct CaregiverAPIController: APIRouteCollection {
 
     /// The services' form field names that differ from the JSON names.
     static let fieldNames: [String: String] = [
-        "unit": "unitId", "responsible": "responsibleUserId", "units": "unitIds", "liftReason": "reason",
+        "liftReason": "reason",
         "meetingKind": "kind", "instrument": "instrumentId", "offering": "offeringId", "feedbackKind": "kind",
         "feedbackStatus": "status", "memo": "text",
     ]

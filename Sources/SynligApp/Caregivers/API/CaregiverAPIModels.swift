@@ -90,7 +90,7 @@ extension API {
                            preferredLanguage: preferredLanguage ?? "sv", interpreterNeed: interpreterNeed ?? interpreterNeeded.map { $0 ? "yes" : "no" },
                            gender: gender, birthYear: birthYear.map(String.init), foreignBackground: foreignBackground,
                            minorityLanguage: minorityLanguage, occupation: occupation, ownHealthNote: ownHealthNote,
-                           unitID: unitId?.uuidString, responsibleUserID: responsibleUserId?.uuidString, version: version)
+                           unitId: unitId?.uuidString, responsibleUserId: responsibleUserId?.uuidString, version: version)
         }
     }
 
@@ -193,7 +193,7 @@ extension API {
         var careNeedArea: String?
 
         func input(version: Int?) -> RecipientInput {
-            RecipientInput(name: name, externalReference: externalReference, unitIDs: (unitIds ?? []).map(\.uuidString),
+            RecipientInput(name: name, externalReference: externalReference, unitIds: (unitIds ?? []).map(\.uuidString),
                            fixedCareContact: fixedCareContact, fixedDoctorContact: fixedDoctorContact,
                            fixedCareHomeContact: fixedCareHomeContact, patientContract: patientContract ?? false, careNeedArea: careNeedArea, version: version)
         }
