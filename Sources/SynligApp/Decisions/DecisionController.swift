@@ -53,21 +53,6 @@ struct DecisionController: RouteCollection {
         var errors: FormErrors
     }
 
-    struct AnalysisForm: Content {
-        var title: String?
-        var decisionReference: String?
-        var decisionDate: String?
-        var whatChanges: String?
-        var affectedGroups: String?
-        var effects: String?
-        var mitigation: String?
-        var consultedCaregivers: String?
-        var consultedCivilSociety: String?
-        var consultationNotes: String?
-        var final: String?
-        var version: Int?
-    }
-
     struct RequirementForm: Content {
         var requirementTitle: String?
         var requirementText: String?
@@ -124,14 +109,7 @@ struct DecisionController: RouteCollection {
             today: CalendarDate.today().iso, errors: errors), status: status)
     }
 
-    private func input(_ form: AnalysisForm) -> AnalysisInput {
-        AnalysisInput(title: form.title, decisionReference: form.decisionReference, decisionDate: form.decisionDate,
-                      whatChanges: form.whatChanges, affectedGroups: form.affectedGroups, effects: form.effects, mitigation: form.mitigation,
-                      consultedCaregivers: form.consultedCaregivers == "on", consultedCivilSociety: form.consultedCivilSociety == "on",
-                      consultationNotes: form.consultationNotes, final: form.final == "1", version: form.version)
-    }
-
-    private func values(_ form: AnalysisForm) -> [String: String] {
+    private func values(_ form: AnalysisInput) -> [String: String] {
         ["title": form.title ?? "", "decisionReference": form.decisionReference ?? "", "decisionDate": form.decisionDate ?? "",
          "whatChanges": form.whatChanges ?? "", "affectedGroups": form.affectedGroups ?? "", "effects": form.effects ?? "",
          "mitigation": form.mitigation ?? "", "consultationNotes": form.consultationNotes ?? ""].mapValues { String($0.prefix(DecisionService.maxText)) }
@@ -153,15 +131,15 @@ struct DecisionController: RouteCollection {
     }
 
     @Sendable func createAnalysis(req: Request) async throws -> Response {
-        let form = try req.content.decode(AnalysisForm.self)
+        let form = try FormValues(request: req).decode(AnalysisInput.self)
         do {
-            let analysis = try await DecisionService.saveAnalysis(nil, input(form), by: try req.currentUser, on: req.db)
+            let analysis = try await DecisionService.saveAnalysis(nil, form, by: try req.currentUser, on: req.db)
             return req.redirect(to: SiteURL.analysis(try analysis.requireID()).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await req.renderPage("decisions/analysis", AnalysisPage(
                 page: .make(for: req, titleKey: "decision.new_analysis", errors: errors.summary(Self.summaryFields, request: req)),
-                values: values(form), consultedCaregivers: form.consultedCaregivers == "on", consultedCivilSociety: form.consultedCivilSociety == "on",
+                values: values(form), consultedCaregivers: form.consultedCaregivers, consultedCivilSociety: form.consultedCivilSociety,
                 isFinal: false, editable: true, action: SiteURL.analyses.path, version: 0, author: try req.currentUser.displayName, errors: errors),
                 status: error.status)
         }
@@ -184,16 +162,16 @@ struct DecisionController: RouteCollection {
 
     @Sendable func updateAnalysis(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let form = try req.content.decode(AnalysisForm.self)
+        let form = try FormValues(request: req).decode(AnalysisInput.self)
         do {
-            _ = try await DecisionService.saveAnalysis(id, input(form), by: try req.currentUser, on: req.db)
+            _ = try await DecisionService.saveAnalysis(id, form, by: try req.currentUser, on: req.db)
             return req.redirect(to: SiteURL.analysis(id).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await req.renderPage("decisions/analysis", AnalysisPage(
                 page: .make(for: req, titleKey: "decision.analysis_page_title", titleArguments: [form.title ?? ""],
                             errors: errors.summary(Self.summaryFields, request: req)),
-                values: values(form), consultedCaregivers: form.consultedCaregivers == "on", consultedCivilSociety: form.consultedCivilSociety == "on",
+                values: values(form), consultedCaregivers: form.consultedCaregivers, consultedCivilSociety: form.consultedCivilSociety,
                 isFinal: false, editable: true, action: SiteURL.analysis(id).path, version: form.version ?? 0,
                 author: try req.currentUser.displayName, errors: errors), status: error.status)
         }

@@ -2,7 +2,8 @@ import Fluent
 import SynligCore
 import Vapor
 
-struct AnalysisInput: Sendable {
+/// A consequence analysis as its form sends it: the one list of its fields.
+struct AnalysisInput: Decodable, Sendable {
     var title: String?
     var decisionReference: String?
     var decisionDate: String?
