@@ -42,6 +42,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     SupportMigrations.register(in: app)
     CaregiverMigrations.register(in: app)
     JobsMigrations.register(in: app)
+    StatisticsMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)

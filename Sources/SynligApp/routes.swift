@@ -53,4 +53,5 @@ func routes(_ app: Application) throws {
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
     try api.register(StatisticsAPIController())                   // statistics
+    try api.register(OpenIndicatorsController())                  // open-data/kpi, open-data/[:code/]indicators (open)
 }

@@ -97,6 +97,10 @@ enum DemoSeeder {
                 try await SupportDemo.seed(on: tx, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
             }
             try await CaregiverDemo.seed(app, on: tx, organisationID: organisationID)
+            // Exempelkommun publishes its indicators, so the open data has something to show.
+            if let admin = try await User.scoped(to: organisationID, on: tx).filter(\.$email == "admin@exempel.se").first() {
+                try await StatisticsPublicationService.set(published: true, by: MappingDemo.actor(admin, roles: [.admin]), on: tx)
+            }
         }
         return Report(created: true, password: finalPassword,
                       passwordSource: password == nil ? "generated now; set SYNLIG_DEMO_PASSWORD to choose one" : "from SYNLIG_DEMO_PASSWORD")

@@ -5,11 +5,11 @@ from selenium.webdriver.common.by import By
 from lib.axe import visit_and_check
 from lib.checks import check
 from lib.config import DEMO_PASSWORD
-from lib.demo import STAFF, STAFF_UNIT
+from lib.demo import ADMIN_EMAIL, STAFF, STAFF_UNIT
 from lib.driver import path_of
 from lib.forms import select_option, submit_form_of
 from lib.login import check_signed_in, login, logout
-from lib.page import follow_link, h1_text, main_text
+from lib.page import click_button, follow_link, h1_text, main_text
 from lib.screenshots import full_page_screenshot
 
 VIEWER = "politiker@exempel.se"
@@ -40,6 +40,21 @@ def test_statistics(driver):
     check(path_of(driver) == "/statistics", f"the filter led to {driver.current_url}")
     check(STAFF_UNIT in h1_text(driver) or STAFF_UNIT in main_text(driver), "the chosen unit is not named")
     visit_and_check(driver, None, "21_statistics_unit_quarter")
+    logout(driver)
+
+    # The administrator decides whether the indicators are open data; the demo publishes them.
+    login(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    visit_and_check(driver, "/statistics", "21_statistics_admin")
+    check("Öppna data" in main_text(driver), "the administrator's statistics page has no open-data section")
+    click_button(driver, "Sluta publicera")
+    check("publiceras inte" in main_text(driver), "withdrawing the open data did not show on the page")
+    click_button(driver, "Publicera som öppna data")
+    check("publiceras som öppna data" in main_text(driver), "publishing again did not show on the page")
+    follow = driver.find_element(By.XPATH, "//main//a[contains(., 'publicerade värdena')]")
+    href = follow.get_attribute("href")
+    driver.get(href)
+    check('"kpi":"SYN001"' in driver.page_source.replace(" ", ""), f"the published values at {href} do not list SYN001")
+    driver.back()
     logout(driver)
 
     # Staff who work with people do not read statistics here.

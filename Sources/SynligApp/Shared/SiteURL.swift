@@ -80,6 +80,7 @@ enum SiteURL: Sendable, Equatable {
     case recipientContacts(UUID)
     case statistics
     case statisticsCSV
+    case statisticsPublication
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -188,6 +189,7 @@ enum SiteURL: Sendable, Equatable {
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
         case .statistics: [.fixed("statistics")]
         case .statisticsCSV: [.fixed("statistics.csv")]
+        case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
         }
     }
 

@@ -47,9 +47,9 @@ struct ActivityTable: Sendable, Equatable {
     var unitKey: String { kind == .voluntariness || kind == .screening ? "statistics.unit.follow_ups" : "statistics.unit.support" }
 
     /// Every table for the scope: one GROUP BY each.
-    static func counts(_ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [ActivityTable] {
+    static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, on sql: any SQLDatabase) async throws -> [ActivityTable] {
         var tables: [ActivityTable] = []
-        for kind in Kind.allCases {
+        for kind in kinds {
             let (table, date, column, status) = source(kind)
             var select = StatisticsService.inScope(sql.select()
                 .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")

@@ -9,6 +9,14 @@ struct StatisticsController: RouteCollection {
         let readers = routes.signedIn.grouped(RequireRole(roles: StatisticsService.readers))
         readers.get(SiteURL.statistics.pattern, use: show)
         readers.get(SiteURL.statisticsCSV.pattern, use: csv)
+        routes.signedIn(as: .admin).post(SiteURL.statisticsPublication.pattern, use: setPublication)
+    }
+
+    /// An administrator publishes the indicators as open data, or stops.
+    @Sendable func setPublication(req: Request) async throws -> Response {
+        let publish = (try? req.content.get(String.self, at: "publish")) == "1"
+        try await StatisticsPublicationService.set(published: publish, by: try req.currentUser, on: req.db)
+        return req.redirect(to: SiteURL.statistics.path + "#open-data")
     }
 
     /// Every table of the page as one CSV file: what was published, withheld counts as the page
@@ -58,10 +66,15 @@ struct StatisticsController: RouteCollection {
         csv.path = SiteURL.statisticsCSV.path
         csv.queryItems = [URLQueryItem(name: "period", value: scope.period.description)]
             + (scope.unitID.map { [URLQueryItem(name: "unit", value: $0.uuidString)] } ?? [])
-        return try await req.renderPage("statistics/overview", StatisticsPage(
+        var page = StatisticsPage(
             report, page: .make(for: req, titleKey: "statistics.title"), periods: periods, units: unitOptions,
             scopeLabel: scopeLabel + " · " + Self.periodLabel(scope.period, req: req), csvHref: csv.string ?? SiteURL.statisticsCSV.path,
-            request: req))
+            request: req)
+        let code = try await Organisation.find(user.organisationID, on: req.db)?.code ?? ""
+        page.publication = .init(published: try await StatisticsPublicationService.isPublished(user.organisationID, on: req.db),
+                                 action: user.has(.admin) ? SiteURL.statisticsPublication.path : nil,
+                                 openDataHref: "/api/v1/open-data/\(code)/indicators")
+        return try await req.renderPage("statistics/overview", page)
     }
 
     /// The period and unit asked for; an unknown period or another organisation's unit is a 400/404.

@@ -65,6 +65,14 @@ struct StatisticsPage: Encodable {
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
     var trend: Trend
+    var publication: Publication?
+
+    /// Whether the organisation publishes its indicators as open data; only administrators change it.
+    struct Publication: Encodable {
+        var published: Bool
+        var action: String?
+        var openDataHref: String
+    }
 
     init(_ report: StatisticsReport, page: PageContext, periods: [SelectOption], units: [SelectOption], scopeLabel: String,
          csvHref: String, request req: Request) {

@@ -45,15 +45,7 @@ enum StatisticsService {
         let new = try await caregiverCount(sql, scope, registeredBefore: end, from: scope.period.start.iso)
         var breakdowns: [RawBreakdown] = []
         for dimension in StatisticsDimension.allCases {
-            let grouped = try await groupedCounts(sql, scope, by: [dimension.column], unit: dimension.unit)
-            var byCategory: [String: Int] = [:]
-            for (key, count) in grouped {
-                let category = dimension == .ageBand
-                    ? AgeBand.of(birthYear: key[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
-                    : (key[0] ?? StatisticsDimension.notStated)
-                byCategory[category, default: 0] += count
-            }
-            breakdowns.append(RawBreakdown(dimension: dimension, counts: dimension.categories.map { byCategory[$0] ?? 0 }))
+            breakdowns.append(RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, on: sql)))
         }
         let crossed = try await groupedCounts(sql, scope, by: ["gender", "hours_band"], unit: .relationships)
         let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
@@ -65,6 +57,18 @@ enum StatisticsService {
         }
         return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table,
                                activities: try await ActivityTable.counts(scope, on: sql), trend: try await quarterlyTrend(scope, on: db))
+    }
+
+    /// One breakdown of those known by the period's end, in the order of `dimension.categories`.
+    static func breakdownCounts(_ dimension: StatisticsDimension, _ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [Int] {
+        var byCategory: [String: Int] = [:]
+        for (key, count) in try await groupedCounts(sql, scope, by: [dimension.column], unit: dimension.unit) {
+            let category = dimension == .ageBand
+                ? AgeBand.of(birthYear: key[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
+                : (key[0] ?? StatisticsDimension.notStated)
+            byCategory[category, default: 0] += count
+        }
+        return dimension.categories.map { byCategory[$0] ?? 0 }
     }
 
     /// Caregivers new in each quarter of the years up to the period's end, from one GROUP BY on the

@@ -1,0 +1,100 @@
+import Fluent
+import SynligCore
+import Vapor
+
+/// The caregiver indicators as open data in the shape of Kolada's API, so tools that read
+/// Kolada read Synlig: `/open-data/kpi` lists the indicators, `/open-data/indicators` gives
+/// the values of every organisation that has chosen to publish, `/open-data/{code}/indicators`
+/// (and `.csv`) one organisation's. Public, no token; only suppressed aggregates.
+struct OpenIndicatorsController: APIRouteCollection {
+    struct KPI: Content {
+        var id: String
+        var title: String
+        var description: String
+        var is_divided_by_gender: Bool
+        var municipality_type: String
+    }
+
+    struct Listing<Value: Content>: Content {
+        var count: Int
+        var values: [Value]
+    }
+
+    func boot(api: APIRoutes) throws {
+        let openData = api.open.grouped("open-data")
+        openData.get("kpi", use: kpis)
+        openData.get("indicators", use: allOrganisations)
+        openData.get(":code", "indicators", use: oneOrganisation)
+        openData.get(":code", "indicators.csv", use: oneOrganisationCSV)
+    }
+
+    @Sendable func kpis(req: Request) async throws -> Listing<KPI> {
+        // Kolada's own texts are Swedish; so are these, whatever the client asks for.
+        let localizer = req.application.localizer
+        let values = OpenIndicator.allCases.map {
+            KPI(id: $0.rawValue, title: localizer.text($0.titleKey, "sv"), description: localizer.text($0.descriptionKey, "sv"),
+                is_divided_by_gender: $0.dividedByGender, municipality_type: "K")
+        }
+        return Listing(count: values.count, values: values)
+    }
+
+    @Sendable func allOrganisations(req: Request) async throws -> Listing<OpenIndicatorRow> {
+        let years = try Self.years(req)
+        let published = Set(try await StatisticsPublication.query(on: req.db).all(\.$organisationID))
+        var rows: [OpenIndicatorRow] = []
+        for organisation in try await Organisation.query(on: req.db).sort(\.$code).all() where published.contains(try organisation.requireID()) {
+            rows += try await Self.rows(of: organisation, years: years, on: req.db)
+        }
+        return Listing(count: rows.count, values: rows)
+    }
+
+    @Sendable func oneOrganisation(req: Request) async throws -> Listing<OpenIndicatorRow> {
+        let rows = try await Self.rows(of: try await Self.publishing(req), years: try Self.years(req), on: req.db)
+        return Listing(count: rows.count, values: rows)
+    }
+
+    /// One line per value; UTF-8 with BOM, every cell quoted and safe from spreadsheet formulas.
+    @Sendable func oneOrganisationCSV(req: Request) async throws -> Response {
+        let organisation = try await Self.publishing(req)
+        let rows = try await Self.rows(of: organisation, years: try Self.years(req), on: req.db)
+        let lines = rows.flatMap { row in
+            row.values.map { [row.kpi, row.municipality, String(row.period), $0.gender, $0.value.map(String.init) ?? "", $0.status] }
+        }
+        let document = CSVText.document(header: ["kpi", "municipality", "period", "gender", "value", "status"], rows: lines)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"anhoriga-\(organisation.code).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: document))
+    }
+
+    /// An organisation that publishes; any other code is 404, so nobody learns which do not.
+    private static func publishing(_ req: Request) async throws -> Organisation {
+        guard let code = req.parameters.get("code"), code.count <= 4,
+              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
+              try await StatisticsPublicationService.isPublished(organisation.requireID(), on: req.db)
+        else { throw SynligError.notFound }
+        return organisation
+    }
+
+    /// `?year=2025` for one year, else every published year.
+    private static func years(_ req: Request) throws -> [Int] {
+        let published = OpenIndicators.years()
+        guard let raw = try? req.query.get(String.self, at: "year") else { return Array(published) }
+        guard let year = Int(raw), published.contains(year) else {
+            throw SynligError(.badRequest, "open_data.year_invalid", arguments: [String(published.lowerBound), String(published.upperBound)])
+        }
+        return [year]
+    }
+
+    /// Years before the organisation's first caregiver was registered are left out: a zero
+    /// there would say nobody was reached when nobody was counting.
+    private static func rows(of organisation: Organisation, years: [Int], on db: any Database) async throws -> [OpenIndicatorRow] {
+        let organisationID = try organisation.requireID()
+        guard let first = try await Caregiver.scoped(to: organisationID, on: db).min(\.$registeredOn).flatMap(CalendarDate.init) else { return [] }
+        var rows: [OpenIndicatorRow] = []
+        for year in years where year >= first.year {
+            rows += try await OpenIndicators.rows(organisationID: organisationID, code: organisation.code, year: year, on: db)
+        }
+        return rows
+    }
+}

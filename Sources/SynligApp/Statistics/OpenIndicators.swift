@@ -1,0 +1,87 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// The indicators an organisation may publish as open data, with stable ids in the style of
+/// Kolada's KPI ids. Each is a count for a calendar year, published through the same
+/// suppression as the statistics page. New caregivers per year is deliberately not among
+/// them: it is the difference of two years of `caregiversKnown`, so publishing it beside a
+/// withheld value would give the withheld value away.
+enum OpenIndicator: String, CaseIterable, Sendable {
+    /// Caregivers registered by the end of the year, by gender.
+    case caregiversKnown = "SYN001"
+    /// Voluntariness follow-ups held during the year.
+    case voluntarinessFollowUps = "SYN002"
+    /// Support to caregivers that began during the year.
+    case supportBegun = "SYN003"
+
+    var dividedByGender: Bool { self == .caregiversKnown }
+    var titleKey: String { "open_data.kpi.\(rawValue).title" }
+    var descriptionKey: String { "open_data.kpi.\(rawValue).description" }
+}
+
+/// One value in Kolada's shape: `gender` T (total), K (women), M (men); a withheld value has
+/// `value` null, `count` 0 and `status` "suppressed".
+struct OpenIndicatorValue: Content, Equatable {
+    var gender: String
+    var count: Int
+    var value: Int?
+    var status: String
+
+    enum CodingKeys: String, CodingKey { case gender, count, value, status }
+
+    /// A withheld value is written as `null`, as Kolada does, not left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(gender, forKey: .gender)
+        try container.encode(count, forKey: .count)
+        try container.encode(value, forKey: .value)
+        try container.encode(status, forKey: .status)
+    }
+
+    init(gender: String, _ published: PublishedCount) {
+        self.gender = gender
+        value = published.value
+        count = published.isSuppressed ? 0 : 1
+        status = published.isSuppressed ? "suppressed" : ""
+    }
+}
+
+/// One indicator for one organisation and year, as Kolada's `/data` answers it.
+struct OpenIndicatorRow: Content, Equatable {
+    var kpi: String
+    var municipality: String
+    var period: Int
+    var values: [OpenIndicatorValue]
+}
+
+enum OpenIndicators {
+    /// The years published: whole calendar years only, the last five.
+    static func years(today: CalendarDate = .today()) -> ClosedRange<Int> { (today.year - 5)...(today.year - 1) }
+
+    /// Every indicator of one organisation for one year, from three aggregate queries.
+    static func rows(organisationID: UUID, code: String, year: Int, policy: SuppressionPolicy = .standard,
+                     on db: any Database) async throws -> [OpenIndicatorRow] {
+        guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod("\(year)") else { throw Abort(.internalServerError) }
+        let scope = StatisticsScope(organisationID: organisationID, unitID: nil, period: period)
+        let genders = StatisticsDimension.gender.categories
+        let byGender = try await StatisticsService.breakdownCounts(.gender, scope, on: sql)
+        var rows: [OpenIndicatorRow] = []
+        // Women and men are published from the whole one-way table (other genders and "not
+        // stated" included), so its complementary suppression protects them too.
+        if let published = policy.publish(breakdown: byGender) {
+            let women = genders.firstIndex(of: Gender.woman.rawValue).map { published.counts[$0] } ?? .suppressed(.belowThreshold)
+            let men = genders.firstIndex(of: Gender.man.rawValue).map { published.counts[$0] } ?? .suppressed(.belowThreshold)
+            rows.append(OpenIndicatorRow(kpi: OpenIndicator.caregiversKnown.rawValue, municipality: code, period: year,
+                                         values: [.init(gender: "T", published.total), .init(gender: "K", women), .init(gender: "M", men)]))
+        }
+        let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], on: sql)
+        for (indicator, kind) in [(OpenIndicator.voluntarinessFollowUps, ActivityTable.Kind.voluntariness), (.supportBegun, .supportGiven)] {
+            let total = activities.first { $0.kind == kind }?.counts.reduce(0, +) ?? 0
+            rows.append(OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year,
+                                         values: [.init(gender: "T", policy.publish(breakdown: [total])?.total ?? .suppressed(.belowThreshold))]))
+        }
+        return rows
+    }
+}
