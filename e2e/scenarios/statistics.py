@@ -1,10 +1,13 @@
 """Statistics: a politician reads who is reached, for the year, a quarter and one unit."""
 
+import base64
+import os
+
 from selenium.webdriver.common.by import By
 
 from lib.axe import visit_and_check
 from lib.checks import check
-from lib.config import DEMO_PASSWORD
+from lib.config import DEMO_PASSWORD, SCREENSHOT_DIR
 from lib.demo import ADMIN_EMAIL, STAFF, STAFF_UNIT
 from lib.driver import path_of
 from lib.forms import select_option, submit_form_of
@@ -29,6 +32,17 @@ def test_statistics(driver):
     bars = driver.find_elements(By.CSS_SELECTOR, "main svg.bar")
     check(bars and all(b.get_attribute("aria-label") for b in bars), "a chart bar without its numbers as a label")
     check(not driver.find_elements(By.CSS_SELECTOR, "main a[href^='/caregivers/']"), "the statistics link to a person")
+
+    # The page prints as an A4 report: each table whole with its heading, no filters.
+    pdf = base64.b64decode(driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})["data"])
+    with open(os.path.join(SCREENSHOT_DIR, "statistics_report.pdf"), "wb") as handle:
+        handle.write(pdf)
+    check(pdf.startswith(b"%PDF") and len(pdf) > 10 * 1024, f"statistics PDF is only {len(pdf)} bytes")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    filters = driver.find_element(By.ID, "period")
+    check(not filters.is_displayed(), "the statistics filters show on the printed report")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
     # A quarter and one unit: the filter is kept, and a small unit withholds its counts.
     select_option(driver, "unit", STAFF_UNIT)
