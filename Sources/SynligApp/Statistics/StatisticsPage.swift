@@ -65,6 +65,8 @@ struct StatisticsPage: Encodable {
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
     var trend: Trend
+    /// The largest differences in who is reached, as sentences.
+    var equity: [String]
     var publication: Publication?
 
     /// Whether the organisation publishes its indicators as open data; only administrators change it.
@@ -127,6 +129,7 @@ struct StatisticsPage: Encodable {
         if !current.isEmpty { lines.append(current.joined(separator: " ")) }
         trend = Trend(points: zip(labels, report.trend).map { Trend.Point(label: $0, count: text($1.new)) }, lines: lines,
                       summary: zip(labels, report.trend).map { "\($0): \(text($1.new))" }.joined(separator: ", "))
+        equity = report.equity.map { $0.sentence(req) }
         let table = report.genderByHours.table
         cross = Cross(
             title: report.genderByHours.title, columns: report.genderByHours.columnLabels,

@@ -46,6 +46,8 @@ struct StatisticsReport: Sendable {
     var genderByHours: CrossTable
     var activities: [Activity]
     var trend: [TrendPoint]
+    /// The largest differences in who is reached, from the published counts above.
+    var equity: [EquityStatement] = []
 
     /// New caregivers in one quarter. Each year's quarters are published as one table with the
     /// year's total, so a withheld quarter cannot be worked out from the year. Only new ones are
@@ -104,6 +106,27 @@ struct StatisticsReport: Sendable {
             rowLabels: StatisticsDimension.gender.categories.map { label(StatisticsDimension.gender.labelKey($0)) },
             columnLabels: StatisticsDimension.hoursBand.categories.map { label(StatisticsDimension.hoursBand.labelKey($0)) },
             table: table)
+        equity = Self.equity(breakdowns: breakdowns, genderByHours: table)
+    }
+
+    /// Women, men and other (not "not stated"): the stated genders, in the rows' order.
+    private static let statedGenders = [Gender.woman, .man, .other].map(\.rawValue)
+
+    private static func equity(breakdowns: [Breakdown], genderByHours table: PublishedCrossTable) -> [EquityStatement] {
+        func counts(_ dimension: StatisticsDimension, _ keys: [String]) -> [PublishedCount] {
+            let categories = breakdowns.first { $0.dimension == dimension }?.categories ?? []
+            return keys.map { key in categories.first { $0.key == key }?.count ?? .suppressed(.belowThreshold) }
+        }
+        let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
+        let heavyColumns = [HoursBand.from20to34, .from35to49, .from50].compactMap { hours.firstIndex(of: $0.rawValue) }
+        let heavy: [Int?] = statedGenders.map { key in
+            guard let row = genders.firstIndex(of: key), row < table.cells.count else { return nil }
+            let cells = heavyColumns.map { table.cells[row][$0].value }
+            return cells.contains(nil) ? nil : cells.compactMap { $0 }.reduce(0, +)
+        }
+        return EquitySummary.statements(
+            genderCounts: counts(.gender, statedGenders), heavyCareByGender: heavy,
+            foreignBackground: counts(.foreignBackground, [ForeignBackground.yes.rawValue, ForeignBackground.no.rawValue]))
     }
 
     /// A one-way table as published; a table the policy cannot read (a negative count, which the

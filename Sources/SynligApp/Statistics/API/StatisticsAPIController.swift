@@ -8,6 +8,6 @@ struct StatisticsAPIController: APIRouteCollection {
 
     @Sendable func statistics(req: Request) async throws -> API.StatisticsOut {
         let scope = try await StatisticsController.scope(from: req, user: try req.currentUser)
-        return API.StatisticsOut(try await StatisticsController.report(scope, req: req))
+        return API.StatisticsOut(try await StatisticsController.report(scope, req: req), request: req)
     }
 }

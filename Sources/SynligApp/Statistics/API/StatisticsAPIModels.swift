@@ -81,8 +81,16 @@ extension API {
         var activities: [StatisticsActivityOut]
         /// New caregivers per quarter, whole years up to the period's end.
         var trend: [StatisticsTrendPointOut]
+        /// The largest differences in who is reached, from the published counts only.
+        var equity: [EquityOut]
 
-        init(_ report: StatisticsReport) {
+        struct EquityOut: Content {
+            var kind: String
+            var percentages: [Int]
+            var text: String
+        }
+
+        init(_ report: StatisticsReport, request req: Request) {
             let policy = report.policy
             func out(_ count: PublishedCount) -> PublishedCountOut { PublishedCountOut(count, policy: policy) }
             period = report.scope.period.description
@@ -105,6 +113,7 @@ extension API {
                 StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, categories: categories($0.categories), total: out($0.total))
             }
             trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: out($0.new)) }
+            equity = report.equity.map { EquityOut(kind: $0.kind, percentages: $0.percentages, text: $0.sentence(req)) }
             let cross = report.genderByHours
             genderByHours = StatisticsCrossTableOut(
                 title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels,
