@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmark: the statistics page and API against the same server's /health.
+"""Benchmark: the statistics page and API, and the open indicators, against the same server's /health.
 
 Starts `synlig serve --demo --env production` (Leaf's cache on, as in production) on a fresh data
 directory, signs in as the demo politician, and loads /health, /statistics and
-/api/v1/statistics with wrk, in interleaved rounds so the machine's drift hits all alike. Prints
+/api/v1/statistics and the open indicators with wrk, in interleaved rounds so the machine's drift hits all alike. Prints
 requests per second and each as a ratio to /health measured in the same round, and appends the
 table, with date and commit, to bench/README.md. Never fails a build: it is for people to read.
 
@@ -41,6 +41,8 @@ def main():
             ("GET /health", "/health", []),
             ("GET /statistics?period=2026", "/statistics?period=2026", ["Cookie: " + cookie]),
             ("GET /api/v1/statistics?period=2026", "/api/v1/statistics?period=2026", ["Authorization: Bearer " + token]),
+            ("GET /api/v1/open-data/9999/indicators", "/api/v1/open-data/9999/indicators", []),
+            ("GET /api/v1/open-data/indicators", "/api/v1/open-data/indicators", []),
         ]
         rates = {name: [] for name, _, _ in cases}
         ratios = {name: [] for name, _, _ in cases}
