@@ -99,7 +99,11 @@ enum DemoSeeder {
             try await CaregiverDemo.seed(app, on: tx, organisationID: organisationID)
             // Exempelkommun publishes its indicators, so the open data has something to show.
             if let admin = try await User.scoped(to: organisationID, on: tx).filter(\.$email == "admin@exempel.se").first() {
-                try await StatisticsPublicationService.set(published: true, by: MappingDemo.actor(admin, roles: [.admin]), on: tx)
+                let alva = MappingDemo.actor(admin, roles: [.admin])
+                try await StatisticsPublicationService.set(published: true, by: alva, on: tx)
+                // A small municipality's adults, so the page shows reach against the population.
+                try await StatisticsPopulationService.set(PopulationInput(adults: "16 400", year: String(CalendarDate.today().year - 1),
+                                                                          source: "SCB, påhittad för demon"), by: alva, on: tx)
             }
         }
         return Report(created: true, password: finalPassword,

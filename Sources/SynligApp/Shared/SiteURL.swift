@@ -81,6 +81,7 @@ enum SiteURL: Sendable, Equatable {
     case statistics
     case statisticsCSV
     case statisticsPublication
+    case statisticsPopulation
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -190,6 +191,7 @@ enum SiteURL: Sendable, Equatable {
         case .statistics: [.fixed("statistics")]
         case .statisticsCSV: [.fixed("statistics.csv")]
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
+        case .statisticsPopulation: [.fixed("statistics"), .fixed("population")]
         }
     }
 

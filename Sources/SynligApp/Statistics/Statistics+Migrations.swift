@@ -5,6 +5,7 @@ import Vapor
 enum StatisticsMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateStatisticsPublications())
+        app.migrations.add(CreateStatisticsPopulations())
     }
 }
 
@@ -21,5 +22,24 @@ struct CreateStatisticsPublications: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("statistics_publications").delete()
+    }
+}
+
+struct CreateStatisticsPopulations: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("statistics_populations")
+            .id()
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("adults", .int, .required)
+            .field("year", .int, .required)
+            .field("source", .string, .required)
+            .field("updated_by", .uuid, .references("users", "id"))
+            .field("updated_at", .datetime)
+            .unique(on: "organisation_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("statistics_populations").delete()
     }
 }

@@ -10,7 +10,23 @@ struct StatisticsController: RouteCollection {
         readers.get(SiteURL.statistics.pattern, use: show)
         readers.get(SiteURL.statisticsCSV.pattern, use: csv)
         routes.signedIn(as: .admin).post(SiteURL.statisticsPublication.pattern, use: setPublication)
+        routes.signedIn(as: .admin).post(SiteURL.statisticsPopulation.pattern, use: setPopulation)
     }
+
+    /// An administrator enters the adult population that reach is measured against.
+    @Sendable func setPopulation(req: Request) async throws -> Response {
+        let input = try FormValues(request: req).decode(PopulationInput.self)
+        do {
+            try await StatisticsPopulationService.set(input, by: try req.currentUser, on: req.db)
+            return req.redirect(to: SiteURL.statistics.path + "#stat-reach")
+        } catch let error as SynligError where !error.fieldProblems.isEmpty {
+            return try await render(req, population: input, errors: FormErrors(error.fieldProblems, request: req), status: error.status)
+        }
+    }
+
+    static let populationFields: [(id: String, labelKey: String)] = [
+        ("adults", "statistics.population.adults"), ("year", "statistics.population.year"), ("source", "statistics.population.source"),
+    ]
 
     /// An administrator publishes the indicators as open data, or stops.
     @Sendable func setPublication(req: Request) async throws -> Response {
@@ -51,6 +67,11 @@ struct StatisticsController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, population: nil, errors: .none, status: .ok)
+    }
+
+    /// The page; `population` and `errors` refill the population form after a refused entry.
+    private func render(_ req: Request, population entered: PopulationInput?, errors: FormErrors, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.currentUser
         let scope = try await Self.scope(from: req, user: user)
         let report = try await Self.report(scope, req: req)
@@ -67,14 +88,23 @@ struct StatisticsController: RouteCollection {
         csv.queryItems = [URLQueryItem(name: "period", value: scope.period.description)]
             + (scope.unitID.map { [URLQueryItem(name: "unit", value: $0.uuidString)] } ?? [])
         var page = StatisticsPage(
-            report, page: .make(for: req, titleKey: "statistics.title"), periods: periods, units: unitOptions,
+            report, page: .make(for: req, titleKey: "statistics.title", errors: errors.summary(Self.populationFields, request: req)),
+            periods: periods, units: unitOptions,
             scopeLabel: scopeLabel + " · " + Self.periodLabel(scope.period, req: req), csvHref: csv.string ?? SiteURL.statisticsCSV.path,
             request: req)
         let code = try await Organisation.find(user.organisationID, on: req.db)?.code ?? ""
         page.publication = .init(published: try await StatisticsPublicationService.isPublished(user.organisationID, on: req.db),
                                  action: user.has(.admin) ? SiteURL.statisticsPublication.path : nil,
                                  openDataHref: "/api/v1/open-data/\(code)/indicators")
-        return try await req.renderPage("statistics/overview", page)
+        if user.has(.admin), scope.unitID == nil {
+            let stored = try await StatisticsPopulationService.current(user.organisationID, on: req.db)
+            page.populationForm = .init(
+                action: SiteURL.statisticsPopulation.path,
+                adults: entered?.adults ?? stored.map { String($0.adults) } ?? "",
+                year: entered?.year ?? stored.map { String($0.year) } ?? String(CalendarDate.today().year - 1),
+                source: entered?.source ?? stored?.source ?? "SCB", errors: errors)
+        }
+        return try await req.renderPage("statistics/overview", page, status: status)
     }
 
     /// The period and unit asked for; an unknown period or another organisation's unit is a 400/404.
@@ -95,7 +125,8 @@ struct StatisticsController: RouteCollection {
 
     static func report(_ scope: StatisticsScope, req: Request) async throws -> StatisticsReport {
         let counts = try await StatisticsService.counts(scope, on: req.db)
-        return StatisticsReport(counts, scope: scope, policy: .standard, label: { req.t($0) })
+        let population = try await StatisticsPopulationService.current(scope.organisationID, on: req.db)
+        return StatisticsReport(counts, scope: scope, policy: .standard, population: population, label: { req.t($0) })
     }
 
     /// This year and the two before, and the quarters of this year and the last.

@@ -68,6 +68,29 @@ struct StatisticsPage: Encodable {
     /// The largest differences in who is reached, as sentences.
     var equity: [String]
     var publication: Publication?
+    /// Reach against the adult population, for the whole organisation.
+    var reach: ReachView?
+    /// The administrator's form for the population figure.
+    var populationForm: PopulationForm?
+    /// Whether the page is for one unit, where reach is not shown.
+    var forUnit: Bool
+
+    struct Fact: Encodable {
+        var label: String
+        var value: String
+    }
+
+    struct ReachView: Encodable {
+        var facts: [Fact]
+    }
+
+    struct PopulationForm: Encodable {
+        var action: String
+        var adults: String
+        var year: String
+        var source: String
+        var errors: FormErrors
+    }
 
     /// Whether the organisation publishes its indicators as open data; only administrators change it.
     struct Publication: Encodable {
@@ -130,6 +153,23 @@ struct StatisticsPage: Encodable {
         trend = Trend(points: zip(labels, report.trend).map { Trend.Point(label: $0, count: text($1.new)) }, lines: lines,
                       summary: zip(labels, report.trend).map { "\($0): \(text($1.new))" }.joined(separator: ", "))
         equity = report.equity.map { $0.sentence(req) }
+        forUnit = report.scope.unitID != nil
+        reach = report.reach.map { reach in
+            func number(_ value: Int) -> String { Self.grouped(value, req) }
+            func percent(_ share: Double?) -> String { share.map { String(format: "%.0f %%", $0 * 100) } ?? "–" }
+            let perThousand = reach.perThousandAdults.map {
+                String(format: "%.1f", $0).replacingOccurrences(of: ".", with: req.language == .sv ? "," : ".")
+            } ?? "–"
+            return ReachView(facts: [
+                Fact(label: req.t("statistics.reach.adults"), value: req.t("statistics.reach.adults_value", number(reach.adults), reach.source, String(reach.year))),
+                Fact(label: req.t("statistics.reach.per_thousand"), value: perThousand),
+                Fact(label: req.t("statistics.reach.estimated"), value: number(reach.estimate.estimatedCaregivers)),
+                Fact(label: req.t("statistics.reach.identified_share"), value: percent(reach.estimate.identifiedShare)),
+                Fact(label: req.t("statistics.reach.estimated_more_than_ten"), value: number(reach.estimate.estimatedMoreThanTenHours)),
+                Fact(label: req.t("statistics.reach.identified_more_than_ten"), value: reach.moreThanTenHours.text(under: policy)),
+                Fact(label: req.t("statistics.reach.more_than_ten_share"), value: percent(reach.estimate.moreThanTenHoursShare)),
+            ])
+        }
         let table = report.genderByHours.table
         cross = Cross(
             title: report.genderByHours.title, columns: report.genderByHours.columnLabels,
@@ -137,5 +177,18 @@ struct StatisticsPage: Encodable {
                 CrossRow(label: label, cells: row.0.map(text), total: text(row.1))
             },
             totals: table.columnTotals.map(text), grandTotal: text(table.grandTotal))
+    }
+
+    /// 16 000 in Swedish, 16,000 in English.
+    static func grouped(_ value: Int, _ req: Request) -> String {
+        let digits = String(value)
+        var groups: [String] = []
+        var rest = Substring(digits)
+        while rest.count > 3 {
+            groups.insert(String(rest.suffix(3)), at: 0)
+            rest = rest.dropLast(3)
+        }
+        groups.insert(String(rest), at: 0)
+        return groups.joined(separator: req.language == .sv ? "\u{00A0}" : ",")
     }
 }

@@ -48,6 +48,18 @@ struct StatisticsReport: Sendable {
     var trend: [TrendPoint]
     /// The largest differences in who is reached, from the published counts above.
     var equity: [EquityStatement] = []
+    /// Those known against those one can expect from the adult population: the whole
+    /// organisation only, and only once an administrator has entered the population.
+    var reach: Reach?
+
+    struct Reach: Sendable {
+        var adults: Int
+        var year: Int
+        var source: String
+        var perThousandAdults: Double?
+        var estimate: CaregiverReach
+        var moreThanTenHours: PublishedCount
+    }
 
     /// New caregivers in one quarter. Each year's quarters are published as one table with the
     /// year's total, so a withheld quarter cannot be worked out from the year. Only new ones are
@@ -57,7 +69,8 @@ struct StatisticsReport: Sendable {
         var new: PublishedCount
     }
 
-    init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, label text: (String) -> String) {
+    init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, population: StatisticsPopulation? = nil,
+         label text: (String) -> String) {
         // Some names are written to stand inside a sentence ("cares for a parent"); a table row starts with a capital.
         func label(_ key: String) -> String {
             let name = text(key)
@@ -107,6 +120,13 @@ struct StatisticsReport: Sendable {
             columnLabels: StatisticsDimension.hoursBand.categories.map { label(StatisticsDimension.hoursBand.labelKey($0)) },
             table: table)
         equity = Self.equity(breakdowns: breakdowns, genderByHours: table)
+        if let population, scope.unitID == nil {
+            let moreThanTen = Self.publish([counts.moreThanTenHours], policy).total
+            reach = Reach(adults: population.adults, year: population.year, source: population.source,
+                          perThousandAdults: CaregiverRate.perThousandAdults(identified, adults: population.adults),
+                          estimate: CaregiverReach(identified: identified, identifiedMoreThanTenHours: moreThanTen, adults: population.adults),
+                          moreThanTenHours: moreThanTen)
+        }
     }
 
     /// Women, men and other (not "not stated"): the stated genders, in the rows' order.

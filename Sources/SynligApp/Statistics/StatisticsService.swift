@@ -32,6 +32,8 @@ struct CaregiverCounts: Sendable {
     var activities: [ActivityTable]
     /// New caregivers per quarter, whole years up to the period's end.
     var trend: [(quarter: StatisticsPeriod, new: Int)]
+    /// Caregivers known by the period's end who give more than ten hours a week to someone.
+    var moreThanTenHours: Int = 0
 }
 
 enum StatisticsService {
@@ -56,7 +58,8 @@ enum StatisticsService {
             table[row][column] += count
         }
         return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table,
-                               activities: try await ActivityTable.counts(scope, on: sql), trend: try await quarterlyTrend(scope, on: db))
+                               activities: try await ActivityTable.counts(scope, on: sql), trend: try await quarterlyTrend(scope, on: db),
+                               moreThanTenHours: try await moreThanTenHours(sql, scope))
     }
 
     /// One breakdown of those known by the period's end, in the order of `dimension.categories`.
@@ -116,6 +119,15 @@ enum StatisticsService {
             select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
         }
         return select
+    }
+
+    /// Caregivers (each once) with a relationship of more than ten hours a week.
+    private static func moreThanTenHours(_ sql: any SQLDatabase, _ scope: StatisticsScope) async throws -> Int {
+        let bands = HoursBand.allCases.filter(\.isMoreThanTen).map { SQLBind($0.rawValue) }
+        let select = scoped(sql.select().column(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("id", table: "caregivers"))), as: "n"),
+                            scope, unit: .relationships, registeredBefore: scope.period.end.iso)
+            .where(SQLColumn("hours_band", table: "care_relationships"), .in, SQLGroupExpression(SQLList(bands)))
+        return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     private static func caregiverCount(_ sql: any SQLDatabase, _ scope: StatisticsScope, registeredBefore end: String,

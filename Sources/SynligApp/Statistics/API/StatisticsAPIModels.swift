@@ -83,6 +83,20 @@ extension API {
         var trend: [StatisticsTrendPointOut]
         /// The largest differences in who is reached, from the published counts only.
         var equity: [EquityOut]
+        /// Those known against those one can expect from the adult population (whole organisation, population entered).
+        var reach: ReachOut?
+
+        struct ReachOut: Content {
+            var adults: Int
+            var populationYear: Int
+            var populationSource: String
+            var perThousandAdults: Double?
+            var estimatedCaregivers: Int
+            var identifiedShare: Double?
+            var estimatedMoreThanTenHours: Int
+            var identifiedMoreThanTenHours: PublishedCountOut
+            var moreThanTenHoursShare: Double?
+        }
 
         struct EquityOut: Content {
             var kind: String
@@ -114,6 +128,12 @@ extension API {
             }
             trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: out($0.new)) }
             equity = report.equity.map { EquityOut(kind: $0.kind, percentages: $0.percentages, text: $0.sentence(req)) }
+            reach = report.reach.map {
+                ReachOut(adults: $0.adults, populationYear: $0.year, populationSource: $0.source, perThousandAdults: $0.perThousandAdults,
+                         estimatedCaregivers: $0.estimate.estimatedCaregivers, identifiedShare: $0.estimate.identifiedShare,
+                         estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
+                         moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
+            }
             let cross = report.genderByHours
             genderByHours = StatisticsCrossTableOut(
                 title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels,
