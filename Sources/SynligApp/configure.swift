@@ -28,6 +28,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["tf"] = TranslateFormatTag()
+    app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["has"] = HasValueTag()
     app.leaf.tags["law"] = LegalReferenceTag()
     if app.environment == .production || app.environment == .testing {

@@ -300,7 +300,7 @@ struct CaregiverPagesTests {
             #expect(page.body.string.contains("Hans Vik"))
             #expect(page.body.string.contains("Fråga om frivillighet"))
             let home = try await browser.get("/")
-            #expect(home.body.string.contains("uppföljningar av anhöriga"))
+            #expect(home.body.string.contains("1 uppföljning av en anhörig"), "one follow-up, in the singular")
             // The recurring question is done by asking it, not by ticking it off.
             let question = try #require(try await CaregiverTask.query(on: app.db).first())
             #expect(!page.body.string.contains("/caregivers/tasks/\(try question.requireID())/done"))
