@@ -25,7 +25,7 @@ struct SupportCatalogueTests {
             try await browser.get("/support/new")
             let invalid = try await browser.post("/support", form: [("name", ""), ("kind", "spaceship"), ("lastChecked", "igår"), ("website", "javascript:alert(1)")])
             #expect(invalid.status == .unprocessableEntity)
-            #expect(invalid.body.string.contains("Välj en typ av stöd."))
+            #expect(invalid.body.string.contains("Välj en stödform."))
             #expect(invalid.body.string.contains("https://"))
 
             let created = try await browser.post("/support", form: [
@@ -55,7 +55,7 @@ struct SupportCatalogueTests {
 
             let english = try await app.testing().sendRequest(.GET, "/en/support/0180?need=someoneToTalkTo")
             #expect(english.body.string.contains(#"<html lang="en">"#))
-            #expect(english.body.string.contains("Support for caregivers in Testkommun"))
+            #expect(english.body.string.contains("Support for family caregivers in Testkommun"))
             #expect(english.body.string.contains("Anhöriggrupp"))
             #expect(try await app.testing().sendRequest(.GET, "/stod/9998").status == .notFound)
 
