@@ -24,10 +24,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
 
     try Localizer.load(into: app)
+    try Application.loadLegalReferences(into: app)
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["tf"] = TranslateFormatTag()
+    app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["has"] = HasValueTag()
+    app.leaf.tags["law"] = LegalReferenceTag()
     if app.environment == .production || app.environment == .testing {
         app.leaf.cache.isEnabled = true
     }

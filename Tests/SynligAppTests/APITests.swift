@@ -133,7 +133,7 @@ struct APITests {
                 ("wrong type", #"{"name":42,"kind":"homeCare"}"#, .json, .badRequest, "Fältet name"),
                 ("missing field", #"{"kind":"homeCare"}"#, .json, .badRequest, "Fältet name"),
                 ("very long string", #"{"name":"\#(String(repeating: "å", count: 5000))","kind":"homeCare"}"#, .json, .unprocessableEntity, "för lång"),
-                ("control characters", #"{"name":"Hem\u0007tjänst","kind":"homeCare"}"#, .json, .unprocessableEntity, "kontrolltecken"),
+                ("control characters", #"{"name":"Hem\u0007tjänst","kind":"homeCare"}"#, .json, .unprocessableEntity, "tecken som inte går att spara"),
                 ("unknown enum", #"{"name":"Hemtjänst","kind":"spaceship"}"#, .json, .unprocessableEntity, "Välj en typ"),
                 ("no body", nil, .json, .badRequest, "saknar innehåll"),
                 ("form instead of JSON", "name=Hemtjänst", .urlEncodedForm, .unsupportedMediaType, "application/json"),

@@ -30,23 +30,27 @@ struct LocalizationCoverageTests {
         try await withSynlig { app in
             let swedish = try #require(app.localizer.tables["sv"])
             let english = try #require(app.localizer.tables["en"])
-            let templatePattern = try Regex(#"#tf?\("([a-z_.0-9]+)""#)
-            // Literal keys in Swift: t("…"), messageKey: "…", titleKey: "…", …Key: "…", SynligError(.status, "…").
-            let swiftPattern = try Regex(#"(?:\bt\(|[a-zA-Z]*[kK]ey: |SynligError\(\.[a-zA-Z]+, )"([a-z_]+(?:\.[a-z_0-9]+)+)""#)
+            let templatePattern = try Regex(#"(?:#t[fp]?|\btp)\("([a-z_.0-9]+)""#)
+            // Literal keys in Swift: t("…"), tp("…"), messageKey: "…", titleKey: "…", …Key: "…", SynligError(.status, "…").
+            let swiftPattern = try Regex(#"(?:\btp?\(|[a-zA-Z]*[kK]ey: |SynligError\(\.[a-zA-Z]+, )"([a-z_]+(?:\.[a-z_0-9]+)+)""#)
+            // A key with a count has its forms instead: `key.one`, `key.other`.
+            func exists(_ key: String, in table: [String: String]) -> Bool {
+                table[key] != nil || (table[key + ".one"] != nil && table[key + ".other"] != nil)
+            }
             var missing: [String] = []
             var seen = 0
             for (name, text) in try Self.texts(under: "Resources/Views", ext: "leaf") {
                 for match in text.matches(of: templatePattern) {
                     let key = String(match.output[1].substring ?? "")
                     seen += 1
-                    if swedish[key] == nil || english[key] == nil { missing.append("\(name): \(key)") }
+                    if !exists(key, in: swedish) || !exists(key, in: english) { missing.append("\(name): \(key)") }
                 }
             }
             for (name, text) in try Self.texts(under: "Sources/SynligApp", ext: "swift") {
                 for match in text.matches(of: swiftPattern) {
                     let key = String(match.output[1].substring ?? "")
                     seen += 1
-                    if swedish[key] == nil || english[key] == nil { missing.append("\(name): \(key)") }
+                    if !exists(key, in: swedish) || !exists(key, in: english) { missing.append("\(name): \(key)") }
                 }
             }
             #expect(seen > 500, "the patterns found only \(seen) keys: they no longer match how keys are written")

@@ -151,7 +151,7 @@ struct MappingAPITests {
             respondent.language = "en"
             let lateEnglish = try await respondent.send(.PUT, sheetPath + "/answers", json: #"{"answers":{"q1":{"choice":"yes"}},"submit":true}"#)
             #expect(lateEnglish.status == .conflict)
-            #expect(lateEnglish.problem?.detail == "The mapping is closed and cannot be changed.")
+            #expect(lateEnglish.problem?.detail == "The self-assessment is closed and cannot be changed.")
             #expect(try await respondent.send(.GET, sheetPath).decoded(API.SheetOut.self).mayAnswer == false)
             #expect(try await strategist.send(.PUT, base + "/reflections/leadership", json: #"{"text":"För sent"}"#).status == .conflict)
             #expect(try await strategist.send(.POST, base + "/status", json: #"{"status":"open"}"#).status == .conflict)

@@ -84,7 +84,7 @@ struct MappingTests {
             // Results, gaps and report for the strategist.
             let results = try await strategist.get(mappingPath + "/results")
             #expect(results.status == .ok)
-            #expect(results.body.string.contains("Resultaten bygger på 1 inskickade svarsblad."))
+            #expect(results.body.string.contains("Resultaten bygger på 1 inskickat svarsblad."))
             #expect(results.body.string.contains("Nej 1 (100 %)"))
             #expect(results.body.string.contains("Palliativa teamet"))
             let gaps = try await strategist.get(mappingPath + "/gaps")

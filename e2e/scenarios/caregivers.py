@@ -31,7 +31,7 @@ def caregiver_worklist_items(driver):
     """The start page's caregiver follow-up items: {label: path?query it links to}."""
     return {a.text.strip(): urlparse(a.get_attribute("href")).path + "?" + urlparse(a.get_attribute("href")).query
             for a in driver.find_elements(By.CSS_SELECTOR, "main ul.worklist a")
-            if "uppföljningar av anhöriga" in a.text}
+            if "uppföljningar av anhöriga" in a.text or "uppföljning av en anhörig" in a.text}
 
 
 def record_tasks(driver):
@@ -157,7 +157,7 @@ def register_from_contact_request(driver, screenshots=True):
     # The request is closed in the inbox.
     open_page(driver, "/support/requests")
     row = inbox_row(driver, request_path)
-    check("Stängd" in row.text, f"the request turned into a record should be 'Stängd' in the inbox: {row.text!r}")
+    check("Avslutad" in row.text, f"the request turned into a record should be 'Avslutad' in the inbox: {row.text!r}")
     open_page(driver, request_path)
     check("Registrerad i anhörigregistret" in main_text(driver),
           "the closed request does not say it was registered as a caregiver")
@@ -210,7 +210,7 @@ def test_consultant_registers_caregiver(driver):
           f"the count {status!r} does not match the {len(rows)} rows")
     late = [r.text for r in rows if overdue_label not in r.text]
     check(not late, f"rows that are not marked {overdue_label!r} under that filter: {late[:3]}")
-    overdue_item = [label for label in items if "försenade" in label]
+    overdue_item = [label for label in items if "försenade" in label or "försenad " in label]
     if overdue_item:
         check(int(overdue_item[0].split()[0]) == int(status.split()[0]),
               f"the start page says {overdue_item[0]!r}, the filtered worklist {status!r}")

@@ -162,11 +162,11 @@ def test_consultant_closes_request(driver):
     check_no_form_errors(driver, "closing the request")
     check(path_of(driver) == "/support/requests", f"after 'Stäng' expected /support/requests, got {driver.current_url}")
     row = inbox_row(driver, request_path)
-    check("Stängd" in row.text, f"the closed request's row should say 'Stängd': {row.text!r}")
+    check("Avslutad" in row.text, f"the closed request's row should say 'Avslutad': {row.text!r}")
     visit_and_check(driver, None, "15_inbox_closed")
 
     open_page(driver, request_path)
-    check("Stängd: Ringt upp" in main_text(driver), "the closed request does not show 'Stängd: Ringt upp'")
+    check("Avslutad: Ringt upp" in main_text(driver), "the closed request does not show 'Avslutad: Ringt upp'")
     check(not driver.find_elements(By.ID, "reason"), "a closed request still offers the close form")
     visit_and_check(driver, None, "15_request_closed")
 

@@ -65,7 +65,7 @@ def phone_part_of_scenario_14(phone):
     check(everything == len(card_names(phone)) and everything > 3,
           f"unfiltered: the heading says {everything}, {len(card_names(phone))} cards shown")
     for field_id, value, label in (("need", "aBreak", "Jag behöver en paus"),
-                                   ("group", "dementia", "Anhöriga till personer med demens"),
+                                   ("group", "dementia", "Anhöriga till personer med demenssjukdom"),
                                    ("language", "fi", "finska")):
         select = Select(scroll_to_middle(phone, phone.find_element(By.ID, field_id)))
         select.select_by_value(value)
@@ -169,14 +169,14 @@ def test_caregiver_on_phone(driver):
     check(set(urlparse(driver.current_url).query.split("&")) == {"need=aBreak", "group=dementia", "language=fi"},
           f"switching to English should keep the filter, got {driver.current_url}")
     check(html_lang(driver) == "en", f'expected <html lang="en">, got {html_lang(driver)!r}')
-    check(h1_text(driver) == f"Support for caregivers in {MUNICIPALITY}", f"English h1: {h1_text(driver)!r}")
+    check(h1_text(driver) == f"Support for family caregivers in {MUNICIPALITY}", f"English h1: {h1_text(driver)!r}")
     check_filter(driver, "aBreak", "dementia", "fi")
     check(card_names(driver) == CONTACT.get("filtered_cards", card_names(driver)),
           f"the English page shows other cards: {card_names(driver)}")
     visit_and_check(driver, None, "14_desktop_results_en")
     open_page(driver, "/en/support/9999")
     check(html_lang(driver) == "en", f'/en/support/9999: expected <html lang="en">, got {html_lang(driver)!r}')
-    check(h1_text(driver) == f"Support for caregivers in {MUNICIPALITY}", f"English h1: {h1_text(driver)!r}")
+    check(h1_text(driver) == f"Support for family caregivers in {MUNICIPALITY}", f"English h1: {h1_text(driver)!r}")
     visit_and_check(driver, None, "14_desktop_en")
     full_page_screenshot(driver, "14_desktop_en")
     open_page(driver, "/en/support")
@@ -201,7 +201,8 @@ def test_catalogue_keeper(driver):
     flagged = [r.find_element(By.TAG_NAME, "td").text for r in rows if "kontrollera" in r.text]
     check(flagged, "no catalogue entry is flagged 'kontrollera' (the demo has entries last checked 8 months ago)")
     warning = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "main .notice--warning"))
-    check(warning.startswith(f"{len(flagged)} stödformer"),
+    noun = "stödform" if len(flagged) == 1 else "stödformer"
+    check(warning.startswith(f"{len(flagged)} {noun} "),
           f"the stale warning should count the {len(flagged)} flagged entries: {warning!r}")
     visit_and_check(driver, None, "16_catalogue")
     full_page_screenshot(driver, "16_catalogue")

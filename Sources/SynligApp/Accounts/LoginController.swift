@@ -52,7 +52,7 @@ struct LoginController: RouteCollection {
             response.cookies[cookie.name] = cookie.value
             return response
         } catch let error as SynligError where error.status == .unauthorized || error.status == .tooManyRequests {
-            let message = req.t(error.messageKey, error.arguments.first ?? "")
+            let message = error.message(req.application.localizer, req.textLanguage)
             let email = String((form.email ?? "").prefix(254))
             let page = LoginPage(
                 page: .make(for: req, titleKey: "login.title", errors: [.init(field: "email", message: message)]),

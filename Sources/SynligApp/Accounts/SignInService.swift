@@ -43,7 +43,7 @@ enum SignInService {
                 .all(\.$occurredAt)
             if let until = policy.lockedUntil(failures: failures, now: now) {
                 let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-                throw SynligError(.tooManyRequests, "login.locked", arguments: [String(minutes)],
+                throw SynligError(.tooManyRequests, "login.locked", count: minutes,
                                   headers: ["Retry-After": String(Int(until.timeIntervalSince(now).rounded(.up)))])
             }
         }

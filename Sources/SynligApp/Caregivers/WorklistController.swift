@@ -103,11 +103,11 @@ struct WorklistController: RouteCollection {
             .filter(\.$dueOn <= soon.through).count()
         var items: [HomeController.WorklistItem] = []
         if overdue > 0 {
-            items.append(.init(label: req.t("worklist.caregiver_overdue", String(overdue)), href: SiteURL.caregiverWorklist.path + "?due=overdue",
+            items.append(.init(label: req.tp("worklist.caregiver_overdue", overdue), href: SiteURL.caregiverWorklist.path + "?due=overdue",
                                due: req.t("task.due.overdue"), overdue: true))
         }
         if dueSoon > 0 {
-            items.append(.init(label: req.t("worklist.caregiver_soon", String(dueSoon)), href: SiteURL.caregiverWorklist.path + "?due=soon",
+            items.append(.init(label: req.tp("worklist.caregiver_soon", dueSoon), href: SiteURL.caregiverWorklist.path + "?due=soon",
                                due: req.t("worklist.due_soon"), overdue: false))
         }
         return items

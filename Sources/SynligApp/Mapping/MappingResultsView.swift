@@ -118,8 +118,8 @@ struct MappingResultsView: Encodable {
     /// about procurement: the decisions recorded in Synlig during the period are counted there.
     static func evidenceText(_ key: String, _ evidence: DecisionService.PeriodEvidence, _ req: Request) -> String? {
         switch key {
-        case "q1", "q4": req.t("decision.evidence_analyses", String(evidence.finalAnalyses))
-        case "q5": req.t("decision.evidence_procurement", String(evidence.procurements), String(evidence.procurementsWithRequirements))
+        case "q1", "q4": req.tp("decision.evidence_analyses", evidence.finalAnalyses)
+        case "q5": req.tp("decision.evidence_procurement", evidence.procurements, String(evidence.procurementsWithRequirements))
         default: nil
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Leaf
 import NIOConcurrencyHelpers
+import SynligCore
 import Vapor
 
 /// The languages every page and API answer is available in. Swedish is the default.
@@ -76,6 +77,15 @@ struct Localizer: Sendable {
     }
 
     func text(_ key: String, _ language: Language, _ arguments: [String]) -> String { text(key, language.rawValue, arguments) }
+
+    /// A text with a count in it: `key.one` or `key.other` by the language's plural rule, the
+    /// count as `{0}` and further arguments as `{1}` …. Every count shown beside a noun goes
+    /// through here, so "1 stödformer" cannot be written.
+    func plural(_ key: String, _ code: String, count: Int, _ arguments: [String] = []) -> String {
+        // A language without its own forms for this key falls back to Swedish words and rules.
+        let language = tables[code]?[key + ".other"] == nil ? Language.sv.rawValue : code
+        return text(PluralRules.key(key, count: count, language: language), language, [String(count)] + arguments)
+    }
 }
 
 /// The set of keys no translation table had, shared by every copy of the `Localizer`.
@@ -135,6 +145,11 @@ extension Request {
     func t(_ key: String, _ arguments: String...) -> String {
         application.localizer.text(key, textLanguage, arguments)
     }
+
+    /// `t` for a text with a count: "1 träff", "3 träffar".
+    func tp(_ key: String, _ count: Int, _ arguments: String...) -> String {
+        application.localizer.plural(key, textLanguage, count: count, arguments)
+    }
 }
 
 /// `#t("key")` in a template.
@@ -153,6 +168,19 @@ struct TranslateFormatTag: LeafTag {
         guard let request = ctx.request else { return .string(key) }
         let arguments = ctx.parameters.dropFirst().map { $0.string ?? "" }
         return .string(request.application.localizer.text(key, request.textLanguage, Array(arguments)))
+    }
+}
+
+/// `#tp("key", count, …)` in a template: `key.one` or `key.other` by the language's plural
+/// rule, with the count as `{0}`. Also inside a text: `#tf("contact.privacy", tp("count.days", n))`.
+struct TranslatePluralTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let key = ctx.parameters.first?.string else { throw "tp needs a key" }
+        guard let request = ctx.request else { return .string(key) }
+        // A count that is not a whole number is a template error; show the "other" form of 0.
+        let count = ctx.parameters.dropFirst().first.flatMap { $0.int ?? $0.string.flatMap { Int($0) } } ?? 0
+        let arguments = ctx.parameters.dropFirst(2).map { $0.string ?? "" }
+        return .string(request.application.localizer.plural(key, request.textLanguage, count: count, Array(arguments)))
     }
 }
 

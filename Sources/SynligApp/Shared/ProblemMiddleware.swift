@@ -84,7 +84,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         let localizer = request.application.localizer
         let language = request.textLanguage
         let title = localizer.text("error.title.\(error.status.code)", language)
-        let detail = localizer.text(error.messageKey, language, error.arguments)
+        let detail = error.message(localizer, language)
         let fields = error.fieldProblems.map {
             Problem.FieldProblem(field: $0.field, message: localizer.text($0.messageKey, language))
         }

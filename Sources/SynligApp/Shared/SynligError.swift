@@ -11,19 +11,29 @@ package struct SynligError: AbortError, Sendable {
     package var status: HTTPResponseStatus
     package var messageKey: String
     var arguments: [String]
+    /// A count the message states ("Försök igen om 1 minut"): the message key is then a plural
+    /// key, with the count as `{0}` and the arguments after it.
+    var count: Int?
     package var fieldProblems: [FieldProblem]
     package var headers: HTTPHeaders
 
-    init(_ status: HTTPResponseStatus, _ messageKey: String, arguments: [String] = [],
+    init(_ status: HTTPResponseStatus, _ messageKey: String, arguments: [String] = [], count: Int? = nil,
          fields: [FieldProblem] = [], headers: HTTPHeaders = [:]) {
         self.status = status
         self.messageKey = messageKey
         self.arguments = arguments
+        self.count = count
         self.fieldProblems = fields
         self.headers = headers
     }
 
     package var reason: String { messageKey }
+
+    /// The message in the language `code`.
+    func message(_ localizer: Localizer, _ code: String) -> String {
+        if let count { return localizer.plural(messageKey, code, count: count, arguments) }
+        return localizer.text(messageKey, code, arguments)
+    }
 
     static let notFound = SynligError(.notFound, "error.not_found")
     static let forbidden = SynligError(.forbidden, "error.forbidden")

@@ -20,8 +20,8 @@ struct ContactRequestController: RouteCollection {
         var errors: FormErrors
         /// How long a request is kept, from the purge's own settings: the page and the purge
         /// cannot tell different stories.
-        var unhandledRetentionDays = String(ContactRequestService.unhandledRetentionDays)
-        var closedRetentionDays = String(ContactRequestService.closedRetentionDays)
+        var unhandledRetentionDays = ContactRequestService.unhandledRetentionDays
+        var closedRetentionDays = ContactRequestService.closedRetentionDays
     }
 
     struct ReceiptPage: Encodable {
@@ -40,6 +40,9 @@ struct ContactRequestController: RouteCollection {
     struct InboxPage: Encodable {
         var page: PageContext
         var rows: [InboxRow]
+        /// The purge's own settings, as on the public form.
+        var unhandledRetentionDays = ContactRequestService.unhandledRetentionDays
+        var closedRetentionDays = ContactRequestService.closedRetentionDays
     }
 
     struct RequestPage: Encodable {
@@ -184,7 +187,7 @@ enum ContactRequestWorklist {
         guard user.hasAny(SupportService.editors) else { return [] }
         let open = try await ContactRequest.scoped(to: user.organisationID, on: req.db).filter(\.$status == .open).count()
         guard open > 0 else { return [] }
-        let label = open == 1 ? req.t("worklist.contact_request_one") : req.t("worklist.contact_requests", String(open))
+        let label = req.tp("worklist.contact_requests", open)
         return [HomeController.WorklistItem(label: label, href: SiteURL.contactRequests.path,
                                             due: req.t("worklist.contact_due"), overdue: false)]
     }

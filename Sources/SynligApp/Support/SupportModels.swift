@@ -48,7 +48,7 @@ package final class SupportOffering: Model, OrganisationScoped, @unchecked Senda
 }
 
 /// A civil-society organisation that supports caregivers (question 14 of the mapping), some
-/// with state grants under förordning (2011:1151).
+/// with state grants (legal reference `state_grant_organisations`).
 package final class CivilSocietyOrganisation: Model, OrganisationScoped, @unchecked Sendable {
     package static let schema = "civil_society_organisations"
 

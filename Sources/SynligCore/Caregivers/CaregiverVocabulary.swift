@@ -124,7 +124,7 @@ public enum SupportNeedKind: String, Sendable, Codable, CaseIterable {
          digitalSupport, civilSocietyOrganisation
 }
 
-/// A service offered without a formal needs assessment, or support after one (4 kap. 1 § SoL).
+/// A service offered without a formal needs assessment, or support after one (legal reference `needs_assessment`).
 public enum SupportDecision: String, Sendable, Codable, CaseIterable {
     case serviceSupport, assessedSupport
 }

@@ -61,13 +61,16 @@ struct OpenDataController: APIRouteCollection {
               let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
               let organisationID = organisation.id else { throw SynligError.notFound }
         let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
+        // HSDS text is Swedish, like the catalogue it publishes; the act comes from the one file.
+        let applicationProcess = "Ansökan och biståndsbedömning enligt "
+            + (req.application.legalReferences.current("needs_assessment")?.citation(language: "sv") ?? "socialtjänstlagen")
         let services = try offerings.map { offering in
             HSDSService(
                 id: try offering.requireID(), organization_id: organisationID, name: offering.name, description: offering.description,
                 url: offering.website.isEmpty ? nil : offering.website, email: offering.email.isEmpty ? nil : offering.email,
                 status: "active", fees_description: offering.cost, eligibility_description: offering.eligibility,
                 assured_date: offering.lastChecked,
-                application_process: offering.needsAssessment ? "Ansökan och biståndsbedömning (4 kap. 1 § SoL)" : "Ingen ansökan",
+                application_process: offering.needsAssessment ? applicationProcess : "Ingen ansökan",
                 languages: offering.languages.sorted().map(HSDSLanguage.init),
                 phones: offering.phone.isEmpty ? [] : [HSDSPhone(number: offering.phone)],
                 schedules: offering.schedule.isEmpty ? [] : [HSDSSchedule(description: offering.schedule)],
