@@ -13,3 +13,11 @@ WAIT_SECONDS = 15
 
 # Unique per run, so the suite can run again against the same server and data.
 RUN_ID = time.strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}"
+
+
+def swedish_today():
+    """Today as Synlig counts it: the date in Sweden, which is not the machine's date around
+    midnight UTC."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()

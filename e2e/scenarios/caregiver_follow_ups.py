@@ -1,7 +1,6 @@
 """The caregiver record over time: voluntariness, screening, support plan and needs, feedback,
 memo notes and conversations, in English too and at phone width."""
 
-import time
 from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
@@ -9,7 +8,7 @@ from selenium.webdriver.support.ui import Select
 
 from lib.axe import visit_and_check
 from lib.checks import check
-from lib.config import DEMO_PASSWORD, RUN_ID
+from lib.config import DEMO_PASSWORD, RUN_ID, swedish_today
 from lib.demo import CONSULTANT
 from lib.driver import click_and_wait_for_new_page, new_driver, open_page, path_of
 from lib.forms import check_error_state, fill, select_option, select_value, set_value, tick
@@ -80,7 +79,7 @@ def test_caregiver_follow_ups(driver):
     kind = select_value(driver, "needKind", "respiteAtHome")
     select_option(driver, "offering", "Avlösning i hemmet")  # the demo catalogue's entry, by name
     offered = select_value(driver, "status", "offered")
-    set_value(driver, "offeredOn", time.strftime("%Y-%m-%d"))
+    set_value(driver, "offeredOn", swedish_today())
     click_button(driver, "Spara")
     back_on_record(driver, "saving the support need")
     support = table_after_heading(driver, "Stödbehov och stöd")
@@ -93,7 +92,7 @@ def test_caregiver_follow_ups(driver):
           "the support edit form lost the catalogue offering")
     visit_and_check(driver, None, "19_support_edit")
     given = select_value(driver, "status", "given")
-    set_value(driver, "startedOn", time.strftime("%Y-%m-%d"))
+    set_value(driver, "startedOn", swedish_today())
     click_button(driver, "Spara")
     back_on_record(driver, "editing the support need")
     check(given in body_rows(table_after_heading(driver, "Stödbehov och stöd"))[0].text, f"the support need is not {given!r}")

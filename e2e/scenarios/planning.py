@@ -1,13 +1,11 @@
 """Planning: the development plan with goals, actions, follow-ups and the routine matrix."""
 
-import time
-
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from lib.axe import visit_and_check
 from lib.checks import check
-from lib.config import DEMO_PASSWORD, RUN_ID
+from lib.config import DEMO_PASSWORD, RUN_ID, swedish_today
 from lib.demo import MAPPING_OWNER
 from lib.driver import click_and_wait_for_new_page, open_page, path_of
 from lib.forms import check_error_state, check_no_form_errors, fill, select_option, set_value
@@ -123,7 +121,7 @@ def test_development_plan(driver):
     check(not overdue_on_plan(), f"the finished action {action_title!r} is still under 'Försenade åtgärder'")
 
     # 4. A follow-up of the goal.
-    set_value(driver, "followUpDate", time.strftime("%Y-%m-%d"))
+    set_value(driver, "followUpDate", swedish_today())
     progress = Select(driver.find_element(By.ID, "progress"))
     progress.select_by_visible_text("Enligt plan")
     fill(driver, "note", note)

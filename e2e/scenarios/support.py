@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 
 from lib.axe import visit_and_check
 from lib.checks import check
-from lib.config import DEMO_PASSWORD, RUN_ID
+from lib.config import DEMO_PASSWORD, RUN_ID, swedish_today
 from lib.demo import MUNICIPALITY, MUNICIPALITY_PATH
 from lib.driver import PHONE_WIDTH, new_driver, open_page, path_of, wait
 from lib.forms import by_name, check_error_state, check_no_form_errors, fill, select_option, set_value, tick, untick
@@ -249,7 +249,7 @@ def test_catalogue_keeper(driver):
     untick(driver, driver.find_element(By.ID, "group-all"))
     tick(driver, driver.find_element(By.ID, "group-dementia"))
     check(driver.find_element(By.ID, "language-sv").is_selected(), "Swedish is not ticked by default")
-    set_value(driver, "lastChecked", time.strftime("%Y-%m-%d"))
+    set_value(driver, "lastChecked", swedish_today())
     tick(driver, driver.find_element(By.ID, "published"))
     click_button(driver, "Spara")
     check_no_form_errors(driver, "creating the offering")
