@@ -118,7 +118,7 @@ struct CaregiverDemoPlay {
             planVersions[caregiverID] = plan.version
 
         case .support(var input, let offering):
-            input.offeringID = offering.flatMap { offerings[$0] }?.uuidString
+            input.offeringId = offering.flatMap { offerings[$0] }?.uuidString
             _ = try await FollowUpService.saveSupport(nil, caregiverID: caregiverID, input, by: author, on: tx)
 
         case .feedback(let input):

@@ -255,7 +255,7 @@ extension CaregiverDemoBuilder {
             default: chance(0.85) ? Self.needOfferings[need] : nil
             }
             step(index, requested, .support(SupportInput(
-                needKind: need.rawValue, offeringID: nil,
+                needKind: need.rawValue, offeringId: nil,
                 decision: (assessed.contains(need) ? SupportDecision.assessedSupport : .serviceSupport).rawValue, status: status.rawValue,
                 requestedOn: requested.iso, offeredOn: offered?.iso, startedOn: started?.iso, endedOn: ended?.iso, outcome: outcome, version: nil),
                 offering: offering))

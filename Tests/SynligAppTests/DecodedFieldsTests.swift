@@ -17,6 +17,7 @@ struct DecodedFieldsTests {
             (RestrictionInput(), DecodedFields.names(of: RestrictionInput.self)),
             (ConversationInput(), DecodedFields.names(of: ConversationInput.self)),
             (PlanInput(), DecodedFields.names(of: PlanInput.self)),
+            (SupportInput(), DecodedFields.names(of: SupportInput.self)),
             (CaregiverInput(), DecodedFields.names(of: CaregiverInput.self)),
             (RecipientInput(unitIds: [], patientContract: false), DecodedFields.names(of: RecipientInput.self)),
             (RelationshipInput(livesTogether: false, tasks: [], carriesCoordination: false), DecodedFields.names(of: RelationshipInput.self)),

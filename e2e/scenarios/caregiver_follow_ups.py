@@ -77,7 +77,7 @@ def test_caregiver_follow_ups(driver):
     # A support need pointing at a catalogue offering; then edited.
     open_from_record(driver, "Registrera stödbehov", path + "/support/new", "19_support_form")
     kind = select_value(driver, "needKind", "respiteAtHome")
-    select_option(driver, "offering", "Avlösning i hemmet")  # the demo catalogue's entry, by name
+    select_option(driver, "offeringId", "Avlösning i hemmet")  # the demo catalogue's entry, by name
     offered = select_value(driver, "status", "offered")
     set_value(driver, "offeredOn", swedish_today())
     click_button(driver, "Spara")
@@ -88,7 +88,7 @@ def test_caregiver_follow_ups(driver):
     check(kind in row.text and "Avlösning i hemmet" in row.text and offered in row.text, f"the support row: {row.text!r}")
     click_and_wait_for_new_page(driver, row.find_element(By.TAG_NAME, "a"))
     check(is_uuid_path(path_of(driver), "caregivers", "support"), f"the support link led to {driver.current_url}")
-    check(Select(driver.find_element(By.ID, "offering")).first_selected_option.text == "Avlösning i hemmet",
+    check(Select(driver.find_element(By.ID, "offeringId")).first_selected_option.text == "Avlösning i hemmet",
           "the support edit form lost the catalogue offering")
     visit_and_check(driver, None, "19_support_edit")
     given = select_value(driver, "status", "given")

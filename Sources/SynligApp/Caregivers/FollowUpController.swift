@@ -64,7 +64,7 @@ struct FollowUpController: RouteCollection {
         let offerings = try await SupportOffering.scoped(to: user.organisationID, on: req.db).sort(\.$name).all()
             .map { (try $0.requireID().uuidString, $0.name) }
         form.choice("needKind", "support_need.field.kind", SupportNeedKind.self, prefix: "support_need.kind", blank: true)
-        form.options("offering", "support_need.field.offering", offerings, hint: "support_need.field.offering_hint", blankKey: "support_need.field.no_offering")
+        form.options("offeringId", "support_need.field.offering", offerings, hint: "support_need.field.offering_hint", blankKey: "support_need.field.no_offering")
         form.choice("decision", "support_need.field.decision", SupportDecision.self, prefix: "support_need.decision", radios: true)
         form.choice("status", "support_need.field.status", SupportStatus.self, prefix: "support_need.status", hint: "support_need.field.status_hint")
         form.date("requestedOn", "support_need.field.requested_on")
@@ -134,7 +134,7 @@ struct FollowUpController: RouteCollection {
             case .plan:
                 _ = try await FollowUpService.savePlan(caregiverID: id, try values.decode(PlanInput.self), by: user, on: req.db)
             case .supportNew:
-                _ = try await FollowUpService.saveSupport(nil, caregiverID: id, Self.supportInput(values), by: user, on: req.db)
+                _ = try await FollowUpService.saveSupport(nil, caregiverID: id, try values.decode(SupportInput.self), by: user, on: req.db)
             case .feedbackNew:
                 _ = try await FollowUpService.saveFeedback(nil, caregiverID: id, Self.feedbackInput(values), by: user, on: req.db)
             default:
@@ -142,12 +142,6 @@ struct FollowUpController: RouteCollection {
             }
             return req.redirect(to: SiteURL.caregiver(id).path)
         })
-    }
-
-    static func supportInput(_ values: FormValues) -> SupportInput {
-        SupportInput(needKind: values["needKind"], offeringID: values["offering"], decision: values["decision"], status: values["status"],
-                     requestedOn: values["requestedOn"], offeredOn: values["offeredOn"], startedOn: values["startedOn"],
-                     endedOn: values["endedOn"], outcome: values["outcome"], version: values.int("version"))
     }
 
     static func feedbackInput(_ values: FormValues) -> FeedbackInput {
@@ -170,7 +164,7 @@ struct FollowUpController: RouteCollection {
 
     @Sendable func editSupport(req: Request) async throws -> Response {
         let support = try await CaregiverSupport.find(try req.idParameter(), in: try req.currentUser.organisationID, on: req.db)
-        let values = FormValues([("needKind", support.needKind.rawValue), ("offering", support.offeringID?.uuidString ?? ""),
+        let values = FormValues([("needKind", support.needKind.rawValue), ("offeringId", support.offeringID?.uuidString ?? ""),
                                  ("decision", support.decision.rawValue), ("status", support.status.rawValue), ("requestedOn", support.requestedOn),
                                  ("offeredOn", support.offeredOn ?? ""), ("startedOn", support.startedOn ?? ""), ("endedOn", support.endedOn ?? ""),
                                  ("outcome", support.outcome)])
@@ -187,7 +181,7 @@ struct FollowUpController: RouteCollection {
             return try await renderRecord(req, part: .supportNew, caregiverID: support.caregiverID, action: SiteURL.supportNeed(id).path,
                                           version: current.version, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
-            _ = try await FollowUpService.saveSupport(id, caregiverID: support.caregiverID, Self.supportInput(values), by: user, on: req.db)
+            _ = try await FollowUpService.saveSupport(id, caregiverID: support.caregiverID, try values.decode(SupportInput.self), by: user, on: req.db)
             return req.redirect(to: SiteURL.caregiver(support.caregiverID).path)
         })
     }

@@ -40,9 +40,9 @@ package struct PlanInput: Decodable, Sendable {
     }
 }
 
-package struct SupportInput: Sendable {
+package struct SupportInput: Decodable, Sendable {
     var needKind: String?
-    package var offeringID: String?
+    package var offeringId: String?
     var decision: String?
     var status: String?
     var requestedOn: String?
@@ -52,11 +52,11 @@ package struct SupportInput: Sendable {
     var outcome: String?
     var version: Int?
 
-    package init(needKind: String? = nil, offeringID: String? = nil, decision: String? = nil, status: String? = nil,
+    package init(needKind: String? = nil, offeringId: String? = nil, decision: String? = nil, status: String? = nil,
                  requestedOn: String? = nil, offeredOn: String? = nil, startedOn: String? = nil, endedOn: String? = nil,
                  outcome: String? = nil, version: Int? = nil) {
         self.needKind = needKind
-        self.offeringID = offeringID
+        self.offeringId = offeringId
         self.decision = decision
         self.status = status
         self.requestedOn = requestedOn
@@ -276,7 +276,7 @@ package enum FollowUpService {
     package static func saveSupport(_ id: UUID?, caregiverID: UUID, _ input: SupportInput, by user: CurrentUser, on db: any Database) async throws -> CaregiverSupport {
         var check = InputChecker()
         let need = check.choice(input.needKind, "needKind", as: SupportNeedKind.self)
-        let offeringID = check.id(input.offeringID, "offering")
+        let offeringID = check.id(input.offeringId, "offeringId")
         let decision = check.choice(input.decision ?? SupportDecision.serviceSupport.rawValue, "decision", as: SupportDecision.self)
         let status = check.choice(input.status ?? SupportStatus.requested.rawValue, "status", as: SupportStatus.self)
         let requestedOn = check.date(input.requestedOn, "requestedOn")
@@ -290,7 +290,7 @@ package enum FollowUpService {
         guard let need, let decision, let status, let requestedOn else { throw SynligError.invalid(check.problems) }
         return try await onCaregiver(caregiverID, by: user, on: db) { _, tx, audit in
             if let offeringID, try await SupportOffering.scoped(to: user.organisationID, on: tx).filter(\.$id == offeringID).count() == 0 {
-                throw SynligError.invalid([.init(field: "offering", messageKey: "input.invalid_id")])
+                throw SynligError.invalid([.init(field: "offeringId", messageKey: "input.invalid_id")])
             }
             let support: CaregiverSupport = try await editable(id, caregiverID: caregiverID, version: input.version, user: user, on: tx)
             support.needKind = need

@@ -335,7 +335,7 @@ struct CaregiverAPIController: APIRouteCollection {
     /// The services' form field names that differ from the JSON names.
     static let fieldNames: [String: String] = [
         "liftReason": "reason",
-        "meetingKind": "kind", "instrument": "instrumentId", "offering": "offeringId", "feedbackKind": "kind",
+        "meetingKind": "kind", "instrument": "instrumentId", "feedbackKind": "kind",
         "feedbackStatus": "status", "memo": "text",
     ]
 

@@ -175,7 +175,7 @@ extension API {
         var outcome: String?
 
         func input(version: Int?) -> SupportInput {
-            SupportInput(needKind: needKind, offeringID: offeringId?.uuidString, decision: decision, status: status,
+            SupportInput(needKind: needKind, offeringId: offeringId?.uuidString, decision: decision, status: status,
                          requestedOn: requestedOn, offeredOn: offeredOn, startedOn: startedOn, endedOn: endedOn,
                          outcome: outcome, version: version)
         }
