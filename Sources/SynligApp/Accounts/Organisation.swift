@@ -27,3 +27,14 @@ package final class Organisation: Model, @unchecked Sendable {
 }
 
 extension OrganisationKind: Content {}
+
+extension Organisation {
+    /// The organisation a public URL names by its SCB code (`/stod/:code`, `/api/v1/open-data/:code/…`),
+    /// or 404; an overlong code is refused before any query.
+    static func byPublicCode(_ req: Request) async throws -> Organisation {
+        guard let code = req.parameters.get("code"), code.count <= 4,
+              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first()
+        else { throw SynligError.notFound }
+        return organisation
+    }
+}

@@ -130,9 +130,6 @@ struct RecipientController: RouteCollection {
         try await AuditTrail.transaction(on: req.db, actor: .user(user.id)) { _, audit in
             audit.record("recipient.contacts_export", "care_recipient", id: id, organisation: user.organisationID)
         }
-        let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"contacts.csv\"")
-        return response
+        return .csvDownload("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n", filename: "contacts.csv")
     }
 }

@@ -193,10 +193,7 @@ struct MappingResultsController: RouteCollection {
             header: ["kartläggning", "verksamhet", "svarsblad", "typ", "fråga", "frågetext", "svar", "text", "ändrad"],
             rows: rows.map { [$0.mapping, $0.unit, $0.sheet.uuidString, $0.sheetKind, $0.item, $0.itemText, $0.choice ?? "", $0.text,
                               SwedishTime.format($0.updatedAt, language: "sv")] })
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kartlaggning-\(mapping.periodStart).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: document))
+        return .csvDownload(document, filename: "kartlaggning-\(mapping.periodStart).csv")
     }
 
     @Sendable func exportJSON(req: Request) async throws -> Response {

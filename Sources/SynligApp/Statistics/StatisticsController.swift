@@ -60,10 +60,7 @@ struct StatisticsController: RouteCollection {
         let document = CSVText.document(
             header: [req.t("statistics.csv.table"), req.t("statistics.category"), req.t("statistics.csv.count"), req.t("statistics.share")],
             rows: rows)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"statistik-\(scope.period.description).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: document))
+        return .csvDownload(document, filename: "statistik-\(scope.period.description).csv")
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -97,7 +94,8 @@ struct StatisticsController: RouteCollection {
                                  action: user.has(.admin) ? SiteURL.statisticsPublication.path : nil,
                                  openDataHref: "/api/v1/open-data/\(code)/indicators")
         if user.has(.admin), scope.unitID == nil {
-            let stored = try await StatisticsPopulationService.current(user.organisationID, on: req.db)
+            // The stored figure is the one the report's reach was computed from.
+            let stored = report.reach
             page.populationForm = .init(
                 action: SiteURL.statisticsPopulation.path,
                 adults: entered?.adults ?? stored.map { String($0.adults) } ?? "",

@@ -156,7 +156,6 @@ struct StatisticsPage: Encodable {
         forUnit = report.scope.unitID != nil
         reach = report.reach.map { reach in
             func number(_ value: Int) -> String { Self.grouped(value, req) }
-            func percent(_ share: Double?) -> String { share.map { String(format: "%.0f %%", $0 * 100) } ?? "–" }
             let perThousand = reach.perThousandAdults.map {
                 String(format: "%.1f", $0).replacingOccurrences(of: ".", with: req.language == .sv ? "," : ".")
             } ?? "–"

@@ -85,12 +85,6 @@ struct ContactRequestController: RouteCollection {
         editors.post(SiteURL.contactRequest(SiteURL.anyID).pattern, use: close)
     }
 
-    private func organisation(_ req: Request) async throws -> Organisation {
-        guard let code = req.parameters.get("code"), code.count <= 4,
-              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first() else { throw SynligError.notFound }
-        return organisation
-    }
-
     private func formPage(_ req: Request, language: PublicLanguage, organisation: Organisation, values: [String: String],
                           errors: FormErrors, summary: [PageContext.FormError]) -> FormPage {
         let started = Int(Date().timeIntervalSince1970)
@@ -108,14 +102,14 @@ struct ContactRequestController: RouteCollection {
 
     func form(req: Request, language: PublicLanguage) async throws -> Response {
         req.usePublicLanguage(language)
-        let organisation = try await organisation(req)
+        let organisation = try await Organisation.byPublicCode(req)
         return try await req.renderPage("public/contact", formPage(req, language: language, organisation: organisation, values: [:],
                                                                   errors: .none, summary: []))
     }
 
     func submit(req: Request, language: PublicLanguage) async throws -> Response {
         req.usePublicLanguage(language)
-        let organisation = try await organisation(req)
+        let organisation = try await Organisation.byPublicCode(req)
         let form = try req.content.decode(ContactForm.self)
         let submission = ContactRequestService.Submission(name: form.name, reach: form.reach, about: form.about, language: form.language,
                                                     consent: form.consent == "on", honeypot: form.website, started: form.started, stamp: form.stamp)

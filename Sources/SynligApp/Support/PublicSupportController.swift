@@ -150,10 +150,8 @@ struct PublicSupportController: RouteCollection {
     }
 
     private func renderMunicipality(req: Request, language: PublicLanguage) async throws -> Response {
-        guard let code = req.parameters.get("code"), code.count <= 4,
-              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
-              let organisationID = organisation.id
-        else { throw SynligError.notFound }
+        let organisation = try await Organisation.byPublicCode(req)
+        let organisationID = try organisation.requireID()
         // Unknown filter values are ignored rather than refused: a caregiver's bookmark should still open.
         let filter = SupportFilter(need: req.query[String.self, at: "need"].flatMap(SupportNeed.init(rawValue:)),
                                    group: req.query[String.self, at: "group"].flatMap(SupportTargetGroup.init(rawValue:)),
@@ -164,7 +162,7 @@ struct PublicSupportController: RouteCollection {
             .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         let others = Self.otherLanguages(language, among: languages) { other in
             var url = URLComponents()
-            url.path = SiteURL.publicMunicipality(other, code: code).path
+            url.path = SiteURL.publicMunicipality(other, code: organisation.code).path
             url.queryItems = query.isEmpty ? nil : query
             return url.string ?? url.path
         }
@@ -182,7 +180,7 @@ struct PublicSupportController: RouteCollection {
         return try await req.renderPage("public/municipality", MunicipalityPage(
             page: .make(for: req, titleKey: "public.municipality_title", titleArguments: [organisation.name],
                         otherLanguages: others),
-            municipality: organisation.name, action: SiteURL.publicMunicipality(language, code: code).path,
+            municipality: organisation.name, action: SiteURL.publicMunicipality(language, code: organisation.code).path,
             needs: [Option(value: "", label: req.t("public.any_need"), selected: filter.need == nil)]
                 + SupportNeed.allCases.map { Option(value: $0.rawValue, label: req.t("public.need.\($0.rawValue)"), selected: $0 == filter.need) },
             groups: [Option(value: "", label: req.t("public.any_group"), selected: filter.group == nil)]
@@ -190,6 +188,6 @@ struct PublicSupportController: RouteCollection {
             languages: [Option(value: "", label: req.t("public.any_language"), selected: filter.language == nil)]
                 + SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == filter.language) },
             cards: cards, filtered: filter != SupportFilter(), startHref: SiteURL.publicSupport(language).path,
-            contactHref: SiteURL.publicContact(language, code: code).path))
+            contactHref: SiteURL.publicContact(language, code: organisation.code).path))
     }
 }

@@ -40,9 +40,9 @@ struct OpenIndicatorsController: APIRouteCollection {
 
     @Sendable func allOrganisations(req: Request) async throws -> Listing<OpenIndicatorRow> {
         let years = try Self.years(req)
-        let published = Set(try await StatisticsPublication.query(on: req.db).all(\.$organisationID))
+        let published = try await StatisticsPublication.query(on: req.db).all(\.$organisationID)
         var rows: [OpenIndicatorRow] = []
-        for organisation in try await Organisation.query(on: req.db).sort(\.$code).all() where published.contains(try organisation.requireID()) {
+        for organisation in try await Organisation.query(on: req.db).filter(\.$id ~~ published).sort(\.$code).all() {
             rows += try await Self.rows(of: organisation, years: years, on: req.db)
         }
         return Listing(count: rows.count, values: rows)
@@ -61,18 +61,13 @@ struct OpenIndicatorsController: APIRouteCollection {
             row.values.map { [row.kpi, row.municipality, String(row.period), $0.gender, $0.value.map(String.init) ?? "", $0.status] }
         }
         let document = CSVText.document(header: ["kpi", "municipality", "period", "gender", "value", "status"], rows: lines)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"anhoriga-\(organisation.code).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: document))
+        return .csvDownload(document, filename: "anhoriga-\(organisation.code).csv")
     }
 
     /// An organisation that publishes; any other code is 404, so nobody learns which do not.
     private static func publishing(_ req: Request) async throws -> Organisation {
-        guard let code = req.parameters.get("code"), code.count <= 4,
-              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
-              try await StatisticsPublicationService.isPublished(organisation.requireID(), on: req.db)
-        else { throw SynligError.notFound }
+        let organisation = try await Organisation.byPublicCode(req)
+        guard try await StatisticsPublicationService.isPublished(organisation.requireID(), on: req.db) else { throw SynligError.notFound }
         return organisation
     }
 

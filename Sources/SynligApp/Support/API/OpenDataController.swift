@@ -57,9 +57,8 @@ struct OpenDataController: APIRouteCollection {
     }
 
     private func document(_ req: Request) async throws -> HSDSDocument {
-        guard let code = req.parameters.get("code"), code.count <= 4,
-              let organisation = try await Organisation.query(on: req.db).filter(\.$code == code).first(),
-              let organisationID = organisation.id else { throw SynligError.notFound }
+        let organisation = try await Organisation.byPublicCode(req)
+        let organisationID = try organisation.requireID()
         let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
         // HSDS text is Swedish, like the catalogue it publishes; the act comes from the one file.
         let applicationProcess = "Ansökan och biståndsbedömning enligt "
@@ -109,10 +108,6 @@ struct OpenDataController: APIRouteCollection {
                         service.schedules.first?.description ?? "", service.phones.first?.number ?? "", service.email ?? "",
                         service.url ?? "", service.assured_date]
             })
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"stod-\(document.organization.identifier).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return .csvDownload(text, filename: "stod-\(document.organization.identifier).csv", cacheControl: "public, max-age=300")
     }
 }
