@@ -17,6 +17,13 @@ public struct PublishedCrossTable: Sendable, Equatable {
 
     /// Every entry, margins included: what suppression has to protect.
     public var allEntries: [PublishedCount] { cells.flatMap { $0 } + rowTotals + columnTotals + [grandTotal] }
+
+    init(grid: MarginGrid) {
+        self.init(cells: (0..<grid.rows - 1).map { Array(grid.published[$0].dropLast()) },
+                  rowTotals: (0..<grid.rows - 1).map { grid.published[$0][grid.columns - 1] },
+                  columnTotals: Array(grid.published[grid.rows - 1].dropLast()),
+                  grandTotal: grid[grid.grandTotal])
+    }
 }
 
 extension SuppressionPolicy {
@@ -37,32 +44,47 @@ extension SuppressionPolicy {
     ///
     /// Nil for a table that is not rectangular or has a negative count.
     public func publish(crossTable body: [[Int]]) -> PublishedCrossTable? {
+        publishedGrid(body, rowTotalsKnown: false, hiddenRows: []).map(PublishedCrossTable.init(grid:))
+    }
+
+    /// The grid behind `publish(crossTable:)`, for tables that are read together with others:
+    /// - `rowTotalsKnown`: the row totals and the grand total are published by another table (each
+    ///   unit's count of caregivers), so they are shown as they are and never withheld here;
+    /// - `hiddenRows`: rows that are never shown (units too small to show on their own, merged into
+    ///   one). A reader can still work their cells out from the totals, so those cells are in the
+    ///   grid, withheld and unlabelled, and protected like any other when they are small.
+    func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>) -> MarginGrid? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }), body.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else {
             return nil
         }
         var grid = MarginGrid(body: body, columns: columns, policy: self)
+        if rowTotalsKnown {
+            grid.fixed = Set((0..<grid.rows).map { GridCell(row: $0, column: grid.columns - 1) })
+        }
+        for row in hiddenRows {
+            for column in 0..<grid.columns where !grid.fixed.contains(GridCell(row: row, column: column)) {
+                grid.hidden.insert(GridCell(row: row, column: column))
+            }
+        }
         let grandTotal = grid.value(grid.grandTotal)
-        if grandTotal > 0 && grandTotal < threshold {
+        if grandTotal > 0 && grandTotal < threshold && !rowTotalsKnown {
             grid.wholeTableWithheld = true
             for cell in grid.allCells { grid[cell] = .suppressed(.belowThreshold) }
-        } else if grandTotal >= threshold {
-            for cell in grid.allCells where isBelowThreshold(grid.value(cell)) {
+        } else if grandTotal >= threshold || rowTotalsKnown {
+            for cell in grid.hidden { grid[cell] = .suppressed(.complementary) }
+            for cell in grid.allCells where isBelowThreshold(grid.value(cell)) && !grid.fixed.contains(cell) && !grid.hidden.contains(cell) {
                 grid[cell] = .suppressed(.belowThreshold)
             }
             withholdComplements(in: &grid)
         }
-        return PublishedCrossTable(
-            cells: (0..<grid.rows - 1).map { Array(grid.published[$0].dropLast()) },
-            rowTotals: (0..<grid.rows - 1).map { grid.published[$0][grid.columns - 1] },
-            columnTotals: Array(grid.published[grid.rows - 1].dropLast()),
-            grandTotal: grid[grid.grandTotal])
+        return grid
     }
 
     private func withholdComplements(in grid: inout MarginGrid) {
         while let exposed = grid.firstExposedCell() {
             let candidates = grid.allCells
-                .filter { !grid[$0].isSuppressed && grid.value($0) > 0 }
+                .filter { !grid[$0].isSuppressed && grid.value($0) > 0 && !grid.fixed.contains($0) }
                 // Smallest count first; among equals, one in the exposed cell's row or column,
                 // since that is where a cycle through it has to start.
                 .sorted { a, b in
@@ -71,7 +93,9 @@ extension SuppressionPolicy {
                 }
             guard !candidates.isEmpty else {
                 // Not reached in the property test; kept so that the loop is safe by construction.
-                for cell in grid.allCells where !grid[cell].isSuppressed { grid[cell] = .suppressed(.complementary) }
+                for cell in grid.allCells where !grid[cell].isSuppressed && !grid.fixed.contains(cell) {
+                    grid[cell] = .suppressed(.complementary)
+                }
                 return
             }
             for cell in chooseComplement(for: exposed, from: candidates, in: grid) {

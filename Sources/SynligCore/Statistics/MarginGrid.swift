@@ -28,6 +28,12 @@ struct MarginGrid {
     var published: [[PublishedCount]]
     let policy: SuppressionPolicy
     var wholeTableWithheld = false
+    /// Entries the reader already knows from another table (a unit's total): published as they
+    /// are, never withheld here, and so never part of a cycle.
+    var fixed: Set<GridCell> = []
+    /// Entries never shown (a merged row of small units): the reader knows nothing of them but
+    /// what the totals give, and only a small one needs protecting.
+    var hidden: Set<GridCell> = []
 
     init(body: [[Int]], columns: Int, policy: SuppressionPolicy) {
         let rowTotals = body.map { $0.reduce(0, +) }
@@ -69,7 +75,7 @@ struct MarginGrid {
     private func steps(excluding excluded: GridCell) -> [[Int]] {
         var next = Array(repeating: [Int](), count: rows + columns)
         for cell in allCells where cell != excluded && self[cell].isSuppressed {
-            let range = policy.knownRange(of: self[cell], wholeTableWithheld: wholeTableWithheld)
+            let range = knownRange(cell)
             let value = value(cell)
             // Raising the count raises the signed entry for a body cell and lowers it for a margin.
             if range.allowsIncrease(from: value) { addStep(&next, cell, signedDelta: sign(cell)) }
@@ -96,7 +102,7 @@ struct MarginGrid {
     /// Whether another value of this withheld cell fits everything published: a step along it
     /// closes into a cycle through the other withheld cells.
     func isProtected(_ cell: GridCell) -> Bool {
-        let range = policy.knownRange(of: self[cell], wholeTableWithheld: wholeTableWithheld)
+        let range = knownRange(cell)
         let next = steps(excluding: cell)
         let value = value(cell)
         for (allowed, delta) in [(range.allowsIncrease(from: value), 1), (range.allowsDecrease(from: value), -1)]
@@ -110,8 +116,18 @@ struct MarginGrid {
         return false
     }
 
+    /// What the reader can tell of a withheld cell from its label; nothing, for a hidden one.
+    private func knownRange(_ cell: GridCell) -> KnownRange {
+        hidden.contains(cell) ? KnownRange(lower: 0, upper: nil)
+            : policy.knownRange(of: self[cell], wholeTableWithheld: wholeTableWithheld)
+    }
+
+    /// A hidden cell only needs protecting when it is small: a count of the threshold or more,
+    /// or none, may be known of the small units together.
     func firstExposedCell() -> GridCell? {
-        allCells.first { self[$0].isSuppressed && !isProtected($0) }
+        allCells.first { cell in
+            self[cell].isSuppressed && (!hidden.contains(cell) || policy.isBelowThreshold(value(cell))) && !isProtected(cell)
+        }
     }
 
     /// Whether withholding `extra` as well would protect `exposed`.
