@@ -136,6 +136,7 @@ struct StatisticsTests {
             #expect(unit.identified == .suppressed(.belowThreshold))
             for breakdown in unit.breakdowns where breakdown.dimension.unit == .caregivers {
                 #expect(breakdown.total.isSuppressed, "\(breakdown.dimension)")
+                #expect(!breakdown.brokenDown, "\(breakdown.dimension)")
                 #expect(breakdown.categories.allSatisfy { $0.count.isSuppressed || $0.count == .count(0) }, "\(breakdown.dimension)")
                 #expect(breakdown.categories.allSatisfy { $0.share == nil }, "\(breakdown.dimension)")
             }

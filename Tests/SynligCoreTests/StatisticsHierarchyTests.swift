@@ -137,3 +137,33 @@ struct HierarchySuppressionTests {
         }
     }
 }
+
+@Suite("Statistics: a split of a total published elsewhere")
+struct SplitSuppressionTests {
+    @Test("Random splits of a known total: no withheld count is exact, and the total is never withheld")
+    func randomSplits() throws {
+        let policy = SuppressionPolicy.standard
+        var random = SeededGenerator(seed: 5)
+        var shown = 0
+        for round in 0..<400 {
+            let counts = (0..<Int.random(in: 2...4, using: &random)).map { _ in randomCount(&random) }
+            guard counts.reduce(0, +) >= policy.threshold else {
+                #expect(policy.publish(split: counts) == nil || counts.allSatisfy { $0 == 0 })
+                continue
+            }
+            guard let published = policy.publish(split: counts) else { continue }
+            shown += 1
+            let view = ReaderView.of(PublishedBreakdown(counts: published, total: .count(counts.reduce(0, +))), counts: counts, policy: policy)
+            for (range, truth) in zip(view.ranges(), view.truths) {
+                #expect(range.count > 1, "round \(round): \(counts): a withheld \(truth) is exactly \(range)")
+            }
+        }
+        #expect(shown > 200)
+    }
+
+    @Test("'< 5' and '< 5' of a known 8 would both be 4: that split is not shown")
+    func unprotectableSplit() {
+        #expect(SuppressionPolicy.standard.publish(split: [4, 4]) == nil)
+        #expect(SuppressionPolicy.standard.publish(split: [4, 4, 9]) == [.suppressed(.belowThreshold), .suppressed(.belowThreshold), .suppressed(.complementary)])
+    }
+}

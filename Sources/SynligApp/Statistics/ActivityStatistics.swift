@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 import SynligCore
 
@@ -12,7 +13,8 @@ struct ActivityTable: Sendable, Equatable {
 
     var kind: Kind
     var categories: [String]
-    var counts: [Int]
+    /// `counts[unit][category]`, units as in `CaregiverCounts.units`.
+    var counts: [[Int]]
 
     /// The table, the date that places an event in the period, the column grouped by, and an
     /// extra condition where one is needed.
@@ -46,12 +48,14 @@ struct ActivityTable: Sendable, Equatable {
     var titleKey: String { "statistics.activity.\(kind.rawValue)" }
     var unitKey: String { kind == .voluntariness || kind == .screening ? "statistics.unit.follow_ups" : "statistics.unit.support" }
 
-    /// Every table for the scope: one GROUP BY each.
-    static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, on sql: any SQLDatabase) async throws -> [ActivityTable] {
+    /// Every table for the scope, a row per unit: one GROUP BY each.
+    static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
+                       on sql: any SQLDatabase) async throws -> [ActivityTable] {
         var tables: [ActivityTable] = []
         for kind in kinds {
             let (table, date, column, status) = source(kind)
             var select = StatisticsService.inScope(sql.select()
+                .column(StatisticsService.unitColumn, as: "u")
                 .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table)
@@ -61,14 +65,15 @@ struct ActivityTable: Sendable, Equatable {
             if let status {
                 select = select.where(SQLColumn("status", table: table), .equal, SQLBind(status))
             }
-            let rows = try await select.groupBy(SQLColumn(column, table: table)).all()
-            var byCategory: [String: Int] = [:]
-            for row in rows {
-                guard let key = try row.decode(column: "k", as: String?.self) else { continue }
-                byCategory[key, default: 0] += try row.decode(column: "n", as: Int.self)
-            }
+            let rows = try await select.groupBy(StatisticsService.unitColumn).groupBy(SQLColumn(column, table: table)).all()
             let categories = Self.categories(kind)
-            tables.append(ActivityTable(kind: kind, categories: categories, counts: categories.map { byCategory[$0] ?? 0 }))
+            var counts = Array(repeating: Array(repeating: 0, count: categories.count), count: units.count)
+            for row in rows {
+                guard let key = try row.decode(column: "k", as: String?.self), let column = categories.firstIndex(of: key),
+                      let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
+                counts[unit][column] += try row.decode(column: "n", as: Int.self)
+            }
+            tables.append(ActivityTable(kind: kind, categories: categories, counts: counts))
         }
         return tables
     }

@@ -65,22 +65,22 @@ enum OpenIndicators {
                      on db: any Database) async throws -> [OpenIndicatorRow] {
         guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod("\(year)") else { throw Abort(.internalServerError) }
         let scope = StatisticsScope(organisationID: organisationID, unitID: nil, period: period)
-        let genders = StatisticsDimension.gender.categories
-        let byGender = try await StatisticsService.breakdownCounts(.gender, scope, on: sql)
-        var rows: [OpenIndicatorRow] = []
-        // Women and men are published from the whole one-way table (other genders and "not
-        // stated" included), so its complementary suppression protects them too.
-        if let published = policy.publish(breakdown: byGender) {
-            let women = genders.firstIndex(of: Gender.woman.rawValue).map { published.counts[$0] } ?? .suppressed(.belowThreshold)
-            let men = genders.firstIndex(of: Gender.man.rawValue).map { published.counts[$0] } ?? .suppressed(.belowThreshold)
-            rows.append(OpenIndicatorRow(kpi: OpenIndicator.caregiversKnown.rawValue, municipality: code, period: year,
-                                         values: [.init(gender: "T", published.total), .init(gender: "K", women), .init(gender: "M", men)]))
+        let units = try await StatisticsService.unitRows(organisationID, on: db)
+        let byGender = try await StatisticsService.breakdownCounts(.gender, scope, units: units, on: sql)
+        // Published exactly as the statistics page publishes them (the organisation and its units
+        // protected as one), so the open data and the page can never be set against each other.
+        let caregivers = PublishedStatistics.unitTotals(byGender.map { $0.reduce(0, +) }, policy)
+        let gender = PublishedStatistics.people(byGender, caregivers, policy).organisation
+        func count(_ key: Gender) -> PublishedCount {
+            StatisticsDimension.gender.categories.firstIndex(of: key.rawValue).map { gender.counts[$0] } ?? .suppressed(.belowThreshold)
         }
-        let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], on: sql)
+        var rows = [OpenIndicatorRow(kpi: OpenIndicator.caregiversKnown.rawValue, municipality: code, period: year,
+                                     values: [.init(gender: "T", gender.total), .init(gender: "K", count(.woman)), .init(gender: "M", count(.man))])]
+        let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], units: units, on: sql)
         for (indicator, kind) in [(OpenIndicator.voluntarinessFollowUps, ActivityTable.Kind.voluntariness), (.supportBegun, .supportGiven)] {
-            let total = activities.first { $0.kind == kind }?.counts.reduce(0, +) ?? 0
-            rows.append(OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year,
-                                         values: [.init(gender: "T", policy.publish(breakdown: [total])?.total ?? .suppressed(.belowThreshold))]))
+            guard let table = activities.first(where: { $0.kind == kind }) else { continue }
+            let total = PublishedStatistics.events(table.counts, caregivers, policy).organisation.total
+            rows.append(OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year, values: [.init(gender: "T", total)]))
         }
         return rows
     }

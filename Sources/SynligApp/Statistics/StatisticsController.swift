@@ -42,19 +42,22 @@ struct StatisticsController: RouteCollection {
         let report = try await Self.report(scope, req: req)
         let policy = report.policy
         func share(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
+        let notBrokenDown = req.t("statistics.not_broken_down")
         var rows: [[String]] = [
             [req.t("statistics.identified"), "", report.identified.text(under: policy), ""],
-            [req.t("statistics.new"), "", report.new.text(under: policy), ""],
+            [req.t("statistics.new"), "", report.new?.text(under: policy) ?? notBrokenDown, ""],
         ]
         let tables = report.breakdowns.map { ($0.title, $0.categories, $0.total) } + report.activities.map { ($0.title, $0.categories, $0.total) }
         for (title, categories, total) in tables {
             rows += categories.map { [title, $0.label, $0.count.text(under: policy), share($0.share)] }
+            if categories.isEmpty { rows.append([title, notBrokenDown, "", ""]) }
             rows.append([title, req.t("statistics.total"), total.text(under: policy), ""])
         }
-        let cross = report.genderByHours
-        for (row, label) in cross.rowLabels.enumerated() {
-            for (column, columnLabel) in cross.columnLabels.enumerated() {
-                rows.append([cross.title, label + " / " + columnLabel, cross.table.cells[row][column].text(under: policy), ""])
+        if let cross = report.genderByHours {
+            for (row, label) in cross.rowLabels.enumerated() {
+                for (column, columnLabel) in cross.columnLabels.enumerated() {
+                    rows.append([cross.title, label + " / " + columnLabel, cross.cells[row][column].text(under: policy), ""])
+                }
             }
         }
         let document = CSVText.document(

@@ -22,20 +22,22 @@ struct StatisticsPage: Encodable {
         var rows: [Row]
         var total: String
         var notStated: String?
+        /// Said instead of rows for a unit too small to be broken down.
+        var notBrokenDown: String?
     }
 
+    /// Each hours band's relationships split by gender; the totals row is the hours breakdown's.
     struct Cross: Encodable {
         var title: String
         var columns: [String]
         var rows: [CrossRow]
         var totals: [String]
-        var grandTotal: String
+        var omitted: String?
     }
 
     struct CrossRow: Encodable {
         var label: String
         var cells: [String]
-        var total: String
     }
 
     /// New caregivers per quarter: a line (broken where a count is withheld) and the table beside it.
@@ -61,7 +63,9 @@ struct StatisticsPage: Encodable {
     var new: String
     var threshold: String
     var tables: [Table]
-    var cross: Cross
+    /// The whole organisation only; `crossForUnit` says why a unit has none.
+    var cross: Cross?
+    var crossForUnit: String?
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
     var trend: Trend
@@ -114,7 +118,7 @@ struct StatisticsPage: Encodable {
         periodLabel = report.scope.period.description
         self.scopeLabel = scopeLabel
         identified = text(report.identified)
-        new = text(report.new)
+        new = report.new.map(text) ?? "–"
         threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel)
         func rows(_ categories: [StatisticsReport.Category]) -> [Row] {
             categories.map { category in
@@ -129,13 +133,15 @@ struct StatisticsPage: Encodable {
                 unitLabel: req.t("statistics.unit.\(breakdown.dimension.unit.rawValue)"),
                 rows: rows(breakdown.categories),
                 total: text(breakdown.total),
-                notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) })
+                notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) },
+                notBrokenDown: breakdown.brokenDown ? nil : req.t("statistics.not_broken_down"))
         }
         activities = report.activities.map { activity in
             Table(
                 id: activity.kind.rawValue, title: activity.title, unitLabel: activity.unitLabel,
                 rows: rows(activity.categories),
-                total: text(activity.total), notStated: nil)
+                total: text(activity.total), notStated: nil,
+                notBrokenDown: activity.brokenDown ? nil : req.t("statistics.not_broken_down"))
         }
         let labels = report.trend.map { StatisticsController.periodLabel($0.quarter, req: req) }
         let highest = max(1, report.trend.compactMap(\.new.value).max() ?? 1)
@@ -169,13 +175,12 @@ struct StatisticsPage: Encodable {
                 Fact(label: req.t("statistics.reach.more_than_ten_share"), value: percent(reach.estimate.moreThanTenHoursShare)),
             ])
         }
-        let table = report.genderByHours.table
-        cross = Cross(
-            title: report.genderByHours.title, columns: report.genderByHours.columnLabels,
-            rows: zip(report.genderByHours.rowLabels, zip(table.cells, table.rowTotals)).map { label, row in
-                CrossRow(label: label, cells: row.0.map(text), total: text(row.1))
-            },
-            totals: table.columnTotals.map(text), grandTotal: text(table.grandTotal))
+        cross = report.genderByHours.map { cross in
+            Cross(title: cross.title, columns: cross.columnLabels,
+                  rows: zip(cross.rowLabels, cross.cells).map { CrossRow(label: $0, cells: $1.map(text)) },
+                  totals: cross.columnTotals.map(text), omitted: cross.omitted ? req.t("statistics.cross.omitted") : nil)
+        }
+        crossForUnit = report.genderByHours == nil ? req.t("statistics.cross.whole_organisation_only") : nil
     }
 
     /// 16 000 in Swedish, 16,000 in English.

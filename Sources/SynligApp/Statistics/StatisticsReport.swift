@@ -16,10 +16,12 @@ struct StatisticsReport: Sendable {
     struct Breakdown: Sendable {
         var dimension: StatisticsDimension
         var title: String
+        /// Empty when the unit is too small to be broken down (`brokenDown` false).
         var categories: [Category]
         var total: PublishedCount
         /// How much of the data says "not stated", so a reader sees how complete it is.
         var notStatedShare: Double?
+        var brokenDown: Bool { !categories.isEmpty }
     }
 
     /// Events of one kind during the period, by category.
@@ -27,23 +29,34 @@ struct StatisticsReport: Sendable {
         var kind: ActivityTable.Kind
         var title: String
         var unitLabel: String
+        /// Empty when the unit is too small to be broken down.
         var categories: [Category]
         var total: PublishedCount
+        var brokenDown: Bool { !categories.isEmpty }
     }
 
+    /// The whole organisation's relationships in each hours band split by gender. Each band's
+    /// total is the hours-band breakdown's, so a split only adds where its total is published and
+    /// the split can be protected without it; the other bands are left out (`omitted`).
     struct CrossTable: Sendable {
         var title: String
         var rowLabels: [String]
+        var columnKeys: [String]
         var columnLabels: [String]
-        var table: PublishedCrossTable
+        /// `cells[row][column]` for the columns shown.
+        var cells: [[PublishedCount]]
+        var columnTotals: [PublishedCount]
+        var omitted: Bool
     }
 
     var scope: StatisticsScope
     var policy: SuppressionPolicy
     var identified: PublishedCount
-    var new: PublishedCount
+    /// Nil where a unit is too small for its new and earlier caregivers to be told apart.
+    var new: PublishedCount?
     var breakdowns: [Breakdown]
-    var genderByHours: CrossTable
+    /// The whole organisation only: a unit's split would be the organisation's minus the other units'.
+    var genderByHours: CrossTable?
     var activities: [Activity]
     var trend: [TrendPoint]
     /// The largest differences in who is reached, from the published counts above.
@@ -69,6 +82,8 @@ struct StatisticsReport: Sendable {
         var new: PublishedCount
     }
 
+    /// Every table of `counts` as published, for the whole organisation and every unit at once
+    /// (SynligCore's hierarchy suppression); the report then shows the scope's part.
     init(_ counts: CaregiverCounts, scope: StatisticsScope, policy: SuppressionPolicy, population: StatisticsPopulation? = nil,
          label text: (String) -> String) {
         // Some names are written to stand inside a sentence ("cares for a parent"); a table row starts with a capital.
@@ -78,48 +93,52 @@ struct StatisticsReport: Sendable {
         }
         self.scope = scope
         self.policy = policy
-        // Identified = new + registered before the period: a one-way table with its total, so the
-        // difference of the two headline counts cannot give away a small number either.
-        func headline(identified: Int, new: Int) -> (PublishedCount, PublishedCount) {
-            let table = Self.publish([new, max(0, identified - new)], policy)
-            return (table.total, table.counts[0])
+        let published = PublishedStatistics(counts, policy: policy)
+        let row = scope.unitID.flatMap { counts.row(of: $0) }
+        /// The scope's part of a table: the organisation's, or the unit's (nil if not broken down).
+        func part(_ hierarchy: PublishedHierarchy) -> PublishedBreakdown? {
+            guard scope.unitID != nil else { return hierarchy.organisation }
+            return row.flatMap { hierarchy.units[$0] }
         }
-        (identified, new) = headline(identified: counts.identified, new: counts.new)
-        trend = Dictionary(grouping: counts.trend, by: \.quarter.year).sorted { $0.key < $1.key }.flatMap { _, quarters in
-            let published = Self.publish(quarters.map(\.new), policy).counts
-            return zip(quarters, published).map { TrendPoint(quarter: $0.quarter, new: $1) }
+        identified = published.unitTotal(.caregivers, row: scope.unitID == nil ? nil : row ?? -1)
+        new = part(published.registration)?.counts[0]
+        trend = zip(counts.trend.chunked(4), published.trend).flatMap { quarters, table in
+            guard let year = part(table) else { return [TrendPoint]() }
+            return zip(quarters, year.counts).map { TrendPoint(quarter: $0.quarter, new: $1) }
         }
-        breakdowns = counts.breakdowns.map { raw in
-            let published = Self.publish(raw.counts, policy)
-            let categories = zip(raw.dimension.categories, published.counts).map { key, count in
-                Category(key: key, label: label(raw.dimension.labelKey(key)), count: count,
-                         share: PublishedCount.percentage(count, of: published.total).map { $0 / 100 })
+        func categories(_ keys: [String], _ table: PublishedBreakdown?, labelKey: (String) -> String) -> [Category] {
+            guard let table else { return [] }
+            return zip(keys, table.counts).map { key, count in
+                Category(key: key, label: label(labelKey(key)), count: count,
+                         share: PublishedCount.percentage(count, of: table.total).map { $0 / 100 })
             }
-            let notStated = categories.last { $0.key == StatisticsDimension.notStated }
+        }
+        breakdowns = zip(counts.breakdowns, published.breakdowns).map { raw, hierarchy in
+            let table = part(hierarchy)
+            let categories = categories(raw.dimension.categories, table, labelKey: raw.dimension.labelKey)
             return Breakdown(dimension: raw.dimension, title: label(raw.dimension.titleKey), categories: categories,
-                             total: published.total, notStatedShare: notStated?.share)
+                             total: table?.total ?? published.unitTotal(raw.dimension.unit, row: row ?? -1),
+                             notStatedShare: categories.last { $0.key == StatisticsDimension.notStated }?.share)
         }
-        let table = policy.publish(crossTable: counts.genderByHours) ?? PublishedCrossTable(
-            cells: counts.genderByHours.map { $0.map { _ in .suppressed(.belowThreshold) } },
-            rowTotals: counts.genderByHours.map { _ in .suppressed(.belowThreshold) },
-            columnTotals: (counts.genderByHours.first ?? []).map { _ in .suppressed(.belowThreshold) },
-            grandTotal: .suppressed(.belowThreshold))
-        activities = counts.activities.map { raw in
-            let published = Self.publish(raw.counts, policy)
-            return Activity(
-                kind: raw.kind, title: text(raw.titleKey), unitLabel: text(raw.unitKey),
-                categories: zip(raw.categories, published.counts).map { key, count in
-                    Category(key: key, label: label(ActivityTable.labelKey(raw.kind, key)), count: count,
-                             share: PublishedCount.percentage(count, of: published.total).map { $0 / 100 })
-                },
-                total: published.total)
+        activities = zip(counts.activities, published.activities).map { raw, hierarchy in
+            let table = part(hierarchy)
+            return Activity(kind: raw.kind, title: text(raw.titleKey), unitLabel: text(raw.unitKey),
+                            categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
+                            total: table?.total ?? .suppressed(.belowThreshold))
         }
-        genderByHours = CrossTable(
-            title: label("statistics.cross.gender_hours"),
-            rowLabels: StatisticsDimension.gender.categories.map { label(StatisticsDimension.gender.labelKey($0)) },
-            columnLabels: StatisticsDimension.hoursBand.categories.map { label(StatisticsDimension.hoursBand.labelKey($0)) },
-            table: table)
-        equity = Self.equity(breakdowns: breakdowns, genderByHours: table)
+        if scope.unitID == nil {
+            let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
+            let shown = published.genderByHours.indices.filter { published.genderByHours[$0] != nil }
+            genderByHours = CrossTable(
+                title: label("statistics.cross.gender_hours"),
+                rowLabels: genders.map { label(StatisticsDimension.gender.labelKey($0)) },
+                columnKeys: shown.map { hours[$0] },
+                columnLabels: shown.map { label(StatisticsDimension.hoursBand.labelKey(hours[$0])) },
+                cells: genders.indices.map { row in shown.compactMap { published.genderByHours[$0]?[row] } },
+                columnTotals: shown.map { published.hours.organisation.counts[$0] },
+                omitted: shown.count < hours.count)
+        }
+        equity = Self.equity(breakdowns: breakdowns, genderByHours: genderByHours)
         if let population, scope.unitID == nil {
             let moreThanTen = Self.publish([counts.moreThanTenHours], policy).total
             reach = Reach(adults: population.adults, year: population.year, source: population.source,
@@ -132,15 +151,18 @@ struct StatisticsReport: Sendable {
     /// Women, men and other (not "not stated"): the stated genders, in the rows' order.
     private static let statedGenders = [Gender.woman, .man, .other].map(\.rawValue)
 
-    private static func equity(breakdowns: [Breakdown], genderByHours table: PublishedCrossTable) -> [EquityStatement] {
+    private static func equity(breakdowns: [Breakdown], genderByHours table: CrossTable?) -> [EquityStatement] {
         func counts(_ dimension: StatisticsDimension, _ keys: [String]) -> [PublishedCount] {
             let categories = breakdowns.first { $0.dimension == dimension }?.categories ?? []
             return keys.map { key in categories.first { $0.key == key }?.count ?? .suppressed(.belowThreshold) }
         }
-        let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
-        let heavyColumns = [HoursBand.from20to34, .from35to49, .from50].compactMap { hours.firstIndex(of: $0.rawValue) }
+        let genders = StatisticsDimension.gender.categories
+        let heavyBands = [HoursBand.from20to34, .from35to49, .from50].map(\.rawValue)
+        // Every heavy band must be shown: a band left out would make the sum too small.
+        let heavyColumns = heavyBands.compactMap { table?.columnKeys.firstIndex(of: $0) }
         let heavy: [Int?] = statedGenders.map { key in
-            guard let row = genders.firstIndex(of: key), row < table.cells.count else { return nil }
+            guard let table, heavyColumns.count == heavyBands.count, let row = genders.firstIndex(of: key), row < table.cells.count
+            else { return nil }
             let cells = heavyColumns.map { table.cells[row][$0].value }
             return cells.contains(nil) ? nil : cells.compactMap { $0 }.reduce(0, +)
         }

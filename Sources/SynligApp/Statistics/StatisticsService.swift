@@ -10,30 +10,39 @@ struct StatisticsScope: Sendable {
     var period: StatisticsPeriod
 }
 
-/// One breakdown's counts, before anything is withheld.
+/// One breakdown's counts, before anything is withheld: a row per unit (`CaregiverCounts.units`).
 struct RawBreakdown: Sendable, Equatable {
     var dimension: StatisticsDimension
-    /// Counts in the order of `dimension.categories`.
-    var counts: [Int]
+    /// `counts[unit][category]`, categories in the order of `dimension.categories`.
+    var counts: [[Int]]
 }
 
 /// The counts the statistics are made of, computed in SQL (one GROUP BY per table) and never by
 /// loading people: only aggregates leave the database, and only suppressed ones leave this
-/// capability (`StatisticsReport`).
+/// capability (`StatisticsReport`). Every table is counted per unit of the organisation, whatever
+/// the filter, so the organisation's page and each unit's page are published from one protected
+/// table and cannot be subtracted from each other.
 struct CaregiverCounts: Sendable {
-    /// Caregivers registered before the period ends.
-    var identified: Int
-    /// Caregivers registered during the period.
-    var new: Int
+    /// The rows of every per-unit table: the organisation's units, then caregivers with no unit.
+    var units: [UUID?]
+    /// Per unit: caregivers registered before the period ends.
+    var caregivers: [Int]
+    /// Per unit: their care relationships.
+    var relationships: [Int]
+    /// Per unit: [registered during the period, registered before it].
+    var registration: [[Int]]
     var breakdowns: [RawBreakdown]
-    /// Relationships by the caregiver's gender (rows) and hours band (columns).
+    /// The whole organisation's relationships by the caregiver's gender (rows) and hours band (columns).
     var genderByHours: [[Int]]
-    /// Support, voluntariness and strain events during the period.
+    /// Support, voluntariness and strain events during the period, per unit.
     var activities: [ActivityTable]
-    /// New caregivers per quarter, whole years up to the period's end.
-    var trend: [(quarter: StatisticsPeriod, new: Int)]
-    /// Caregivers known by the period's end who give more than ten hours a week to someone.
+    /// New caregivers per quarter and unit, whole years up to the period's end.
+    var trend: [(quarter: StatisticsPeriod, new: [Int])]
+    /// Caregivers of the whole organisation known by the period's end who give more than ten hours a week to someone.
     var moreThanTenHours: Int = 0
+
+    /// The row of a unit, or of "no unit".
+    func row(of unitID: UUID?) -> Int? { units.firstIndex(of: unitID) }
 }
 
 enum StatisticsService {
@@ -42,55 +51,92 @@ enum StatisticsService {
 
     static func counts(_ scope: StatisticsScope, on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        let end = scope.period.end.iso
-        let identified = try await caregiverCount(sql, scope, registeredBefore: end)
-        let new = try await caregiverCount(sql, scope, registeredBefore: end, from: scope.period.start.iso)
+        let units = try await unitRows(scope.organisationID, on: db)
         var breakdowns: [RawBreakdown] = []
         for dimension in StatisticsDimension.allCases {
-            breakdowns.append(RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, on: sql)))
+            breakdowns.append(RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, units: units, on: sql)))
         }
+        func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
+            (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
+        }
+        let caregivers = rowSums(.caregivers)
+        let new = try await newPerUnit(sql, scope, units: units)
         let crossed = try await groupedCounts(sql, scope, by: ["gender", "hours_band"], unit: .relationships)
         let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
         var table = Array(repeating: Array(repeating: 0, count: hours.count), count: genders.count)
         for (key, count) in crossed {
-            guard let row = genders.firstIndex(of: key[0] ?? StatisticsDimension.notStated),
-                  let column = hours.firstIndex(of: key[1] ?? StatisticsDimension.notStated) else { continue }
+            guard let row = genders.firstIndex(of: key.values[0] ?? StatisticsDimension.notStated),
+                  let column = hours.firstIndex(of: key.values[1] ?? StatisticsDimension.notStated) else { continue }
             table[row][column] += count
         }
-        return CaregiverCounts(identified: identified, new: new, breakdowns: breakdowns, genderByHours: table,
-                               activities: try await ActivityTable.counts(scope, on: sql), trend: try await quarterlyTrend(scope, on: db),
-                               moreThanTenHours: try await moreThanTenHours(sql, scope))
+        return CaregiverCounts(
+            units: units, caregivers: caregivers, relationships: rowSums(.relationships),
+            registration: zip(new, caregivers).map { [$0, max(0, $1 - $0)] },
+            breakdowns: breakdowns, genderByHours: table,
+            activities: try await ActivityTable.counts(scope, units: units, on: sql),
+            trend: try await quarterlyTrend(scope, units: units, on: db),
+            moreThanTenHours: try await moreThanTenHours(sql, scope))
     }
 
-    /// One breakdown of those known by the period's end, in the order of `dimension.categories`.
-    static func breakdownCounts(_ dimension: StatisticsDimension, _ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [Int] {
-        var byCategory: [String: Int] = [:]
+    /// The rows every per-unit table has: the organisation's units in a fixed order, then "no unit".
+    static func unitRows(_ organisationID: UUID, on db: any Database) async throws -> [UUID?] {
+        let ids = try await Unit.scoped(to: organisationID, on: db).all(\.$id)
+        return ids.sorted { $0.uuidString < $1.uuidString } + [nil]
+    }
+
+    /// One breakdown of those known by the period's end: a row per unit, categories in the order of `dimension.categories`.
+    static func breakdownCounts(_ dimension: StatisticsDimension, _ scope: StatisticsScope, units: [UUID?],
+                                on sql: any SQLDatabase) async throws -> [[Int]] {
+        var table = Array(repeating: Array(repeating: 0, count: dimension.categories.count), count: units.count)
         for (key, count) in try await groupedCounts(sql, scope, by: [dimension.column], unit: dimension.unit) {
             let category = dimension == .ageBand
-                ? AgeBand.of(birthYear: key[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
-                : (key[0] ?? StatisticsDimension.notStated)
-            byCategory[category, default: 0] += count
+                ? AgeBand.of(birthYear: key.values[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
+                : (key.values[0] ?? StatisticsDimension.notStated)
+            guard let row = units.firstIndex(of: key.unit), let column = dimension.categories.firstIndex(of: category) else { continue }
+            table[row][column] += count
         }
-        return dimension.categories.map { byCategory[$0] ?? 0 }
+        return table
     }
 
-    /// Caregivers new in each quarter of the years up to the period's end, from one GROUP BY on the
-    /// registration month (ISO dates: the first seven characters are the month). Whole years, so
-    /// each year's quarters can be published as one table with that year's total.
-    static func quarterlyTrend(_ scope: StatisticsScope, years: Int = 2, on db: any Database) async throws -> [(quarter: StatisticsPeriod, new: Int)] {
+    /// Caregivers registered during the period, per unit.
+    private static func newPerUnit(_ sql: any SQLDatabase, _ scope: StatisticsScope, units: [UUID?]) async throws -> [Int] {
+        let rows = try await scoped(sql.select().column(unitColumn, as: "u").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
+                                    scope, unit: .caregivers, registeredBefore: scope.period.end.iso)
+            .where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
+            .groupBy(unitColumn).all()
+        var new = Array(repeating: 0, count: units.count)
+        for row in rows {
+            if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { new[index] += try row.decode(column: "n", as: Int.self) }
+        }
+        return new
+    }
+
+    /// The unit a caregiver belongs to: every per-unit table groups by it.
+    static let unitColumn = SQLColumn("unit_id", table: "caregivers")
+
+    /// Caregivers new in each quarter of the years up to the period's end, per unit, from one GROUP
+    /// BY on unit and registration month (ISO dates: the first seven characters are the month).
+    /// Whole years, so each year's quarters can be published as one table with that year's total.
+    static func quarterlyTrend(_ scope: StatisticsScope, years: Int = 2, units: [UUID?],
+                               on db: any Database) async throws -> [(quarter: StatisticsPeriod, new: [Int])] {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let month = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
         let lastYear = scope.period.end.addingDays(-1).year
         guard let first = StatisticsPeriod.year(lastYear - years + 1), let last = StatisticsPeriod.year(lastYear) else { return [] }
-        let rows = try await scoped(sql.select().column(month, as: "m").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
+        let rows = try await scoped(sql.select().column(unitColumn, as: "u").column(month, as: "m").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
                                     scope, unit: .caregivers, registeredBefore: last.end.iso)
             .where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(first.start.iso))
-            .groupBy(month).all()
-        var byMonth: [String: Int] = [:]
-        for row in rows { byMonth[try row.decode(column: "m", as: String.self), default: 0] += try row.decode(column: "n", as: Int.self) }
+            .groupBy(unitColumn).groupBy(month).all()
+        var byMonth: [String: [Int]] = [:]
+        for row in rows {
+            guard let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
+            byMonth[try row.decode(column: "m", as: String.self), default: Array(repeating: 0, count: units.count)][index]
+                += try row.decode(column: "n", as: Int.self)
+        }
         return (lastYear - years + 1...lastYear).flatMap { year in (1...4).compactMap { StatisticsPeriod.quarter($0, of: year) } }.map { quarter in
             let start = String(quarter.start.iso.prefix(7)), end = String(quarter.end.iso.prefix(7))
-            return (quarter, byMonth.filter { $0.key >= start && $0.key < end }.values.reduce(0, +))
+            let months = byMonth.filter { $0.key >= start && $0.key < end }.values
+            return (quarter, units.indices.map { index in months.reduce(0) { $0 + $1[index] } })
         }
     }
 
@@ -111,14 +157,12 @@ enum StatisticsService {
         return inScope(select, scope).where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind(end))
     }
 
-    /// The one place every statistics query is held to the organisation (and unit) asked for:
-    /// every query reaches its rows through `caregivers`, and this narrows that table.
+    /// The one place every statistics query is held to the organisation asked for: every query
+    /// reaches its rows through `caregivers`, and this narrows that table. A unit filter is not a
+    /// condition here: every table is counted for all units and the unit's row is picked after
+    /// suppression (`StatisticsReport`).
     static func inScope(_ select: SQLSelectBuilder, _ scope: StatisticsScope) -> SQLSelectBuilder {
-        var select = select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
-        if let unitID = scope.unitID {
-            select = select.where(SQLColumn("unit_id", table: "caregivers"), .equal, SQLBind(unitID))
-        }
-        return select
+        select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
     }
 
     /// Caregivers (each once) with a relationship of more than ten hours a week.
@@ -130,19 +174,12 @@ enum StatisticsService {
         return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    private static func caregiverCount(_ sql: any SQLDatabase, _ scope: StatisticsScope, registeredBefore end: String,
-                                       from start: String? = nil) async throws -> Int {
-        var select = scoped(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
-                            unit: .caregivers, registeredBefore: end)
-        if let start { select = select.where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(start)) }
-        return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
-    }
-
-    /// Counts grouped by one or two columns; each key value as text (nil for a missing value).
+    /// Counts grouped by the caregiver's unit and one or two columns; each key value as text (nil
+    /// for a missing value).
     private static func groupedCounts(_ sql: any SQLDatabase, _ scope: StatisticsScope, by columns: [String],
-                                      unit: StatisticsDimension.Unit) async throws -> [([String?], Int)] {
+                                      unit: StatisticsDimension.Unit) async throws -> [((unit: UUID?, values: [String?]), Int)] {
         let table = StatisticsDimension.table(of:)
-        var select = sql.select()
+        var select = sql.select().column(unitColumn, as: "u")
         // Keys are read as text on both databases (a birth year is an integer column).
         for (index, column) in columns.enumerated() {
             let asText = SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table(column)), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
@@ -151,10 +188,11 @@ enum StatisticsService {
         select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
                         unit: unit, registeredBefore: scope.period.end.iso,
                         withRecipients: columns.contains { table($0) == "care_recipients" })
+        select = select.groupBy(unitColumn)
         for column in columns { select = select.groupBy(SQLColumn(column, table: table(column))) }
         return try await select.all().map { row in
             let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
-            return (key, try row.decode(column: "n", as: Int.self))
+            return ((try row.decode(column: "u", as: UUID?.self), key), try row.decode(column: "n", as: Int.self))
         }
     }
 }

@@ -105,3 +105,30 @@ struct BreakdownLine {
         }
     }
 }
+
+extension SuppressionPolicy {
+    /// Counts that add up to a total another table already publishes (one hours band's
+    /// relationships split by gender): the total is known to the reader and stays, so only the
+    /// counts may be withheld. Nil when no withholding of counts alone protects them; the split
+    /// is then not shown.
+    public func publish(split counts: [Int]) -> [PublishedCount]? {
+        guard counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) >= threshold || counts.allSatisfy({ $0 == 0 }) else { return nil }
+        var line = BreakdownLine(values: counts + [counts.reduce(0, +)], policy: self)
+        for index in counts.indices where isBelowThreshold(counts[index]) {
+            line.published[index] = .suppressed(.belowThreshold)
+        }
+        while let exposed = line.firstExposedEntry() {
+            let hiding = counts.indices
+                .filter { !line.published[$0].isSuppressed && counts[$0] > 0 }
+                .sorted { (counts[$0], $0) < (counts[$1], $1) }
+                .first { candidate in
+                    var trial = line
+                    trial.published[candidate] = .suppressed(.complementary)
+                    return trial.isProtected(exposed)
+                }
+            guard let hiding else { return nil }
+            line.published[hiding] = .suppressed(.complementary)
+        }
+        return Array(line.published.dropLast())
+    }
+}

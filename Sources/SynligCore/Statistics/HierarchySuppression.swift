@@ -12,6 +12,11 @@ public struct PublishedHierarchy: Sendable, Equatable {
     /// down on its own (its count of people is withheld, or would give its small counts away),
     /// which then shows at most its count.
     public let units: [PublishedBreakdown?]
+
+    public init(organisation: PublishedBreakdown, units: [PublishedBreakdown?]) {
+        self.organisation = organisation
+        self.units = units
+    }
 }
 
 extension SuppressionPolicy {

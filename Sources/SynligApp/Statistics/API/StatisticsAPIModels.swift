@@ -39,6 +39,8 @@ extension API {
         var title: String
         /// `caregivers`, or `relationships` where a caregiver may count once per person cared for.
         var unit: StatisticsDimension.Unit
+        /// False for a unit too small to be broken down on its own; `categories` is then empty.
+        var brokenDown: Bool
         var categories: [StatisticsCategoryOut]
         var total: PublishedCountOut
         var notStatedShare: Double?
@@ -48,6 +50,7 @@ extension API {
         var kind: ActivityTable.Kind
         var title: String
         var unit: String
+        var brokenDown: Bool
         var categories: [StatisticsCategoryOut]
         var total: PublishedCountOut
     }
@@ -57,14 +60,16 @@ extension API {
         var new: PublishedCountOut
     }
 
+    /// Each column adds up to its hours band's count in the breakdown; bands that cannot be
+    /// split safely are left out (`omittedBands`).
     struct StatisticsCrossTableOut: Content {
         var title: String
         var rows: [String]
         var columns: [String]
+        var columnKeys: [String]
         var cells: [[PublishedCountOut]]
-        var rowTotals: [PublishedCountOut]
         var columnTotals: [PublishedCountOut]
-        var grandTotal: PublishedCountOut
+        var omittedBands: Bool
     }
 
     struct StatisticsOut: Content {
@@ -75,9 +80,11 @@ extension API {
         var unitId: UUID?
         var threshold: Int
         var identified: PublishedCountOut
-        var new: PublishedCountOut
+        /// Null for a unit too small for its new and earlier caregivers to be told apart.
+        var new: PublishedCountOut?
         var breakdowns: [StatisticsBreakdownOut]
-        var genderByHours: StatisticsCrossTableOut
+        /// The whole organisation only.
+        var genderByHours: StatisticsCrossTableOut?
         var activities: [StatisticsActivityOut]
         /// New caregivers per quarter, whole years up to the period's end.
         var trend: [StatisticsTrendPointOut]
@@ -104,6 +111,24 @@ extension API {
             var text: String
         }
 
+        /// `new` and `genderByHours` are explicit nulls where not shown, never missing keys.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(period, forKey: .period)
+            try container.encode(periodStart, forKey: .periodStart)
+            try container.encode(periodEnd, forKey: .periodEnd)
+            try container.encode(unitId, forKey: .unitId)
+            try container.encode(threshold, forKey: .threshold)
+            try container.encode(identified, forKey: .identified)
+            try container.encode(new, forKey: .new)
+            try container.encode(breakdowns, forKey: .breakdowns)
+            try container.encode(genderByHours, forKey: .genderByHours)
+            try container.encode(activities, forKey: .activities)
+            try container.encode(trend, forKey: .trend)
+            try container.encode(equity, forKey: .equity)
+            try container.encodeIfPresent(reach, forKey: .reach)
+        }
+
         init(_ report: StatisticsReport, request req: Request) {
             let policy = report.policy
             func out(_ count: PublishedCount) -> PublishedCountOut { PublishedCountOut(count, policy: policy) }
@@ -113,10 +138,10 @@ extension API {
             unitId = report.scope.unitID
             threshold = policy.threshold
             identified = out(report.identified)
-            new = out(report.new)
+            new = report.new.map(out)
             breakdowns = report.breakdowns.map { breakdown in
                 StatisticsBreakdownOut(
-                    dimension: breakdown.dimension, title: breakdown.title, unit: breakdown.dimension.unit,
+                    dimension: breakdown.dimension, title: breakdown.title, unit: breakdown.dimension.unit, brokenDown: breakdown.brokenDown,
                     categories: breakdown.categories.map { StatisticsCategoryOut(key: $0.key, label: $0.label, value: out($0.count), share: $0.share) },
                     total: out(breakdown.total), notStatedShare: breakdown.notStatedShare)
             }
@@ -124,7 +149,7 @@ extension API {
                 list.map { StatisticsCategoryOut(key: $0.key, label: $0.label, value: out($0.count), share: $0.share) }
             }
             activities = report.activities.map {
-                StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, categories: categories($0.categories), total: out($0.total))
+                StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, brokenDown: $0.brokenDown, categories: categories($0.categories), total: out($0.total))
             }
             trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: out($0.new)) }
             equity = report.equity.map { EquityOut(kind: $0.kind, percentages: $0.percentages, text: $0.sentence(req)) }
@@ -134,11 +159,11 @@ extension API {
                          estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
                          moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
             }
-            let cross = report.genderByHours
-            genderByHours = StatisticsCrossTableOut(
-                title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels,
-                cells: cross.table.cells.map { $0.map(out) }, rowTotals: cross.table.rowTotals.map(out),
-                columnTotals: cross.table.columnTotals.map(out), grandTotal: out(cross.table.grandTotal))
+            genderByHours = report.genderByHours.map { cross in
+                StatisticsCrossTableOut(title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels, columnKeys: cross.columnKeys,
+                                        cells: cross.cells.map { $0.map(out) }, columnTotals: cross.columnTotals.map(out),
+                                        omittedBands: cross.omitted)
+            }
         }
     }
 }

@@ -1,0 +1,85 @@
+import SynligCore
+
+/// Every statistics table of one organisation and period as it may be published, for the whole
+/// organisation and each unit at once. The page for the organisation and the page for a unit are
+/// two views of these, so nothing one shows can be subtracted from the other to reveal a count.
+struct PublishedStatistics: Sendable {
+    /// Caregivers per unit and in all: the row totals of every table of caregivers.
+    var caregivers: PublishedBreakdown
+    /// Care relationships per unit and in all: the row totals of every table of relationships.
+    var relationships: PublishedBreakdown
+    /// [new during the period, registered before it] per unit.
+    var registration: PublishedHierarchy
+    /// In the order of `CaregiverCounts.breakdowns`.
+    var breakdowns: [PublishedHierarchy]
+    /// The hours-band breakdown, whose totals the gender split below adds to.
+    var hours: PublishedHierarchy
+    /// Per hours band, the whole organisation's relationships split by gender; nil where not shown.
+    var genderByHours: [[PublishedCount]?]
+    /// In the order of `CaregiverCounts.activities`.
+    var activities: [PublishedHierarchy]
+    /// One table per year of the trend: quarters as columns.
+    var trend: [PublishedHierarchy]
+
+    init(_ counts: CaregiverCounts, policy: SuppressionPolicy) {
+        let caregivers = Self.unitTotals(counts.caregivers, policy)
+        let relationships = Self.unitTotals(counts.relationships, policy)
+        (self.caregivers, self.relationships) = (caregivers, relationships)
+        func people(_ body: [[Int]], _ totals: PublishedBreakdown) -> PublishedHierarchy { Self.people(body, totals, policy) }
+        func events(_ body: [[Int]]) -> PublishedHierarchy { Self.events(body, caregivers, policy) }
+        registration = people(counts.registration, caregivers)
+        let breakdowns = counts.breakdowns.map { people($0.counts, $0.dimension.unit == .caregivers ? caregivers : relationships) }
+        let hours = counts.breakdowns.firstIndex { $0.dimension == .hoursBand }.map { breakdowns[$0] }
+            ?? Self.withheld(counts.relationships.map { [$0] })
+        (self.breakdowns, self.hours) = (breakdowns, hours)
+        let bands = hours.organisation.counts
+        genderByHours = bands.indices.map { band in
+            guard !bands[band].isSuppressed else { return nil }
+            return policy.publish(split: counts.genderByHours.map { $0.indices.contains(band) ? $0[band] : 0 })
+        }
+        activities = counts.activities.map { events($0.counts) }
+        trend = counts.trend.chunked(4).map { quarters in
+            events(counts.units.indices.map { unit in quarters.map { $0.new[unit] } })
+        }
+    }
+
+    /// The count of people in one unit's row, as every table of those people shows it.
+    func unitTotal(_ unit: StatisticsDimension.Unit, row: Int?) -> PublishedCount {
+        let totals = unit == .caregivers ? caregivers : relationships
+        guard let row else { return totals.total }
+        return totals.counts.indices.contains(row) ? totals.counts[row] : .suppressed(.belowThreshold)
+    }
+
+    // The three ways a table is published, shared with the open indicators so that they show
+    // exactly what the statistics page shows.
+
+    /// People per unit: the row totals of every table of those people.
+    static func unitTotals(_ counts: [Int], _ policy: SuppressionPolicy) -> PublishedBreakdown {
+        policy.publish(unitTotals: counts)
+            ?? PublishedBreakdown(counts: counts.map { _ in .suppressed(.belowThreshold) }, total: .suppressed(.belowThreshold))
+    }
+
+    /// People per unit and category, with the units' published counts as row totals.
+    static func people(_ body: [[Int]], _ totals: PublishedBreakdown, _ policy: SuppressionPolicy) -> PublishedHierarchy {
+        policy.publish(hierarchy: body, unitTotals: totals) ?? withheld(body)
+    }
+
+    /// Events per unit and category; units whose count of caregivers is withheld are not shown.
+    static func events(_ body: [[Int]], _ caregivers: PublishedBreakdown, _ policy: SuppressionPolicy) -> PublishedHierarchy {
+        policy.publish(hierarchy: body, shownUnits: caregivers.counts.map { !$0.isSuppressed }) ?? withheld(body)
+    }
+
+    /// What is shown of a table SynligCore refuses (a negative count, which SQL never gives): nothing.
+    private static func withheld(_ body: [[Int]]) -> PublishedHierarchy {
+        PublishedHierarchy(organisation: PublishedBreakdown(counts: (body.first ?? []).map { _ in .suppressed(.belowThreshold) },
+                                                            total: .suppressed(.belowThreshold)),
+                           units: body.map { _ in nil })
+    }
+}
+
+extension Array {
+    /// The elements in runs of `size` (the last may be shorter): a year's four quarters.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

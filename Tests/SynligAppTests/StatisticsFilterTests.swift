@@ -1,0 +1,94 @@
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// A reader who asks for the whole organisation and then for each unit must not be able to
+/// subtract their way to a count that one of the answers withheld.
+@Suite("Statistics: the organisation and its units together single no one out")
+struct StatisticsFilterTests {
+    /// Unit A: 20 women and 10 men. Unit B: 3 women and 7 men — B's women are the small count.
+    func register(_ app: Application, _ world: RecordWorld) async throws {
+        let tests = StatisticsTests()
+        for index in 0..<20 { try await tests.caregiver(app, world, "Filterperson A\(index)", on: "2026-02-01", gender: .woman, unit: world.unitA) }
+        for index in 0..<10 { try await tests.caregiver(app, world, "Filterperson A\(index + 20)", on: "2026-02-01", gender: .man, unit: world.unitA) }
+        for index in 0..<3 { try await tests.caregiver(app, world, "Filterperson B\(index)", on: "2026-02-01", gender: .woman, unit: world.unitB) }
+        for index in 0..<7 { try await tests.caregiver(app, world, "Filterperson B\(index + 3)", on: "2026-02-01", gender: .man, unit: world.unitB) }
+    }
+
+    /// Each breakdown's category counts as the API gives them; nil for a withheld count or a unit not broken down.
+    func counts(_ api: APIClient, _ query: String) async throws -> [String: [String: Int?]] {
+        let response = try await api.send(.GET, "/api/v1/statistics?period=2026" + query)
+        #expect(response.status == .ok)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+        var tables: [String: [String: Int?]] = [:]
+        for breakdown in try #require(json["breakdowns"] as? [[String: Any]]) {
+            let dimension = try #require(breakdown["dimension"] as? String)
+            let categories = breakdown["categories"] as? [[String: Any]] ?? []
+            let keys = StatisticsDimension(rawValue: dimension)?.categories ?? []
+            tables[dimension] = Dictionary(uniqueKeysWithValues: keys.map { key in
+                let category = categories.first { $0["key"] as? String == key }
+                return (key, (category?["value"] as? [String: Any])?["count"] as? Int)
+            })
+        }
+        return tables
+    }
+
+    @Test("The organisation's count minus the large unit's does not give the small unit's withheld women")
+    func noSubtraction() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            let organisation = try await counts(api, "")
+            let units = [try await counts(api, "&unit=\(try world.unitA.requireID())"), try await counts(api, "&unit=\(try world.unitB.requireID())")]
+            // Unit B's three women are withheld on its own page…
+            #expect(units[1]["gender"]?["woman"] == .some(nil))
+            // …and in every table and category, a count left open by exactly one unit is either
+            // withheld for the organisation too, or nobody, or at least five.
+            for (dimension, categories) in organisation {
+                for (key, whole) in categories {
+                    guard let whole else { continue }
+                    let known = units.compactMap { $0[dimension]?[key] ?? nil }
+                    guard known.count == units.count - 1 else { continue }
+                    let workedOut = whole - known.reduce(0, +)
+                    #expect(workedOut == 0 || workedOut >= SuppressionPolicy.standard.threshold,
+                            "\(dimension)/\(key): \(whole) minus the shown units leaves \(workedOut)")
+                }
+            }
+            // The organisation still shows what is safe: 40 caregivers, of whom 17 men.
+            #expect(organisation["gender"]?["man"] == .some(17))
+        }
+    }
+
+    @Test("A unit whose count would give its own small counts away shows the count and says why it shows no more")
+    func unitNotBrokenDown() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            for index in 0..<30 { try await tests.caregiver(app, world, "Filterperson A\(index)", on: "2026-02-01", gender: index < 20 ? .woman : .man, unit: world.unitA) }
+            // Unit B: four women and four men. "< 5" and "< 5" of a shown 8 would both be 4.
+            for index in 0..<8 { try await tests.caregiver(app, world, "Filterperson B\(index)", on: "2026-02-01", gender: index < 4 ? .woman : .man, unit: world.unitB) }
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let page = try await viewer.get("/statistics?period=2026&unit=\(try world.unitB.requireID())")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("<dt>Anhöriga registrerade vid periodens slut</dt><dd>8</dd>"))
+            #expect(html.contains("För få i verksamheten för att visas uppdelat"))
+            #expect(html.contains("Uppdelningen efter kön och timmar visas bara för hela organisationen"))
+            #expect(!html.contains("Filterperson"))
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            let response = try await api.send(.GET, "/api/v1/statistics?period=2026&unit=\(try world.unitB.requireID())")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+            #expect(json["genderByHours"] is NSNull)
+            let gender = try #require((json["breakdowns"] as? [[String: Any]])?.first { $0["dimension"] as? String == "gender" })
+            #expect(gender["brokenDown"] as? Bool == false)
+            #expect((gender["categories"] as? [Any])?.isEmpty == true)
+            #expect((gender["total"] as? [String: Any])?["count"] as? Int == 8)
+            #expect(json.keys.contains("new"))
+        }
+    }
+}
