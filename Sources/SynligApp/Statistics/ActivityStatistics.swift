@@ -4,11 +4,13 @@ import SynligCore
 
 /// What happened during the period, counted from the record's follow-ups: support asked for,
 /// offered and begun, by kind (who gets respite, who only information); voluntariness answers;
-/// strain levels. Each is a one-way table of events, counted in SQL, scoped through the
-/// caregiver (organisation and unit) and published through the same suppression as the rest.
+/// strain levels; invitations to SIP and care-planning meetings and whether the caregiver took
+/// part. Each is a one-way table of events, counted in SQL, scoped through the caregiver
+/// (organisation and unit) and published through the same suppression as the rest.
 struct ActivityTable: Sendable, Equatable {
     enum Kind: String, CaseIterable, Sendable, Codable {
         case supportRequested, supportOffered, supportGiven, supportNotOffered, voluntariness, screening
+        case sipInvitations, planningInvitations
     }
 
     var kind: Kind
@@ -16,16 +18,30 @@ struct ActivityTable: Sendable, Equatable {
     /// `counts[unit][category]`, units as in `CaregiverCounts.units`.
     var counts: [[Int]]
 
-    /// The table, the date that places an event in the period, the column grouped by, and an
-    /// extra condition where one is needed.
-    static func source(_ kind: Kind) -> (table: String, date: String, column: String, status: String?) {
+    /// Where the events are: the table, the date that places one in the period, the column grouped
+    /// by, an extra condition where one is needed, and whether the table reaches its caregiver
+    /// through a care relationship (invitations are to a relationship's meetings).
+    struct Source {
+        var table: String
+        var date: String
+        var column: String
+        var condition: (column: String, value: String)? = nil
+        var throughRelationship = false
+    }
+
+    static func source(_ kind: Kind) -> Source {
         switch kind {
-        case .supportRequested: ("caregiver_support", "requested_on", "need_kind", nil)
-        case .supportOffered: ("caregiver_support", "offered_on", "need_kind", nil)
-        case .supportGiven: ("caregiver_support", "started_on", "need_kind", nil)
-        case .supportNotOffered: ("caregiver_support", "requested_on", "need_kind", SupportStatus.notOffered.rawValue)
-        case .voluntariness: ("voluntariness_checks", "asked_on", "answer", nil)
-        case .screening: ("screening_results", "screened_on", "level", nil)
+        case .supportRequested: Source(table: "caregiver_support", date: "requested_on", column: "need_kind")
+        case .supportOffered: Source(table: "caregiver_support", date: "offered_on", column: "need_kind")
+        case .supportGiven: Source(table: "caregiver_support", date: "started_on", column: "need_kind")
+        case .supportNotOffered: Source(table: "caregiver_support", date: "requested_on", column: "need_kind",
+                                        condition: ("status", SupportStatus.notOffered.rawValue))
+        case .voluntariness: Source(table: "voluntariness_checks", date: "asked_on", column: "answer")
+        case .screening: Source(table: "screening_results", date: "screened_on", column: "level")
+        case .sipInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
+                                     condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
+        case .planningInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
+                                          condition: ("kind", MeetingKind.carePlanning.rawValue), throughRelationship: true)
         }
     }
 
@@ -34,6 +50,7 @@ struct ActivityTable: Sendable, Equatable {
         case .supportRequested, .supportOffered, .supportGiven, .supportNotOffered: SupportNeedKind.allCases.map(\.rawValue)
         case .voluntariness: VoluntarinessAnswer.allCases.map(\.rawValue)
         case .screening: ScreeningLevel.allCases.map(\.rawValue)
+        case .sipInvitations, .planningInvitations: MeetingAttendance.allCases.map(\.rawValue)
         }
     }
 
@@ -42,28 +59,43 @@ struct ActivityTable: Sendable, Equatable {
         case .supportRequested, .supportOffered, .supportGiven, .supportNotOffered: "support_need.kind.\(category)"
         case .voluntariness: "voluntariness.answer.\(category)"
         case .screening: "screening.level.\(category)"
+        case .sipInvitations, .planningInvitations: "invitation.attendance.\(category)"
         }
     }
 
     var titleKey: String { "statistics.activity.\(kind.rawValue)" }
-    var unitKey: String { kind == .voluntariness || kind == .screening ? "statistics.unit.follow_ups" : "statistics.unit.support" }
+    var unitKey: String {
+        switch kind {
+        case .voluntariness, .screening: "statistics.unit.follow_ups"
+        case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
+        default: "statistics.unit.support"
+        }
+    }
 
     /// Every table for the scope, a row per unit: one GROUP BY each.
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
                        on sql: any SQLDatabase) async throws -> [ActivityTable] {
         var tables: [ActivityTable] = []
         for kind in kinds {
-            let (table, date, column, status) = source(kind)
-            var select = StatisticsService.inScope(sql.select()
+            let source = source(kind)
+            let table = source.table, column = source.column, date = source.date
+            var select = sql.select()
                 .column(StatisticsService.unitColumn, as: "u")
                 .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table)
-                .join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers")), scope)
+            if source.throughRelationship {
+                select = select
+                    .join("care_relationships", on: SQLColumn("relationship_id", table: table), .equal, SQLColumn("id", table: "care_relationships"))
+                    .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
+            } else {
+                select = select.join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers"))
+            }
+            select = StatisticsService.inScope(select, scope)
                 .where(SQLColumn(date, table: table), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
                 .where(SQLColumn(date, table: table), .lessThan, SQLBind(scope.period.end.iso))
-            if let status {
-                select = select.where(SQLColumn("status", table: table), .equal, SQLBind(status))
+            if let condition = source.condition {
+                select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
             }
             let rows = try await select.groupBy(StatisticsService.unitColumn).groupBy(SQLColumn(column, table: table)).all()
             let categories = Self.categories(kind)

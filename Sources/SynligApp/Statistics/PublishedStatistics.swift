@@ -10,6 +10,8 @@ struct PublishedStatistics: Sendable {
     var relationships: PublishedBreakdown
     /// [new during the period, registered before it] per unit.
     var registration: PublishedHierarchy
+    /// [in contact during the period, not] per unit.
+    var active: PublishedHierarchy
     /// In the order of `CaregiverCounts.breakdowns`.
     var breakdowns: [PublishedHierarchy]
     /// The hours-band breakdown, whose totals the gender split below adds to.
@@ -28,6 +30,7 @@ struct PublishedStatistics: Sendable {
         func people(_ body: [[Int]], _ totals: PublishedBreakdown) -> PublishedHierarchy { Self.people(body, totals, policy) }
         func events(_ body: [[Int]]) -> PublishedHierarchy { Self.events(body, caregivers, policy) }
         registration = people(counts.registration, caregivers)
+        active = people(counts.active, caregivers)
         let breakdowns = counts.breakdowns.map { people($0.counts, $0.dimension.unit == .caregivers ? caregivers : relationships) }
         let hours = counts.breakdowns.firstIndex { $0.dimension == .hoursBand }.map { breakdowns[$0] }
             ?? Self.withheld(counts.relationships.map { [$0] })

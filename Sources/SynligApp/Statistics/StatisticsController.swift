@@ -46,6 +46,7 @@ struct StatisticsController: RouteCollection {
         var rows: [[String]] = [
             [req.t("statistics.identified"), "", report.identified.text(under: policy), ""],
             [req.t("statistics.new"), "", report.new?.text(under: policy) ?? notBrokenDown, ""],
+            [req.t("statistics.active"), "", report.active?.text(under: policy) ?? notBrokenDown, ""],
         ]
         let tables = report.breakdowns.map { ($0.title, $0.categories, $0.total) } + report.activities.map { ($0.title, $0.categories, $0.total) }
         for (title, categories, total) in tables {

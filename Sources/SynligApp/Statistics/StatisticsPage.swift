@@ -61,6 +61,7 @@ struct StatisticsPage: Encodable {
     var csvHref: String
     var identified: String
     var new: String
+    var active: String
     var threshold: String
     var tables: [Table]
     /// The whole organisation only; `crossForUnit` says why a unit has none.
@@ -119,6 +120,7 @@ struct StatisticsPage: Encodable {
         self.scopeLabel = scopeLabel
         identified = text(report.identified)
         new = report.new.map(text) ?? "–"
+        active = report.active.map(text) ?? "–"
         threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel)
         func rows(_ categories: [StatisticsReport.Category]) -> [Row] {
             categories.map { category in

@@ -54,6 +54,8 @@ struct StatisticsReport: Sendable {
     var identified: PublishedCount
     /// Nil where a unit is too small for its new and earlier caregivers to be told apart.
     var new: PublishedCount?
+    /// Caregivers in contact during the period; nil like `new`.
+    var active: PublishedCount?
     var breakdowns: [Breakdown]
     /// The whole organisation only: a unit's split would be the organisation's minus the other units'.
     var genderByHours: CrossTable?
@@ -102,6 +104,7 @@ struct StatisticsReport: Sendable {
         }
         identified = published.unitTotal(.caregivers, row: scope.unitID == nil ? nil : row ?? -1)
         new = part(published.registration)?.counts[0]
+        active = part(published.active)?.counts[0]
         trend = zip(counts.trend.chunked(4), published.trend).flatMap { quarters, table in
             guard let year = part(table) else { return [TrendPoint]() }
             return zip(quarters, year.counts).map { TrendPoint(quarter: $0.quarter, new: $1) }

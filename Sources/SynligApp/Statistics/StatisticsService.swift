@@ -31,6 +31,8 @@ struct CaregiverCounts: Sendable {
     var relationships: [Int]
     /// Per unit: [registered during the period, registered before it].
     var registration: [[Int]]
+    /// Per unit: [in contact during the period, not in contact] (`ActiveCaregivers`).
+    var active: [[Int]]
     var breakdowns: [RawBreakdown]
     /// The whole organisation's relationships by the caregiver's gender (rows) and hours band (columns).
     var genderByHours: [[Int]]
@@ -72,6 +74,7 @@ enum StatisticsService {
         return CaregiverCounts(
             units: units, caregivers: caregivers, relationships: rowSums(.relationships),
             registration: zip(new, caregivers).map { [$0, max(0, $1 - $0)] },
+            active: try await ActiveCaregivers.counts(scope, units: units, caregivers: caregivers, on: sql),
             breakdowns: breakdowns, genderByHours: table,
             activities: try await ActivityTable.counts(scope, units: units, on: sql),
             trend: try await quarterlyTrend(scope, units: units, on: db),

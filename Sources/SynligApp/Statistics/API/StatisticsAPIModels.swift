@@ -82,6 +82,8 @@ extension API {
         var identified: PublishedCountOut
         /// Null for a unit too small for its new and earlier caregivers to be told apart.
         var new: PublishedCountOut?
+        /// Caregivers in contact during the period (registered, or any dated contact); null like `new`.
+        var active: PublishedCountOut?
         var breakdowns: [StatisticsBreakdownOut]
         /// The whole organisation only.
         var genderByHours: StatisticsCrossTableOut?
@@ -121,6 +123,7 @@ extension API {
             try container.encode(threshold, forKey: .threshold)
             try container.encode(identified, forKey: .identified)
             try container.encode(new, forKey: .new)
+            try container.encode(active, forKey: .active)
             try container.encode(breakdowns, forKey: .breakdowns)
             try container.encode(genderByHours, forKey: .genderByHours)
             try container.encode(activities, forKey: .activities)
@@ -139,6 +142,7 @@ extension API {
             threshold = policy.threshold
             identified = out(report.identified)
             new = report.new.map(out)
+            active = report.active.map(out)
             breakdowns = report.breakdowns.map { breakdown in
                 StatisticsBreakdownOut(
                     dimension: breakdown.dimension, title: breakdown.title, unit: breakdown.dimension.unit, brokenDown: breakdown.brokenDown,

@@ -1,0 +1,79 @@
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// The indicators beside the breakdowns, on a register whose answers are known: who was in
+/// contact during the period, and invitations to SIP meetings and whether the caregiver came.
+@Suite("Statistics: contact during the period and invitations to meetings")
+struct StatisticsIndicatorTests {
+    /// A person cared for, a relationship with consent to planning and meetings, and a SIP
+    /// invitation for the given day that the caregiver took part in.
+    func invitedToSIP(_ app: Application, _ world: RecordWorld, _ caregiver: Caregiver, on day: String) async throws {
+        let recipient = try await world.recipient(app, "Närstående till \(caregiver.name)", units: [world.unitA])
+        let relationship = try await CaregiverService.saveRelationship(
+            nil, caregiverID: caregiver.id, recipientID: recipient.id,
+            RelationshipInput(livesTogether: false, tasks: [], carriesCoordination: false), by: world.consultant, on: app.db)
+        let consentDay = try #require(CalendarDate("2026-01-15"))
+        _ = try await ConsentService.record(
+            relationshipID: try relationship.requireID(),
+            ConsentInput(kind: ConsentEntryKind.consent.rawValue, categories: [ConsentCategory.planningAndMeetings.rawValue],
+                         form: ConsentForm.oral.rawValue, date: consentDay.iso),
+            by: world.consultant, on: app.db, today: consentDay)
+        let invitation = try await ConsentService.invite(
+            relationshipID: try relationship.requireID(), InvitationInput(kind: MeetingKind.coordinatedPlan.rawValue, meetingOn: day),
+            by: world.consultant, on: app.db, today: consentDay)
+        try await ConsentService.recordAttendance(invitationID: try invitation.requireID(), attendance: MeetingAttendance.tookPart.rawValue,
+                                                  by: world.consultant, on: app.db)
+    }
+
+    @Test("Active: registered in the period or any dated contact in it, each caregiver once; invitations by attendance")
+    func activeAndInvitations() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            try await tests.register(app, world)
+            let caregivers = try await Caregiver.query(on: app.db).sort(\.$name).all()
+            func named(_ name: String) throws -> Caregiver { try #require(caregivers.first { $0.name == "Statistikperson \(name)" }) }
+            // 2025's K0 has a conversation in 2026, twice; K1 begins support in 2026; K2 had a conversation in 2025 only.
+            for day in ["2026-02-01", "2026-03-01"] {
+                _ = try await FollowUpService.addConversation(caregiverID: try named("K0").requireID(), ConversationInput(heldOn: day, helpToCare: "Samtal om läget"),
+                                                              by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
+            }
+            _ = try await FollowUpService.saveSupport(nil, caregiverID: try named("K1").requireID(), SupportInput(
+                needKind: SupportNeedKind.respiteAtHome.rawValue, decision: SupportDecision.serviceSupport.rawValue, status: SupportStatus.given.rawValue,
+                requestedOn: "2025-11-01", offeredOn: "2025-12-01", startedOn: "2026-01-10"), by: world.consultant, on: app.db)
+            _ = try await FollowUpService.addConversation(caregiverID: try named("K2").requireID(), ConversationInput(heldOn: "2025-06-01", helpToCare: "Samtal om läget"),
+                                                          by: world.consultant, on: app.db, today: try #require(CalendarDate("2025-06-01")))
+            // The five men of 2025 are invited to a SIP meeting in 2026 and take part.
+            for index in 0..<5 { try await invitedToSIP(app, world, try named("M\(index)"), on: "2026-04-0\(index + 1)") }
+
+            let year = try await tests.report(app, world, "2026")
+            // 8 registered in 2026, K0, K1 and the five men: 15 active; K2–K6 were not in contact.
+            #expect(year.active == .count(15))
+            let sip = try #require(year.activities.first { $0.kind == .sipInvitations })
+            #expect(sip.total == .count(5))
+            #expect(sip.categories.first { $0.key == MeetingAttendance.tookPart.rawValue }?.count == .count(5))
+            #expect(sip.categories.first { $0.key == MeetingAttendance.didNotTakePart.rawValue }?.count == .count(0))
+            let planning = try #require(year.activities.first { $0.kind == .planningInvitations })
+            #expect(planning.total == .count(0))
+            // In 2025 nobody was invited, and the 12 registered then were all in contact (they were new).
+            let earlier = try await tests.report(app, world, "2025")
+            #expect(earlier.active == .count(12))
+            #expect(earlier.activities.first { $0.kind == .sipInvitations }?.total == .count(0))
+
+            // The API and the page say the same.
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            let body = try await api.send(.GET, "/api/v1/statistics?period=2026")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.body.string.utf8)) as? [String: Any])
+            #expect((json["active"] as? [String: Any])?["count"] as? Int == 15)
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let html = try await viewer.get("/statistics?period=2026").body.string
+            #expect(html.contains("<dt>Anhöriga med kontakt under perioden</dt><dd>15</dd>"))
+            #expect(html.contains("Inbjudningar till samordnad individuell plan (SIP)"))
+        }
+    }
+}
