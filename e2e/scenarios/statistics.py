@@ -54,6 +54,12 @@ def test_statistics(driver):
     check(path_of(driver) == "/statistics", f"the filter led to {driver.current_url}")
     check(STAFF_UNIT in h1_text(driver) or STAFF_UNIT in main_text(driver), "the chosen unit is not named")
     visit_and_check(driver, None, "21_statistics_unit_quarter")
+
+    # The comparison with other organisations: the demo organisation publishes, so it is there.
+    follow_link(driver, "Jämför med andra kommuner och regioner", "/statistics/national", "Jämförelse mellan organisationer")
+    visit_and_check(driver, None, "21_statistics_national")
+    check("Exempelkommun" in main_text(driver), "the comparison does not list the viewer's own organisation")
+    check("per 1 000 vuxna" in main_text(driver), "the comparison has no rate per 1,000 adults")
     logout(driver)
 
     # The administrator decides whether the indicators are open data; the demo publishes them.

@@ -82,6 +82,7 @@ enum SiteURL: Sendable, Equatable {
     case statisticsCSV
     case statisticsPublication
     case statisticsPopulation
+    case statisticsNational
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -192,6 +193,7 @@ enum SiteURL: Sendable, Equatable {
         case .statisticsCSV: [.fixed("statistics.csv")]
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
         case .statisticsPopulation: [.fixed("statistics"), .fixed("population")]
+        case .statisticsNational: [.fixed("statistics"), .fixed("national")]
         }
     }
 

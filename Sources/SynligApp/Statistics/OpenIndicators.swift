@@ -60,28 +60,48 @@ enum OpenIndicators {
     /// The years published: whole calendar years only, the last five.
     static func years(today: CalendarDate = .today()) -> ClosedRange<Int> { (today.year - 5)...(today.year - 1) }
 
-    /// Every indicator of one organisation for one year, from three aggregate queries.
-    static func rows(organisationID: UUID, code: String, year: Int, policy: SuppressionPolicy = .standard,
-                     on db: any Database) async throws -> [OpenIndicatorRow] {
+    /// The indicators of one organisation for one year as they may be published.
+    struct Values: Sendable {
+        var caregiversKnown: PublishedCount
+        var women: PublishedCount
+        var men: PublishedCount
+        var voluntarinessFollowUps: PublishedCount
+        var supportBegun: PublishedCount
+    }
+
+    /// Every indicator of one organisation for one year, from a handful of aggregate queries,
+    /// published exactly as the statistics page publishes them (the organisation and its units
+    /// protected as one), so the open data and the page can never be set against each other.
+    static func values(organisationID: UUID, year: Int, policy: SuppressionPolicy = .standard, on db: any Database) async throws -> Values {
         guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod("\(year)") else { throw Abort(.internalServerError) }
         let scope = StatisticsScope(organisationID: organisationID, unitID: nil, period: period)
         let units = try await StatisticsService.unitRows(organisationID, on: db)
         let byGender = try await StatisticsService.breakdownCounts(.gender, scope, units: units, on: sql)
-        // Published exactly as the statistics page publishes them (the organisation and its units
-        // protected as one), so the open data and the page can never be set against each other.
         let caregivers = PublishedStatistics.unitTotals(byGender.map { $0.reduce(0, +) }, policy)
         let gender = PublishedStatistics.people(byGender, caregivers, policy).organisation
         func count(_ key: Gender) -> PublishedCount {
             StatisticsDimension.gender.categories.firstIndex(of: key.rawValue).map { gender.counts[$0] } ?? .suppressed(.belowThreshold)
         }
-        var rows = [OpenIndicatorRow(kpi: OpenIndicator.caregiversKnown.rawValue, municipality: code, period: year,
-                                     values: [.init(gender: "T", gender.total), .init(gender: "K", count(.woman)), .init(gender: "M", count(.man))])]
         let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], units: units, on: sql)
-        for (indicator, kind) in [(OpenIndicator.voluntarinessFollowUps, ActivityTable.Kind.voluntariness), (.supportBegun, .supportGiven)] {
-            guard let table = activities.first(where: { $0.kind == kind }) else { continue }
-            let total = PublishedStatistics.events(table.counts, caregivers, policy).organisation.total
-            rows.append(OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year, values: [.init(gender: "T", total)]))
+        func total(_ kind: ActivityTable.Kind) -> PublishedCount {
+            activities.first { $0.kind == kind }.map { PublishedStatistics.events($0.counts, caregivers, policy).organisation.total }
+                ?? .suppressed(.belowThreshold)
         }
-        return rows
+        return Values(caregiversKnown: gender.total, women: count(.woman), men: count(.man),
+                      voluntarinessFollowUps: total(.voluntariness), supportBegun: total(.supportGiven))
+    }
+
+    /// The same values as Kolada's `/data` rows.
+    static func rows(organisationID: UUID, code: String, year: Int, policy: SuppressionPolicy = .standard,
+                     on db: any Database) async throws -> [OpenIndicatorRow] {
+        let values = try await values(organisationID: organisationID, year: year, policy: policy, on: db)
+        func row(_ indicator: OpenIndicator, _ values: [OpenIndicatorValue]) -> OpenIndicatorRow {
+            OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year, values: values)
+        }
+        return [
+            row(.caregiversKnown, [.init(gender: "T", values.caregiversKnown), .init(gender: "K", values.women), .init(gender: "M", values.men)]),
+            row(.voluntarinessFollowUps, [.init(gender: "T", values.voluntarinessFollowUps)]),
+            row(.supportBegun, [.init(gender: "T", values.supportBegun)]),
+        ]
     }
 }

@@ -9,6 +9,7 @@ struct StatisticsController: RouteCollection {
         let readers = routes.signedIn.grouped(RequireRole(roles: StatisticsService.readers))
         readers.get(SiteURL.statistics.pattern, use: show)
         readers.get(SiteURL.statisticsCSV.pattern, use: csv)
+        readers.get(SiteURL.statisticsNational.pattern, use: national)
         routes.signedIn(as: .admin).post(SiteURL.statisticsPublication.pattern, use: setPublication)
         routes.signedIn(as: .admin).post(SiteURL.statisticsPopulation.pattern, use: setPopulation)
     }
@@ -65,6 +66,14 @@ struct StatisticsController: RouteCollection {
             header: [req.t("statistics.csv.table"), req.t("statistics.category"), req.t("statistics.csv.count"), req.t("statistics.share")],
             rows: rows)
         return .csvDownload(document, filename: "statistik-\(scope.period.description).csv")
+    }
+
+    /// Organisations side by side on the published indicators.
+    @Sendable func national(req: Request) async throws -> Response {
+        let comparison = try await NationalComparison.make(year: try NationalComparison.year(from: req),
+                                                           for: try req.currentUser.organisationID, on: req.db)
+        let page = NationalComparisonPage(comparison, page: .make(for: req, titleKey: "statistics.national.title"), request: req)
+        return try await req.renderPage("statistics/national", page)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

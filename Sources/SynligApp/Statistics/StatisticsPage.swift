@@ -59,6 +59,7 @@ struct StatisticsPage: Encodable {
     var periodLabel: String
     var scopeLabel: String
     var csvHref: String
+    var nationalHref = SiteURL.statisticsNational.path
     var identified: String
     var new: String
     var active: String
@@ -164,9 +165,7 @@ struct StatisticsPage: Encodable {
         forUnit = report.scope.unitID != nil
         reach = report.reach.map { reach in
             func number(_ value: Int) -> String { Self.grouped(value, req) }
-            let perThousand = reach.perThousandAdults.map {
-                String(format: "%.1f", $0).replacingOccurrences(of: ".", with: req.language == .sv ? "," : ".")
-            } ?? "–"
+            let perThousand = reach.perThousandAdults.map { Self.decimal($0, req) } ?? "–"
             return ReachView(facts: [
                 Fact(label: req.t("statistics.reach.adults"), value: req.t("statistics.reach.adults_value", number(reach.adults), reach.source, String(reach.year))),
                 Fact(label: req.t("statistics.reach.per_thousand"), value: perThousand),
@@ -183,6 +182,11 @@ struct StatisticsPage: Encodable {
                   totals: cross.columnTotals.map(text), omitted: cross.omitted ? req.t("statistics.cross.omitted") : nil)
         }
         crossForUnit = report.genderByHours == nil ? req.t("statistics.cross.whole_organisation_only") : nil
+    }
+
+    /// 12,5 in Swedish, 12.5 in English: one decimal.
+    static func decimal(_ value: Double, _ req: Request) -> String {
+        String(format: "%.1f", value).replacingOccurrences(of: ".", with: req.language == .sv ? "," : ".")
     }
 
     /// 16 000 in Swedish, 16,000 in English.

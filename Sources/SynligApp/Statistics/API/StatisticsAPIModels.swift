@@ -171,3 +171,55 @@ extension API {
         }
     }
 }
+
+extension API {
+    /// Organisations side by side on the published indicators; counts as in the open data.
+    struct NationalComparisonOut: Content {
+        struct Row: Content {
+            var name: String
+            var code: String
+            var kind: OrganisationKind
+            var own: Bool
+            /// Null where the organisation had registered nobody by the year's end.
+            var caregiversKnown: PublishedCountOut?
+            var women: PublishedCountOut?
+            var men: PublishedCountOut?
+            var voluntarinessFollowUps: PublishedCountOut?
+            var supportBegun: PublishedCountOut?
+            var adults: Int?
+            var perThousandAdults: Double?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(name, forKey: .name)
+                try container.encode(code, forKey: .code)
+                try container.encode(kind, forKey: .kind)
+                try container.encode(own, forKey: .own)
+                try container.encode(caregiversKnown, forKey: .caregiversKnown)
+                try container.encode(women, forKey: .women)
+                try container.encode(men, forKey: .men)
+                try container.encode(voluntarinessFollowUps, forKey: .voluntarinessFollowUps)
+                try container.encode(supportBegun, forKey: .supportBegun)
+                try container.encode(adults, forKey: .adults)
+                try container.encode(perThousandAdults, forKey: .perThousandAdults)
+            }
+        }
+
+        var year: Int
+        var threshold: Int
+        var organisations: [Row]
+
+        init(_ comparison: NationalComparison) {
+            let policy = SuppressionPolicy.standard
+            func out(_ count: PublishedCount?) -> PublishedCountOut? { count.map { PublishedCountOut($0, policy: policy) } }
+            year = comparison.year
+            threshold = policy.threshold
+            organisations = comparison.rows.map { row in
+                Row(name: row.name, code: row.code, kind: row.kind, own: row.isOwn, caregiversKnown: out(row.values?.caregiversKnown),
+                    women: out(row.values?.women), men: out(row.values?.men),
+                    voluntarinessFollowUps: out(row.values?.voluntarinessFollowUps), supportBegun: out(row.values?.supportBegun),
+                    adults: row.adults, perThousandAdults: row.perThousandAdults)
+            }
+        }
+    }
+}
