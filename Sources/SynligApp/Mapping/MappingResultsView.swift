@@ -29,6 +29,19 @@ struct MappingResultsView: Encodable {
         var text: String
         var rows: [Row]
         var change: String?
+        /// What the register shows of the same routine in the same year.
+        var practice: [PracticeLine] = []
+    }
+
+    /// One measure from the register beside a routine: per organisation and unit in scope.
+    struct PracticeLine: Encodable {
+        var title: String
+        var rows: [PracticeCell]
+    }
+
+    struct PracticeCell: Encodable {
+        var label: String
+        var value: String
     }
 
     struct QuestionResult: Encodable {
@@ -42,6 +55,29 @@ struct MappingResultsView: Encodable {
         var openAnswers: [String]
         /// Decisions in the period that speak to this question (consequence analyses, procurements).
         var evidence: String?
+        /// What the register shows of the same thing in the same year (question 14).
+        var practice: [PracticeLine] = []
+        /// Whether the question or any of its routines has a measure from the register.
+        var hasPractice: Bool { !practice.isEmpty || routines.contains { !$0.practice.isEmpty } }
+
+        enum CodingKeys: String, CodingKey {
+            case key, number, text, isYesNo, rows, change, routines, openAnswers, evidence, practice, hasPractice
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+            try container.encode(number, forKey: .number)
+            try container.encode(text, forKey: .text)
+            try container.encode(isYesNo, forKey: .isYesNo)
+            try container.encode(rows, forKey: .rows)
+            try container.encodeIfPresent(change, forKey: .change)
+            try container.encode(routines, forKey: .routines)
+            try container.encode(openAnswers, forKey: .openAnswers)
+            try container.encodeIfPresent(evidence, forKey: .evidence)
+            try container.encode(practice, forKey: .practice)
+            try container.encode(hasPractice, forKey: .hasPractice)
+        }
     }
 
     struct AreaResult: Encodable {
@@ -56,13 +92,16 @@ struct MappingResultsView: Encodable {
     var previousTitle: String?
     var source: String
     var legend: [Segment]
+    /// The year the register's measures are from, when there are any.
+    var practiceHeading: String?
 
     static let questionOrder = YesNoChoice.allCases.map(\.rawValue)
     static let routineOrder = RoutineState.allCases.map(\.rawValue)
 
     static func build(mapping: Mapping, content: QuestionBankContent, results: MappingResultSet, previous: (Mapping, MappingResultSet)?,
                       unitNames: [UUID: String], scopeUnitIDs: [UUID], reflections: [String: String], openAnswers: [String: [String]],
-                      evidence: DecisionService.PeriodEvidence? = nil, request req: Request) -> MappingResultsView {
+                      evidence: DecisionService.PeriodEvidence? = nil, practice: PracticeMeasures? = nil,
+                      request req: Request) -> MappingResultsView {
         let language = req.language.rawValue
         let units = scopeUnitIDs.map { ($0.uuidString, unitNames[$0] ?? "–") }.sorted { $0.1 < $1.1 }
         func rows(_ key: String, order: [String], labelPrefix: String) -> [Row] {
@@ -90,6 +129,15 @@ struct MappingResultsView: Encodable {
             let key = good == RoutineState.exists.rawValue ? "mapping.change_routine" : "mapping.change"
             return req.t(key, (points > 0 ? "+" : "") + String(points), String(Int((delta.previousShare * 100).rounded())))
         }
+        func practiceLines(_ key: String) -> [PracticeLine] {
+            guard let practice else { return [] }
+            let scope: [(UUID?, String)] = [(nil, req.t("statistics.whole_organisation"))] + units.compactMap { id, name in UUID(uuidString: id).map { ($0, name) } }
+            return PracticeIndicator.measuring(key).map { indicator in
+                PracticeLine(title: req.t(indicator.titleKey), rows: scope.map { unit, label in
+                    PracticeCell(label: label, value: Self.practiceText(practice.value(indicator, unit: unit), indicator, req))
+                })
+            }
+        }
         let areas = content.areas.map { area in
             AreaResult(key: area.key, title: area.title.text(language), questions: content.questions(in: area.key).map { question in
                 QuestionResult(
@@ -99,10 +147,12 @@ struct MappingResultsView: Encodable {
                     routines: question.routines.map { routine in
                         ItemResult(key: routine.key, text: routine.text.text(language),
                                    rows: rows(routine.key, order: routineOrder, labelPrefix: "mapping.routine"),
-                                   change: change(routine.key, good: RoutineState.exists.rawValue))
+                                   change: change(routine.key, good: RoutineState.exists.rawValue),
+                                   practice: practiceLines(routine.key))
                     },
                     openAnswers: openAnswers[question.key] ?? [],
-                    evidence: evidence.flatMap { evidenceText(question.key, $0, req) })
+                    evidence: evidence.flatMap { evidenceText(question.key, $0, req) },
+                    practice: practiceLines(question.key))
             }, reflection: reflections[area.key] ?? "")
         }
         let legend = (questionOrder + [AnswerDistribution.unansweredKey]).map {
@@ -111,7 +161,16 @@ struct MappingResultsView: Encodable {
         }
         return MappingResultsView(areas: areas, sheetCount: results.sheets[MappingResultSet.overall] ?? 0,
                                   previousTitle: previous.map { "\($0.0.title) (\($0.0.periodStart) – \($0.0.periodEnd))" },
-                                  source: MappingNames.sourceLine(content.source), legend: legend)
+                                  source: MappingNames.sourceLine(content.source), legend: legend,
+                                  practiceHeading: practice.map { req.t("practice.heading", String($0.year)) })
+    }
+
+    /// "12 of 29 family caregivers (41 %)"; withheld counts as the statistics show them.
+    static func practiceText(_ value: PracticeValue, _ indicator: PracticeIndicator, _ req: Request) -> String {
+        let policy = SuppressionPolicy.standard
+        guard let done = value.done else { return req.t("practice.not_broken_down") }
+        let share = value.share.map { " (" + String(format: "%.0f %%", $0 * 100) + ")" } ?? ""
+        return req.t("practice.value_\(indicator.counts.rawValue)", done.text(under: policy), value.of.text(under: policy)) + share
     }
 
     /// Questions 1 and 4 ask about goals and follow-up with a caregiver perspective, question 5
@@ -122,6 +181,12 @@ struct MappingResultsView: Encodable {
         case "q5": req.tp("decision.evidence_procurement", evidence.procurements, String(evidence.procurementsWithRequirements))
         default: nil
         }
+    }
+
+    /// The register's measures for the year the mapping's period ends in (this year at the latest).
+    static func practice(for mapping: Mapping, on db: any Database) async throws -> PracticeMeasures? {
+        guard let end = CalendarDate(mapping.periodEnd) else { return nil }
+        return try await PracticeMeasures.load(organisationID: mapping.organisationID, year: min(end.year, CalendarDate.today().year), on: db)
     }
 
     /// Loads everything the view needs for one mapping.
@@ -149,6 +214,7 @@ struct MappingResultsView: Encodable {
                          openAnswers: openAnswers,
                          evidence: try await DecisionService.evidence(organisationID: mapping.organisationID, from: mapping.periodStart,
                                                                       to: mapping.periodEnd, on: req.db),
+                         practice: try await practice(for: mapping, on: req.db),
                          request: req)
         return (view, content)
     }

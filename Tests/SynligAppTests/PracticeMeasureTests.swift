@@ -1,0 +1,45 @@
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// The register's measures beside the self-assessment's routines, on known answers.
+@Suite("Self-assessment beside measured practice")
+struct PracticeMeasureTests {
+    @Test("Shares of caregivers with a conversation, a follow-up or support in the year; a small unit is not shown")
+    func arithmetic() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            try await tests.register(app, world)
+            let caregivers = try await Caregiver.query(on: app.db).sort(\.$name).all()
+            // Five of 2025's women have a conversation in 2026; one of them twice.
+            for (index, caregiver) in caregivers.filter({ $0.name.hasPrefix("Statistikperson K") }).prefix(5).enumerated() {
+                for day in index == 0 ? ["2026-02-01", "2026-05-01"] : ["2026-03-01"] {
+                    _ = try await FollowUpService.addConversation(caregiverID: try caregiver.requireID(),
+                                                                  ConversationInput(heldOn: day, helpToCare: "Samtal om läget"),
+                                                                  by: world.consultant, on: app.db, today: try #require(CalendarDate(day)))
+                }
+            }
+            let organisationID = try world.organisation.requireID()
+            let year = try await PracticeMeasures.load(organisationID: organisationID, year: 2026, on: app.db)
+            let asked = year.value(.experienceAsked, unit: nil)
+            #expect(asked.done == .count(5) && asked.of == .count(20))
+            #expect(asked.share.map { abs($0 - 0.25) < 0.0001 } == true)
+            #expect(year.value(.followedUp, unit: nil).done == .count(5))
+            #expect(year.value(.voluntarinessFollowedUp, unit: nil).done == .count(0))
+            // Unit B has three caregivers: too few to show a share of.
+            let small = year.value(.experienceAsked, unit: try world.unitB.requireID())
+            #expect(small.done == nil && small.of == .suppressed(.belowThreshold))
+            // In 2025 nobody had a conversation yet, of the 12 known then.
+            let earlier = try await PracticeMeasures.load(organisationID: organisationID, year: 2025, on: app.db)
+            #expect(earlier.value(.experienceAsked, unit: nil).done == .count(0))
+            #expect(earlier.value(.experienceAsked, unit: nil).of == .count(12))
+            // Each measure names the routine it stands beside.
+            #expect(PracticeIndicator.measuring("q2.r8") == [.voluntarinessFollowedUp])
+            #expect(PracticeIndicator.measuring("q14") == [.civilSocietySupport])
+        }
+    }
+}
