@@ -42,4 +42,46 @@ struct PracticeMeasureTests {
             #expect(PracticeIndicator.measuring("q14") == [.civilSocietySupport])
         }
     }
+
+    @Test("A goal followed by a measure: chosen on the form, shown year by year on its page and in the API")
+    func goalIndicator() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await StatisticsTests().register(app, world)
+            let strategist = Browser(app)
+            try await strategist.signIn(world.strategist.email)
+            let form = try await strategist.get("/plan/goals/new")
+            // The form starts at "no measure": an untouched select sends its first option.
+            #expect(form.body.string.contains(#"<option value="" selected>Inget mått</option>"#))
+            let untouched = try await strategist.post("/plan/goals", form: [
+                ("title", "Fler anhöriga följs upp"), ("targetDate", "2027-12-31"), ("followUpMonths", "3"), ("indicator", ""),
+            ])
+            #expect(untouched.status == .seeOther)
+            #expect(try await Goal.query(on: app.db).first()?.indicator == nil)
+            let refused = try await strategist.post("/plan/goals", form: [
+                ("title", "Ett mått som inte finns"), ("targetDate", "2027-12-31"), ("followUpMonths", "3"), ("indicator", "happiness"),
+            ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Välj ett av måtten i listan."))
+            let created = try await strategist.post("/plan/goals", form: [
+                ("title", "Samtal med fler anhöriga"), ("targetDate", "2027-12-31"), ("followUpMonths", "3"),
+                ("indicator", PracticeIndicator.experienceAsked.rawValue),
+            ])
+            #expect(created.status == .seeOther)
+            let goal = try #require(try await Goal.query(on: app.db).all().first { $0.indicator == PracticeIndicator.experienceAsked.rawValue })
+            let page = try await strategist.get(SiteURL.goal(try goal.requireID()).path).body.string
+            #expect(page.contains("Anhöriga som haft samtal om sin situation under året"))
+            let year = CalendarDate.today().year
+            #expect(page.contains("<th scope=\"row\">\(year)</th>"))
+            #expect(page.contains("<th scope=\"row\">\(year - 2)</th>"))
+
+            let api = try await APIClient.signedIn(app, world.strategist.email)
+            let body = try await api.send(.GET, "/api/v1/goals/\(try goal.requireID())")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.body.string.utf8)) as? [String: Any])
+            #expect(json["indicator"] as? String == "experienceAsked")
+            #expect((json["measured"] as? [[String: Any]])?.compactMap { $0["year"] as? Int } == [year - 2, year - 1, year])
+            let bad = try await api.send(.POST, "/api/v1/goals", json: #"{"title":"Fel mått","targetDate":"2027-12-31","indicator":"happiness"}"#)
+            #expect(bad.status == .unprocessableEntity)
+        }
+    }
 }

@@ -19,6 +19,7 @@ struct GoalPages: Sendable {
         var units: [Option]
         var users: [Option]
         var links: [LinkOption]
+        var indicators: [Option]
         var errors: FormErrors
     }
 
@@ -59,6 +60,8 @@ struct GoalPages: Sendable {
         var sourceMappingHref: String?
         var actions: [ActionView]
         var followUps: [FollowUpView]
+        /// The register's measure the goal is followed by, year by year.
+        var indicator: GoalIndicator.View?
         var mayManage: Bool
         var mayFollowUp: Bool
         var statusAction: String
@@ -82,6 +85,7 @@ struct GoalPages: Sendable {
         var followUpMonths: String?
         var links: [String]?
         var mapping: String?
+        var indicator: String?
     }
 
     struct StatusForm: Content {
@@ -153,7 +157,8 @@ struct GoalPages: Sendable {
             units: [Option(value: "", label: req.t("mapping.whole_organisation"), selected: (values["unit"] ?? "").isEmpty)]
                 + (try units.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: values["unit"] == $0.id?.uuidString) }),
             users: try users.map { Option(value: try $0.requireID().uuidString, label: $0.displayName, selected: $0.id?.uuidString == owner) },
-            links: try await linkOptions(req, selected: links), errors: errors)
+            links: try await linkOptions(req, selected: links), indicators: GoalIndicator.options(selected: values["indicator"], req),
+            errors: errors)
     }
 
     @Sendable func new(req: Request) async throws -> Response {
@@ -174,7 +179,7 @@ struct GoalPages: Sendable {
         let form = try req.content.decode(GoalForm.self)
         let input = GoalInput(title: form.title, description: form.description, unitID: form.unit, targetDate: form.targetDate,
                               ownerUserID: form.owner, followUpMonths: form.followUpMonths, itemKeys: form.links ?? [],
-                              sourceMappingID: form.mapping, status: nil, version: nil)
+                              sourceMappingID: form.mapping, status: nil, version: nil, indicator: form.indicator)
         do {
             let goal = try await PlanningService.createGoal(input, by: user, on: req.db)
             return req.redirect(to: SiteURL.goal(try goal.requireID()).path)
@@ -182,10 +187,10 @@ struct GoalPages: Sendable {
             let errors = FormErrors(error.fieldProblems, request: req)
             let values = ["title": form.title ?? "", "description": form.description ?? "", "unit": form.unit ?? "",
                           "targetDate": form.targetDate ?? "", "owner": form.owner ?? "", "followUpMonths": form.followUpMonths ?? "",
-                          "mapping": form.mapping ?? ""].mapValues { String($0.prefix(PlanningService.maxText)) }
+                          "mapping": form.mapping ?? "", "indicator": form.indicator ?? ""].mapValues { String($0.prefix(PlanningService.maxText)) }
             let summary = errors.summary([("title", "plan.goal_title"), ("description", "plan.description"), ("unit", "mapping.unit"),
                                           ("targetDate", "plan.target_date"), ("owner", "plan.owner"), ("followUpMonths", "plan.follow_up_months"),
-                                          ("links", "plan.links")], request: req)
+                                          ("links", "plan.links"), ("indicator", "plan.indicator")], request: req)
             return try await req.renderPage("planning/goal-new", try await page(req, values: values, links: Set(form.links ?? []),
                                                                                 errors: errors, summary: summary), status: error.status)
         }
@@ -232,6 +237,7 @@ struct GoalPages: Sendable {
                 FollowUpView(date: $0.date, progress: req.t("plan.progress.\($0.progress.rawValue)"), note: $0.note,
                              author: userNames[$0.authorUserID] ?? "–", action: $0.actionID.flatMap { actionTitles[$0] })
             },
+            indicator: try await GoalIndicator.view(of: goal, req),
             mayManage: isManager, mayFollowUp: isManager || goal.ownerUserID == user.id,
             statusAction: SiteURL.goalStatus(goalID).path,
             goalStatuses: GoalStatus.allCases.map { Option(value: $0.rawValue, label: req.t("plan.goal_status.\($0.rawValue)"), selected: $0 == goal.status) },

@@ -6,6 +6,18 @@ import Vapor
 enum PlanningMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreatePlanning())
+        app.migrations.add(AddGoalIndicator())
+    }
+}
+
+/// A goal may name a measure from the register (`PracticeIndicator`) that its progress is read by.
+struct AddGoalIndicator: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("goals").field("indicator", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("goals").deleteField("indicator").update()
     }
 }
 

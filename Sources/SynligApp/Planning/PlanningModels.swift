@@ -30,6 +30,8 @@ package final class Goal: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "follow_up_months") var followUpMonths: Int
     @OptionalField(key: "next_follow_up") var nextFollowUp: String?
     @OptionalField(key: "source_mapping_id") var sourceMappingID: UUID?
+    /// The register's measure the goal is followed by (a `PracticeIndicator`), if any.
+    @OptionalField(key: "indicator") var indicator: String?
     @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -13,10 +13,13 @@ package struct GoalInput: Sendable {
     var sourceMappingID: String?
     var status: String?
     var version: Int?
+    /// A `PracticeIndicator`'s raw value; empty or nil for none.
+    var indicator: String?
 
     package init(title: String? = nil, description: String? = nil, unitID: String? = nil, targetDate: String? = nil,
                  ownerUserID: String? = nil, followUpMonths: String? = nil, itemKeys: [String], sourceMappingID: String? = nil,
-                 status: String? = nil, version: Int? = nil) {
+                 status: String? = nil, version: Int? = nil, indicator: String? = nil) {
+        self.indicator = indicator
         self.title = title
         self.description = description
         self.unitID = unitID
@@ -96,6 +99,10 @@ package enum PlanningService {
         let months = Int(input.followUpMonths ?? "3") ?? -1
         if !(0...24).contains(months) { problems.append(.init(field: "followUpMonths", messageKey: "plan.interval_invalid")) }
         let sourceMappingID = try MappingService.optionalID(input.sourceMappingID, field: "sourceMapping", into: &problems)
+        let indicator = input.indicator.flatMap { $0.isEmpty ? nil : $0 }
+        if let indicator, PracticeIndicator(rawValue: indicator) == nil {
+            problems.append(.init(field: "indicator", messageKey: "plan.indicator_invalid"))
+        }
         guard problems.isEmpty, let target else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
@@ -127,6 +134,7 @@ package enum PlanningService {
             goal.followUpMonths = months
             goal.nextFollowUp = months > 0 ? CalendarDate.today().addingMonths(months).iso : nil
             goal.sourceMappingID = sourceMapping
+            goal.indicator = indicator
             goal.version = 1
             try await goal.create(on: tx)
             let goalID = try goal.requireID()

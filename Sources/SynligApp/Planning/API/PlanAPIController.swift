@@ -36,7 +36,8 @@ struct PlanAPIController: APIRouteCollection {
             try await PlanningService.createGoal(GoalInput(
                 title: body.title, description: body.description, unitID: body.unitId?.uuidString, targetDate: body.targetDate,
                 ownerUserID: body.ownerUserId?.uuidString, followUpMonths: body.followUpMonths.map(String.init),
-                itemKeys: body.itemKeys ?? [], sourceMappingID: body.sourceMappingId?.uuidString, status: nil, version: nil),
+                itemKeys: body.itemKeys ?? [], sourceMappingID: body.sourceMappingId?.uuidString, status: nil, version: nil,
+                indicator: body.indicator),
                 by: try req.currentUser, on: req.db)
         }
         return try await goalResponse(goal, req: req, status: .created)
@@ -65,12 +66,18 @@ struct PlanAPIController: APIRouteCollection {
         let followUps = try await PlanFollowUp.query(on: req.db).filter(\.$goalID == id)
             .sort(\.$date, .descending).sort(\.$createdAt, .descending).all()
         let summary = try API.GoalSummary(goal)
+        let measured = try await GoalIndicator.values(of: goal, on: req.db)
+        let policy = SuppressionPolicy.standard
         let body = API.GoalOut(
             id: id, title: summary.title, description: goal.description, unitId: summary.unitId, targetDate: summary.targetDate,
             ownerUserId: summary.ownerUserId, status: summary.status, followUpMonths: summary.followUpMonths,
             nextFollowUp: summary.nextFollowUp, sourceMappingId: summary.sourceMappingId, version: summary.version,
             createdAt: summary.createdAt, itemKeys: links, actions: try actions.map(API.ActionOut.init),
-            followUps: try followUps.map(API.FollowUpOut.init))
+            followUps: try followUps.map(API.FollowUpOut.init), indicator: goal.indicator,
+            measured: (measured?.1 ?? []).map {
+                API.MeasuredOut(year: $0.year, done: $0.value.done.map { API.PublishedCountOut($0, policy: policy) },
+                                of: API.PublishedCountOut($0.value.of, policy: policy), share: $0.value.share)
+            })
         return try await versioned(body, version: goal.version, req: req, status: status)
     }
 

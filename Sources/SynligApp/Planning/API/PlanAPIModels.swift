@@ -98,6 +98,25 @@ extension API {
         var actions: [ActionOut]
         /// Newest first.
         var followUps: [FollowUpOut]
+        /// The register's measure the goal is followed by, and its value in each of the last three years.
+        var indicator: String?
+        var measured: [MeasuredOut]
+    }
+
+    /// A measure's value in one year: `done` of `of`, withheld as in the statistics.
+    struct MeasuredOut: Content {
+        var year: Int
+        var done: PublishedCountOut?
+        var of: PublishedCountOut
+        var share: Double?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(year, forKey: .year)
+            try container.encode(done, forKey: .done)
+            try container.encode(of, forKey: .of)
+            try container.encode(share, forKey: .share)
+        }
     }
 
     struct GoalCreate: StrictJSONBody {
@@ -109,6 +128,8 @@ extension API {
         var followUpMonths: Int?
         var itemKeys: [String]?
         var sourceMappingId: UUID?
+        /// One of the practice measures' ids; left out for none.
+        var indicator: String?
     }
 
     struct GoalStatusChange: StrictJSONBody {
