@@ -76,4 +76,47 @@ struct StatisticsIndicatorTests {
             #expect(html.contains("Inbjudningar till samordnad individuell plan (SIP)"))
         }
     }
+
+    @Test("Any two breakdowns crossed: each column adds up to the breakdown's published count, small cells withheld, bad choices refused")
+    func crossTables() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            try await tests.register(app, world)
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            func cross(_ query: String) async throws -> [String: Any] {
+                let response = try await api.send(.GET, "/api/v1/statistics?period=2026&" + query)
+                #expect(response.status == .ok)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+                return try #require(json["crossTable"] as? [String: Any])
+            }
+            let age = try await cross("rows=ageBand&columns=gender")
+            #expect(age["rowDimension"] as? String == "ageBand" && age["columnDimension"] as? String == "gender")
+            let keys = try #require(age["columnKeys"] as? [String])
+            let rows = AgeBand.allCases.map(\.rawValue).filter { $0 != "notStated" } + ["notStated"]
+            func cell(_ band: String, _ gender: String) -> [String: Any]? {
+                guard let row = rows.firstIndex(of: band), let column = keys.firstIndex(of: gender) else { return nil }
+                return ((age["cells"] as? [[[String: Any]]])?[row])?[column]
+            }
+            // Women: seven born 1960 and five born 2001; both shown. Men: five born 1950 and three with no birth year.
+            #expect(cell("from65to79", "woman")?["count"] as? Int == 7)
+            #expect(cell("from25to44", "woman")?["count"] as? Int == 5)
+            #expect(cell("notStated", "man")?["suppressed"] as? String == "belowThreshold")
+            // With the men's total of 8 published, the 5 would give the 3 away: withheld too.
+            #expect(cell("from65to79", "man")?["suppressed"] as? String == "complementary")
+            // A caregiver breakdown and a relationship breakdown count relationships, columns the relationship one.
+            let turned = try await cross("rows=hoursBand&columns=gender")
+            #expect(turned["rowDimension"] as? String == "gender" && turned["columnDimension"] as? String == "hoursBand")
+            #expect(turned["unit"] as? String == "relationships")
+            #expect(try await api.send(.GET, "/api/v1/statistics?rows=gender&columns=gender").status == .badRequest)
+            #expect(try await api.send(.GET, "/api/v1/statistics?rows=shoeSize&columns=gender").status == .badRequest)
+
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let page = try await viewer.get("/statistics?period=2026&rows=ageBand&columns=gender")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Ålder × kön (anhöriga)"))
+            #expect(page.body.string.contains(#"<option value="ageBand" selected>"#))
+        }
+    }
 }

@@ -14,10 +14,10 @@ struct PublishedStatistics: Sendable {
     var active: PublishedHierarchy
     /// In the order of `CaregiverCounts.breakdowns`.
     var breakdowns: [PublishedHierarchy]
-    /// The hours-band breakdown, whose totals the gender split below adds to.
-    var hours: PublishedHierarchy
     /// Per hours band, the whole organisation's relationships split by gender; nil where not shown.
     var genderByHours: [[PublishedCount]?]
+    /// Per column category of the cross table asked for, its split by the row breakdown; nil where not shown.
+    var crossed: [[PublishedCount]?]
     /// In the order of `CaregiverCounts.activities`.
     var activities: [PublishedHierarchy]
     /// One table per year of the trend: quarters as columns.
@@ -32,14 +32,18 @@ struct PublishedStatistics: Sendable {
         registration = people(counts.registration, caregivers)
         active = people(counts.active, caregivers)
         let breakdowns = counts.breakdowns.map { people($0.counts, $0.dimension.unit == .caregivers ? caregivers : relationships) }
-        let hours = counts.breakdowns.firstIndex { $0.dimension == .hoursBand }.map { breakdowns[$0] }
-            ?? Self.withheld(counts.relationships.map { [$0] })
-        (self.breakdowns, self.hours) = (breakdowns, hours)
-        let bands = hours.organisation.counts
-        genderByHours = bands.indices.map { band in
-            guard !bands[band].isSuppressed else { return nil }
-            return policy.publish(split: counts.genderByHours.map { $0.indices.contains(band) ? $0[band] : 0 })
+        self.breakdowns = breakdowns
+        /// Each column of a cross table split by its rows, where the column breakdown publishes the column's count.
+        func splits(_ body: [[Int]], columns dimension: StatisticsDimension) -> [[PublishedCount]?] {
+            guard let index = counts.breakdowns.firstIndex(where: { $0.dimension == dimension }) else { return [] }
+            let totals = breakdowns[index].organisation.counts
+            return totals.indices.map { column in
+                guard !totals[column].isSuppressed else { return nil }
+                return policy.publish(split: body.map { $0.indices.contains(column) ? $0[column] : 0 })
+            }
         }
+        genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)
+        crossed = splits(counts.crossed, columns: counts.cross.columns)
         activities = counts.activities.map { events($0.counts) }
         trend = counts.trend.chunked(4).map { quarters in
             events(counts.units.indices.map { unit in quarters.map { $0.new[unit] } })

@@ -55,7 +55,7 @@ struct StatisticsController: RouteCollection {
             if categories.isEmpty { rows.append([title, notBrokenDown, "", ""]) }
             rows.append([title, req.t("statistics.total"), total.text(under: policy), ""])
         }
-        if let cross = report.genderByHours {
+        if let cross = report.cross {
             for (row, label) in cross.rowLabels.enumerated() {
                 for (column, columnLabel) in cross.columnLabels.enumerated() {
                     rows.append([cross.title, label + " / " + columnLabel, cross.cells[row][column].text(under: policy), ""])
@@ -135,9 +135,18 @@ struct StatisticsController: RouteCollection {
     }
 
     static func report(_ scope: StatisticsScope, req: Request) async throws -> StatisticsReport {
-        let counts = try await StatisticsService.counts(scope, on: req.db)
+        let counts = try await StatisticsService.counts(scope, cross: try crossChoice(req), on: req.db)
         let population = try await StatisticsPopulationService.current(scope.organisationID, on: req.db)
         return StatisticsReport(counts, scope: scope, policy: .standard, population: population, label: { req.t($0) })
+    }
+
+    /// `?rows=ageBand&columns=relation`: the two breakdowns to cross; gender × hours by default.
+    static func crossChoice(_ req: Request) throws -> CrossChoice {
+        let rows = req.query[String.self, at: "rows"] ?? "", columns = req.query[String.self, at: "columns"] ?? ""
+        if rows.isEmpty && columns.isEmpty { return .genderByHours }
+        guard let first = StatisticsDimension(rawValue: rows), let second = StatisticsDimension(rawValue: columns),
+              let choice = CrossChoice(first, second) else { throw SynligError(.badRequest, "statistics.bad_cross") }
+        return choice
     }
 
     /// This year and the two before, and the quarters of this year and the last.

@@ -79,3 +79,34 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
 
     var titleKey: String { "statistics.dimension.\(rawValue)" }
 }
+
+/// Two breakdowns crossed: rows split each column, and each column's total is that column
+/// category's count in the column breakdown, which the page publishes anyway. Both must count the
+/// same thing, so a caregiver breakdown crossed with a relationship breakdown counts relationships
+/// (by the caregiver's gender, say) with the relationship breakdown as columns.
+struct CrossChoice: Sendable, Equatable {
+    let rows: StatisticsDimension
+    let columns: StatisticsDimension
+
+    /// Relationships by the caregiver's gender and the hours a week given.
+    static let genderByHours = CrossChoice(checked: .gender, .hoursBand)
+
+    private init(checked rows: StatisticsDimension, _ columns: StatisticsDimension) {
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Nil for a dimension crossed with itself. Turned round where needed, so the columns are the
+    /// breakdown whose counts the table's totals are.
+    init?(_ first: StatisticsDimension, _ second: StatisticsDimension) {
+        guard first != second else { return nil }
+        if first.unit == .relationships && second.unit == .caregivers {
+            self.init(checked: second, first)
+        } else {
+            self.init(checked: first, second)
+        }
+    }
+
+    /// What a cell counts: relationships as soon as either breakdown does.
+    var counts: StatisticsDimension.Unit { rows.unit == .relationships || columns.unit == .relationships ? .relationships : .caregivers }
+}

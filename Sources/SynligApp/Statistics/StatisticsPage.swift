@@ -29,6 +29,7 @@ struct StatisticsPage: Encodable {
     /// Each hours band's relationships split by gender; the totals row is the hours breakdown's.
     struct Cross: Encodable {
         var title: String
+        var rowHeading: String
         var columns: [String]
         var rows: [CrossRow]
         var totals: [String]
@@ -68,6 +69,10 @@ struct StatisticsPage: Encodable {
     /// The whole organisation only; `crossForUnit` says why a unit has none.
     var cross: Cross?
     var crossForUnit: String?
+    /// The choice of breakdowns to cross, kept with the period.
+    var crossRows: [SelectOption] = []
+    var crossColumns: [SelectOption] = []
+    var periodValue = ""
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
     var trend: Trend
@@ -176,12 +181,16 @@ struct StatisticsPage: Encodable {
                 Fact(label: req.t("statistics.reach.more_than_ten_share"), value: percent(reach.estimate.moreThanTenHoursShare)),
             ])
         }
-        cross = report.genderByHours.map { cross in
-            Cross(title: cross.title, columns: cross.columnLabels,
+        cross = report.cross.map { cross in
+            Cross(title: cross.title, rowHeading: req.t(cross.choice.rows.titleKey), columns: cross.columnLabels,
                   rows: zip(cross.rowLabels, cross.cells).map { CrossRow(label: $0, cells: $1.map(text)) },
                   totals: cross.columnTotals.map(text), omitted: cross.omitted ? req.t("statistics.cross.omitted") : nil)
         }
-        crossForUnit = report.genderByHours == nil ? req.t("statistics.cross.whole_organisation_only") : nil
+        crossForUnit = report.cross == nil ? req.t("statistics.cross.whole_organisation_only") : nil
+        let choice = report.cross?.choice ?? .genderByHours
+        crossRows = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.rows) }
+        crossColumns = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.columns) }
+        periodValue = report.scope.period.description
     }
 
     /// 12,5 in Swedish, 12.5 in English: one decimal.

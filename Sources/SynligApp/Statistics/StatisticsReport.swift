@@ -35,10 +35,12 @@ struct StatisticsReport: Sendable {
         var brokenDown: Bool { !categories.isEmpty }
     }
 
-    /// The whole organisation's relationships in each hours band split by gender. Each band's
-    /// total is the hours-band breakdown's, so a split only adds where its total is published and
-    /// the split can be protected without it; the other bands are left out (`omitted`).
+    /// Two breakdowns crossed for the whole organisation, e.g. relationships in each hours band
+    /// split by the caregiver's gender. Each column's total is the column breakdown's, so a split
+    /// only adds where its total is published and the split can be protected without it; the other
+    /// columns are left out (`omitted`).
     struct CrossTable: Sendable {
+        var choice: CrossChoice
         var title: String
         var rowLabels: [String]
         var columnKeys: [String]
@@ -58,7 +60,7 @@ struct StatisticsReport: Sendable {
     var active: PublishedCount?
     var breakdowns: [Breakdown]
     /// The whole organisation only: a unit's split would be the organisation's minus the other units'.
-    var genderByHours: CrossTable?
+    var cross: CrossTable?
     var activities: [Activity]
     var trend: [TrendPoint]
     /// The largest differences in who is reached, from the published counts above.
@@ -129,19 +131,23 @@ struct StatisticsReport: Sendable {
                             categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
                             total: table?.total ?? .suppressed(.belowThreshold))
         }
-        if scope.unitID == nil {
-            let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
-            let shown = published.genderByHours.indices.filter { published.genderByHours[$0] != nil }
-            genderByHours = CrossTable(
-                title: label("statistics.cross.gender_hours"),
-                rowLabels: genders.map { label(StatisticsDimension.gender.labelKey($0)) },
-                columnKeys: shown.map { hours[$0] },
-                columnLabels: shown.map { label(StatisticsDimension.hoursBand.labelKey(hours[$0])) },
-                cells: genders.indices.map { row in shown.compactMap { published.genderByHours[$0]?[row] } },
-                columnTotals: shown.map { published.hours.organisation.counts[$0] },
-                omitted: shown.count < hours.count)
+        func crossTable(_ choice: CrossChoice, _ splits: [[PublishedCount]?]) -> CrossTable {
+            let rows = choice.rows.categories, columns = choice.columns.categories
+            let shown = splits.indices.filter { splits[$0] != nil }
+            let totals = breakdowns.first { $0.dimension == choice.columns }?.categories.map(\.count) ?? []
+            return CrossTable(
+                choice: choice,
+                title: label(choice.rows.titleKey) + " × " + text(choice.columns.titleKey).lowercased()
+                    + " (" + text("statistics.unit.\(choice.counts.rawValue)").lowercased() + ")",
+                rowLabels: rows.map { label(choice.rows.labelKey($0)) },
+                columnKeys: shown.map { columns[$0] },
+                columnLabels: shown.map { label(choice.columns.labelKey(columns[$0])) },
+                cells: rows.indices.map { row in shown.compactMap { splits[$0]?[row] } },
+                columnTotals: shown.map { totals.indices.contains($0) ? totals[$0] : .suppressed(.belowThreshold) },
+                omitted: shown.count < columns.count)
         }
-        equity = Self.equity(breakdowns: breakdowns, genderByHours: genderByHours)
+        if scope.unitID == nil { cross = crossTable(counts.cross, published.crossed) }
+        equity = Self.equity(breakdowns: breakdowns, genderByHours: scope.unitID == nil ? crossTable(.genderByHours, published.genderByHours) : nil)
         if let population, scope.unitID == nil {
             let moreThanTen = Self.publish([counts.moreThanTenHours], policy).total
             reach = Reach(adults: population.adults, year: population.year, source: population.source,

@@ -34,8 +34,12 @@ struct CaregiverCounts: Sendable {
     /// Per unit: [in contact during the period, not in contact] (`ActiveCaregivers`).
     var active: [[Int]]
     var breakdowns: [RawBreakdown]
-    /// The whole organisation's relationships by the caregiver's gender (rows) and hours band (columns).
+    /// The whole organisation's relationships by the caregiver's gender (rows) and hours band
+    /// (columns): what the equity summary reads.
     var genderByHours: [[Int]]
+    /// The cross table asked for, the whole organisation's, rows × columns in category order.
+    var cross: CrossChoice = .genderByHours
+    var crossed: [[Int]] = []
     /// Support, voluntariness and strain events during the period, per unit.
     var activities: [ActivityTable]
     /// New caregivers per quarter and unit, whole years up to the period's end.
@@ -51,7 +55,7 @@ enum StatisticsService {
     /// Who may read statistics: they show no person, so viewers (politicians, management) may.
     static let readers: Set<Role> = [.admin, .strategist, .viewer, .consultant]
 
-    static func counts(_ scope: StatisticsScope, on db: any Database) async throws -> CaregiverCounts {
+    static func counts(_ scope: StatisticsScope, cross: CrossChoice = .genderByHours, on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let units = try await unitRows(scope.organisationID, on: db)
         var breakdowns: [RawBreakdown] = []
@@ -63,22 +67,32 @@ enum StatisticsService {
         }
         let caregivers = rowSums(.caregivers)
         let new = try await newPerUnit(sql, scope, units: units)
-        let crossed = try await groupedCounts(sql, scope, by: ["gender", "hours_band"], unit: .relationships)
-        let genders = StatisticsDimension.gender.categories, hours = StatisticsDimension.hoursBand.categories
-        var table = Array(repeating: Array(repeating: 0, count: hours.count), count: genders.count)
-        for (key, count) in crossed {
-            guard let row = genders.firstIndex(of: key.values[0] ?? StatisticsDimension.notStated),
-                  let column = hours.firstIndex(of: key.values[1] ?? StatisticsDimension.notStated) else { continue }
-            table[row][column] += count
-        }
+        let genderByHours = try await crossCounts(.genderByHours, scope, on: sql)
         return CaregiverCounts(
             units: units, caregivers: caregivers, relationships: rowSums(.relationships),
             registration: zip(new, caregivers).map { [$0, max(0, $1 - $0)] },
             active: try await ActiveCaregivers.counts(scope, units: units, caregivers: caregivers, on: sql),
-            breakdowns: breakdowns, genderByHours: table,
+            breakdowns: breakdowns, genderByHours: genderByHours,
+            cross: cross, crossed: cross == .genderByHours ? genderByHours : try await crossCounts(cross, scope, on: sql),
             activities: try await ActivityTable.counts(scope, units: units, on: sql),
             trend: try await quarterlyTrend(scope, units: units, on: db),
             moreThanTenHours: try await moreThanTenHours(sql, scope))
+    }
+
+    /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.
+    static func crossCounts(_ cross: CrossChoice, _ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [[Int]] {
+        let rows = cross.rows.categories, columns = cross.columns.categories
+        var table = Array(repeating: Array(repeating: 0, count: columns.count), count: rows.count)
+        func category(_ dimension: StatisticsDimension, _ raw: String?) -> String {
+            dimension == .ageBand ? AgeBand.of(birthYear: raw.flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
+                : (raw ?? StatisticsDimension.notStated)
+        }
+        for (key, count) in try await groupedCounts(sql, scope, by: [cross.rows.column, cross.columns.column], unit: cross.counts) {
+            guard let row = rows.firstIndex(of: category(cross.rows, key.values[0])),
+                  let column = columns.firstIndex(of: category(cross.columns, key.values[1])) else { continue }
+            table[row][column] += count
+        }
+        return table
     }
 
     /// The rows every per-unit table has: the organisation's units in a fixed order, then "no unit".

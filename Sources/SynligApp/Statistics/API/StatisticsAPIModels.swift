@@ -60,16 +60,20 @@ extension API {
         var new: PublishedCountOut
     }
 
-    /// Each column adds up to its hours band's count in the breakdown; bands that cannot be
-    /// split safely are left out (`omittedBands`).
+    /// Each column adds up to its category's count in the column breakdown; columns that cannot
+    /// be split safely are left out (`omittedColumns`).
     struct StatisticsCrossTableOut: Content {
         var title: String
+        var rowDimension: StatisticsDimension
+        var columnDimension: StatisticsDimension
+        /// `caregivers`, or `relationships` when either breakdown counts relationships.
+        var unit: StatisticsDimension.Unit
         var rows: [String]
         var columns: [String]
         var columnKeys: [String]
         var cells: [[PublishedCountOut]]
         var columnTotals: [PublishedCountOut]
-        var omittedBands: Bool
+        var omittedColumns: Bool
     }
 
     struct StatisticsOut: Content {
@@ -85,8 +89,8 @@ extension API {
         /// Caregivers in contact during the period (registered, or any dated contact); null like `new`.
         var active: PublishedCountOut?
         var breakdowns: [StatisticsBreakdownOut]
-        /// The whole organisation only.
-        var genderByHours: StatisticsCrossTableOut?
+        /// Two breakdowns crossed (`rows`, `columns` in the query; gender × hours by default), the whole organisation only.
+        var crossTable: StatisticsCrossTableOut?
         var activities: [StatisticsActivityOut]
         /// New caregivers per quarter, whole years up to the period's end.
         var trend: [StatisticsTrendPointOut]
@@ -113,7 +117,7 @@ extension API {
             var text: String
         }
 
-        /// `new` and `genderByHours` are explicit nulls where not shown, never missing keys.
+        /// `new` and `crossTable` are explicit nulls where not shown, never missing keys.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(period, forKey: .period)
@@ -125,7 +129,7 @@ extension API {
             try container.encode(new, forKey: .new)
             try container.encode(active, forKey: .active)
             try container.encode(breakdowns, forKey: .breakdowns)
-            try container.encode(genderByHours, forKey: .genderByHours)
+            try container.encode(crossTable, forKey: .crossTable)
             try container.encode(activities, forKey: .activities)
             try container.encode(trend, forKey: .trend)
             try container.encode(equity, forKey: .equity)
@@ -163,10 +167,11 @@ extension API {
                          estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
                          moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
             }
-            genderByHours = report.genderByHours.map { cross in
-                StatisticsCrossTableOut(title: cross.title, rows: cross.rowLabels, columns: cross.columnLabels, columnKeys: cross.columnKeys,
+            crossTable = report.cross.map { cross in
+                StatisticsCrossTableOut(title: cross.title, rowDimension: cross.choice.rows, columnDimension: cross.choice.columns,
+                                        unit: cross.choice.counts, rows: cross.rowLabels, columns: cross.columnLabels, columnKeys: cross.columnKeys,
                                         cells: cross.cells.map { $0.map(out) }, columnTotals: cross.columnTotals.map(out),
-                                        omittedBands: cross.omitted)
+                                        omittedColumns: cross.omitted)
             }
         }
     }
