@@ -22,6 +22,9 @@ struct PublishedStatistics: Sendable {
     var activities: [PublishedHierarchy]
     /// One table per year of the trend: quarters as columns.
     var trend: [PublishedHierarchy]
+    /// Per measure, group and kind of support: its rows by change, where the kind's count in the
+    /// activity table is published (the split's known total); missing where it is not.
+    var outcomes: [OutcomeStatistics.Measure: [OutcomeStatistics.Group: [String: [PublishedCount]]]] = [:]
 
     init(_ counts: CaregiverCounts, policy: SuppressionPolicy) {
         let caregivers = Self.unitTotals(counts.caregivers, policy)
@@ -44,7 +47,20 @@ struct PublishedStatistics: Sendable {
         }
         genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)
         crossed = splits(counts.crossed, columns: counts.cross.columns)
-        activities = counts.activities.map { events($0.counts) }
+        let activities = counts.activities.map { events($0.counts) }
+        self.activities = activities
+        for measure in OutcomeStatistics.Measure.allCases {
+            for group in OutcomeStatistics.Group.allCases {
+                guard let index = counts.activities.firstIndex(where: { $0.kind == group.activity }) else { continue }
+                let kinds = counts.activities[index].categories, totals = activities[index].organisation.counts
+                for (kind, total) in zip(kinds, totals) where (total.value ?? 0) > 0 {
+                    let changes = counts.outcomes[measure]?[group]?[kind] ?? OutcomeChange.allCases.map { _ in 0 }
+                    // The same support rows as the activity table's, so the split adds up to its count.
+                    guard changes.reduce(0, +) == total.value else { continue }
+                    if let split = policy.publish(split: changes) { outcomes[measure, default: [:]][group, default: [:]][kind] = split }
+                }
+            }
+        }
         trend = counts.trend.chunked(4).map { quarters in
             events(counts.units.indices.map { unit in quarters.map { $0.new[unit] } })
         }

@@ -69,6 +69,21 @@ struct StatisticsPage: Encodable {
     /// The whole organisation only; `crossForUnit` says why a unit has none.
     var cross: Cross?
     var crossForUnit: String?
+    /// Outcome follow-up per measure; empty for a unit.
+    var outcomes: [OutcomeTable] = []
+
+    struct OutcomeTable: Encodable {
+        var id: String
+        var title: String
+        var columns: [String]
+        var rows: [OutcomeRow]
+    }
+
+    struct OutcomeRow: Encodable {
+        var label: String
+        var total: String
+        var cells: [String]
+    }
     /// The choice of breakdowns to cross, kept with the period.
     var crossRows: [SelectOption] = []
     var crossColumns: [SelectOption] = []
@@ -191,6 +206,13 @@ struct StatisticsPage: Encodable {
         crossRows = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.rows) }
         crossColumns = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.columns) }
         periodValue = report.scope.period.description
+        outcomes = OutcomeStatistics.Measure.allCases.compactMap { measure in
+            let rows = report.outcomes.filter { $0.measure == measure }
+            guard !rows.isEmpty else { return nil }
+            return OutcomeTable(id: "outcome-\(measure.rawValue)", title: req.t("statistics.outcome.\(measure.rawValue)"),
+                                columns: OutcomeChange.allCases.map { req.t("statistics.outcome.change.\($0.rawValue)") },
+                                rows: rows.map { OutcomeRow(label: $0.label, total: text($0.total), cells: $0.changes.map(text)) })
+        }
     }
 
     /// 12,5 in Swedish, 12.5 in English: one decimal.

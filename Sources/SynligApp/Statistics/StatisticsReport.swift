@@ -65,6 +65,18 @@ struct StatisticsReport: Sendable {
     var trend: [TrendPoint]
     /// The largest differences in who is reached, from the published counts above.
     var equity: [EquityStatement] = []
+    /// Outcome follow-up, the whole organisation only: one row per measure, group and kind of support.
+    var outcomes: [Outcome] = []
+
+    struct Outcome: Sendable {
+        var measure: OutcomeStatistics.Measure
+        var group: OutcomeStatistics.Group
+        var kind: String
+        var label: String
+        var total: PublishedCount
+        /// In the order of `OutcomeChange.allCases`.
+        var changes: [PublishedCount]
+    }
     /// Those known against those one can expect from the adult population: the whole
     /// organisation only, and only once an administrator has entered the population.
     var reach: Reach?
@@ -146,7 +158,20 @@ struct StatisticsReport: Sendable {
                 columnTotals: shown.map { totals.indices.contains($0) ? totals[$0] : .suppressed(.belowThreshold) },
                 omitted: shown.count < columns.count)
         }
-        if scope.unitID == nil { cross = crossTable(counts.cross, published.crossed) }
+        if scope.unitID == nil {
+            cross = crossTable(counts.cross, published.crossed)
+            outcomes = OutcomeStatistics.Measure.allCases.flatMap { measure in
+                SupportNeedKind.allCases.map(\.rawValue).flatMap { kind in
+                    OutcomeStatistics.Group.allCases.compactMap { group -> Outcome? in
+                        guard let changes = published.outcomes[measure]?[group]?[kind] else { return nil }
+                        let total = activities.first { $0.kind == group.activity }?.categories.first { $0.key == kind }?.count
+                        return Outcome(measure: measure, group: group, kind: kind,
+                                       label: label("support_need.kind.\(kind)") + " – " + text("statistics.outcome.group.\(group.rawValue)"),
+                                       total: total ?? .suppressed(.belowThreshold), changes: changes)
+                    }
+                }
+            }
+        }
         equity = Self.equity(breakdowns: breakdowns, genderByHours: scope.unitID == nil ? crossTable(.genderByHours, published.genderByHours) : nil)
         if let population, scope.unitID == nil {
             let moreThanTen = Self.publish([counts.moreThanTenHours], policy).total

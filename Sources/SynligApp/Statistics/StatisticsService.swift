@@ -46,6 +46,8 @@ struct CaregiverCounts: Sendable {
     var trend: [(quarter: StatisticsPeriod, new: [Int])]
     /// Caregivers of the whole organisation known by the period's end who give more than ten hours a week to someone.
     var moreThanTenHours: Int = 0
+    /// The whole organisation's outcome follow-up (`OutcomeStatistics`).
+    var outcomes: OutcomeStatistics.Counts = [:]
 
     /// The row of a unit, or of "no unit".
     func row(of unitID: UUID?) -> Int? { units.firstIndex(of: unitID) }
@@ -76,7 +78,8 @@ enum StatisticsService {
             cross: cross, crossed: cross == .genderByHours ? genderByHours : try await crossCounts(cross, scope, on: sql),
             activities: try await ActivityTable.counts(scope, units: units, on: sql),
             trend: try await quarterlyTrend(scope, units: units, on: db),
-            moreThanTenHours: try await moreThanTenHours(sql, scope))
+            moreThanTenHours: try await moreThanTenHours(sql, scope),
+            outcomes: try await OutcomeStatistics.counts(scope, on: sql))
     }
 
     /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.

@@ -98,6 +98,19 @@ extension API {
         var equity: [EquityOut]
         /// Those known against those one can expect from the adult population (whole organisation, population entered).
         var reach: ReachOut?
+        /// Outcome follow-up, the whole organisation only; descriptive, not proof of effect.
+        var outcomes: [OutcomeOut]
+
+        struct OutcomeOut: Content {
+            var measure: OutcomeStatistics.Measure
+            var group: OutcomeStatistics.Group
+            var needKind: String
+            var total: PublishedCountOut
+            var improved: PublishedCountOut
+            var same: PublishedCountOut
+            var worsened: PublishedCountOut
+            var notFollowedUp: PublishedCountOut
+        }
 
         struct ReachOut: Content {
             var adults: Int
@@ -134,6 +147,7 @@ extension API {
             try container.encode(trend, forKey: .trend)
             try container.encode(equity, forKey: .equity)
             try container.encodeIfPresent(reach, forKey: .reach)
+            try container.encode(outcomes, forKey: .outcomes)
         }
 
         init(_ report: StatisticsReport, request req: Request) {
@@ -166,6 +180,13 @@ extension API {
                          estimatedCaregivers: $0.estimate.estimatedCaregivers, identifiedShare: $0.estimate.identifiedShare,
                          estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
                          moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
+            }
+            outcomes = report.outcomes.map { outcome in
+                func change(_ change: OutcomeChange) -> PublishedCountOut {
+                    out(OutcomeChange.allCases.firstIndex(of: change).map { outcome.changes[$0] } ?? .suppressed(.belowThreshold))
+                }
+                return OutcomeOut(measure: outcome.measure, group: outcome.group, needKind: outcome.kind, total: out(outcome.total),
+                                  improved: change(.improved), same: change(.same), worsened: change(.worsened), notFollowedUp: change(.notFollowedUp))
             }
             crossTable = report.cross.map { cross in
                 StatisticsCrossTableOut(title: cross.title, rowDimension: cross.choice.rows, columnDimension: cross.choice.columns,
