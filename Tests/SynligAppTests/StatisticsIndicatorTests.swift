@@ -119,4 +119,41 @@ struct StatisticsIndicatorTests {
             #expect(page.body.string.contains(#"<option value="ageBand" selected>"#))
         }
     }
+
+    @Test("Contact requests by how soon they were handled, counted from tallies that outlive the requests' purge")
+    func contactRequests() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let organisationID = try world.organisation.requireID()
+            let received = try #require(ISO8601DateFormatter().date(from: "2026-03-01T10:00:00Z"))
+            var requests: [ContactRequest] = []
+            for index in 0..<10 {
+                requests.append(try await ContactRequestService.receive(.init(name: "Förfrågan \(index)", reach: "070-000 00 0\(index)",
+                                                                             about: "Vill ha kontakt", consent: true),
+                                                                       organisationID: organisationID, now: received, on: app.db))
+            }
+            // Six handled the next day, two after nineteen days, two still open.
+            for (index, request) in requests.prefix(8).enumerated() {
+                try await ContactRequestService.close(try request.requireID(), reason: "Ringt upp", by: world.consultant, on: app.db,
+                                                      today: try #require(CalendarDate(index < 6 ? "2026-03-02" : "2026-03-20")))
+            }
+            let tests = StatisticsTests()
+            func handled() async throws -> [String: PublishedCount] {
+                let report = try await tests.report(app, world, "2026")
+                return Dictionary(uniqueKeysWithValues: (report.contactRequests?.categories ?? []).map { ($0.key, $0.count) })
+            }
+            var counts = try await handled()
+            #expect(counts["within2Days"] == .count(6))
+            #expect(counts["within30Days"] == .suppressed(.belowThreshold))
+            #expect(counts["notYetHandled"] == .suppressed(.belowThreshold))
+            #expect(try await tests.report(app, world, "2026").contactRequests?.total == .count(10))
+            // The requests are purged; what statistics keep of them holds no name and stays.
+            _ = try await ContactRequestService.purge(now: received.addingTimeInterval(400 * 86400), on: app.db)
+            #expect(try await ContactRequest.query(on: app.db).count() == 0)
+            counts = try await handled()
+            #expect(counts["within2Days"] == .count(6))
+            // A unit has no contact requests of its own.
+            #expect(try await tests.report(app, world, "2026", unit: world.unitA).contactRequests == nil)
+        }
+    }
 }

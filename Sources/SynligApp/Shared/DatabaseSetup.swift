@@ -17,8 +17,10 @@ enum DatabaseSetup {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            // No SQL logging: the statements' bound values can be personal data.
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            // No SQL logging: the statements' bound values can be personal data. SQLite has one
+            // writer and one connection per event loop, so a burst of saves queues for a
+            // connection; waiting up to 30 s beats failing a user's save after the default 10 s.
+            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil

@@ -90,6 +90,8 @@ struct StatisticsPage: Encodable {
     var periodValue = ""
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
+    /// Contact requests from the public pages; the whole organisation only (none or one table).
+    var contactRequests: [Table]
     var trend: Trend
     /// The largest differences in who is reached, as sentences.
     var equity: [String]
@@ -159,6 +161,10 @@ struct StatisticsPage: Encodable {
                 notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) },
                 notBrokenDown: breakdown.brokenDown ? nil : req.t("statistics.not_broken_down"))
         }
+        contactRequests = report.contactRequests.map {
+            [Table(id: "contact-requests", title: req.t("statistics.contact_requests"), unitLabel: req.t("statistics.unit.requests"),
+                   rows: rows($0.categories), total: text($0.total), notStated: nil, notBrokenDown: nil)]
+        } ?? []
         activities = report.activities.map { activity in
             Table(
                 id: activity.kind.rawValue, title: activity.title, unitLabel: activity.unitLabel,

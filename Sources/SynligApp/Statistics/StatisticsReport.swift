@@ -67,6 +67,13 @@ struct StatisticsReport: Sendable {
     var equity: [EquityStatement] = []
     /// Outcome follow-up, the whole organisation only: one row per measure, group and kind of support.
     var outcomes: [Outcome] = []
+    /// Contact requests received during the period by how soon they were handled; the whole organisation only.
+    var contactRequests: ContactRequests?
+
+    struct ContactRequests: Sendable {
+        var categories: [Category]
+        var total: PublishedCount
+    }
 
     struct Outcome: Sendable {
         var measure: OutcomeStatistics.Measure
@@ -159,6 +166,10 @@ struct StatisticsReport: Sendable {
                 omitted: shown.count < columns.count)
         }
         if scope.unitID == nil {
+            let handling = ContactRequestStatistics.Handling.allCases.map(\.rawValue)
+            let requests = Self.publish(counts.contactRequests.isEmpty ? handling.map { _ in 0 } : counts.contactRequests, policy)
+            contactRequests = ContactRequests(categories: categories(handling, requests) { "statistics.contact_requests.\($0)" },
+                                              total: requests.total)
             cross = crossTable(counts.cross, published.crossed)
             outcomes = OutcomeStatistics.Measure.allCases.flatMap { measure in
                 SupportNeedKind.allCases.map(\.rawValue).flatMap { kind in

@@ -48,6 +48,8 @@ struct CaregiverCounts: Sendable {
     var moreThanTenHours: Int = 0
     /// The whole organisation's outcome follow-up (`OutcomeStatistics`).
     var outcomes: OutcomeStatistics.Counts = [:]
+    /// The whole organisation's contact requests received in the period, by how soon they were handled.
+    var contactRequests: [Int] = []
 
     /// The row of a unit, or of "no unit".
     func row(of unitID: UUID?) -> Int? { units.firstIndex(of: unitID) }
@@ -79,7 +81,8 @@ enum StatisticsService {
             activities: try await ActivityTable.counts(scope, units: units, on: sql),
             trend: try await quarterlyTrend(scope, units: units, on: db),
             moreThanTenHours: try await moreThanTenHours(sql, scope),
-            outcomes: try await OutcomeStatistics.counts(scope, on: sql))
+            outcomes: try await OutcomeStatistics.counts(scope, on: sql),
+            contactRequests: try await ContactRequestStatistics.counts(scope, on: sql))
     }
 
     /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.

@@ -22,6 +22,8 @@ package final class ContactRequest: Model, OrganisationScoped, @unchecked Sendab
     @OptionalField(key: "closed_by") var closedBy: UUID?
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// What statistics keep of the request after it is purged.
+    @OptionalField(key: "tally_id") var tallyID: UUID?
 
     package static var organisationIDKey: KeyPath<ContactRequest, FieldProperty<ContactRequest, UUID>> { \.$organisationID }
 

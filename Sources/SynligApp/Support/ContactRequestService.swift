@@ -79,7 +79,10 @@ package enum ContactRequestService {
         if !submission.consent { problems.append(.init(field: "consent", messageKey: "contact.consent_required")) }
         guard problems.isEmpty else { throw SynligError.invalid(problems) }
         return try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
+            let tally = ContactRequestTally(organisationID: organisationID, receivedOn: .today(now: now))
+            try await tally.create(on: tx)
             let request = ContactRequest()
+            request.tallyID = tally.id
             request.organisationID = organisationID
             request.name = name
             request.reach = reach
@@ -93,18 +96,19 @@ package enum ContactRequestService {
         }
     }
 
-    static func close(_ id: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
+    static func close(_ id: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws {
         guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
         let (reason, problem) = TextInput.check(rawReason, required: true, maxLength: 500, multiline: true)
         if let problem { throw SynligError.invalid([.init(field: "reason", messageKey: problem.rawValue)]) }
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            try await close(id, reason: reason, action: "contact_request.close", by: user, on: tx, audit: audit)
+            try await close(id, reason: reason, action: "contact_request.close", by: user, on: tx, audit: audit, today: today)
         }
     }
 
     /// Closes an open request inside a transaction already under way: on its own, or as the
     /// request is turned into a caregiver record.
-    static func close(_ id: UUID, reason: String, action: String, by user: CurrentUser, on tx: any Database, audit: AuditRecorder) async throws {
+    static func close(_ id: UUID, reason: String, action: String, by user: CurrentUser, on tx: any Database, audit: AuditRecorder,
+                      today: CalendarDate = .today()) async throws {
         let request = try await ContactRequest.find(id, in: user.organisationID, on: tx)
         guard request.status == .open else { throw SynligError(.conflict, "contact.already_closed") }
         request.status = .closed
@@ -112,6 +116,10 @@ package enum ContactRequestService {
         request.closedBy = user.id
         request.closedAt = Date()
         try await request.update(on: tx)
+        if let tallyID = request.tallyID, let tally = try await ContactRequestTally.find(tallyID, on: tx) {
+            tally.daysToHandle = max(0, CalendarDate(tally.receivedOn).map { $0.days(until: today) } ?? 0)
+            try await tally.update(on: tx)
+        }
         audit.record(action, "contact_request", id: id, organisation: user.organisationID)
     }
 

@@ -8,6 +8,7 @@ enum SupportMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateSupportCatalogue())
         app.migrations.add(CreateContactRequests())
+        app.migrations.add(CreateContactRequestTallies())
     }
 }
 

@@ -100,6 +100,13 @@ extension API {
         var reach: ReachOut?
         /// Outcome follow-up, the whole organisation only; descriptive, not proof of effect.
         var outcomes: [OutcomeOut]
+        /// Contact requests received during the period by how soon they were handled; null for a unit.
+        var contactRequests: ContactRequestsOut?
+
+        struct ContactRequestsOut: Content {
+            var categories: [StatisticsCategoryOut]
+            var total: PublishedCountOut
+        }
 
         struct OutcomeOut: Content {
             var measure: OutcomeStatistics.Measure
@@ -148,6 +155,7 @@ extension API {
             try container.encode(equity, forKey: .equity)
             try container.encodeIfPresent(reach, forKey: .reach)
             try container.encode(outcomes, forKey: .outcomes)
+            try container.encode(contactRequests, forKey: .contactRequests)
         }
 
         init(_ report: StatisticsReport, request req: Request) {
@@ -181,6 +189,7 @@ extension API {
                          estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
                          moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
             }
+            contactRequests = report.contactRequests.map { ContactRequestsOut(categories: categories($0.categories), total: out($0.total)) }
             outcomes = report.outcomes.map { outcome in
                 func change(_ change: OutcomeChange) -> PublishedCountOut {
                     out(OutcomeChange.allCases.firstIndex(of: change).map { outcome.changes[$0] } ?? .suppressed(.belowThreshold))
