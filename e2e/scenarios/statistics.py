@@ -25,7 +25,7 @@ def test_statistics(driver):
     visit_and_check(driver, None, "21_statistics")
     full_page_screenshot(driver, "21_statistics")
     text = main_text(driver)
-    for heading in ["Kön", "Ålder", "Utländsk bakgrund", "Tid i veckan", "Anhörigskap efter kön och tid i veckan"]:
+    for heading in ["Kön", "Ålder", "Utländsk bakgrund", "Tid i veckan", "Kön × tid i veckan (anhörigskap)", "Året efter att stödet började"]:
         check(heading in text, f"the statistics page has no table {heading!r}")
     check("Ej angivet" in text, "the statistics page does not show the share not stated")
     # Every chart has its numbers in a table beside it, and no person's name is anywhere.
