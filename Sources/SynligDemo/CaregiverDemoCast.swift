@@ -41,7 +41,7 @@ struct CaregiverDemoCast: Sendable {
         case restrict(link: Int, RestrictionInput)
         case lift(link: Int, reason: String)
         case invite(link: Int, InvitationInput, attendance: MeetingAttendance?)
-        case voluntariness(VoluntarinessAnswer, comment: String)
+        case voluntariness(VoluntarinessInput)
         /// Talks an open task of this kind through and closes it, if one is open.
         case talkAndClose(CaregiverTaskKind, ConversationInput)
         case conversation(ConversationInput)

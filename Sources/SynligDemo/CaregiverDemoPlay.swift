@@ -93,9 +93,9 @@ struct CaregiverDemoPlay {
                 try await ConsentService.recordAttendance(invitationID: invitation.requireID(), attendance: attendance.rawValue, by: consultant, on: tx)
             }
 
-        case .voluntariness(let answer, let comment):
-            _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiverID, answer: answer.rawValue, comment: comment,
-                                                              askedOn: day.iso, by: author, on: tx, today: day)
+        case .voluntariness(var input):
+            input.askedOn = day.iso
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiverID, input, by: author, on: tx, today: day)
 
         case .talkAndClose(let kind, let conversation):
             // Talked through and then ticked off on the worklist, one task at a time.

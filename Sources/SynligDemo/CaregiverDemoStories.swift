@@ -147,15 +147,9 @@ extension CaregiverDemoBuilder {
             }
             let strain = profile.strain + (profile.rising ? Double(today.year - due.year) * -0.1 : 0)
             let no = max(0, strain - 0.55) * 0.6, partly = max(0, strain - 0.35) * 0.7
-            let answer: VoluntarinessAnswer = weighted([(.no, no), (.partly, partly), (.yes, max(0.1, 1 - no - partly))])
-            let comment = switch answer {
-            case .yes: chance(0.3) ? "Det fungerar bra just nu." : ""
-            case .partly: pick(["Vill fortsätta men behöver avlösning någon dag i veckan.", "Orkar inte nätterna längre.",
-                                "Har gått ner i arbetstid och oroar mig för ekonomin."])
-            case .no: pick(["Känner att jag inte har något val.", "Klarar inte den personliga omvårdnaden längre.", "Vill vara anhörig, inte vårdare."])
-            }
-            step(index, asked, .voluntariness(answer, comment: comment))
-            needsTalk = answer.needsDiscussion ? asked : nil
+            let answers = voluntarinessAnswers(no: no, partly: partly)
+            step(index, asked, .voluntariness(answers.input))
+            needsTalk = answers.dimensions.needsDiscussion ? asked : nil
             due = asked.addingMonths(6)
         }
         // The latest "partly" or "no" has usually been talked through, unless it is recent.
@@ -163,6 +157,29 @@ extension CaregiverDemoBuilder {
             step(index, last.addingDays(int(5...13)),
                  .talkAndClose(.discussVoluntariness, talk(about: "Hemtjänsten tar över morgnarna; ny avstämning om en månad.")))
         }
+    }
+
+    /// One check's answers. Strain mostly takes the strength to go on; the will to go on holds
+    /// longer, and what the caregiver should not have to carry grows with the strain. Now and
+    /// then a question is left unanswered, as happens in a real conversation.
+    mutating func voluntarinessAnswers(no: Double, partly: Double) -> (dimensions: VoluntarinessDimensions, input: VoluntarinessInput) {
+        let able: ContinuationAnswer = weighted([(.no, no), (.partly, partly), (.yes, max(0.1, 1 - no - partly)), (.notStated, 0.04)])
+        var wants: ContinuationAnswer = weighted([(.no, no * 0.5), (.partly, partly * 0.6), (.yes, max(0.2, 1 - no - partly)), (.notStated, 0.06)])
+        let carry: ShouldNotCarryAnswer = weighted([(.much, no), (.some, partly), (.nothing, max(0.2, 1 - no - partly)), (.notStated, 0.1)])
+        // At most one of the two is left unanswered: a check that says nothing about going on is refused.
+        if wants == .notStated, able == .notStated { wants = .yes }
+        let dimensions = VoluntarinessDimensions(wantsToContinue: wants, ableToContinue: able, shouldNotCarry: carry)
+        let what = carry.needsDiscussion && chance(0.8)
+            ? pick(["Nätterna.", "Den personliga omvårdnaden, som dusch och toalettbesök.", "Att ensam hålla kontakten med vården och hemtjänsten.",
+                    "Mammas ekonomi och räkningar.", "Att ge mediciner."]) : ""
+        let comment = switch dimensions.combinedAnswer ?? .yes {
+        case .yes: chance(0.3) ? "Det fungerar bra just nu." : ""
+        case .partly: pick(["Vill fortsätta men behöver avlösning någon dag i veckan.", "Orkar inte nätterna längre.",
+                            "Har gått ner i arbetstid och oroar mig för ekonomin."])
+        case .no: pick(["Känner att jag inte har något val.", "Klarar inte den personliga omvårdnaden längre.", "Vill vara anhörig, inte vårdare."])
+        }
+        return (dimensions, VoluntarinessInput(wantsToContinue: wants.rawValue, ableToContinue: able.rawValue, shouldNotCarry: carry.rawValue,
+                                               shouldNotCarryWhat: what, comment: comment))
     }
 
     /// Answers that add up to about `target` points.

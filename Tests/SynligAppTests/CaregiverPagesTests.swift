@@ -308,9 +308,9 @@ struct CaregiverPagesTests {
             #expect(refused.status == .conflict)
             let caregiver = try #require(try await Caregiver.query(on: app.db).first())
             try await browser.get("/caregivers/\(try caregiver.requireID())")
-            let asked = try await browser.post("/caregivers/\(try caregiver.requireID())/voluntariness", form: [("answer", "no")])
+            let asked = try await browser.post("/caregivers/\(try caregiver.requireID())/voluntariness", form: [("wantsToContinue", "no"), ("ableToContinue", "notStated"), ("shouldNotCarry", "notStated")])
             #expect(asked.status == .seeOther)
-            // "No" asks the services to talk about stepping in; that task is ticked off by hand.
+            // Not wanting to go on asks the services to talk about stepping in; that task is ticked off by hand.
             let discuss = try #require(try await CaregiverTask.query(on: app.db).filter(\.$kind == .discussVoluntariness).first())
             let doneAction = "/caregivers/tasks/\(try discuss.requireID())/done"
             let list = try await browser.get("/caregivers/worklist")
@@ -339,7 +339,7 @@ struct CaregiverPagesTests {
             let answer = try await browser.post(path + "/voluntariness", form: [("comment", "Orkar inte nätterna")])
             #expect(answer.status == .unprocessableEntity)
             #expect(answer.body.string.contains("Orkar inte nätterna"))
-            #expect(answer.body.string.contains(##"href="#answer""##))
+            #expect(answer.body.string.contains(##"href="#wantsToContinue""##))
             #expect(try await VoluntarinessCheck.query(on: app.db).count() == 0)
 
             let saved = try await browser.post(path + "/memos", form: [("memo", "Ring på tisdag")])

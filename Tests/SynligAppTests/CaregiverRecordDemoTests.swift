@@ -67,6 +67,13 @@ struct CaregiverRecordDemoTests {
             #expect(checks.count >= caregivers.count / 2)
             #expect(checks.contains { $0.answer == .partly })
             #expect(checks.contains { $0.answer == .no })
+            // Every demo check asks the three questions, with some variety in each.
+            #expect(checks.allSatisfy { $0.dimensions != nil })
+            #expect(Set(checks.compactMap(\.ableToContinue)).isSuperset(of: [.yes, .partly, .no]))
+            #expect(Set(checks.compactMap(\.wantsToContinue)).isSuperset(of: [.yes, .partly]))
+            #expect(Set(checks.compactMap(\.shouldNotCarry)).isSuperset(of: [.nothing, .some, .much]))
+            #expect(checks.contains { $0.shouldNotCarryWhat?.isEmpty == false })
+            #expect(checks.allSatisfy { $0.dimensions?.combinedAnswer == $0.answer })
             let screenings = try await ScreeningResult.query(on: db).sort(\.$screenedOn).all()
             #expect(screenings.count >= 50)
             let rising = Dictionary(grouping: screenings, by: \.caregiverID).values.filter { results in

@@ -26,14 +26,16 @@ struct CaregiverRecordFollowUpTests {
         }
     }
 
-    @Test("Voluntariness: 'partly' asks for a talk within 14 days and the next check moves 6 months on, or 3 with the organisation's setting")
+    @Test("Voluntariness: 'partly able' asks for a talk within 14 days and the next check moves 6 months on, or 3 with the organisation's setting")
     func voluntarinessSchedule() async throws {
         try await withSynlig { app in
             let world = try await RecordWorld.make(app)
             let today = CalendarDate(year: 2026, month: 1, day: 15)
             let maria = try await world.register(app, "Maria Andersson", today: today)
-            _ = try await FollowUpService.recordVoluntariness(caregiverID: try maria.requireID(), answer: "partly", comment: "Orkar inte nätterna",
-                                                              askedOn: today.iso, by: world.consultant, on: app.db, today: today)
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: try maria.requireID(),
+                                                              VoluntarinessInput(wantsToContinue: "yes", ableToContinue: "partly",
+                                                                                 comment: "Orkar inte nätterna", askedOn: today.iso),
+                                                              by: world.consultant, on: app.db, today: today)
             let discuss = try await openTasks(app, .discussVoluntariness, of: maria)
             #expect(discuss.map(\.dueOn) == ["2026-01-29"])
             #expect(discuss.first?.assigneeID == world.consultant.id)
@@ -41,15 +43,16 @@ struct CaregiverRecordFollowUpTests {
             #expect(try await openTasks(app, .voluntarinessFollowUp, of: maria).map(\.dueOn) == ["2026-07-15"])
 
             let refused = await refusal {
-                try await FollowUpService.recordVoluntariness(caregiverID: try maria.requireID(), answer: "kanske", comment: nil, askedOn: nil,
+                try await FollowUpService.recordVoluntariness(caregiverID: try maria.requireID(), VoluntarinessInput(wantsToContinue: "kanske"),
                                                               by: world.consultant, on: app.db, today: today)
             }
-            #expect(refused?.fieldProblems.map(\.field) == ["answer"])
+            #expect(refused?.fieldProblems.map(\.field) == ["wantsToContinue"])
             #expect(try await VoluntarinessCheck.query(on: app.db).count() == 1)
 
             try await FollowUpService.saveSettings(voluntarinessMonths: 3, memoRetentionDays: 30, by: world.consultant, on: app.db)
             let erik = try await world.register(app, "Erik Berg", today: today)
-            _ = try await FollowUpService.recordVoluntariness(caregiverID: try erik.requireID(), answer: "yes", comment: nil, askedOn: today.iso,
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: try erik.requireID(),
+                                                              VoluntarinessInput(wantsToContinue: "yes", ableToContinue: "yes", shouldNotCarry: "nothing"),
                                                               by: world.consultant, on: app.db, today: today)
             #expect(try await openTasks(app, .voluntarinessFollowUp, of: erik).map(\.dueOn) == ["2026-04-15"])
             #expect(try await openTasks(app, .discussVoluntariness, of: erik).isEmpty)
@@ -166,7 +169,7 @@ struct CaregiverRecordFollowUpTests {
                 ConversationInput(heldOn: CalendarDate.today().iso, helpToCare: "Hjälper med allt i hemmet", ownLife: "Har slutat träna",
                                   recipientLife: "Trivs hemma", serviceQuality: "Hemtjänsten byter personal ofta", agreedActions: "Ansöka om avlösning"),
                 by: world.consultant, on: app.db)
-            _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiverID, answer: "no", comment: nil, askedOn: nil,
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiverID, VoluntarinessInput(wantsToContinue: "no"),
                                                               by: world.consultant, on: app.db)
             let instrument = try RecordWorld.instrument(app)
             _ = try await FollowUpService.screen(caregiverID: caregiverID, instrument: instrument,

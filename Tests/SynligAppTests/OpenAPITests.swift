@@ -54,7 +54,7 @@ struct OpenAPITests {
         "POST /invitations/{id}/attendance": API.AttendanceUpdate.self,
 
         "POST /caregivers/{id}/conversations": ConversationInput.self,
-        "POST /caregivers/{id}/voluntariness": API.VoluntarinessCreate.self,
+        "POST /caregivers/{id}/voluntariness": VoluntarinessInput.self,
         "POST /caregivers/{id}/screenings": API.ScreeningCreate.self,
         "PUT /caregivers/{id}/support-plan": API.SupportPlanUpdate.self,
         "POST /caregivers/{id}/support-needs": API.SupportNeedFields.self,

@@ -18,8 +18,8 @@ struct OpenIndicatorsTests {
             for index in 0..<count {
                 let caregiver = try await CaregiverService.save(nil, CaregiverInput(name: "Öppen \(gender.rawValue) \(index)", preferredLanguage: "sv", gender: gender.rawValue),
                                                                 by: world.consultant, on: app.db, today: day)
-                _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiver.requireID(), answer: "yes", comment: nil,
-                                                                  askedOn: day.iso, by: world.consultant, on: app.db, today: day)
+                _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiver.requireID(), VoluntarinessInput(wantsToContinue: "yes", askedOn: day.iso),
+                                                                  by: world.consultant, on: app.db, today: day)
             }
         }
     }

@@ -24,10 +24,17 @@ def test_caregiver_follow_ups(driver):
     ensure_caregiver(driver)
     path = CAREGIVER["path"]
 
-    # 4. Voluntariness "Delvis": a task to discuss relieving the caregiver.
+    # 4. Voluntariness, asked in its three dimensions: wants to go on, but only partly able to,
+    #    and the evenings should not be theirs to carry — a task to discuss relieving the caregiver.
+    #    The untouched questions start at "not stated".
     open_record(driver)
-    tick(driver, driver.find_element(By.ID, "answer-partly"))
-    partly = driver.find_element(By.CSS_SELECTOR, "label[for='answer-partly']").text.strip()
+    for field in ("wantsToContinue", "ableToContinue", "shouldNotCarry"):
+        first = Select(driver.find_element(By.ID, field)).first_selected_option.get_attribute("value")
+        check(first == "notStated", f"#{field} should start at notStated, not {first!r}")
+    select_value(driver, "wantsToContinue", "yes")
+    partly = select_value(driver, "ableToContinue", "partly")
+    select_value(driver, "shouldNotCarry", "some")
+    fill(driver, "shouldNotCarryWhat", "Kvällarna.")
     fill(driver, "comment", "Orkar inte kvällarna längre.")
     click_button(driver, "Spara svaret")
     check(path_of(driver) == path and urlparse(driver.current_url).fragment == "voluntariness",

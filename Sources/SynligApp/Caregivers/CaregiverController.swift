@@ -172,8 +172,7 @@ struct CaregiverController: RouteCollection {
 
     @Sendable func recordVoluntariness(req: Request) async throws -> Response {
         try await onRecord(req, anchor: "voluntariness") { id, user, values in
-            _ = try await FollowUpService.recordVoluntariness(caregiverID: id, answer: values["answer"], comment: values["comment"],
-                                                             askedOn: nil, by: user, on: req.db)
+            _ = try await FollowUpService.recordVoluntariness(caregiverID: id, try values.decode(VoluntarinessInput.self), by: user, on: req.db)
         }
     }
 

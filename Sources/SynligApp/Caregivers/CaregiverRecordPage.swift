@@ -38,6 +38,18 @@ struct CaregiverRecordPage: Encodable {
         var action: String?
     }
 
+    /// One voluntariness check in the history. An earlier check asked one question: `single`
+    /// holds its answer, labelled as that question, and the dimensions are empty.
+    struct VoluntarinessRow: Encodable {
+        var date: String
+        var single: String?
+        var wants: String
+        var able: String
+        var shouldNotCarry: String
+        var comment: String
+        var warning: Bool
+    }
+
     struct Memo: Encodable {
         var text: String
         var purgeOn: String
@@ -50,9 +62,10 @@ struct CaregiverRecordPage: Encodable {
     var tasks: [Task]
     var relationships: [Relationship]
     var withoutConsent: [String]
-    var voluntariness: [Row]
+    var voluntariness: [VoluntarinessRow]
     var voluntarinessAction: String
-    var voluntarinessOptions: [SelectOption]
+    /// The voluntariness form's questions, named `fields` for `shared/form-fields`.
+    var fields: [FormField]
     var screenings: [Row]
     var screeningHref: String
     var conversations: [Row]
@@ -157,18 +170,16 @@ struct CaregiverRecordPage: Encodable {
         let memoDays = try await CaregiverSettings.scoped(to: user.organisationID, on: db).first()?.memoRetentionDays
             ?? CaregiverSettings.defaultMemoRetentionDays
 
+        let voluntarinessForm = VoluntarinessText.form(req, typed: typed, errors: errors)
+
         return CaregiverRecordPage(
             page: .make(for: req, titleKey: "caregiver.record_title", titleArguments: [caregiver.name],
-                        errors: errors.summary([(id: "answer", labelKey: "voluntariness.question"), (id: "memo", labelKey: "memo.new_label")],
-                                               request: req)),
+                        errors: voluntarinessForm.summary + errors.summary([(id: "memo", labelKey: "memo.new_label")], request: req)),
             selfHref: SiteURL.caregiver(id).path, name: caregiver.name, facts: facts, tasks: tasks, relationships: relationships,
             withoutConsent: anyWithoutConsent || relationships.isEmpty ? ConsentText.stillPossible(req: req) : [],
-            voluntariness: checks.map {
-                Row(cells: [date($0.askedOn), req.t("voluntariness.answer.\($0.answer.rawValue)"), $0.comment], href: nil,
-                    warning: $0.answer.needsDiscussion)
-            },
+            voluntariness: checks.map { VoluntarinessText.row($0, date: date($0.askedOn), req: req) },
             voluntarinessAction: SiteURL.caregiverPart(id, .voluntariness).path,
-            voluntarinessOptions: VoluntarinessAnswer.allCases.map { SelectOption(value: $0.rawValue, label: req.t("voluntariness.answer.\($0.rawValue)"), selected: false) },
+            fields: voluntarinessForm.fields,
             screenings: screenings.map {
                 Row(cells: [date($0.screenedOn), String($0.score), req.t("screening.level.\($0.level.rawValue)")], href: nil, warning: $0.level == .high)
             },
@@ -199,6 +210,47 @@ struct CaregiverRecordPage: Encodable {
                          conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
                          supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
                          fhir: SiteURL.caregiverPart(id, .fhir).path))
+    }
+}
+
+/// How the voluntariness follow-up reads on the record page: its questions and its history.
+enum VoluntarinessText {
+    /// Each question starts at "not stated", so an untouched form records no made-up answer.
+    static func form(_ req: Request, typed: [String: String], errors: FormErrors) -> FormBuilder {
+        var form = FormBuilder(req, values: FormValues(typed.map { ($0.key, $0.value) }), errors: errors)
+        form.classification("wantsToContinue", "voluntariness.wants", ContinuationAnswer.self, prefix: "voluntariness.continue")
+        form.classification("ableToContinue", "voluntariness.able", ContinuationAnswer.self, prefix: "voluntariness.continue")
+        form.classification("shouldNotCarry", "voluntariness.should_not_carry", ShouldNotCarryAnswer.self, prefix: "voluntariness.carry",
+                            hint: "voluntariness.should_not_carry_hint")
+        form.textarea("shouldNotCarryWhat", "voluntariness.should_not_carry_what", rows: 2, maxLength: 2000)
+        form.textarea("comment", "voluntariness.comment", rows: 2, maxLength: 2000)
+        return form
+    }
+
+    /// Why a check asks for a talk, one phrase per dimension that does ("does not want to go
+    /// on, carries a lot …"), so the worklist says which it is; nil when nothing does.
+    static func reasons(_ check: VoluntarinessCheck, req: Request) -> String? {
+        guard let dimensions = check.dimensions else {
+            return check.answer.needsDiscussion ? req.t("voluntariness.single_answer", req.t("voluntariness.answer.\(check.answer.rawValue)")) : nil
+        }
+        let phrases = [
+            dimensions.wantsToContinue.needsDiscussion ? "wants.\(dimensions.wantsToContinue.rawValue)" : nil,
+            dimensions.ableToContinue.needsDiscussion ? "able.\(dimensions.ableToContinue.rawValue)" : nil,
+            dimensions.shouldNotCarry.needsDiscussion ? "carry.\(dimensions.shouldNotCarry.rawValue)" : nil,
+        ].compactMap { $0.map { req.t("voluntariness.reason.\($0)") } }
+        return phrases.isEmpty ? nil : phrases.joined(separator: ", ")
+    }
+
+    static func row(_ check: VoluntarinessCheck, date: String, req: Request) -> CaregiverRecordPage.VoluntarinessRow {
+        guard let dimensions = check.dimensions else {
+            return .init(date: date, single: req.t("voluntariness.single_answer", req.t("voluntariness.answer.\(check.answer.rawValue)")),
+                         wants: "", able: "", shouldNotCarry: "", comment: check.comment, warning: check.answer.needsDiscussion)
+        }
+        var carry = req.t("voluntariness.carry.\(dimensions.shouldNotCarry.rawValue)")
+        if let what = check.shouldNotCarryWhat, !what.isEmpty { carry += ": " + what }
+        return .init(date: date, single: nil, wants: req.t("voluntariness.continue.\(dimensions.wantsToContinue.rawValue)"),
+                     able: req.t("voluntariness.continue.\(dimensions.ableToContinue.rawValue)"), shouldNotCarry: carry,
+                     comment: check.comment, warning: dimensions.needsDiscussion)
     }
 }
 

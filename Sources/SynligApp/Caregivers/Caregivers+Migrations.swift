@@ -6,6 +6,7 @@ enum CaregiverMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateCaregiverRecord())
         app.migrations.add(RecordWhatWasNotStated())
+        app.migrations.add(AskVoluntarinessDimensions())
     }
 }
 
@@ -260,5 +261,32 @@ struct RecordWhatWasNotStated: AsyncMigration {
         try await sql.update("caregivers").set("interpreter_needed", to: true).where("interpreter_need", .equal, "yes").run()
         try await sql.raw("ALTER TABLE caregivers DROP COLUMN interpreter_need").run()
         try await sql.raw("ALTER TABLE care_recipients DROP COLUMN care_need_area").run()
+    }
+}
+
+/// The voluntariness follow-up asks whether the caregiver wants to continue, is able to, and how
+/// much they should not have to carry (with what, in their words), each on its own.
+///
+/// The columns are nullable and stay NULL for the checks already stored: those asked the single
+/// question "want to and can continue?", whose `answer` is kept as it was. NULL is "not asked",
+/// which is not the same as `notStated` ("asked, not answered"), so nothing is back-filled.
+/// `ADD COLUMN` and `DROP COLUMN` read the same on PostgreSQL and SQLite (3.35 and later).
+struct AskVoluntarinessDimensions: AsyncMigration {
+    static let columns = ["wants_to_continue", "able_to_continue", "should_not_carry", "should_not_carry_what"]
+
+    func prepare(on database: any Database) async throws {
+        // SQLite adds one column per ALTER TABLE, so each is its own statement on both.
+        for column in Self.columns {
+            // The free text is TEXT like the check's comment; the answers are short strings.
+            let type: DatabaseSchema.DataType = column == "should_not_carry_what" ? .custom("TEXT") : .string
+            try await database.schema("voluntariness_checks").field(FieldKey(stringLiteral: column), type).update()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for column in Self.columns.reversed() {
+            try await sql.raw("ALTER TABLE voluntariness_checks DROP COLUMN \(ident: column)").run()
+        }
     }
 }

@@ -31,7 +31,9 @@ package final class CaregiverConversation: Model, OrganisationScoped, @unchecked
     package init() {}
 }
 
-/// "Do you want to and can you continue with the care you give now?" — asked on a schedule.
+/// A voluntariness follow-up, asked on a schedule: whether the caregiver wants to continue, is
+/// able to, and what they think they should not have to carry. Checks made before the
+/// dimensions were asked separately hold only the single `answer` and nil dimensions.
 package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Sendable {
     package static let schema = "voluntariness_checks"
 
@@ -39,7 +41,14 @@ package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Se
     @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "asked_on") var askedOn: String
+    /// The earlier single question's answer; derived from the dimensions for newer checks
+    /// (`VoluntarinessDimensions.combinedAnswer`).
     @Field(key: "answer") var answer: VoluntarinessAnswer
+    @OptionalField(key: "wants_to_continue") var wantsToContinue: ContinuationAnswer?
+    @OptionalField(key: "able_to_continue") var ableToContinue: ContinuationAnswer?
+    @OptionalField(key: "should_not_carry") var shouldNotCarry: ShouldNotCarryAnswer?
+    /// What the caregiver thinks they should not have to carry, in their words ("" if not said).
+    @OptionalField(key: "should_not_carry_what") var shouldNotCarryWhat: String?
     @Field(key: "comment") var comment: String
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -47,6 +56,12 @@ package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Se
     package static var organisationIDKey: KeyPath<VoluntarinessCheck, FieldProperty<VoluntarinessCheck, UUID>> { \.$organisationID }
 
     package init() {}
+
+    /// The three answers, or nil for a check that asked the earlier single question.
+    var dimensions: VoluntarinessDimensions? {
+        guard let wantsToContinue, let ableToContinue, let shouldNotCarry else { return nil }
+        return VoluntarinessDimensions(wantsToContinue: wantsToContinue, ableToContinue: ableToContinue, shouldNotCarry: shouldNotCarry)
+    }
 }
 
 /// One screening of strain with an instrument; kept over time for the trend.

@@ -21,6 +21,33 @@ package struct ConversationInput: Decodable, Sendable {
     }
 }
 
+/// One voluntariness check, as the record page's form and the API send it: the three
+/// dimensions, each `notStated` when left out. `answer` alone is the earlier single question,
+/// still accepted from API clients that ask it; the form never sends it.
+package struct VoluntarinessInput: Decodable, Sendable {
+    var wantsToContinue: String?
+    var ableToContinue: String?
+    var shouldNotCarry: String?
+    var shouldNotCarryWhat: String?
+    var answer: String?
+    var comment: String?
+    /// Today when left out; the demo sets the day its story asks on.
+    package var askedOn: String?
+
+    package init(wantsToContinue: String? = nil, ableToContinue: String? = nil, shouldNotCarry: String? = nil,
+                 shouldNotCarryWhat: String? = nil, answer: String? = nil, comment: String? = nil, askedOn: String? = nil) {
+        self.wantsToContinue = wantsToContinue
+        self.ableToContinue = ableToContinue
+        self.shouldNotCarry = shouldNotCarry
+        self.shouldNotCarryWhat = shouldNotCarryWhat
+        self.answer = answer
+        self.comment = comment
+        self.askedOn = askedOn
+    }
+
+    var sendsDimensions: Bool { [wantsToContinue, ableToContinue, shouldNotCarry, shouldNotCarryWhat].contains { $0 != nil } }
+}
+
 package struct PlanInput: Decodable, Sendable {
     var outcomes: String?
     var agreedSupport: String?
@@ -154,14 +181,15 @@ package enum FollowUpService {
         }
     }
 
-    /// Records the answer; the next check is scheduled, and "partly" or "no" asks the services to
-    /// discuss stepping in.
-    package static func recordVoluntariness(caregiverID: UUID, answer raw: String?, comment rawComment: String?, askedOn rawDate: String?,
-                                    by user: CurrentUser, on db: any Database, today: CalendarDate = .today()) async throws -> VoluntarinessCheck {
+    /// Records the answers; the next check is scheduled, and anything that calls for it — not
+    /// wanting to or not able to continue (partly or at all), or something the caregiver should
+    /// not have to carry — asks the services to discuss stepping in.
+    package static func recordVoluntariness(caregiverID: UUID, _ input: VoluntarinessInput, by user: CurrentUser, on db: any Database,
+                                            today: CalendarDate = .today()) async throws -> VoluntarinessCheck {
         var check = InputChecker()
-        let answer = check.choice(raw, "answer", as: VoluntarinessAnswer.self)
-        let comment = check.text(rawComment, "comment", max: 2000)
-        let askedOn = check.date(rawDate ?? today.iso, "askedOn")
+        let (answer, dimensions, what) = voluntarinessAnswers(input, &check)
+        let comment = check.text(input.comment, "comment", max: 2000)
+        let askedOn = check.date(input.askedOn ?? today.iso, "askedOn")
         if let askedOn, askedOn > today { check.fail("askedOn", "input.date_future") }
         try check.finish()
         guard let answer, let askedOn else { throw SynligError.invalid(check.problems) }
@@ -172,6 +200,10 @@ package enum FollowUpService {
             record.caregiverID = caregiverID
             record.askedOn = askedOn.iso
             record.answer = answer
+            record.wantsToContinue = dimensions?.wantsToContinue
+            record.ableToContinue = dimensions?.ableToContinue
+            record.shouldNotCarry = dimensions?.shouldNotCarry
+            record.shouldNotCarryWhat = what
             record.comment = comment
             record.authorID = user.id
             // A check entered afterwards for an earlier day does not move the schedule back.
@@ -179,12 +211,33 @@ package enum FollowUpService {
                 .compactMap(CalendarDate.init).max().map { max($0, askedOn) } ?? askedOn
             try await record.create(on: tx)
             try await CaregiverTaskService.schedule(.voluntarinessFollowUp, for: caregiver, due: schedule.nextVoluntariness(after: latest), on: tx)
+            // A derived answer is partly or no exactly when a dimension calls for a talk.
             if answer.needsDiscussion {
                 try await CaregiverTaskService.schedule(.discussVoluntariness, for: caregiver, due: schedule.discussionDue(from: today), on: tx)
             }
             audit.record("voluntariness.record", "voluntariness_check", id: record.id, organisation: user.organisationID)
             return record
         }
+    }
+
+    /// The dimensions as sent, each `notStated` when left out, and the single answer derived
+    /// from them; or, from an API client of the earlier question, that answer alone.
+    private static func voluntarinessAnswers(_ input: VoluntarinessInput, _ check: inout InputChecker)
+        -> (VoluntarinessAnswer?, VoluntarinessDimensions?, String?) {
+        guard input.sendsDimensions || input.answer == nil else {
+            return (check.choice(input.answer, "answer", as: VoluntarinessAnswer.self), nil, nil)
+        }
+        let asked = VoluntarinessDimensions(
+            wantsToContinue: check.classification(input.wantsToContinue, "wantsToContinue", as: ContinuationAnswer.self),
+            ableToContinue: check.classification(input.ableToContinue, "ableToContinue", as: ContinuationAnswer.self),
+            shouldNotCarry: check.classification(input.shouldNotCarry, "shouldNotCarry", as: ShouldNotCarryAnswer.self))
+        let what = check.text(input.shouldNotCarryWhat, "shouldNotCarryWhat", max: 2000)
+        // What they should not carry is only said of something; a "what" beside "nothing" or no
+        // answer would contradict the answer or make one up.
+        if !what.isEmpty, !asked.shouldNotCarry.needsDiscussion { check.fail("shouldNotCarryWhat", "voluntariness.what_without_amount") }
+        if input.answer != nil { check.fail("answer", "voluntariness.answer_with_dimensions") }
+        if check.problems.isEmpty, asked.combinedAnswer == nil { check.fail("wantsToContinue", "voluntariness.nothing_stated") }
+        return (asked.combinedAnswer, asked, what)
     }
 
     /// Scores a screening and keeps it; a high level or a rising trend creates a follow-up task.

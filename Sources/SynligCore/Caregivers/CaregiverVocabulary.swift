@@ -109,14 +109,6 @@ public enum RestrictionReason: String, Sendable, Codable, CaseIterable {
     case suspectedViolence, knownViolence, threats, coercion, other
 }
 
-/// "Do you want to and can you continue with the care you give now?"
-public enum VoluntarinessAnswer: String, Sendable, Codable, CaseIterable {
-    case yes, partly, no
-
-    /// Partly or no: the services must discuss stepping in.
-    public var needsDiscussion: Bool { self != .yes }
-}
-
 /// The forms of support a caregiver asks for or is offered, used until (and beside) the
 /// organisation's own support catalogue.
 public enum SupportNeedKind: String, Sendable, Codable, CaseIterable {

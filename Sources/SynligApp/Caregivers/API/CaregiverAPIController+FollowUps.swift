@@ -59,13 +59,13 @@ extension CaregiverAPIController {
             .sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all().map(API.VoluntarinessOut.init)
     }
 
-    /// "Partly" or "no" puts a task to discuss the services stepping in on the worklist.
+    /// Not wanting to or not able to continue, or something the caregiver should not have to
+    /// carry, puts a task to discuss the services stepping in on the worklist.
     @Sendable func recordVoluntariness(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        let body = try req.decodeStrict(API.VoluntarinessCreate.self)
+        let input = try req.decodeStrict(VoluntarinessInput.self)
         let check = try await Self.apiFields {
-            try await FollowUpService.recordVoluntariness(caregiverID: id, answer: body.answer, comment: body.comment,
-                                                          askedOn: body.askedOn, by: try req.currentUser, on: req.db)
+            try await FollowUpService.recordVoluntariness(caregiverID: id, input, by: try req.currentUser, on: req.db)
         }
         return try await API.VoluntarinessOut(check).encodeResponse(status: .created, for: req)
     }

@@ -6,6 +6,7 @@ import Vapor
 /// conversations, voluntariness, strain screening, the support plan, support needs, feedback,
 /// memo notes — and of the worklist, as described in `Resources/openapi.yaml`.
 extension ConversationInput: StrictJSONBody {}
+extension VoluntarinessInput: StrictJSONBody {}
 
 extension API {
     // MARK: Conversations
@@ -36,16 +37,17 @@ extension API {
 
     // MARK: Voluntariness
 
-    struct VoluntarinessCreate: StrictJSONBody {
-        var answer: String?
-        var comment: String?
-        var askedOn: String?
-    }
-
+    /// A check made before the dimensions were asked separately has none of them: it asked the
+    /// single question whose answer `answer` holds. For the newer checks `answer` is derived
+    /// (`VoluntarinessDimensions.combinedAnswer`).
     struct VoluntarinessOut: Content {
         var id: UUID
         var askedOn: String
         var answer: VoluntarinessAnswer
+        var wantsToContinue: ContinuationAnswer?
+        var ableToContinue: ContinuationAnswer?
+        var shouldNotCarry: ShouldNotCarryAnswer?
+        var shouldNotCarryWhat: String?
         var comment: String
         var authorUserId: UUID
         var createdAt: Date?
@@ -54,6 +56,10 @@ extension API {
             id = try check.requireID()
             askedOn = check.askedOn
             answer = check.answer
+            wantsToContinue = check.wantsToContinue
+            ableToContinue = check.ableToContinue
+            shouldNotCarry = check.shouldNotCarry
+            shouldNotCarryWhat = check.shouldNotCarryWhat
             comment = check.comment
             authorUserId = check.authorID
             createdAt = check.createdAt
