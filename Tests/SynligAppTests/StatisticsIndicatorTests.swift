@@ -156,4 +156,45 @@ struct StatisticsIndicatorTests {
             #expect(try await tests.report(app, world, "2026", unit: world.unitA).contactRequests == nil)
         }
     }
+
+    @Test("Voluntariness by each question: wants, able, should not carry; checks asked the earlier way counted apart")
+    func voluntarinessDimensions() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            try await tests.register(app, world)
+            let caregivers = try await Caregiver.query(on: app.db).sort(\.$name).all()
+            let day = try #require(CalendarDate("2026-05-01"))
+            // Six want to go on but cannot fully; five only say they want to; five answered the earlier single question.
+            for caregiver in caregivers.prefix(6) {
+                _ = try await FollowUpService.recordVoluntariness(caregiverID: try caregiver.requireID(), VoluntarinessInput(
+                    wantsToContinue: "yes", ableToContinue: "partly", shouldNotCarry: "much", askedOn: day.iso), by: world.consultant, on: app.db, today: day)
+            }
+            for caregiver in caregivers.dropFirst(6).prefix(5) {
+                _ = try await FollowUpService.recordVoluntariness(caregiverID: try caregiver.requireID(), VoluntarinessInput(
+                    wantsToContinue: "yes", askedOn: day.iso), by: world.consultant, on: app.db, today: day)
+            }
+            for caregiver in caregivers.dropFirst(11).prefix(5) {
+                _ = try await FollowUpService.recordVoluntariness(caregiverID: try caregiver.requireID(), VoluntarinessInput(
+                    answer: "yes", askedOn: day.iso), by: world.consultant, on: app.db, today: day)
+            }
+            let report = try await tests.report(app, world, "2026")
+            func table(_ kind: ActivityTable.Kind) -> [String: PublishedCount] {
+                Dictionary(uniqueKeysWithValues: (report.activities.first { $0.kind == kind }?.categories ?? []).map { ($0.key, $0.count) })
+            }
+            #expect(table(.voluntarinessWants)["yes"] == .count(11))
+            #expect(table(.voluntarinessWants)["notAsked"] == .count(5))
+            #expect(table(.voluntarinessAble)["partly"] == .count(6))
+            #expect(table(.voluntarinessAble)["notStated"] == .count(5))
+            #expect(table(.voluntarinessShouldNotCarry)["much"] == .count(6))
+            // The overall answer still counts every check: partly for the six, yes for the rest.
+            #expect(table(.voluntariness)["partly"] == .count(6))
+            #expect(table(.voluntariness)["yes"] == .count(10))
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let html = try await viewer.get("/statistics?period=2026").body.string
+            #expect(html.contains("Kan fortsätta med omsorgen"))
+            #expect(html.contains("Frågat med den tidigare enda frågan"))
+        }
+    }
 }

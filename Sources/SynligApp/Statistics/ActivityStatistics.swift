@@ -10,6 +10,9 @@ import SynligCore
 struct ActivityTable: Sendable, Equatable {
     enum Kind: String, CaseIterable, Sendable, Codable {
         case supportRequested, supportOffered, supportGiven, supportNotOffered, voluntariness, screening
+        /// The voluntariness follow-up's three questions asked separately (seed 003: what the
+        /// caregiver does not want, cannot or should not carry).
+        case voluntarinessWants, voluntarinessAble, voluntarinessShouldNotCarry
         case sipInvitations, planningInvitations
     }
 
@@ -27,7 +30,12 @@ struct ActivityTable: Sendable, Equatable {
         var column: String
         var condition: (column: String, value: String)? = nil
         var throughRelationship = false
+        /// The category a missing value is counted as (a check asked with the earlier single question).
+        var missing: String? = nil
     }
+
+    /// A voluntariness check asked with the earlier single question has no answer to the separate ones.
+    static let notAsked = "notAsked"
 
     static func source(_ kind: Kind) -> Source {
         switch kind {
@@ -37,6 +45,9 @@ struct ActivityTable: Sendable, Equatable {
         case .supportNotOffered: Source(table: "caregiver_support", date: "requested_on", column: "need_kind",
                                         condition: ("status", SupportStatus.notOffered.rawValue))
         case .voluntariness: Source(table: "voluntariness_checks", date: "asked_on", column: "answer")
+        case .voluntarinessWants: Source(table: "voluntariness_checks", date: "asked_on", column: "wants_to_continue", missing: notAsked)
+        case .voluntarinessAble: Source(table: "voluntariness_checks", date: "asked_on", column: "able_to_continue", missing: notAsked)
+        case .voluntarinessShouldNotCarry: Source(table: "voluntariness_checks", date: "asked_on", column: "should_not_carry", missing: notAsked)
         case .screening: Source(table: "screening_results", date: "screened_on", column: "level")
         case .sipInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                      condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
@@ -51,6 +62,8 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntariness: VoluntarinessAnswer.allCases.map(\.rawValue)
         case .screening: ScreeningLevel.allCases.map(\.rawValue)
         case .sipInvitations, .planningInvitations: MeetingAttendance.allCases.map(\.rawValue)
+        case .voluntarinessWants, .voluntarinessAble: ContinuationAnswer.allCases.map(\.rawValue) + [notAsked]
+        case .voluntarinessShouldNotCarry: ShouldNotCarryAnswer.allCases.map(\.rawValue) + [notAsked]
         }
     }
 
@@ -60,13 +73,16 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntariness: "voluntariness.answer.\(category)"
         case .screening: "screening.level.\(category)"
         case .sipInvitations, .planningInvitations: "invitation.attendance.\(category)"
+        case _ where category == notAsked: "statistics.voluntariness.not_asked"
+        case .voluntarinessWants, .voluntarinessAble: "voluntariness.continue.\(category)"
+        case .voluntarinessShouldNotCarry: "voluntariness.carry.\(category)"
         }
     }
 
     var titleKey: String { "statistics.activity.\(kind.rawValue)" }
     var unitKey: String {
         switch kind {
-        case .voluntariness, .screening: "statistics.unit.follow_ups"
+        case .voluntariness, .screening, .voluntarinessWants, .voluntarinessAble, .voluntarinessShouldNotCarry: "statistics.unit.follow_ups"
         case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
         default: "statistics.unit.support"
         }
@@ -101,7 +117,7 @@ struct ActivityTable: Sendable, Equatable {
             let categories = Self.categories(kind)
             var counts = Array(repeating: Array(repeating: 0, count: categories.count), count: units.count)
             for row in rows {
-                guard let key = try row.decode(column: "k", as: String?.self), let column = categories.firstIndex(of: key),
+                guard let key = try row.decode(column: "k", as: String?.self) ?? source.missing, let column = categories.firstIndex(of: key),
                       let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
                 counts[unit][column] += try row.decode(column: "n", as: Int.self)
             }
