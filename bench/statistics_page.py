@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: the statistics page and API, and the open indicators, against the same server's /health.
+"""Benchmark: the statistics page and API, the comparison between organisations, and the open indicators, against the same server's /health.
 
 Starts `synlig serve --demo --env production` (Leaf's cache on, as in production) on a fresh data
 directory, signs in as the demo politician, and loads /health, /statistics and
@@ -41,6 +41,8 @@ def main():
             ("GET /health", "/health", []),
             ("GET /statistics?period=2026", "/statistics?period=2026", ["Cookie: " + cookie]),
             ("GET /api/v1/statistics?period=2026", "/api/v1/statistics?period=2026", ["Authorization: Bearer " + token]),
+            ("GET /statistics/national", "/statistics/national", ["Cookie: " + cookie]),
+            ("GET /api/v1/statistics/national", "/api/v1/statistics/national", ["Authorization: Bearer " + token]),
             ("GET /api/v1/open-data/9999/indicators", "/api/v1/open-data/9999/indicators", []),
             ("GET /api/v1/open-data/indicators", "/api/v1/open-data/indicators", []),
         ]

@@ -197,4 +197,32 @@ struct StatisticsIndicatorTests {
             #expect(html.contains("Frågat med den tidigare enda frågan"))
         }
     }
+
+    @Test("Voluntariness follow-ups on time or late, by the day the follow-up was due; a check entered for an earlier day has none")
+    func voluntarinessOnTime() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let tests = StatisticsTests()
+            func ask(_ caregiver: Caregiver, on day: String, entered: String? = nil) async throws {
+                let asked = try #require(CalendarDate(day))
+                _ = try await FollowUpService.recordVoluntariness(caregiverID: try caregiver.requireID(), VoluntarinessInput(
+                    wantsToContinue: "yes", ableToContinue: "yes", askedOn: asked.iso), by: world.consultant, on: app.db,
+                    today: try #require(CalendarDate(entered ?? day)))
+            }
+            for index in 0..<5 {
+                // Registered on 10 January: the first follow-up is due that day and held that day.
+                let caregiver = try await tests.caregiver(app, world, "I tid \(index)", on: "2026-01-10", gender: .woman)
+                try await ask(caregiver, on: "2026-01-10")
+                // The next is due six months on, 10 July, and is held on 1 September: late.
+                try await ask(caregiver, on: "2026-09-01")
+                // A check for 5 January entered afterwards answers no follow-up that was due.
+                try await ask(caregiver, on: "2026-01-05", entered: "2026-09-02")
+            }
+            let report = try await tests.report(app, world, "2026")
+            let table = Dictionary(uniqueKeysWithValues: (report.activities.first { $0.kind == .voluntarinessOnTime }?.categories ?? []).map { ($0.key, $0.count) })
+            #expect(table["onTime"] == .count(5))
+            #expect(table["late"] == .count(5))
+            #expect(table["noDueDate"] == .count(5))
+        }
+    }
 }

@@ -7,6 +7,7 @@ enum CaregiverMigrations {
         app.migrations.add(CreateCaregiverRecord())
         app.migrations.add(RecordWhatWasNotStated())
         app.migrations.add(AskVoluntarinessDimensions())
+        app.migrations.add(RecordVoluntarinessDueDates())
     }
 }
 
@@ -288,5 +289,17 @@ struct AskVoluntarinessDimensions: AsyncMigration {
         for column in Self.columns.reversed() {
             try await sql.raw("ALTER TABLE voluntariness_checks DROP COLUMN \(ident: column)").run()
         }
+    }
+}
+
+/// The day a voluntariness follow-up was due, kept on the check that answered it, so the
+/// statistics can say how many were on time (the worklist's task moves on to the next date).
+struct RecordVoluntarinessDueDates: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("voluntariness_checks").field("due_on", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("voluntariness_checks").deleteField("due_on").update()
     }
 }

@@ -49,6 +49,9 @@ package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Se
     @OptionalField(key: "should_not_carry") var shouldNotCarry: ShouldNotCarryAnswer?
     /// What the caregiver thinks they should not have to carry, in their words ("" if not said).
     @OptionalField(key: "should_not_carry_what") var shouldNotCarryWhat: String?
+    /// The day the follow-up this check answered was due; nil for a check entered for an earlier
+    /// day, or before due dates were kept.
+    @OptionalField(key: "due_on") var dueOn: String?
     @Field(key: "comment") var comment: String
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

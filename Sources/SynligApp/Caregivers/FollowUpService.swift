@@ -209,6 +209,11 @@ package enum FollowUpService {
             // A check entered afterwards for an earlier day does not move the schedule back.
             let latest = try await VoluntarinessCheck.query(on: tx).filter(\.$caregiverID == caregiverID).all(\.$askedOn)
                 .compactMap(CalendarDate.init).max().map { max($0, askedOn) } ?? askedOn
+            // The newest check answers the follow-up now due; one entered for an earlier day does not.
+            if latest == askedOn {
+                record.dueOn = try await CaregiverTask.query(on: tx).filter(\.$caregiverID == caregiverID)
+                    .filter(\.$kind == .voluntarinessFollowUp).filter(\.$open == true).first()?.dueOn
+            }
             try await record.create(on: tx)
             try await CaregiverTaskService.schedule(.voluntarinessFollowUp, for: caregiver, due: schedule.nextVoluntariness(after: latest), on: tx)
             // A derived answer is partly or no exactly when a dimension calls for a talk.

@@ -13,6 +13,8 @@ struct ActivityTable: Sendable, Equatable {
         /// The voluntariness follow-up's three questions asked separately (seed 003: what the
         /// caregiver does not want, cannot or should not carry).
         case voluntarinessWants, voluntarinessAble, voluntarinessShouldNotCarry
+        /// Voluntariness follow-ups by whether they were held by the day they were due.
+        case voluntarinessOnTime
         case sipInvitations, planningInvitations
     }
 
@@ -32,6 +34,8 @@ struct ActivityTable: Sendable, Equatable {
         var throughRelationship = false
         /// The category a missing value is counted as (a check asked with the earlier single question).
         var missing: String? = nil
+        /// SQL that computes the grouped value from the row (`x` is the table), instead of `column`.
+        var computed: String? = nil
     }
 
     /// A voluntariness check asked with the earlier single question has no answer to the separate ones.
@@ -48,6 +52,9 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessWants: Source(table: "voluntariness_checks", date: "asked_on", column: "wants_to_continue", missing: notAsked)
         case .voluntarinessAble: Source(table: "voluntariness_checks", date: "asked_on", column: "able_to_continue", missing: notAsked)
         case .voluntarinessShouldNotCarry: Source(table: "voluntariness_checks", date: "asked_on", column: "should_not_carry", missing: notAsked)
+        case .voluntarinessOnTime:
+            Source(table: "voluntariness_checks", date: "asked_on", column: "due_on",
+                   computed: "CASE WHEN voluntariness_checks.due_on IS NULL THEN 'noDueDate' WHEN voluntariness_checks.asked_on <= voluntariness_checks.due_on THEN 'onTime' ELSE 'late' END")
         case .screening: Source(table: "screening_results", date: "screened_on", column: "level")
         case .sipInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                      condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
@@ -64,6 +71,7 @@ struct ActivityTable: Sendable, Equatable {
         case .sipInvitations, .planningInvitations: MeetingAttendance.allCases.map(\.rawValue)
         case .voluntarinessWants, .voluntarinessAble: ContinuationAnswer.allCases.map(\.rawValue) + [notAsked]
         case .voluntarinessShouldNotCarry: ShouldNotCarryAnswer.allCases.map(\.rawValue) + [notAsked]
+        case .voluntarinessOnTime: ["onTime", "late", "noDueDate"]
         }
     }
 
@@ -76,13 +84,15 @@ struct ActivityTable: Sendable, Equatable {
         case _ where category == notAsked: "statistics.voluntariness.not_asked"
         case .voluntarinessWants, .voluntarinessAble: "voluntariness.continue.\(category)"
         case .voluntarinessShouldNotCarry: "voluntariness.carry.\(category)"
+        case .voluntarinessOnTime: "statistics.on_time.\(category)"
         }
     }
 
     var titleKey: String { "statistics.activity.\(kind.rawValue)" }
     var unitKey: String {
         switch kind {
-        case .voluntariness, .screening, .voluntarinessWants, .voluntarinessAble, .voluntarinessShouldNotCarry: "statistics.unit.follow_ups"
+        case .voluntariness, .screening, .voluntarinessWants, .voluntarinessAble, .voluntarinessShouldNotCarry, .voluntarinessOnTime:
+            "statistics.unit.follow_ups"
         case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
         default: "statistics.unit.support"
         }
@@ -95,9 +105,12 @@ struct ActivityTable: Sendable, Equatable {
         for kind in kinds {
             let source = source(kind)
             let table = source.table, column = source.column, date = source.date
+            // The grouped value: the column as text, or an expression over the row.
+            let value: any SQLExpression = source.computed.map { SQLRaw($0) }
+                ?? SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
             var select = sql.select()
                 .column(StatisticsService.unitColumn, as: "u")
-                .column(SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
+                .column(value, as: "k")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table)
             if source.throughRelationship {
@@ -113,7 +126,7 @@ struct ActivityTable: Sendable, Equatable {
             if let condition = source.condition {
                 select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
             }
-            let rows = try await select.groupBy(StatisticsService.unitColumn).groupBy(SQLColumn(column, table: table)).all()
+            let rows = try await select.groupBy(StatisticsService.unitColumn).groupBy(value).all()
             let categories = Self.categories(kind)
             var counts = Array(repeating: Array(repeating: 0, count: categories.count), count: units.count)
             for row in rows {
