@@ -130,9 +130,9 @@ enum SyntheticPeople {
     /// more of the heaviest care (seed 003; 000, "Bakgrund").
     static func care(_ relation: RelationKind, gender: Gender, age: Int, _ random: inout SeededGenerator) -> SyntheticPerson.Care {
         let heavyShare: Double = switch relation {
-        case .partner: 0.55
-        case .child: 0.45
-        case .parent, .notStated: 0.25
+        case .partner: 0.52
+        case .child: 0.42
+        case .parent, .notStated: 0.23
         case .guardian: 0.05
         default: 0.15
         }
