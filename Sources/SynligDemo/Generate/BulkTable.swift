@@ -43,15 +43,25 @@ struct BulkTable {
 
 /// Shorthands for the values of a row.
 enum Value {
-    static func uuid(_ value: UUID) -> any SQLExpression { SQLBind(value) }
     static func text(_ value: String) -> any SQLExpression { SQLBind(value) }
     static func int(_ value: Int) -> any SQLExpression { SQLBind(value) }
     static func bool(_ value: Bool) -> any SQLExpression { SQLBind(value) }
     static func date(_ value: Date) -> any SQLExpression { SQLBind(value) }
     static func optional(_ value: String?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
     static func optional(_ value: Int?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
-    static func optional(_ value: UUID?) -> any SQLExpression { value.map { SQLBind($0) } ?? SQLLiteral.null }
     static let null: any SQLExpression = SQLLiteral.null
     static let emptyText: any SQLExpression = SQLBind("")
     static let one: any SQLExpression = SQLBind(1)
+}
+
+/// How an id is bound, the one place the two databases differ here. SQLiteKit has no fast
+/// path for a UUID: it goes through Codable to the UUID's uppercase text, which is what Fluent
+/// stores in SQLite; binding that text directly stores the same bytes at a fraction of the
+/// cost (millions of ids). PostgreSQL gets the UUID itself, for its uuid columns.
+struct IDBinding: Sendable {
+    let asText: Bool
+
+    init(_ sql: any SQLDatabase) { asText = sql.dialect.name == "sqlite" }
+
+    func callAsFunction(_ id: UUID) -> any SQLExpression { asText ? SQLBind(id.uuidString) : SQLBind(id) }
 }

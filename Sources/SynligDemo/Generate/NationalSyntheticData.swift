@@ -41,10 +41,6 @@ package struct GenerationSummary: Sendable {
 }
 
 package enum SyntheticGenerator {
-    /// Caregivers per transaction: big enough that a commit's sync is a small part of the
-    /// cost, small enough that memory stays flat at any scale.
-    static let caregiversPerTransaction = 5_000
-
     static func viewerEmail(code: String) -> String { "statistik.\(code)@syntetisk.invalid" }
     static func consultantEmail(code: String) -> String { "konsulent.\(code)@syntetisk.invalid" }
 
@@ -63,43 +59,44 @@ package enum SyntheticGenerator {
         let started = Date()
         let calendar = SyntheticCalendar(today: request.today)
         let instrument = ScreeningInstruments.all(app).first
-        var accounts = AccountTables()
+        let ids = IDBinding(try sqlDatabase(app.db))
+        var accounts = AccountTables(ids: ids)
         var writers: [SyntheticRecordWriter] = []
         for planned in plan {
             var stream = SeededGenerator.organisation(seed: request.seed, code: planned.code)
             let organisation = accounts.add(planned, passwordHash: hash, stamp: calendar.stamp(0), year: request.today.year - 1, random: &stream)
-            writers.append(SyntheticRecordWriter(organisation: organisation, calendar: calendar, instrument: instrument, random: stream))
+            writers.append(SyntheticRecordWriter(organisation: organisation, calendar: calendar, instrument: instrument,
+                                                 ids: ids, random: stream))
         }
         let organisationRows = accounts
         try await app.db.transaction { tx in
             var tables = organisationRows
             try await tables.flush(on: try sqlDatabase(tx))
         }
-        var records = SyntheticRecords()
-        var done = 0
+        var source = BatchSource(writers: writers, counts: plan.map(\.caregivers), ids: ids)
+        var written: [String: Int] = [:], done = 0
         progress(0, request.caregivers)
-        for (index, planned) in plan.enumerated() {
-            for _ in 0..<planned.caregivers {
-                writers[index].add(to: &records)
-                if records.buffered >= caregiversPerTransaction {
-                    done += records.buffered
-                    try await write(&records, on: app.db)
-                    progress(done, request.caregivers)
-                }
-            }
+        var batch = source.next()
+        while let current = batch {
+            // The next batch is drawn on another core while this one is written: drawing and
+            // the database's work overlap instead of taking turns.
+            let drawing = source
+            async let upcoming = Task.detached { var next = drawing; return (next.next(), next) }.value
+            let flushed = try await write(current, on: app.db)
+            for (table, count) in flushed.writtenByTable { written[table, default: 0] += count }
+            done += flushed.caregivers.written
+            progress(done, request.caregivers)
+            (batch, source) = await upcoming
         }
-        done += records.buffered
-        try await write(&records, on: app.db)
-        progress(done, request.caregivers)
-        return GenerationSummary(organisations: plan, rowsByTable: records.writtenByTable, seconds: Date().timeIntervalSince(started),
+        let tables = SyntheticRecords(ids: ids).writtenByTable.map { ($0.0, written[$0.0] ?? 0) }
+        return GenerationSummary(organisations: plan, rowsByTable: tables, seconds: Date().timeIntervalSince(started),
                                  accountsUsable: request.password != nil)
     }
 
-    /// One transaction per batch; the rows are handed in and handed back emptied.
-    private static func write(_ records: inout SyntheticRecords, on db: any Database) async throws {
-        let pending = records
-        records = try await db.transaction { tx in
-            var batch = pending
+    /// One transaction per batch.
+    private static func write(_ records: SyntheticRecords, on db: any Database) async throws -> SyntheticRecords {
+        try await db.transaction { tx in
+            var batch = records
             try await batch.flush(on: try sqlDatabase(tx))
             return batch
         }
@@ -114,6 +111,7 @@ package enum SyntheticGenerator {
 /// The organisations and what each needs before its caregivers: units, a viewer and a
 /// consultant account, its statistics published as open data, and its adult population.
 struct AccountTables {
+    let ids: IDBinding
     var organisations = BulkTable("organisations", ["id", "name", "code", "kind", "is_demo", "created_at", "updated_at"])
     var units = BulkTable("units", ["id", "organisation_id", "name", "kind", "active", "version", "created_at", "updated_at"])
     var users = BulkTable("users", ["id", "organisation_id", "email", "display_name", "password_hash", "active", "version",
@@ -126,38 +124,35 @@ struct AccountTables {
                       random: inout SeededGenerator) -> GeneratedOrganisation {
         func id() -> UUID { random.uuid() }
         let organisationID = id()
-        let org = Value.uuid(organisationID)
+        let org = ids(organisationID)
         organisations.add([org, Value.text(planned.name), Value.text(planned.code), Value.text(planned.kind.rawValue),
                            Value.bool(false), stamp, stamp])
         var unitIDs: [UUID] = []
         for unit in planned.units {
             let unitID = id()
             unitIDs.append(unitID)
-            units.add([Value.uuid(unitID), org, Value.text(unit.name), Value.text(unit.kind.rawValue), Value.bool(true), Value.one, stamp, stamp])
+            units.add([ids(unitID), org, Value.text(unit.name), Value.text(unit.kind.rawValue), Value.bool(true), Value.one, stamp, stamp])
         }
         var consultantID = organisationID
         for (email, role, name) in [(SyntheticGenerator.viewerEmail(code: planned.code), Role.viewer, "Statistik"),
                                     (SyntheticGenerator.consultantEmail(code: planned.code), Role.consultant, "Konsulent")] {
             let userID = id()
             if role == .consultant { consultantID = userID }
-            users.add([Value.uuid(userID), org, Value.text(email), Value.text("\(name) \(planned.code) (syntetisk)"), Value.text(passwordHash),
+            users.add([ids(userID), org, Value.text(email), Value.text("\(name) \(planned.code) (syntetisk)"), Value.text(passwordHash),
                        Value.bool(true), Value.one, stamp, stamp, stamp])
-            roles.add([Value.uuid(id()), Value.uuid(userID), org, Value.text(role.rawValue)])
+            roles.add([ids(id()), ids(userID), org, Value.text(role.rawValue)])
         }
         // Published and with a population, as a municipality that uses the statistics would be;
         // written here rather than through the statistics services because nobody decided it.
-        publications.add([Value.uuid(id()), org, Value.null, stamp])
-        populations.add([Value.uuid(id()), org, Value.int(planned.adults), Value.int(year),
+        publications.add([ids(id()), org, Value.null, stamp])
+        populations.add([ids(id()), org, Value.int(planned.adults), Value.int(year),
                          Value.text("Syntetisk (synlig generate)"), Value.null, stamp])
         return GeneratedOrganisation(id: organisationID, code: planned.code, unitIDs: unitIDs, consultantID: consultantID)
     }
 
     mutating func flush(on sql: any SQLDatabase) async throws {
-        try await organisations.flush(on: sql)
-        try await units.flush(on: sql)
-        try await users.flush(on: sql)
-        try await roles.flush(on: sql)
-        try await publications.flush(on: sql)
-        try await populations.flush(on: sql)
+        for table in [\Self.organisations, \.units, \.users, \.roles, \.publications, \.populations] {
+            try await self[keyPath: table].flush(on: sql)
+        }
     }
 }

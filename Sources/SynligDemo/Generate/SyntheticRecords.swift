@@ -15,6 +15,7 @@ struct GeneratedOrganisation: Sendable {
 /// the people they care for and the relationships between them, and over the years support
 /// asked for, offered and begun, voluntariness follow-ups and strain screenings.
 struct SyntheticRecords {
+    let ids: IDBinding
     var caregivers = BulkTable("caregivers", [
         "id", "organisation_id", "name", "name_folded", "personal_identity_number", "phone", "email", "address",
         "preferred_channel", "preferred_language", "interpreter_need", "gender", "birth_year", "foreign_background",
@@ -42,21 +43,46 @@ struct SyntheticRecords {
     ])
 
     var buffered: Int { caregivers.rows.count }
-    var written: Int {
-        [caregivers, recipients, relationships, support, voluntariness, screenings].reduce(0) { $0 + $1.written }
+    static let tables: [WritableKeyPath<SyntheticRecords, BulkTable>] = [
+        \.caregivers, \.recipients, \.relationships, \.support, \.voluntariness, \.screenings,
+    ]
+    var writtenByTable: [(String, Int)] { Self.tables.map { (self[keyPath: $0].name, self[keyPath: $0].written) } }
+
+    /// Writes every buffered row (the caller holds the transaction), parents before children.
+    mutating func flush(on sql: any SQLDatabase) async throws {
+        for table in Self.tables { try await self[keyPath: table].flush(on: sql) }
     }
-    var writtenByTable: [(String, Int)] {
-        [caregivers, recipients, relationships, support, voluntariness, screenings].map { ($0.name, $0.written) }
+}
+
+/// The organisations' writers, drawn from one batch at a time, organisation after organisation.
+struct BatchSource: Sendable {
+    /// Caregivers per batch and transaction: big enough that a commit's sync is a small part
+    /// of the cost, small enough that memory stays flat at any scale.
+    static let caregiversPerBatch = 5_000
+
+    var writers: [SyntheticRecordWriter]
+    var counts: [Int]
+    let ids: IDBinding
+    private var index = 0
+
+    init(writers: [SyntheticRecordWriter], counts: [Int], ids: IDBinding) {
+        self.writers = writers
+        self.counts = counts
+        self.ids = ids
     }
 
-    /// Writes every buffered row in one transaction, parents before children.
-    mutating func flush(on sql: any SQLDatabase) async throws {
-        try await caregivers.flush(on: sql)
-        try await recipients.flush(on: sql)
-        try await relationships.flush(on: sql)
-        try await support.flush(on: sql)
-        try await voluntariness.flush(on: sql)
-        try await screenings.flush(on: sql)
+    /// The next batch, or nil when every organisation has all its caregivers.
+    mutating func next() -> SyntheticRecords? {
+        var records = SyntheticRecords(ids: ids)
+        while records.buffered < Self.caregiversPerBatch, index < writers.count {
+            if counts[index] == 0 {
+                index += 1
+                continue
+            }
+            writers[index].add(to: &records)
+            counts[index] -= 1
+        }
+        return records.buffered == 0 ? nil : records
     }
 }
 
@@ -75,12 +101,20 @@ struct SyntheticRecordWriter {
         (.education, 8), (.civilSocietyOrganisation, 6), (.digitalSupport, 5), (.financialSupport, 3),
     ])
 
+    let ids: IDBinding
+    /// The organisation and its consultant as bound values, made once.
+    private let org: any SQLExpression, author: any SQLExpression
+
     /// `random` is the organisation's own stream (`SeededGenerator.organisation`), already used for its accounts.
-    init(organisation: GeneratedOrganisation, calendar: SyntheticCalendar, instrument: ScreeningInstrument?, random: SeededGenerator) {
+    init(organisation: GeneratedOrganisation, calendar: SyntheticCalendar, instrument: ScreeningInstrument?, ids: IDBinding,
+         random: SeededGenerator) {
         self.organisation = organisation
         self.calendar = calendar
         self.instrument = instrument
+        self.ids = ids
         self.random = random
+        org = ids(organisation.id)
+        author = ids(organisation.consultantID)
     }
 
     mutating func uuid() -> UUID { random.uuid() }
@@ -91,7 +125,7 @@ struct SyntheticRecordWriter {
     mutating func add(to records: inout SyntheticRecords) {
         number += 1
         let person = SyntheticPeople.person(today: calendar.today, &random)
-        let id = uuid(), org = Value.uuid(organisation.id)
+        let id = uuid()
         // Registrations grow over the years, as identification catches on: the density rises
         // towards today (the square root of a uniform draw).
         let registered = calendar.span - Int(Double(calendar.span) * Double.random(in: 0..<1, using: &random).squareRoot())
@@ -100,23 +134,23 @@ struct SyntheticRecordWriter {
         let name = "Anhörig \(organisation.code)-\(number)"
         let unit = organisation.unitIDs[Int(Double(organisation.unitIDs.count) * Double.random(in: 0..<1, using: &random).squareRoot())]
         records.caregivers.add([
-            Value.uuid(id), org, Value.text(name), Value.text(name.lowercased()), Value.null, Value.emptyText, Value.emptyText,
+            ids(id), org, Value.text(name), Value.text(name.lowercased()), Value.null, Value.emptyText, Value.emptyText,
             Value.emptyText, Value.text(person.channel.rawValue), Value.text(person.language), Value.text(person.interpreterNeed.rawValue),
             Value.text(person.gender.rawValue), Value.optional(person.birthYear), Value.text(person.foreignBackground.rawValue),
-            Value.text(person.minorityLanguage.rawValue), Value.text(person.occupation.rawValue), Value.emptyText, Value.uuid(unit),
-            followed ? Value.uuid(organisation.consultantID) : Value.null, calendar.day(registered), Value.one,
+            Value.text(person.minorityLanguage.rawValue), Value.text(person.occupation.rawValue), Value.emptyText, ids(unit),
+            followed ? author : Value.null, calendar.day(registered), Value.one,
             calendar.stamp(registered), calendar.stamp(registered),
         ])
         for (index, care) in person.cares.enumerated() {
             let recipient = uuid()
             records.recipients.add([
-                Value.uuid(recipient), org, Value.text("Närstående \(organisation.code)-\(number)-\(index + 1)"), Value.emptyText,
+                ids(recipient), org, Value.text("Närstående \(organisation.code)-\(number)-\(index + 1)"), Value.emptyText,
                 Value.emptyText, Value.emptyText, Value.emptyText, Value.bool(false), Value.text(care.needArea.rawValue), Value.one,
                 calendar.stamp(registered),
             ])
             let since = Self.chance(0.7, &random) ? calendar.day(registered + Int.random(in: 30...3650, using: &random)) : Value.null
             records.relationships.add([
-                Value.uuid(uuid()), org, Value.uuid(id), Value.uuid(recipient), Value.text(care.relation.rawValue),
+                ids(uuid()), org, ids(id), ids(recipient), Value.text(care.relation.rawValue),
                 Value.bool(care.livesTogether), since, Value.text(care.hours.rawValue),
                 Value.text(care.tasks.map(\.rawValue).joined(separator: ",")), Value.emptyText,
                 Value.bool(care.tasks.contains(.coordination) && Self.chance(0.5, &random)), Value.one, calendar.stamp(registered),
@@ -156,7 +190,7 @@ struct SyntheticRecordWriter {
             }
             let assessed: Set<SupportNeedKind> = [.respiteAtHome, .shortStay, .dayCare]
             records.support.add([
-                Value.uuid(uuid()), Value.uuid(organisation.id), Value.uuid(caregiver), Value.text(kind.rawValue), Value.null,
+                ids(uuid()), org, ids(caregiver), Value.text(kind.rawValue), Value.null,
                 Value.text((assessed.contains(kind) ? SupportDecision.assessedSupport : .serviceSupport).rawValue),
                 Value.text(status.rawValue), calendar.day(requested), calendar.optionalDay(offered), calendar.optionalDay(started),
                 calendar.optionalDay(ended), Value.emptyText, Value.one, calendar.stamp(requested),
@@ -167,13 +201,12 @@ struct SyntheticRecordWriter {
     /// Voluntariness asked on the standard schedule, most times it falls due; strain screened
     /// on its yearly schedule, more often for heavy carers. Heavier care, more strain.
     private mutating func addFollowUps(_ caregiver: UUID, registered: Int, person: SyntheticPerson, to records: inout SyntheticRecords) {
-        let org = Value.uuid(organisation.id), author = Value.uuid(organisation.consultantID)
         let answers = person.isHeavy ? Weighted<VoluntarinessAnswer>([(.yes, 0.65), (.partly, 0.25), (.no, 0.10)])
             : Weighted<VoluntarinessAnswer>([(.yes, 0.85), (.partly, 0.12), (.no, 0.03)])
         var due = registered - Int.random(in: 0...30, using: &random)
         while due >= 0 {
             if Self.chance(0.7, &random) {
-                records.voluntariness.add([Value.uuid(uuid()), org, Value.uuid(caregiver), calendar.day(due),
+                records.voluntariness.add([ids(uuid()), org, ids(caregiver), calendar.day(due),
                                            Value.text(answers.draw(&random).rawValue), Value.emptyText, author, calendar.stamp(due)])
             }
             due -= schedule.voluntarinessMonths * 30 + Int.random(in: -10...20, using: &random)
@@ -190,7 +223,7 @@ struct SyntheticRecordWriter {
             }
             if case .success(let result) = instrument.score(picked) {
                 records.screenings.add([
-                    Value.uuid(uuid()), org, Value.uuid(caregiver), Value.text(instrument.id), Value.int(instrument.version),
+                    ids(uuid()), org, ids(caregiver), Value.text(instrument.id), Value.int(instrument.version),
                     Value.text(Self.json(picked)), Value.int(result.score), Value.text(result.level.rawValue), calendar.day(screened),
                     author, calendar.stamp(screened),
                 ])
