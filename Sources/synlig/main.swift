@@ -9,6 +9,7 @@ let app = try await Application.make(environment)
 do {
     try await configure(app, config: .fromEnvironment(demoMode: false))
     app.demoData = ExempelkommunDemo()
+    app.syntheticData = NationalSyntheticData()
     try await app.execute()
 } catch {
     app.logger.report(error: error)

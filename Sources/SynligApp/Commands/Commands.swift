@@ -3,13 +3,14 @@ import Foundation
 import SynligCore
 import Vapor
 
-/// The `synlig` command line: serve, migrate, create-admin, seed-demo, verify-audit, purge.
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
         app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
         app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+        app.asyncCommands.use(GenerateCommand(), as: "generate")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PurgeCommand(), as: "purge")
     }

@@ -1,0 +1,145 @@
+"""The floors national_statistics.py measures Synlig against: the same rows bulk-inserted without
+Synlig, and the same aggregates as one raw SQL query. Plain SQL that SQLite and PostgreSQL both speak."""
+import glob, os, shlex, shutil, sqlite3, subprocess, tempfile, time
+
+# Parents before children, as foreign keys need.
+TABLES = ["organisations", "units", "users", "user_roles", "statistics_publications", "statistics_populations",
+          "caregivers", "care_recipients", "care_relationships", "caregiver_support", "voluntariness_checks",
+          "screening_results"]
+
+MORE_THAN_TEN = "('from10to19','from20to34','from35to49','from50')"
+
+
+def sqlite_copy_floor(source_path, floor_path, binds_per_statement=16000, rows_per_commit=25000):
+    """Copies every generated row into a freshly migrated database with Python's sqlite3: one
+    prepared multi-row INSERT per chunk, the pragmas Synlig uses, a commit every so many rows.
+    Only the inserts and commits are timed, not the reading."""
+    source = sqlite3.connect(source_path)
+    floor = sqlite3.connect(floor_path, isolation_level=None)
+    floor.execute("PRAGMA synchronous = FULL")
+    floor.execute("PRAGMA foreign_keys = ON")
+    elapsed, since_commit = 0.0, 0
+    floor.execute("BEGIN")
+    for table in TABLES:
+        columns = [row[1] for row in floor.execute(f"PRAGMA table_info({table})")]
+        per_statement = max(1, binds_per_statement // len(columns))
+        names = ", ".join(columns)
+        cursor = source.execute(f"SELECT {names} FROM {table}")
+        while True:
+            chunk = cursor.fetchmany(per_statement)
+            if not chunk:
+                break
+            placeholders = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(chunk))
+            values = [value for row in chunk for value in row]
+            start = time.perf_counter()
+            floor.execute(f"INSERT INTO {table} ({names}) VALUES {placeholders}", values)
+            since_commit += len(chunk)
+            if since_commit >= rows_per_commit:
+                floor.execute("COMMIT")
+                floor.execute("BEGIN")
+                since_commit = 0
+            elapsed += time.perf_counter() - start
+    start = time.perf_counter()
+    floor.execute("COMMIT")
+    elapsed += time.perf_counter() - start
+    return elapsed
+
+
+def postgres_copy_floor(source_url, floor_url):
+    """Copies every generated row out with COPY (not timed) and into a freshly migrated
+    database with COPY through one psql session (timed: the whole session)."""
+    folder = tempfile.mkdtemp(prefix="synlig-copy-")
+    try:
+        for table in TABLES:
+            psql(source_url, f"\\copy {table} TO '{folder}/{table}.copy'")
+        script = "".join(f"\\copy {table} FROM '{folder}/{table}.copy'\n" for table in TABLES)
+        start = time.perf_counter()
+        psql(floor_url, script)
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def statistics_query(org, year):
+    """Every aggregate the statistics page counts for one organisation and year, as one query."""
+    start, end, trend = f"'{year}-01-01'", f"'{year + 1}-01-01'", f"'{year - 1}-01-01'"
+    known = f"c.organisation_id = {org} AND c.registered_on < {end}"
+    relationships = "FROM care_relationships r JOIN caregivers c ON c.id = r.caregiver_id"
+    parts = [f"SELECT 'identified' AS q, '' AS k1, '' AS k2, COUNT(*) AS n FROM caregivers c WHERE {known}",
+             f"SELECT 'new', '', '', COUNT(*) FROM caregivers c WHERE {known} AND c.registered_on >= {start}"]
+    for column in ["gender", "birth_year", "foreign_background", "occupation", "minority_language", "interpreter_need"]:
+        parts.append(f"SELECT '{column}', CAST(c.{column} AS TEXT), '', COUNT(*) FROM caregivers c WHERE {known} GROUP BY c.{column}")
+    for column in ["relation", "hours_band"]:
+        parts.append(f"SELECT '{column}', r.{column}, '', COUNT(*) {relationships} WHERE {known} GROUP BY r.{column}")
+    parts.append(f"SELECT 'care_need_area', p.care_need_area, '', COUNT(*) {relationships} "
+                 f"JOIN care_recipients p ON p.id = r.recipient_id WHERE {known} GROUP BY p.care_need_area")
+    parts.append(f"SELECT 'gender_hours', c.gender, r.hours_band, COUNT(*) {relationships} WHERE {known} GROUP BY c.gender, r.hours_band")
+    parts.append(f"SELECT 'more_than_ten', '', '', COUNT(DISTINCT c.id) {relationships} WHERE {known} AND r.hours_band IN {MORE_THAN_TEN}")
+    for name, table, date, column, extra in [
+            ("requested", "caregiver_support", "requested_on", "need_kind", ""),
+            ("offered", "caregiver_support", "offered_on", "need_kind", ""),
+            ("given", "caregiver_support", "started_on", "need_kind", ""),
+            ("not_offered", "caregiver_support", "requested_on", "need_kind", " AND e.status = 'notOffered'"),
+            ("voluntariness", "voluntariness_checks", "asked_on", "answer", ""),
+            ("screening", "screening_results", "screened_on", "level", "")]:
+        parts.append(f"SELECT '{name}', e.{column}, '', COUNT(*) FROM {table} e JOIN caregivers c ON c.id = e.caregiver_id "
+                     f"WHERE c.organisation_id = {org} AND e.{date} >= {start} AND e.{date} < {end}{extra} GROUP BY e.{column}")
+    parts.append(f"SELECT 'trend', SUBSTR(c.registered_on, 1, 7), '', COUNT(*) FROM caregivers c "
+                 f"WHERE {known} AND c.registered_on >= {trend} GROUP BY SUBSTR(c.registered_on, 1, 7)")
+    return "\nUNION ALL ".join(parts)
+
+
+def indicators_query(last_year, org=None):
+    """The open indicators of the last five years (of one organisation, or of every publishing
+    one): caregivers known by gender, voluntariness follow-ups and support begun, as one query."""
+    years = ", ".join(f"({y}, '{y}-01-01', '{y + 1}-01-01')" for y in range(last_year - 4, last_year + 1))
+    published = "SELECT organisation_id FROM statistics_publications" + (f" WHERE organisation_id = {org}" if org else "")
+    parts = [f"SELECT 'known' AS q, c.organisation_id AS o, y.y AS y, c.gender AS k, COUNT(*) AS n FROM caregivers c "
+             f"JOIN years y ON c.registered_on < y.e WHERE c.organisation_id IN ({published}) GROUP BY c.organisation_id, y.y, c.gender"]
+    for name, table, date in [("voluntariness", "voluntariness_checks", "asked_on"), ("support", "caregiver_support", "started_on")]:
+        parts.append(f"SELECT '{name}', c.organisation_id, y.y, '', COUNT(*) FROM {table} e JOIN caregivers c ON c.id = e.caregiver_id "
+                     f"JOIN years y ON e.{date} >= y.s AND e.{date} < y.e WHERE c.organisation_id IN ({published}) "
+                     f"GROUP BY c.organisation_id, y.y")
+    return f"WITH years(y, s, e) AS (VALUES {years})\n" + "\nUNION ALL ".join(parts)
+
+
+def psql(url, sql, quiet=True):
+    result = subprocess.run([PgServer.binary("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url],
+                            input=sql, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"psql failed: {result.stderr.strip()[:500]}")
+    return result.stdout
+
+
+class PgServer:
+    """A throw-away PostgreSQL cluster (fsync off), as scripts/test starts one."""
+    port = 54431
+
+    @staticmethod
+    def binary(name):
+        found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+        return found if isinstance(found, str) else (found[-1] if found else name)
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.url = f"postgres://synlig@127.0.0.1:{self.port}/postgres"
+
+    def run(self, command):
+        if os.geteuid() == 0:  # initdb refuses root; the cluster belongs to postgres
+            command = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(command)]
+        subprocess.run(command, check=True, capture_output=True)
+
+    @classmethod
+    def start(cls):
+        server = cls(tempfile.mkdtemp(prefix="synlig-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(server.folder, "postgres")
+        data = f"{server.folder}/data"
+        server.run([cls.binary("initdb"), "-D", data, "-U", "synlig", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        options = f"-p {cls.port} -k {server.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        server.run([cls.binary("pg_ctl"), "-D", data, "-l", f"{server.folder}/log", "-w", "-o", options, "start"])
+        return server
+
+    def stop(self):
+        self.run([self.binary("pg_ctl"), "-D", f"{self.folder}/data", "-m", "fast", "stop"])
+        shutil.rmtree(self.folder, ignore_errors=True)
