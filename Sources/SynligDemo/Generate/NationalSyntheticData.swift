@@ -69,9 +69,10 @@ package enum SyntheticGenerator {
                                                  ids: ids, random: stream))
         }
         let organisationRows = accounts
-        try await app.db.transaction { tx in
+        accounts = try await app.db.transaction { tx in
             var tables = organisationRows
             try await tables.flush(on: try sqlDatabase(tx))
+            return tables
         }
         var source = BatchSource(writers: writers, counts: plan.map(\.caregivers), ids: ids)
         var written: [String: Int] = [:], done = 0
@@ -88,7 +89,7 @@ package enum SyntheticGenerator {
             progress(done, request.caregivers)
             (batch, source) = await upcoming
         }
-        let tables = SyntheticRecords(ids: ids).writtenByTable.map { ($0.0, written[$0.0] ?? 0) }
+        let tables = accounts.writtenByTable + SyntheticRecords(ids: ids).writtenByTable.map { ($0.0, written[$0.0] ?? 0) }
         return GenerationSummary(organisations: plan, rowsByTable: tables, seconds: Date().timeIntervalSince(started),
                                  accountsUsable: request.password != nil)
     }
@@ -150,9 +151,12 @@ struct AccountTables {
         return GeneratedOrganisation(id: organisationID, code: planned.code, unitIDs: unitIDs, consultantID: consultantID)
     }
 
+    static let tables: [WritableKeyPath<AccountTables, BulkTable>] = [
+        \.organisations, \.units, \.users, \.roles, \.publications, \.populations,
+    ]
+    var writtenByTable: [(String, Int)] { Self.tables.map { (self[keyPath: $0].name, self[keyPath: $0].written) } }
+
     mutating func flush(on sql: any SQLDatabase) async throws {
-        for table in [\Self.organisations, \.units, \.users, \.roles, \.publications, \.populations] {
-            try await self[keyPath: table].flush(on: sql)
-        }
+        for table in Self.tables { try await self[keyPath: table].flush(on: sql) }
     }
 }
