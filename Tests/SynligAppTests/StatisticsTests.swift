@@ -140,6 +140,12 @@ struct StatisticsTests {
                 #expect(breakdown.categories.allSatisfy { $0.count.isSuppressed || $0.count == .count(0) }, "\(breakdown.dimension)")
                 #expect(breakdown.categories.allSatisfy { $0.share == nil }, "\(breakdown.dimension)")
             }
+            // The page for it draws no chart without its words: no trend line to draw, a sentence instead.
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            let html = try await viewer.get("/statistics?period=2026&unit=\(try world.unitB.requireID())").body.string
+            #expect(!html.contains(#"aria-label="""#))
+            #expect(html.contains("För få i verksamheten för att visas uppdelat"))
         }
     }
 
