@@ -98,7 +98,7 @@ struct CaregiverVoluntarinessTests {
         try await withSynlig { app in
             let world = try await RecordWorld.make(app)
             let caregiver = try await world.register(app, "Nora Norr")
-            let api = try await APIClient.signedIn(app, "karin@0180.test.se")
+            var api = try await APIClient.signedIn(app, "karin@0180.test.se")
             let path = "/api/v1/caregivers/\(try caregiver.requireID())/voluntariness"
 
             let created = try await api.send(.POST, path, json: json([
@@ -114,6 +114,12 @@ struct CaregiverVoluntarinessTests {
             let listed = try await api.send(.GET, path).decoded([API.VoluntarinessOut].self)
             #expect(listed.map(\.id) == [out.id])
             #expect(listed.first?.ableToContinue == .partly)
+            // The worklist says which answers asked for the talk, as codes and as words.
+            let talk = try await api.send(.GET, "/api/v1/worklist?kind=discussVoluntariness").decoded(API.Page<API.CaregiverTaskOut>.self).items
+            #expect(talk.map(\.reasons) == [["ableToContinue.partly", "shouldNotCarry.some"]])
+            #expect(talk.first?.reasonText == "kan bara delvis fortsätta, bär en del som inte borde vara den anhöriges ansvar")
+            let otherTasks = try await api.send(.GET, "/api/v1/worklist?kind=voluntarinessFollowUp").decoded(API.Page<API.CaregiverTaskOut>.self).items
+            #expect(!otherTasks.isEmpty && otherTasks.allSatisfy { $0.reasons == nil && $0.reasonText == nil })
 
             let unknown = try await api.send(.POST, path, json: json(["wants": "yes"]))
             #expect(unknown.status == .badRequest)
@@ -133,6 +139,10 @@ struct CaregiverVoluntarinessTests {
             let earlier = try single.decoded(API.VoluntarinessOut.self)
             #expect(earlier.answer == .no)
             #expect(earlier.wantsToContinue == nil && earlier.ableToContinue == nil && earlier.shouldNotCarry == nil)
+            api.language = "en"
+            let newest = try await api.send(.GET, "/api/v1/worklist?kind=discussVoluntariness").decoded(API.Page<API.CaregiverTaskOut>.self).items
+            #expect(newest.map(\.reasons) == [["answer.no"]], "the latest check's reasons, here the earlier question's")
+            #expect(newest.first?.reasonText?.hasPrefix("No – answer to the earlier single question") == true, "\(newest.first?.reasonText ?? "")")
         }
     }
 }

@@ -295,6 +295,30 @@ struct PublicLanguageTests {
         }
     }
 
+    @Test("An error under a public language's pages answers in that language, also where no page exists; every error text is translated")
+    func errorsInThePagesLanguage() async throws {
+        try await withSynlig { app in
+            let swedish = try #require(app.localizer.tables["sv"])
+            for code in app.localizer.publicLanguages {
+                let table = try #require(app.localizer.tables[code])
+                let untranslated = swedish.keys.filter { ($0.hasPrefix("error.") || $0.hasPrefix("input.")) && table[$0] == nil }
+                #expect(untranslated.isEmpty, "\(code) lacks \(untranslated.sorted())")
+            }
+            try await makeOrganisation(app)
+            for (path, language, heading) in [("/fi/support/9999", "fi", "Sivua ei löydy"), ("/fi/support/0180/no/such/page", "fi", "Sivua ei löydy"),
+                                              ("/en/support/0180/no/such/page", "en", "Not found"), ("/stod/9999/x", "sv", "Sidan finns inte")] {
+                let page = try await app.testing().sendRequest(.GET, path)
+                #expect(page.status == .notFound, "\(path)")
+                #expect(page.headers.first(name: .contentLanguage) == language, "\(path)")
+                #expect(page.body.string.contains(#"<html lang="\#(language)">"#), "\(path)")
+                #expect(page.body.string.contains("<h1>\(heading)</h1>"), "\(path): \(page.body.string.prefix(400))")
+            }
+            // Outside the public pages the visitor's own language still decides.
+            let staff = try await app.testing().sendRequest(.GET, "/fisupport/x", headers: ["Accept-Language": "en"])
+            #expect(staff.headers.first(name: .contentLanguage) == "en")
+        }
+    }
+
     @Test("On the Finnish page the catalogue's Swedish text is marked lang=\"sv\"; the page's own words are not")
     func catalogueTextMarkedSwedish() async throws {
         try await withSynlig { app in

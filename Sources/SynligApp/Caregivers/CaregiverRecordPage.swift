@@ -227,18 +227,42 @@ enum VoluntarinessText {
         return form
     }
 
-    /// Why a check asks for a talk, one phrase per dimension that does ("does not want to go
-    /// on, carries a lot …"), so the worklist says which it is; nil when nothing does.
-    static func reasons(_ check: VoluntarinessCheck, req: Request) -> String? {
+    /// Why a check asks for a talk: one code per answer that does (`ableToContinue.no`,
+    /// `shouldNotCarry.much`; `answer.partly` for a check of the earlier single question), and
+    /// the same as words ("cannot go on, carries a lot …"), so the worklist says which it is.
+    struct Reasons: Equatable {
+        var codes: [String]
+        var text: String
+    }
+
+    static func reasons(_ check: VoluntarinessCheck, req: Request) -> Reasons? {
         guard let dimensions = check.dimensions else {
-            return check.answer.needsDiscussion ? req.t("voluntariness.single_answer", req.t("voluntariness.answer.\(check.answer.rawValue)")) : nil
+            guard check.answer.needsDiscussion else { return nil }
+            return Reasons(codes: ["answer.\(check.answer.rawValue)"],
+                           text: req.t("voluntariness.single_answer", req.t("voluntariness.answer.\(check.answer.rawValue)")))
         }
-        let phrases = [
-            dimensions.wantsToContinue.needsDiscussion ? "wants.\(dimensions.wantsToContinue.rawValue)" : nil,
-            dimensions.ableToContinue.needsDiscussion ? "able.\(dimensions.ableToContinue.rawValue)" : nil,
-            dimensions.shouldNotCarry.needsDiscussion ? "carry.\(dimensions.shouldNotCarry.rawValue)" : nil,
-        ].compactMap { $0.map { req.t("voluntariness.reason.\($0)") } }
-        return phrases.isEmpty ? nil : phrases.joined(separator: ", ")
+        // (code, key of the phrase) for each dimension that asks for a talk.
+        let asking = [
+            dimensions.wantsToContinue.needsDiscussion ? ("wantsToContinue.\(dimensions.wantsToContinue.rawValue)", "wants.\(dimensions.wantsToContinue.rawValue)") : nil,
+            dimensions.ableToContinue.needsDiscussion ? ("ableToContinue.\(dimensions.ableToContinue.rawValue)", "able.\(dimensions.ableToContinue.rawValue)") : nil,
+            dimensions.shouldNotCarry.needsDiscussion ? ("shouldNotCarry.\(dimensions.shouldNotCarry.rawValue)", "carry.\(dimensions.shouldNotCarry.rawValue)") : nil,
+        ].compactMap { $0 }
+        guard !asking.isEmpty else { return nil }
+        return Reasons(codes: asking.map(\.0), text: asking.map { req.t("voluntariness.reason.\($0.1)") }.joined(separator: ", "))
+    }
+
+    /// The reasons behind each caregiver's open talk about voluntariness on a worklist: those of
+    /// their latest check that asked for one. One query for the whole list.
+    static func reasons(of tasks: [CaregiverTask], organisationID: UUID, req: Request) async throws -> [UUID: Reasons] {
+        let caregiverIDs = Array(Set(tasks.filter { $0.kind == .discussVoluntariness }.map(\.caregiverID)))
+        guard !caregiverIDs.isEmpty else { return [:] }
+        let checks = try await VoluntarinessCheck.scoped(to: organisationID, on: req.db).filter(\.$caregiverID ~~ caregiverIDs)
+            .sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()
+        var reasons: [UUID: Reasons] = [:]
+        for check in checks where reasons[check.caregiverID] == nil {
+            reasons[check.caregiverID] = Self.reasons(check, req: req)
+        }
+        return reasons
     }
 
     static func row(_ check: VoluntarinessCheck, date: String, req: Request) -> CaregiverRecordPage.VoluntarinessRow {

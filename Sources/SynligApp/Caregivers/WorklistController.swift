@@ -69,7 +69,7 @@ struct WorklistController: RouteCollection {
         let names = caregiverIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Caregiver.scoped(to: user.organisationID, on: req.db)
             .filter(\.$id ~~ caregiverIDs).all().map { (try $0.requireID(), $0.name) })
         let language = req.language.rawValue
-        let reasons = try await Self.voluntarinessReasons(of: tasks, req: req)
+        let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
         return try await req.renderPage("caregivers/worklist", Page(
             page: .make(for: req, titleKey: "worklist.caregivers_title"),
             rows: try tasks.map { task in
@@ -77,7 +77,7 @@ struct WorklistController: RouteCollection {
                 let state = DueState.of(dueDate, today: today)
                 return Row(caregiver: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path,
                            task: req.t("task.kind.\(task.kind.rawValue)"),
-                           detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID] : nil,
+                           detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text : nil,
                            due: SwedishTime.formatDate(dueDate, language: language),
                            state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue,
                            action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
@@ -89,19 +89,6 @@ struct WorklistController: RouteCollection {
             },
             sorts: [("due", "worklist.sort_due"), ("kind", "worklist.sort_kind")].map { SelectOption(value: $0.0, label: req.t($0.1), selected: $0.0 == sort) },
             total: total, action: SiteURL.caregiverWorklist.path))
-    }
-
-    /// Why each caregiver's talk was asked for: the reasons of their latest check that gave any.
-    private static func voluntarinessReasons(of tasks: [CaregiverTask], req: Request) async throws -> [UUID: String] {
-        let caregiverIDs = Array(Set(tasks.filter { $0.kind == .discussVoluntariness }.map(\.caregiverID)))
-        guard !caregiverIDs.isEmpty else { return [:] }
-        let checks = try await VoluntarinessCheck.scoped(to: try req.currentUser.organisationID, on: req.db).filter(\.$caregiverID ~~ caregiverIDs)
-            .sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()
-        var reasons: [UUID: String] = [:]
-        for check in checks where reasons[check.caregiverID] == nil {
-            reasons[check.caregiverID] = VoluntarinessText.reasons(check, req: req)
-        }
-        return reasons
     }
 
     @Sendable func done(req: Request) async throws -> Response {

@@ -82,6 +82,10 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     private func render(_ error: SynligError, for request: Request) async -> Response {
         let localizer = request.application.localizer
+        if request.publicLanguage == nil, request.method == .GET || request.method == .HEAD,
+           let language = SiteURL.publicLanguage(of: request.url.path, among: localizer.publicLanguages.map(PublicLanguage.init(code:))) {
+            request.usePublicLanguage(language)
+        }
         let language = request.textLanguage
         let title = localizer.text("error.title.\(error.status.code)", language)
         let detail = error.message(localizer, language)

@@ -202,6 +202,17 @@ enum SiteURL: Sendable, Equatable {
         language == .sv ? [.fixed("stod")] : [.fixed(language.code), .fixed("support")]
     }
 
+    /// The public language whose pages `path` lies under, also when no page there exists: a
+    /// caregiver who mistypes `/fi/support/…` is told so in Finnish.
+    static func publicLanguage(of path: String, among languages: [PublicLanguage]) -> PublicLanguage? {
+        let segments = path.split(separator: "/").map(String.init)
+        return languages.first { language in
+            segments.starts(with: publicRoot(language).map { segment in
+                if case .fixed(let name) = segment { name } else { "" }
+            })
+        }
+    }
+
     /// Records that hang off a caregiver's record but are addressed by their own id.
     private static func caregiverChild(_ kind: String, _ id: UUID) -> [Segment] {
         [.fixed("caregivers"), .fixed(kind), .parameter(name: "id", value: id.uuidString)]

@@ -234,7 +234,11 @@ extension CaregiverAPIController {
         let total = try await query.copy().count()
         let tasks = try await query.sort(\.$dueOn).sort(\.$id).range((page - 1) * per ..< page * per).all()
         let names = try await caregiverNames(tasks.map(\.caregiverID), organisationID: user.organisationID, on: req.db)
-        return API.Page(items: try tasks.map { try API.CaregiverTaskOut($0, caregiverName: names[$0.caregiverID] ?? "", today: today) },
+        let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
+        return API.Page(items: try tasks.map {
+            try API.CaregiverTaskOut($0, caregiverName: names[$0.caregiverID] ?? "", today: today,
+                                     reasons: $0.kind == .discussVoluntariness ? reasons[$0.caregiverID] : nil)
+        },
                         page: page, per: per, total: total)
     }
 

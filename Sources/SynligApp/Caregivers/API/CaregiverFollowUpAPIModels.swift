@@ -296,8 +296,12 @@ extension API {
         var assigneeUserId: UUID?
         var open: Bool
         var doneAt: Date?
+        /// For a talk about voluntariness: the answers that asked for it, as codes
+        /// (`ableToContinue.no`) and as words in the reader's language.
+        var reasons: [String]?
+        var reasonText: String?
 
-        init(_ task: CaregiverTask, caregiverName: String, today: CalendarDate) throws {
+        init(_ task: CaregiverTask, caregiverName: String, today: CalendarDate, reasons: VoluntarinessText.Reasons? = nil) throws {
             id = try task.requireID()
             kind = task.kind
             dueOn = task.dueOn
@@ -308,6 +312,8 @@ extension API {
             assigneeUserId = task.assigneeID
             open = task.open
             doneAt = task.doneAt
+            self.reasons = reasons?.codes
+            reasonText = reasons?.text
         }
     }
 }
