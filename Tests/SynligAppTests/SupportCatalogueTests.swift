@@ -288,6 +288,7 @@ struct PublicLanguageTests {
             #expect(page.body.string.contains(#"<html lang="fi">"#))
             #expect(page.body.string.contains("Tukea omaisille: Testkommun"))
             #expect(page.body.string.contains(#"href="/stod/0180""#))
+            #expect(page.body.string.contains("keskiviikkona ja sunnuntaina klo 18–21"), "the helpline's hours, not just 'call now'")
             let form = try await app.testing().sendRequest(.GET, "/fi/support/0180/contact")
             #expect(form.body.string.contains("Nimesi"))
             let check = try await app.testing().sendRequest(.GET, "/fi/support/self-check")
