@@ -21,7 +21,7 @@ enum GoalIndicator {
         guard let indicator = goal.indicator.flatMap(PracticeIndicator.init(rawValue:)) else { return nil }
         var values: [YearValue] = []
         for year in (today.year - 2)...today.year {
-            let measures = try await PracticeMeasures.load(organisationID: goal.organisationID, year: year, on: db)
+            let measures = try await PracticeMeasures.load(organisationID: goal.organisationID, year: year, indicators: [indicator], on: db)
             values.append(YearValue(year: year, value: measures.value(indicator, unit: goal.unitID)))
         }
         return (indicator, values)

@@ -27,14 +27,30 @@ enum ActiveCaregivers {
             let owner = contact.throughRelationship
                 ? "x.relationship_id IN (SELECT r.id FROM care_relationships r WHERE r.caregiver_id = c.id)"
                 : "x.caregiver_id = c.id"
-            query = query + SQLQueryString(" OR EXISTS (SELECT 1 FROM \(ident: contact.table) x WHERE \(unsafeRaw: owner)")
-                + SQLQueryString(" AND x.\(ident: contact.date) >= \(bind: start) AND x.\(ident: contact.date) < \(bind: end))")
+            query = query + SQLQueryString(" OR ") + DatedRecord.exists(contact.table, contact.date, owner: owner, from: start, before: end)
         }
         query = query + SQLQueryString(") GROUP BY c.unit_id")
-        var active = Array(repeating: 0, count: units.count)
-        for row in try await sql.raw(query).all() {
-            if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { active[index] += try row.decode(column: "n", as: Int.self) }
-        }
+        let active = try await DatedRecord.perUnit(query, units: units, on: sql)
         return zip(active, caregivers).map { [$0, max(0, $1 - $0)] }
+    }
+}
+
+/// SQL that statistics about the record's dated entries share.
+enum DatedRecord {
+    /// `EXISTS` a row of `table` belonging to the counted caregiver (`owner`, a condition on the
+    /// row `x`) dated in [from, before): ISO dates compare as text on both databases.
+    static func exists(_ table: String, _ column: String, owner: String = "x.caregiver_id = c.id", extra: String = "",
+                       from start: String, before end: String) -> SQLQueryString {
+        SQLQueryString("EXISTS (SELECT 1 FROM \(ident: table) x WHERE \(unsafeRaw: owner)\(unsafeRaw: extra)")
+            + SQLQueryString(" AND x.\(ident: column) >= \(bind: start) AND x.\(ident: column) < \(bind: end))")
+    }
+
+    /// Runs a `SELECT … AS u, COUNT(*) AS n … GROUP BY unit` and lays the counts out as `units`.
+    static func perUnit(_ query: SQLQueryString, units: [UUID?], on sql: any SQLDatabase) async throws -> [Int] {
+        var counts = Array(repeating: 0, count: units.count)
+        for row in try await sql.raw(query).all() {
+            if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { counts[index] += try row.decode(column: "n", as: Int.self) }
+        }
+        return counts
     }
 }

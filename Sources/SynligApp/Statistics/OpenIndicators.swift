@@ -26,19 +26,9 @@ enum OpenIndicator: String, CaseIterable, Sendable {
 struct OpenIndicatorValue: Content, Equatable {
     var gender: String
     var count: Int
-    var value: Int?
-    var status: String
-
-    enum CodingKeys: String, CodingKey { case gender, count, value, status }
-
     /// A withheld value is written as `null`, as Kolada does, not left out.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(gender, forKey: .gender)
-        try container.encode(count, forKey: .count)
-        try container.encode(value, forKey: .value)
-        try container.encode(status, forKey: .status)
-    }
+    @ExplicitNull var value: Int?
+    var status: String
 
     init(gender: String, _ published: PublishedCount) {
         self.gender = gender

@@ -55,8 +55,7 @@ enum PracticeIndicator: String, CaseIterable, Sendable, Codable {
     /// The condition a counted caregiver `c` (or relationship `r`) meets, as SQL with its binds.
     fileprivate func condition(start: String, end: String) -> SQLQueryString {
         func dated(_ table: String, _ column: String, owner: String = "x.caregiver_id = c.id", extra: String = "") -> SQLQueryString {
-            SQLQueryString("EXISTS (SELECT 1 FROM \(ident: table) x WHERE \(unsafeRaw: owner)\(unsafeRaw: extra)")
-                + SQLQueryString(" AND x.\(ident: column) >= \(bind: start) AND x.\(ident: column) < \(bind: end))")
+            DatedRecord.exists(table, column, owner: owner, extra: extra, from: start, before: end)
         }
         switch self {
         case .invitedToMeetings: return dated("meeting_invitations", "meeting_on", owner: "x.relationship_id = r.id")
@@ -92,26 +91,27 @@ struct PracticeMeasures: Sendable {
     var relationships: PublishedBreakdown
     var published: [PracticeIndicator: PublishedHierarchy]
 
-    static func load(organisationID: UUID, year: Int, policy: SuppressionPolicy = .standard, on db: any Database) async throws -> PracticeMeasures {
+    /// `indicators` narrows the work to the measures wanted (a goal follows one).
+    static func load(organisationID: UUID, year: Int, indicators: [PracticeIndicator] = PracticeIndicator.allCases,
+                     policy: SuppressionPolicy = .standard, on db: any Database) async throws -> PracticeMeasures {
         guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod.year(year) else { throw Abort(.internalServerError) }
         let scope = StatisticsScope(organisationID: organisationID, unitID: nil, period: period)
         let units = try await StatisticsService.unitRows(organisationID, on: db)
         // The same unit counts as the statistics page's, so the two can be read together.
         let caregivers = try await StatisticsService.breakdownCounts(.gender, scope, units: units, on: sql).map { $0.reduce(0, +) }
-        let relationships = try await StatisticsService.breakdownCounts(.relation, scope, units: units, on: sql).map { $0.reduce(0, +) }
+        let relationships = indicators.contains { $0.counts == .relationships }
+            ? try await StatisticsService.breakdownCounts(.relation, scope, units: units, on: sql).map { $0.reduce(0, +) }
+            : Array(repeating: 0, count: units.count)
         let caregiverTotals = PublishedStatistics.unitTotals(caregivers, policy)
         let relationshipTotals = PublishedStatistics.unitTotals(relationships, policy)
         var published: [PracticeIndicator: PublishedHierarchy] = [:]
-        for indicator in PracticeIndicator.allCases {
+        for indicator in indicators {
             let byCaregiver = indicator.counts == .caregivers
             var query = SQLQueryString("SELECT c.unit_id AS u, COUNT(*) AS n FROM ")
             query = query + SQLQueryString(byCaregiver ? "caregivers c" : "care_relationships r JOIN caregivers c ON r.caregiver_id = c.id")
             query = query + SQLQueryString(" WHERE c.organisation_id = \(bind: organisationID) AND c.registered_on < \(bind: period.end.iso) AND ")
                 + indicator.condition(start: period.start.iso, end: period.end.iso) + SQLQueryString(" GROUP BY c.unit_id")
-            var done = Array(repeating: 0, count: units.count)
-            for row in try await sql.raw(query).all() {
-                if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { done[index] += try row.decode(column: "n", as: Int.self) }
-            }
+            let done = try await DatedRecord.perUnit(query, units: units, on: sql)
             let totals = byCaregiver ? caregivers : relationships
             published[indicator] = PublishedStatistics.people(zip(done, totals).map { [$0, max(0, $1 - $0)] },
                                                               byCaregiver ? caregiverTotals : relationshipTotals, policy)

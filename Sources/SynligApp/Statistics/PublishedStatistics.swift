@@ -45,8 +45,10 @@ struct PublishedStatistics: Sendable {
                 return policy.publish(split: body.map { $0.indices.contains(column) ? $0[column] : 0 })
             }
         }
-        genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)
-        crossed = splits(counts.crossed, columns: counts.cross.columns)
+        let genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)
+        self.genderByHours = genderByHours
+        // The default cross table is the same split: published once, not twice.
+        crossed = counts.cross == .genderByHours ? genderByHours : splits(counts.crossed, columns: counts.cross.columns)
         let activities = counts.activities.map { events($0.counts) }
         self.activities = activities
         for measure in OutcomeStatistics.Measure.allCases {

@@ -106,17 +106,9 @@ extension API {
     /// A measure's value in one year: `done` of `of`, withheld as in the statistics.
     struct MeasuredOut: Content {
         var year: Int
-        var done: PublishedCountOut?
+        @ExplicitNull var done: PublishedCountOut?
         var of: PublishedCountOut
-        var share: Double?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(year, forKey: .year)
-            try container.encode(done, forKey: .done)
-            try container.encode(of, forKey: .of)
-            try container.encode(share, forKey: .share)
-        }
+        @ExplicitNull var share: Double?
     }
 
     struct GoalCreate: StrictJSONBody {

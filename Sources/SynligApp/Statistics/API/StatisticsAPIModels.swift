@@ -7,22 +7,15 @@ import Vapor
 /// reinvent the rule.
 extension API {
     struct PublishedCountOut: Content {
-        var count: Int?
-        var suppressed: Suppression?
+        /// A withheld count is an explicit `null`, never a missing key a client might read as zero.
+        @ExplicitNull var count: Int?
+        @ExplicitNull var suppressed: Suppression?
         var display: String
 
         init(_ count: PublishedCount, policy: SuppressionPolicy) {
             self.count = count.value
             if case .suppressed(let reason) = count { suppressed = reason } else { suppressed = nil }
             display = count.text(under: policy)
-        }
-
-        /// A withheld count is an explicit `null`, never a missing key a client might read as zero.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(count, forKey: .count)
-            try container.encode(suppressed, forKey: .suppressed)
-            try container.encode(display, forKey: .display)
         }
     }
 
@@ -81,16 +74,16 @@ extension API {
         var periodStart: String
         /// The first day after the period.
         var periodEnd: String
-        var unitId: UUID?
+        @ExplicitNull var unitId: UUID?
         var threshold: Int
         var identified: PublishedCountOut
         /// Null for a unit too small for its new and earlier caregivers to be told apart.
-        var new: PublishedCountOut?
+        @ExplicitNull var new: PublishedCountOut?
         /// Caregivers in contact during the period (registered, or any dated contact); null like `new`.
-        var active: PublishedCountOut?
+        @ExplicitNull var active: PublishedCountOut?
         var breakdowns: [StatisticsBreakdownOut]
         /// Two breakdowns crossed (`rows`, `columns` in the query; gender × hours by default), the whole organisation only.
-        var crossTable: StatisticsCrossTableOut?
+        @ExplicitNull var crossTable: StatisticsCrossTableOut?
         var activities: [StatisticsActivityOut]
         /// New caregivers per quarter, whole years up to the period's end.
         var trend: [StatisticsTrendPointOut]
@@ -101,7 +94,7 @@ extension API {
         /// Outcome follow-up, the whole organisation only; descriptive, not proof of effect.
         var outcomes: [OutcomeOut]
         /// Contact requests received during the period by how soon they were handled; null for a unit.
-        var contactRequests: ContactRequestsOut?
+        @ExplicitNull var contactRequests: ContactRequestsOut?
 
         struct ContactRequestsOut: Content {
             var categories: [StatisticsCategoryOut]
@@ -135,27 +128,6 @@ extension API {
             var kind: String
             var percentages: [Int]
             var text: String
-        }
-
-        /// `new` and `crossTable` are explicit nulls where not shown, never missing keys.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(period, forKey: .period)
-            try container.encode(periodStart, forKey: .periodStart)
-            try container.encode(periodEnd, forKey: .periodEnd)
-            try container.encode(unitId, forKey: .unitId)
-            try container.encode(threshold, forKey: .threshold)
-            try container.encode(identified, forKey: .identified)
-            try container.encode(new, forKey: .new)
-            try container.encode(active, forKey: .active)
-            try container.encode(breakdowns, forKey: .breakdowns)
-            try container.encode(crossTable, forKey: .crossTable)
-            try container.encode(activities, forKey: .activities)
-            try container.encode(trend, forKey: .trend)
-            try container.encode(equity, forKey: .equity)
-            try container.encodeIfPresent(reach, forKey: .reach)
-            try container.encode(outcomes, forKey: .outcomes)
-            try container.encode(contactRequests, forKey: .contactRequests)
         }
 
         init(_ report: StatisticsReport, request req: Request) {
@@ -216,28 +188,13 @@ extension API {
             var kind: OrganisationKind
             var own: Bool
             /// Null where the organisation had registered nobody by the year's end.
-            var caregiversKnown: PublishedCountOut?
-            var women: PublishedCountOut?
-            var men: PublishedCountOut?
-            var voluntarinessFollowUps: PublishedCountOut?
-            var supportBegun: PublishedCountOut?
-            var adults: Int?
-            var perThousandAdults: Double?
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(name, forKey: .name)
-                try container.encode(code, forKey: .code)
-                try container.encode(kind, forKey: .kind)
-                try container.encode(own, forKey: .own)
-                try container.encode(caregiversKnown, forKey: .caregiversKnown)
-                try container.encode(women, forKey: .women)
-                try container.encode(men, forKey: .men)
-                try container.encode(voluntarinessFollowUps, forKey: .voluntarinessFollowUps)
-                try container.encode(supportBegun, forKey: .supportBegun)
-                try container.encode(adults, forKey: .adults)
-                try container.encode(perThousandAdults, forKey: .perThousandAdults)
-            }
+            @ExplicitNull var caregiversKnown: PublishedCountOut?
+            @ExplicitNull var women: PublishedCountOut?
+            @ExplicitNull var men: PublishedCountOut?
+            @ExplicitNull var voluntarinessFollowUps: PublishedCountOut?
+            @ExplicitNull var supportBegun: PublishedCountOut?
+            @ExplicitNull var adults: Int?
+            @ExplicitNull var perThousandAdults: Double?
         }
 
         var year: Int
