@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// The statistics capability's tables. Append new migrations; never edit one that has shipped.
@@ -6,6 +7,7 @@ enum StatisticsMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateStatisticsPublications())
         app.migrations.add(CreateStatisticsPopulations())
+        app.migrations.add(IndexCaregiversByRegistration())
     }
 }
 
@@ -41,5 +43,21 @@ struct CreateStatisticsPopulations: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("statistics_populations").delete()
+    }
+}
+
+/// Every statistics table counts an organisation's caregivers registered before the period's end,
+/// per unit: with the organisation, registration day and unit in one index, one municipality's
+/// statistics read its own rows only, however many caregivers the country has.
+struct IndexCaregiversByRegistration: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "caregivers_org_registered_idx").on("caregivers")
+            .column("organisation_id").column("registered_on").column("unit_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.drop(index: "caregivers_org_registered_idx").run()
     }
 }

@@ -123,15 +123,20 @@ enum StatisticsService {
 
     /// Caregivers registered during the period, per unit.
     private static func newPerUnit(_ sql: any SQLDatabase, _ scope: StatisticsScope, units: [UUID?]) async throws -> [Int] {
-        let rows = try await scoped(sql.select().column(unitColumn, as: "u").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
-                                    scope, unit: .caregivers, registeredBefore: scope.period.end.iso)
-            .where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
-            .groupBy(unitColumn).all()
+        let rows = try await newPerUnitQuery(sql, scope).all()
         var new = Array(repeating: 0, count: units.count)
         for row in rows {
             if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { new[index] += try row.decode(column: "n", as: Int.self) }
         }
         return new
+    }
+
+    /// The query behind `newPerUnit`, apart so its plan can be checked (`QueryPlanTests`).
+    static func newPerUnitQuery(_ sql: any SQLDatabase, _ scope: StatisticsScope) -> SQLSelectBuilder {
+        scoped(sql.select().column(unitColumn, as: "u").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
+               scope, unit: .caregivers, registeredBefore: scope.period.end.iso)
+            .where(SQLColumn("registered_on", table: "caregivers"), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
+            .groupBy(unitColumn)
     }
 
     /// The unit a caregiver belongs to: every per-unit table groups by it.
