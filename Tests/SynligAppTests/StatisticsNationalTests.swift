@@ -57,6 +57,36 @@ struct StatisticsNationalTests {
         }
     }
 
+    @Test("Many organisations counted in one query each get what they would alone: units and 'no unit' never mix between them")
+    func batchedEqualsAlone() async throws {
+        try await withSynlig { app in
+            let year = OpenIndicatorsTests().lastYear
+            let day = try #require(CalendarDate("\(year)-05-10"))
+            // Each organisation has caregivers in a unit and without one, in sizes where what is
+            // withheld differs, so rows taken from the wrong organisation would change a value.
+            let worlds = [try await RecordWorld.make(app), try await RecordWorld.make(app, name: "Grannkommun", code: "0181"),
+                          try await RecordWorld.make(app, name: "Tomkommun", code: "0182")]
+            for (world, (inUnit, noUnit)) in zip(worlds, [(7, 2), (3, 9), (0, 0)]) {
+                for index in 0..<(inUnit + noUnit) {
+                    let unit = index < inUnit ? try world.unitA.requireID().uuidString : nil
+                    let caregiver = try await CaregiverService.save(nil, CaregiverInput(name: "Batch \(index)", preferredLanguage: "sv",
+                                                                                       gender: index.isMultiple(of: 2) ? "woman" : "man", unitId: unit),
+                                                                    by: world.consultant, on: app.db, today: day)
+                    _ = try await FollowUpService.recordVoluntariness(caregiverID: caregiver.requireID(), VoluntarinessInput(wantsToContinue: "yes", askedOn: day.iso),
+                                                                      by: world.consultant, on: app.db, today: day)
+                }
+            }
+            let ids = try worlds.map { try $0.organisation.requireID() }
+            let together = try await OpenIndicators.values(organisations: ids, year: year, on: app.db)
+            for id in ids {
+                let alone = try await OpenIndicators.values(organisations: [id], year: year, on: app.db)[id]
+                #expect(together[id] == alone, "\(id)")
+            }
+            #expect(ids.map { together[$0]?.known } == [9, 12, 0])
+            #expect(together[ids[1]]?.caregiversKnown == .count(12))
+        }
+    }
+
     @Test("A small count is withheld in the comparison as in the open data, and no rate is given for it")
     func smallCounts() async throws {
         try await withSynlig { app in

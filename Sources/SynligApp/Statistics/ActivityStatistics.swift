@@ -109,7 +109,7 @@ struct ActivityTable: Sendable, Equatable {
             let value: any SQLExpression = source.computed.map { SQLRaw($0) }
                 ?? SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
             var select = sql.select()
-                .column(StatisticsService.unitColumn, as: "u")
+                .column(StatisticsService.unitKey(scope), as: "u")
                 .column(value, as: "k")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table)
@@ -126,7 +126,7 @@ struct ActivityTable: Sendable, Equatable {
             if let condition = source.condition {
                 select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
             }
-            let rows = try await select.groupBy(StatisticsService.unitColumn).groupBy(value).all()
+            let rows = try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(value).all()
             let categories = Self.categories(kind)
             var counts = Array(repeating: Array(repeating: 0, count: categories.count), count: units.count)
             for row in rows {

@@ -30,16 +30,16 @@ struct NationalComparison: Sendable {
         let published = Set(try await StatisticsPublication.query(on: db).all(\.$organisationID))
         let organisations = try await Organisation.query(on: db).sort(\.$name).all()
             .filter { $0.id.map { published.contains($0) || $0 == organisationID } ?? false }
-        let populations = try await StatisticsPopulation.query(on: db).all()
-        let yearEnd = try requireYearEnd(year)
+        guard StatisticsPeriod.year(year) != nil else { throw SynligError(.badRequest, "statistics.bad_period") }
+        let adultsOf = Dictionary(try await StatisticsPopulation.query(on: db).all().map { ($0.organisationID, $0.adults) }) { first, _ in first }
+        let values = try await OpenIndicators.values(organisations: try organisations.map { try $0.requireID() }, year: year, on: db)
         var rows: [Row] = []
         for organisation in organisations {
             let id = try organisation.requireID()
-            let adults = populations.first { $0.organisationID == id }?.adults
+            let adults = adultsOf[id]
             var row = Row(name: organisation.name, code: organisation.code, kind: organisation.kind, isOwn: id == organisationID,
                           adults: adults)
-            if try await Caregiver.scoped(to: id, on: db).filter(\.$registeredOn < yearEnd).count() > 0 {
-                let values = try await OpenIndicators.values(organisationID: id, year: year, on: db)
+            if let values = values[id], values.known > 0 {
                 row.values = values
                 row.perThousandAdults = adults.flatMap { CaregiverRate.perThousandAdults(values.caregiversKnown, adults: $0) }
                 row.womenShare = PublishedCount.percentage(values.women, of: values.caregiversKnown).map { $0 / 100 }
@@ -47,12 +47,6 @@ struct NationalComparison: Sendable {
             rows.append(row)
         }
         return NationalComparison(year: year, rows: rows)
-    }
-
-    /// The first day after the year, as stored dates are compared.
-    private static func requireYearEnd(_ year: Int) throws -> String {
-        guard let period = StatisticsPeriod.year(year) else { throw SynligError(.badRequest, "statistics.bad_period") }
-        return period.end.iso
     }
 }
 

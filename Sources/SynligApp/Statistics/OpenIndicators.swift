@@ -51,40 +51,71 @@ enum OpenIndicators {
     static func years(today: CalendarDate = .today()) -> ClosedRange<Int> { (today.year - 5)...(today.year - 1) }
 
     /// The indicators of one organisation for one year as they may be published.
-    struct Values: Sendable {
+    struct Values: Sendable, Equatable {
         var caregiversKnown: PublishedCount
         var women: PublishedCount
         var men: PublishedCount
         var voluntarinessFollowUps: PublishedCount
         var supportBegun: PublishedCount
+        /// Registered by the year's end, unpublished: only whether it is 0 is ever shown.
+        var known: Int
     }
 
-    /// Every indicator of one organisation for one year, from a handful of aggregate queries,
-    /// published exactly as the statistics page publishes them (the organisation and its units
-    /// protected as one), so the open data and the page can never be set against each other.
+    /// Every indicator of one organisation for one year, published exactly as the statistics
+    /// page publishes them (the organisation and its units protected as one), so the open data
+    /// and the page can never be set against each other.
     static func values(organisationID: UUID, year: Int, policy: SuppressionPolicy = .standard, on db: any Database) async throws -> Values {
+        guard let values = try await values(organisations: [organisationID], year: year, policy: policy, on: db)[organisationID] else {
+            throw Abort(.internalServerError)
+        }
+        return values
+    }
+
+    /// The same for many organisations, from three aggregate queries for them all rather than
+    /// three each: every table is grouped by unit, and each organisation's rows are its units and
+    /// its own id for "no unit" (`StatisticsService.unitKey`), then published one organisation at
+    /// a time. `known` is the raw number registered by the year's end, for "had anyone" only.
+    static func values(organisations: [UUID], year: Int, policy: SuppressionPolicy = .standard,
+                       on db: any Database) async throws -> [UUID: Values] {
         guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod("\(year)") else { throw Abort(.internalServerError) }
-        let scope = StatisticsScope(organisationID: organisationID, unitID: nil, period: period)
-        let units = try await StatisticsService.unitRows(organisationID, on: db)
-        let byGender = try await StatisticsService.breakdownCounts(.gender, scope, units: units, on: sql)
+        var result: [UUID: Values] = [:]
+        // Bounded lists of bound ids, well inside both databases' limits on parameters.
+        for chunk in stride(from: 0, to: organisations.count, by: 500).map({ Array(organisations[$0..<min($0 + 500, organisations.count)]) }) {
+            guard let scope = StatisticsScope.organisations(chunk, period: period) else { continue }
+            let unitRows = try await StatisticsService.unitRows(of: chunk, on: db)
+            // The grouped queries' row keys, organisation after organisation.
+            let keys = chunk.flatMap { id in (unitRows[id] ?? [nil]).map { $0 ?? id } }
+            let byGender = try await StatisticsService.breakdownCounts(.gender, scope, units: keys, on: sql)
+            let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], units: keys, on: sql)
+            var first = 0
+            for id in chunk {
+                let rows = first..<(first + (unitRows[id]?.count ?? 1))
+                first = rows.upperBound
+                result[id] = publish(byGender: Array(byGender[rows]),
+                                     activities: activities.map { ($0.kind, Array($0.counts[rows])) }, policy: policy)
+            }
+        }
+        return result
+    }
+
+    /// One organisation's values from its raw per-unit counts.
+    private static func publish(byGender: [[Int]], activities: [(ActivityTable.Kind, [[Int]])], policy: SuppressionPolicy) -> Values {
         let caregivers = PublishedStatistics.unitTotals(byGender.map { $0.reduce(0, +) }, policy)
         let gender = PublishedStatistics.people(byGender, caregivers, policy).organisation
         func count(_ key: Gender) -> PublishedCount {
             StatisticsDimension.gender.categories.firstIndex(of: key.rawValue).map { gender.counts[$0] } ?? .suppressed(.belowThreshold)
         }
-        let activities = try await ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], units: units, on: sql)
         func total(_ kind: ActivityTable.Kind) -> PublishedCount {
-            activities.first { $0.kind == kind }.map { PublishedStatistics.events($0.counts, caregivers, policy).organisation.total }
+            activities.first { $0.0 == kind }.map { PublishedStatistics.events($0.1, caregivers, policy).organisation.total }
                 ?? .suppressed(.belowThreshold)
         }
         return Values(caregiversKnown: gender.total, women: count(.woman), men: count(.man),
-                      voluntarinessFollowUps: total(.voluntariness), supportBegun: total(.supportGiven))
+                      voluntarinessFollowUps: total(.voluntariness), supportBegun: total(.supportGiven),
+                      known: byGender.joined().reduce(0, +))
     }
 
-    /// The same values as Kolada's `/data` rows.
-    static func rows(organisationID: UUID, code: String, year: Int, policy: SuppressionPolicy = .standard,
-                     on db: any Database) async throws -> [OpenIndicatorRow] {
-        let values = try await values(organisationID: organisationID, year: year, policy: policy, on: db)
+    /// The values as Kolada's `/data` rows.
+    static func rows(_ values: Values, code: String, year: Int) -> [OpenIndicatorRow] {
         func row(_ indicator: OpenIndicator, _ values: [OpenIndicatorValue]) -> OpenIndicatorRow {
             OpenIndicatorRow(kpi: indicator.rawValue, municipality: code, period: year, values: values)
         }
@@ -93,5 +124,31 @@ enum OpenIndicators {
             row(.voluntarinessFollowUps, [.init(gender: "T", values.voluntarinessFollowUps)]),
             row(.supportBegun, [.init(gender: "T", values.supportBegun)]),
         ]
+    }
+
+    /// The rows of each organisation (in the order given) for each year asked, computed for all
+    /// of them together. Years before an organisation's first caregiver was registered are left
+    /// out: a zero there would say nobody was reached when nobody was counting.
+    static func rows(organisations: [(id: UUID, code: String)], years: [Int], policy: SuppressionPolicy = .standard,
+                     on db: any Database) async throws -> [OpenIndicatorRow] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var firstYear: [UUID: Int] = [:]
+        if !organisations.isEmpty {
+            let firsts = try await sql.select()
+                .column(SQLColumn("organisation_id"), as: "o").column(SQLFunction("MIN", args: SQLColumn("registered_on")), as: "f")
+                .from("caregivers").where(SQLColumn("organisation_id"), .in, SQLBind.group(organisations.map(\.id)))
+                .groupBy(SQLColumn("organisation_id")).all()
+            for row in firsts {
+                if let first = CalendarDate(try row.decode(column: "f", as: String.self)) { firstYear[try row.decode(column: "o", as: UUID.self)] = first.year }
+            }
+        }
+        var byYear: [Int: [UUID: Values]] = [:]
+        for year in years {
+            let counting = organisations.map(\.id).filter { (firstYear[$0] ?? .max) <= year }
+            byYear[year] = counting.isEmpty ? [:] : try await values(organisations: counting, year: year, policy: policy, on: db)
+        }
+        return organisations.flatMap { organisation in
+            years.flatMap { year in byYear[year]?[organisation.id].map { rows($0, code: organisation.code, year: year) } ?? [] }
+        }
     }
 }

@@ -8,6 +8,14 @@ struct StatisticsScope: Sendable {
     var organisationID: UUID
     var unitID: UUID?
     var period: StatisticsPeriod
+    /// Several organisations counted in the same queries (open data for all, the national
+    /// comparison) instead of `organisationID` alone; see `StatisticsService.unitKey`.
+    var organisations: [UUID]? = nil
+
+    /// The scope of many organisations' whole-organisation statistics at once.
+    static func organisations(_ ids: [UUID], period: StatisticsPeriod) -> StatisticsScope? {
+        ids.first.map { StatisticsScope(organisationID: $0, unitID: nil, period: period, organisations: ids) }
+    }
 }
 
 /// One breakdown's counts, before anything is withheld: a row per unit (`CaregiverCounts.units`).
@@ -142,6 +150,25 @@ enum StatisticsService {
     /// The unit a caregiver belongs to: every per-unit table groups by it.
     static let unitColumn = SQLColumn("unit_id", table: "caregivers")
 
+    /// What a per-unit table groups by. Over several organisations, a caregiver with no unit is
+    /// counted under their organisation's id (ids are unique across both tables), so each
+    /// organisation's "no unit" row stays its own (`unitRows(of:)` lays the rows out so).
+    static func unitKey(_ scope: StatisticsScope) -> any SQLExpression {
+        scope.organisations == nil ? unitColumn : SQLFunction("COALESCE", args: unitColumn, SQLColumn("organisation_id", table: "caregivers"))
+    }
+
+    /// Every organisation's per-unit rows, in the order one grouped query over them all keys its
+    /// rows (`unitKey`): each organisation's units sorted, then the organisation's own id for "no unit".
+    static func unitRows(of organisations: [UUID], on db: any Database) async throws -> [UUID: [UUID?]] {
+        var units: [UUID: [UUID]] = [:]
+        for unit in try await Unit.query(on: db).filter(\.$organisationID ~~ organisations).all() {
+            units[unit.organisationID, default: []].append(try unit.requireID())
+        }
+        return Dictionary(uniqueKeysWithValues: organisations.map { id in
+            (id, (units[id] ?? []).sorted { $0.uuidString < $1.uuidString } + [nil])
+        })
+    }
+
     /// Caregivers new in each quarter of the years up to the period's end, per unit, from one GROUP
     /// BY on unit and registration month (ISO dates: the first seven characters are the month).
     /// Whole years, so each year's quarters can be published as one table with that year's total.
@@ -190,7 +217,10 @@ enum StatisticsService {
     /// condition here: every table is counted for all units and the unit's row is picked after
     /// suppression (`StatisticsReport`).
     static func inScope(_ select: SQLSelectBuilder, _ scope: StatisticsScope) -> SQLSelectBuilder {
-        select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
+        if let organisations = scope.organisations {
+            return select.where(SQLColumn("organisation_id", table: "caregivers"), .in, SQLBind.group(organisations))
+        }
+        return select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
     }
 
     /// Caregivers (each once) with a relationship of more than ten hours a week.
@@ -207,7 +237,7 @@ enum StatisticsService {
     private static func groupedCounts(_ sql: any SQLDatabase, _ scope: StatisticsScope, by columns: [String],
                                       unit: StatisticsDimension.Unit) async throws -> [((unit: UUID?, values: [String?]), Int)] {
         let table = StatisticsDimension.table(of:)
-        var select = sql.select().column(unitColumn, as: "u")
+        var select = sql.select().column(unitKey(scope), as: "u")
         // Keys are read as text on both databases (a birth year is an integer column).
         for (index, column) in columns.enumerated() {
             let asText = SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table(column)), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
@@ -216,7 +246,7 @@ enum StatisticsService {
         select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
                         unit: unit, registeredBefore: scope.period.end.iso,
                         withRecipients: columns.contains { table($0) == "care_recipients" })
-        select = select.groupBy(unitColumn)
+        select = select.groupBy(unitKey(scope))
         for column in columns { select = select.groupBy(SQLColumn(column, table: table(column))) }
         return try await select.all().map { row in
             let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }

@@ -39,12 +39,10 @@ struct OpenIndicatorsController: APIRouteCollection {
     }
 
     @Sendable func allOrganisations(req: Request) async throws -> Listing<OpenIndicatorRow> {
-        let years = try Self.years(req)
         let published = try await StatisticsPublication.query(on: req.db).all(\.$organisationID)
-        var rows: [OpenIndicatorRow] = []
-        for organisation in try await Organisation.query(on: req.db).filter(\.$id ~~ published).sort(\.$code).all() {
-            rows += try await Self.rows(of: organisation, years: years, on: req.db)
-        }
+        let organisations = try await Organisation.query(on: req.db).filter(\.$id ~~ published).sort(\.$code).all()
+        let rows = try await OpenIndicators.rows(organisations: try organisations.map { (try $0.requireID(), $0.code) },
+                                                 years: try Self.years(req), on: req.db)
         return Listing(count: rows.count, values: rows)
     }
 
@@ -81,15 +79,7 @@ struct OpenIndicatorsController: APIRouteCollection {
         return [year]
     }
 
-    /// Years before the organisation's first caregiver was registered are left out: a zero
-    /// there would say nobody was reached when nobody was counting.
     private static func rows(of organisation: Organisation, years: [Int], on db: any Database) async throws -> [OpenIndicatorRow] {
-        let organisationID = try organisation.requireID()
-        guard let first = try await Caregiver.scoped(to: organisationID, on: db).min(\.$registeredOn).flatMap(CalendarDate.init) else { return [] }
-        var rows: [OpenIndicatorRow] = []
-        for year in years where year >= first.year {
-            rows += try await OpenIndicators.rows(organisationID: organisationID, code: organisation.code, year: year, on: db)
-        }
-        return rows
+        try await OpenIndicators.rows(organisations: [(try organisation.requireID(), organisation.code)], years: years, on: db)
     }
 }
