@@ -82,7 +82,7 @@ struct CaregiverDemoPlay {
 
         case .lift(let link, let reason):
             guard let restrictionID = activeRestrictions.removeValue(forKey: link) else { return }
-            try await ConsentService.lift(restrictionID: restrictionID, reason: reason, by: consultant, on: tx)
+            try await ConsentService.lift(restrictionID: restrictionID, reason: reason, by: consultant, on: tx, today: day)
 
         case .invite(let link, let input, let attendance):
             // Staff invite only where the page offers it: with consent to planning and no restriction.

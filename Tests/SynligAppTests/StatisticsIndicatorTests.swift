@@ -198,6 +198,58 @@ struct StatisticsIndicatorTests {
         }
     }
 
+    @Test("Reviews of restrictions due in the period: held on time (kept or lifted), late, or not yet; one not due yet is not counted")
+    func restrictionReviews() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            func day(_ iso: String) throws -> CalendarDate { try #require(CalendarDate(iso)) }
+            func restrict(_ index: Int, _ group: String, decided: String, review: String) async throws -> UUID {
+                let (_, _, relationship) = try await world.pair(app, "\(group) \(index)", caring: "Närstående \(group) \(index)", in: world.unitA)
+                let restriction = try await ConsentService.restrict(relationshipID: try relationship.requireID(), RestrictionInput(
+                    reason: RestrictionReason.suspectedViolence.rawValue, note: "", decidedOn: decided, reviewOn: review),
+                    by: world.consultant, on: app.db, today: try day(decided))
+                return try restriction.requireID()
+            }
+            for index in 0..<5 {
+                // Reviewed before it was due and kept, then lifted before the next review was due: two on time.
+                let kept = try await restrict(index, "I tid", decided: "2026-01-10", review: "2026-03-01")
+                try await ConsentService.review(restrictionID: kept, reviewOn: "2026-09-01", by: world.consultant, on: app.db, today: try day("2026-02-20"))
+                try await ConsentService.lift(restrictionID: kept, reason: "Utrett", by: world.consultant, on: app.db, today: try day("2026-08-01"))
+                // Reviewed six weeks late, then the next review (due 1 October) is never held.
+                let late = try await restrict(index, "Sent", decided: "2026-01-10", review: "2026-03-01")
+                try await ConsentService.review(restrictionID: late, reviewOn: "2026-10-01", by: world.consultant, on: app.db, today: try day("2026-04-15"))
+                // Due on 20 December: on 6 December it is neither late nor missed.
+                _ = try await restrict(index, "Senare", decided: "2026-11-01", review: "2026-12-20")
+            }
+            let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod("2026")))
+            let counts = try await StatisticsService.counts(scope, today: try day("2026-12-06"), on: app.db)
+            let report = StatisticsReport(counts, scope: scope, policy: .standard, label: { $0 })
+            let table = Dictionary(uniqueKeysWithValues: (report.activities.first { $0.kind == .restrictionReviews }?.categories ?? []).map { ($0.key, $0.count) })
+            #expect(table["onTime"] == .count(10))
+            #expect(table["late"] == .count(5))
+            #expect(table["notReviewed"] == .count(5))
+            #expect(try await RestrictionReview.query(on: app.db).count() == 25, "every review due, held or pending, is kept")
+        }
+    }
+
+    @Test("The migration gives each restriction in force one pending review, due on the date it names, and none to a lifted one")
+    func restrictionReviewsBackfilled() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (_, _, inForce) = try await world.pair(app, "Kvar", caring: "Närstående Kvar", in: world.unitA)
+            let (_, _, lifted) = try await world.pair(app, "Hävd", caring: "Närstående Hävd", in: world.unitA)
+            let kept = try await world.restrict(app, inForce, by: world.consultant)
+            let gone = try await world.restrict(app, lifted, by: world.consultant)
+            try await ConsentService.lift(restrictionID: try gone.requireID(), reason: "Utrett", by: world.consultant, on: app.db)
+            // As a database from before the reviews were kept: the table made anew.
+            try await CreateRestrictionReviews().revert(on: app.db)
+            try await CreateRestrictionReviews().prepare(on: app.db)
+            let reviews = try await RestrictionReview.query(on: app.db).all()
+            #expect(reviews.map(\.restrictionID) == [try kept.requireID()])
+            #expect(reviews.first?.dueOn == kept.reviewOn && reviews.first?.reviewedOn == nil)
+        }
+    }
+
     @Test("Voluntariness follow-ups on time or late, by the day the follow-up was due; a check entered for an earlier day has none")
     func voluntarinessOnTime() async throws {
         try await withSynlig { app in

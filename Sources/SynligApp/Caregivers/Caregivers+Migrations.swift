@@ -8,6 +8,7 @@ enum CaregiverMigrations {
         app.migrations.add(RecordWhatWasNotStated())
         app.migrations.add(AskVoluntarinessDimensions())
         app.migrations.add(RecordVoluntarinessDueDates())
+        app.migrations.add(CreateRestrictionReviews())
     }
 }
 

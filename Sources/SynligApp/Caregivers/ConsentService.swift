@@ -140,6 +140,7 @@ package enum ConsentService {
             restriction.reviewOn = reviewOn.iso
             restriction.authorID = user.id
             try await restriction.create(on: tx)
+            try await RestrictionReview.due(restriction, on: reviewOn.iso, on: tx)
             try await withdrawInvolvement(relationship, on: tx, audit: audit, organisationID: user.organisationID)
             if let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
                 try await CaregiverTaskService.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restriction.id, on: tx)
@@ -162,7 +163,8 @@ package enum ConsentService {
         try await CaregiverTaskService.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
     }
 
-    package static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database) async throws {
+    package static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database,
+                             today: CalendarDate = .today()) async throws {
         guard user.hasAny(CaregiverAccess.restrictionLifters) else { throw SynligError(.forbidden, "restriction.lift_forbidden") }
         var check = InputChecker()
         let reason = check.text(rawReason, "liftReason", required: true, max: 2000)
@@ -175,6 +177,7 @@ package enum ConsentService {
             restriction.liftedBy = user.id
             restriction.liftedReason = reason
             try await restriction.update(on: tx)
+            try await RestrictionReview.hold(restriction, outcome: .lifted, by: user.id, today: today, on: tx)
             try await CaregiverTaskService.complete(.restrictionReview, caregiverID: relationship.caregiverID, subject: restrictionID, on: tx)
             audit.record("restriction.lift", "involvement_restriction", id: restrictionID, organisation: user.organisationID)
         }
@@ -193,8 +196,10 @@ package enum ConsentService {
             let restriction = try await InvolvementRestriction.find(restrictionID, in: user.organisationID, on: tx)
             let relationship = try await CaregiverAccess.relationship(restriction.relationshipID, for: user, on: tx)
             guard restriction.isActive else { throw SynligError(.conflict, "restriction.lifted_already") }
+            try await RestrictionReview.hold(restriction, outcome: .continued, by: user.id, today: today, on: tx)
             restriction.reviewOn = reviewOn.iso
             try await restriction.update(on: tx)
+            try await RestrictionReview.due(restriction, on: reviewOn.iso, on: tx)
             if let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
                 try await CaregiverTaskService.schedule(.restrictionReview, for: caregiver, due: reviewOn, subject: restrictionID, on: tx)
             }

@@ -16,6 +16,9 @@ struct ActivityTable: Sendable, Equatable {
         /// Voluntariness follow-ups by whether they were held by the day they were due.
         case voluntarinessOnTime
         case sipInvitations, planningInvitations
+        /// Reviews of involvement restrictions due during the period (and by today): held by the
+        /// day they were due, later, or not yet (`RestrictionReview`).
+        case restrictionReviews
     }
 
     var kind: Kind
@@ -36,6 +39,8 @@ struct ActivityTable: Sendable, Equatable {
         var missing: String? = nil
         /// SQL that computes the grouped value from the row (`x` is the table), instead of `column`.
         var computed: String? = nil
+        /// Only events whose date has come: a review due next month is not late yet.
+        var dueByToday = false
     }
 
     /// A voluntariness check asked with the earlier single question has no answer to the separate ones.
@@ -56,6 +61,10 @@ struct ActivityTable: Sendable, Equatable {
             Source(table: "voluntariness_checks", date: "asked_on", column: "due_on",
                    computed: "CASE WHEN voluntariness_checks.due_on IS NULL THEN 'noDueDate' WHEN voluntariness_checks.asked_on <= voluntariness_checks.due_on THEN 'onTime' ELSE 'late' END")
         case .screening: Source(table: "screening_results", date: "screened_on", column: "level")
+        case .restrictionReviews:
+            Source(table: "restriction_reviews", date: "due_on", column: "reviewed_on", throughRelationship: true,
+                   computed: "CASE WHEN restriction_reviews.reviewed_on IS NULL THEN 'notReviewed' WHEN restriction_reviews.reviewed_on <= restriction_reviews.due_on THEN 'onTime' ELSE 'late' END",
+                   dueByToday: true)
         case .sipInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                      condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
         case .planningInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
@@ -72,6 +81,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessWants, .voluntarinessAble: ContinuationAnswer.allCases.map(\.rawValue) + [notAsked]
         case .voluntarinessShouldNotCarry: ShouldNotCarryAnswer.allCases.map(\.rawValue) + [notAsked]
         case .voluntarinessOnTime: ["onTime", "late", "noDueDate"]
+        case .restrictionReviews: ["onTime", "late", "notReviewed"]
         }
     }
 
@@ -84,7 +94,7 @@ struct ActivityTable: Sendable, Equatable {
         case _ where category == notAsked: "statistics.voluntariness.not_asked"
         case .voluntarinessWants, .voluntarinessAble: "voluntariness.continue.\(category)"
         case .voluntarinessShouldNotCarry: "voluntariness.carry.\(category)"
-        case .voluntarinessOnTime: "statistics.on_time.\(category)"
+        case .voluntarinessOnTime, .restrictionReviews: "statistics.on_time.\(category)"
         }
     }
 
@@ -94,13 +104,14 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntariness, .screening, .voluntarinessWants, .voluntarinessAble, .voluntarinessShouldNotCarry, .voluntarinessOnTime:
             "statistics.unit.follow_ups"
         case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
+        case .restrictionReviews: "statistics.unit.reviews"
         default: "statistics.unit.support"
         }
     }
 
     /// Every table for the scope, a row per unit: one GROUP BY each.
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
-                       on sql: any SQLDatabase) async throws -> [ActivityTable] {
+                       today: CalendarDate = .today(), on sql: any SQLDatabase) async throws -> [ActivityTable] {
         var tables: [ActivityTable] = []
         for kind in kinds {
             let source = source(kind)
@@ -123,6 +134,9 @@ struct ActivityTable: Sendable, Equatable {
             select = StatisticsService.inScope(select, scope)
                 .where(SQLColumn(date, table: table), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
                 .where(SQLColumn(date, table: table), .lessThan, SQLBind(scope.period.end.iso))
+            if source.dueByToday {
+                select = select.where(SQLColumn(date, table: table), .lessThanOrEqual, SQLBind(today.iso))
+            }
             if let condition = source.condition {
                 select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
             }

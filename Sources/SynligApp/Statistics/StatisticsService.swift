@@ -67,7 +67,8 @@ enum StatisticsService {
     /// Who may read statistics: they show no person, so viewers (politicians, management) may.
     static let readers: Set<Role> = [.admin, .strategist, .viewer, .consultant]
 
-    static func counts(_ scope: StatisticsScope, cross: CrossChoice = .genderByHours, on db: any Database) async throws -> CaregiverCounts {
+    static func counts(_ scope: StatisticsScope, cross: CrossChoice = .genderByHours, today: CalendarDate = .today(),
+                       on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let units = try await unitRows(scope.organisationID, on: db)
         var breakdowns: [RawBreakdown] = []
@@ -86,7 +87,7 @@ enum StatisticsService {
             active: try await ActiveCaregivers.counts(scope, units: units, caregivers: caregivers, on: sql),
             breakdowns: breakdowns, genderByHours: genderByHours,
             cross: cross, crossed: cross == .genderByHours ? genderByHours : try await crossCounts(cross, scope, on: sql),
-            activities: try await ActivityTable.counts(scope, units: units, on: sql),
+            activities: try await ActivityTable.counts(scope, units: units, today: today, on: sql),
             trend: try await quarterlyTrend(scope, units: units, on: db),
             moreThanTenHours: try await moreThanTenHours(sql, scope),
             outcomes: try await OutcomeStatistics.counts(scope, on: sql),
