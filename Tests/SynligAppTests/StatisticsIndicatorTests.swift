@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import SynligCore
 import Testing
@@ -229,6 +230,39 @@ struct StatisticsIndicatorTests {
             #expect(table["late"] == .count(5))
             #expect(table["notReviewed"] == .count(5))
             #expect(try await RestrictionReview.query(on: app.db).count() == 25, "every review due, held or pending, is kept")
+        }
+    }
+
+    @Test("Coordination signals to be acted on in the period: answered with a SIP invitation, handled otherwise, or open")
+    func coordinationSignals() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let raised = try #require(CalendarDate("2026-03-01"))
+            for index in 0..<15 {
+                let caregiver = try await world.register(app, "Samordnare \(index)")
+                let recipient = try await world.recipient(app, "Närstående \(index)", units: [world.unitA])
+                // Three care contacts to keep together: the signal is raised, to be acted on within 14 days.
+                let relationship = try await world.link(app, caregiver, recipient, contacts: ["Vårdcentralen", "Hemtjänsten", "Minnesmottagningen"],
+                                                        today: raised)
+                let caregiverID = try caregiver.requireID()
+                let task = try #require(try await CaregiverTask.query(on: app.db).filter(\.$kind == .coordinationSignal)
+                    .filter(\.$caregiverID == caregiverID).first())
+                #expect(task.dueOn == "2026-03-15")
+                switch index % 3 {
+                case 0:
+                    try await world.consent(app, relationship, ConsentCategory.allCases)
+                    _ = try await world.invite(app, relationship)
+                case 1: try await CaregiverTaskService.markDone(try task.requireID(), by: world.consultant, on: app.db)
+                default: break
+                }
+            }
+            let report = try await StatisticsTests().report(app, world, "2026")
+            let table = Dictionary(uniqueKeysWithValues: (report.activities.first { $0.kind == .coordinationSignals }?.categories ?? []).map { ($0.key, $0.count) })
+            #expect(table["sipInvited"] == .count(5))
+            #expect(table["handledOtherwise"] == .count(5))
+            #expect(table["open"] == .count(5))
+            let other = try await StatisticsTests().report(app, world, "2025")
+            #expect(other.activities.first { $0.kind == .coordinationSignals }?.total == .count(0), "signals belong to the period they were due in")
         }
     }
 

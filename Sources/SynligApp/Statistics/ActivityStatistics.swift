@@ -19,6 +19,10 @@ struct ActivityTable: Sendable, Equatable {
         /// Reviews of involvement restrictions due during the period (and by today): held by the
         /// day they were due, later, or not yet (`RestrictionReview`).
         case restrictionReviews
+        /// Signals that a caregiver coordinates the care (three contacts or more, or says so),
+        /// by the day they were to be acted on: answered with a SIP invitation for the
+        /// relationship, handled otherwise, or still open (`CoordinationSignal`).
+        case coordinationSignals
     }
 
     var kind: Kind
@@ -65,6 +69,12 @@ struct ActivityTable: Sendable, Equatable {
             Source(table: "restriction_reviews", date: "due_on", column: "reviewed_on", throughRelationship: true,
                    computed: "CASE WHEN restriction_reviews.reviewed_on IS NULL THEN 'notReviewed' WHEN restriction_reviews.reviewed_on <= restriction_reviews.due_on THEN 'onTime' ELSE 'late' END",
                    dueByToday: true)
+        case .coordinationSignals:
+            Source(table: "caregiver_tasks", date: "due_on", column: "open",
+                   condition: ("kind", CaregiverTaskKind.coordinationSignal.rawValue),
+                   computed: "CASE WHEN EXISTS (SELECT 1 FROM meeting_invitations m WHERE m.relationship_id = caregiver_tasks.subject_id"
+                       + " AND m.kind = '\(MeetingKind.coordinatedPlan.rawValue)') THEN 'sipInvited'"
+                       + " WHEN caregiver_tasks.open THEN 'open' ELSE 'handledOtherwise' END")
         case .sipInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                      condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
         case .planningInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
@@ -82,6 +92,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessShouldNotCarry: ShouldNotCarryAnswer.allCases.map(\.rawValue) + [notAsked]
         case .voluntarinessOnTime: ["onTime", "late", "noDueDate"]
         case .restrictionReviews: ["onTime", "late", "notReviewed"]
+        case .coordinationSignals: ["sipInvited", "handledOtherwise", "open"]
         }
     }
 
@@ -95,6 +106,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessWants, .voluntarinessAble: "voluntariness.continue.\(category)"
         case .voluntarinessShouldNotCarry: "voluntariness.carry.\(category)"
         case .voluntarinessOnTime, .restrictionReviews: "statistics.on_time.\(category)"
+        case .coordinationSignals: "statistics.coordination.\(category)"
         }
     }
 
@@ -105,6 +117,7 @@ struct ActivityTable: Sendable, Equatable {
             "statistics.unit.follow_ups"
         case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
         case .restrictionReviews: "statistics.unit.reviews"
+        case .coordinationSignals: "statistics.unit.signals"
         default: "statistics.unit.support"
         }
     }
