@@ -16,6 +16,9 @@ struct OpenAPITests {
     static let requestBodies: [String: any StrictJSONBody.Type] = [
         "POST /auth/token": API.TokenRequest.self,
 
+        "PUT /statistics/population": API.StatisticsSettingsOut.Population.self,
+        "PUT /statistics/publication": API.StatisticsPublicationIn.self,
+
         "POST /units": API.UnitCreate.self,
         "PUT /units/{id}": API.UnitUpdate.self,
         "POST /users": API.UserCreate.self,

@@ -57,6 +57,42 @@ struct StatisticsNationalTests {
         }
     }
 
+    @Test("An administrator sets the population and publishes through the API, as on the page; others read the settings only")
+    func settingsThroughTheAPI() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            _ = try await makeUser(app, in: world.organisation, email: "alva@0180.test.se", roles: [.admin])
+            let admin = try await APIClient.signedIn(app, "alva@0180.test.se")
+            let viewer = try await APIClient.signedIn(app, world.viewer.email)
+            let year = OpenIndicatorsTests().lastYear
+            let empty = try await viewer.send(.GET, "/api/v1/statistics/settings")
+            #expect(empty.status == .ok)
+            #expect(empty.body.string.contains(#""population":null"#), "\(empty.body.string)")
+
+            let set = try await admin.send(.PUT, "/api/v1/statistics/population", json: #"{"adults": 12500, "year": \#(year), "source": "SCB"}"#)
+            #expect(set.status == .ok, "\(set.body.string)")
+            let settings = try await viewer.send(.GET, "/api/v1/statistics/settings").decoded(API.StatisticsSettingsOut.self)
+            #expect(settings.population?.adults == 12500 && settings.population?.source == "SCB" && !settings.published)
+
+            let bad = try await admin.send(.PUT, "/api/v1/statistics/population", json: #"{"adults": 0, "year": 1990, "source": ""}"#)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(Set(bad.fieldProblems.keys) == ["adults", "year", "source"])
+            #expect(try await admin.send(.PUT, "/api/v1/statistics/population", json: #"{"adults": 5, "year": \#(year), "source": "SCB", "x": 1}"#).status == .badRequest)
+            #expect(try await viewer.send(.PUT, "/api/v1/statistics/population", json: #"{"adults": 1, "year": \#(year), "source": "SCB"}"#).status == .forbidden)
+            #expect(try await StatisticsPopulationService.current(try world.organisation.requireID(), on: app.db)?.adults == 12500, "nothing refused was saved")
+
+            // Publishing opens the organisation's open data at once; withdrawing closes it.
+            let open = APIClient(app: app)
+            #expect(try await open.send(.GET, "/api/v1/open-data/0180/indicators").status == .notFound)
+            #expect(try await viewer.send(.PUT, "/api/v1/statistics/publication", json: #"{"published": true}"#).status == .forbidden)
+            let published = try await admin.send(.PUT, "/api/v1/statistics/publication", json: #"{"published": true}"#)
+            #expect(try published.decoded(API.StatisticsSettingsOut.self).published)
+            #expect(try await open.send(.GET, "/api/v1/open-data/0180/indicators").status == .ok)
+            _ = try await admin.send(.PUT, "/api/v1/statistics/publication", json: #"{"published": false}"#)
+            #expect(try await open.send(.GET, "/api/v1/open-data/0180/indicators").status == .notFound)
+        }
+    }
+
     @Test("Many organisations counted in one query each get what they would alone: units and 'no unit' never mix between them")
     func batchedEqualsAlone() async throws {
         try await withSynlig { app in

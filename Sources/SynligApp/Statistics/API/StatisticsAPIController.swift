@@ -6,6 +6,35 @@ struct StatisticsAPIController: APIRouteCollection {
         let readers = api.signedIn.grouped(RequireRole(roles: StatisticsService.readers))
         readers.get("statistics", use: statistics)
         readers.get("statistics", "national", use: national)
+        readers.get("statistics", "settings", use: settings)
+        // The services refuse everyone but administrators (403), as on the page.
+        readers.put("statistics", "population", use: setPopulation)
+        readers.put("statistics", "publication", use: setPublication)
+    }
+
+    /// `GET /api/v1/statistics/settings`: whether the indicators are published as open data,
+    /// and the adult population reach is measured against.
+    @Sendable func settings(req: Request) async throws -> API.StatisticsSettingsOut {
+        let organisationID = try req.currentUser.organisationID
+        return API.StatisticsSettingsOut(
+            published: try await StatisticsPublicationService.isPublished(organisationID, on: req.db),
+            population: try await StatisticsPopulationService.current(organisationID, on: req.db)
+                .map { API.StatisticsSettingsOut.Population(adults: $0.adults, year: $0.year, source: $0.source) })
+    }
+
+    /// `PUT /api/v1/statistics/population` (administrators): the organisation's adults, from a public source.
+    @Sendable func setPopulation(req: Request) async throws -> API.StatisticsSettingsOut {
+        let body = try req.decodeStrict(API.StatisticsSettingsOut.Population.self)
+        try await StatisticsPopulationService.set(PopulationInput(adults: String(body.adults), year: String(body.year), source: body.source),
+                                                  by: try req.currentUser, on: req.db)
+        return try await settings(req: req)
+    }
+
+    /// `PUT /api/v1/statistics/publication` (administrators): publish the indicators as open data, or withdraw them.
+    @Sendable func setPublication(req: Request) async throws -> API.StatisticsSettingsOut {
+        let body = try req.decodeStrict(API.StatisticsPublicationIn.self)
+        try await StatisticsPublicationService.set(published: body.published, by: try req.currentUser, on: req.db)
+        return try await settings(req: req)
     }
 
     /// `GET /api/v1/statistics/national?year=2025`: the published indicators of every

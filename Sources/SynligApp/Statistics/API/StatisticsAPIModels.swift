@@ -214,4 +214,19 @@ extension API {
             }
         }
     }
+
+    /// The organisation's statistics settings, as an administrator sets them.
+    struct StatisticsSettingsOut: Content {
+        struct Population: Content, StrictJSONBody {
+            var adults: Int
+            var year: Int
+            var source: String
+        }
+        var published: Bool
+        @ExplicitNull var population: Population?
+    }
+
+    struct StatisticsPublicationIn: StrictJSONBody {
+        var published: Bool
+    }
 }
