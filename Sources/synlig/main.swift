@@ -7,7 +7,7 @@ var environment = try Environment.detect()
 try LoggingSystem.bootstrap(from: &environment)
 let app = try await Application.make(environment)
 do {
-    try await configure(app, config: .fromEnvironment(demoMode: false))
+    try await configure(app, config: try .fromEnvironment(demoMode: false))
     app.demoData = ExempelkommunDemo()
     app.syntheticData = NationalSyntheticData()
     try await app.execute()
