@@ -62,7 +62,7 @@ enum TestDatabase {
                 app.logger.logLevel = .warning
                 do {
                     try await configure(app, config: TestDatabase.config(.postgres(url: url(base, database: name))))
-                    try await app.autoMigrate()
+                    try await SchemaMigrations.migrate(app)
                     try await app.asyncShutdown()
                 } catch {
                     try? await app.asyncShutdown()
@@ -97,6 +97,61 @@ enum TestDatabase {
     static func config(_ database: AppConfig.DatabaseChoice) -> AppConfig {
         AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), bcryptCost: 4)
     }
+
+    /// A fresh SQLite file in the temporary directory and how to remove it with its WAL,
+    /// shared-memory and migration-lock files.
+    static func sqliteFile() throws -> (path: String, remove: @Sendable () -> Void) {
+        let directory = NSTemporaryDirectory() + "synlig-tests/"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + UUID().uuidString + ".sqlite"
+        return (path, {
+            for suffix in ["", "-wal", "-shm", ".migrate-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        })
+    }
+}
+
+/// An empty database (not migrated) that several app objects may open at once, as instances
+/// of a fleet share one: a SQLite file, or a new PostgreSQL database. Removed afterwards.
+func withEmptyDatabase<T>(_ test: (AppConfig.DatabaseChoice) async throws -> T) async throws -> T {
+    let database: AppConfig.DatabaseChoice
+    let cleanup: () async throws -> Void
+    if let base = TestDatabase.postgresURL {
+        let name = "e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await TestDatabase.withAdmin(base) { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
+        database = .postgres(url: TestDatabase.url(base, database: String(name)))
+        cleanup = {
+            try await TestDatabase.withAdmin(base) { sql in
+                try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run()
+            }
+        }
+    } else {
+        let file = try TestDatabase.sqliteFile()
+        database = .sqlite(path: file.path)
+        cleanup = { file.remove() }
+    }
+    do {
+        let result = try await test(database)
+        try await cleanup()
+        return result
+    } catch {
+        try? await cleanup()
+        throw error
+    }
+}
+
+/// An app configured on `database` but not migrated; the caller shuts it down.
+func makeApp(on database: AppConfig.DatabaseChoice, adjust: (inout AppConfig) -> Void = { _ in }) async throws -> Application {
+    var config = TestDatabase.config(database)
+    adjust(&config)
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, config: config)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    return app
 }
 
 /// Builds an app on a fresh, migrated database, runs `test`, and removes the database.
@@ -116,13 +171,9 @@ func withSynlig<T>(
             }
         }
     } else {
-        let directory = NSTemporaryDirectory() + "synlig-tests/"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + UUID().uuidString + ".sqlite"
-        config = TestDatabase.config(.sqlite(path: path))
-        cleanup = {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let file = try TestDatabase.sqliteFile()
+        config = TestDatabase.config(.sqlite(path: file.path))
+        cleanup = { file.remove() }
     }
     adjust(&config)
     let app = try await Application.make(.testing)
@@ -131,7 +182,7 @@ func withSynlig<T>(
     let result: T
     do {
         try await configure(app, config: config)
-        if !TestDatabase.isPostgres { try await app.autoMigrate() }
+        if !TestDatabase.isPostgres { try await SchemaMigrations.migrate(app) }
         result = try await test(app)
     } catch {
         try? await app.asyncShutdown()
