@@ -10,9 +10,15 @@ do {
     try await configure(app, config: try .fromEnvironment(demoMode: false))
     app.demoData = ExempelkommunDemo()
     app.syntheticData = NationalSyntheticData()
-    try await app.execute()
 } catch {
     app.logger.report(error: error)
+    try? await app.asyncShutdown()
+    exit(1)
+}
+do {
+    try await app.execute()
+} catch {
+    // Vapor has logged the command's error already; one clear line is enough.
     try? await app.asyncShutdown()
     exit(1)
 }

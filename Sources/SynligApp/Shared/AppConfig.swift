@@ -73,7 +73,7 @@ public struct AppConfig: Sendable {
             do {
                 proxies = try TrustedProxies(parsing: list)
             } catch {
-                throw Invalid(description: "\(error). Give addresses or CIDR blocks separated by commas, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128.")
+                throw Invalid(description: "\(error) (give addresses or CIDR blocks separated by commas, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128)")
             }
         }
         switch env["SYNLIG_TRUST_PROXY"]?.lowercased() ?? "" {
