@@ -80,14 +80,15 @@ struct SecurityHeaderTests {
         }
     }
 
-    @Test("Behind a TLS proxy the session cookie is __Host- and Secure, and HSTS is sent")
+    @Test("Behind a trusted TLS proxy the session cookie is __Host- and Secure, and HSTS is sent")
     func secureCookieBehindProxy() async throws {
-        try await withSynlig(adjust: { $0.trustForwardedProto = true }) { app in
+        try await withSynlig(adjust: { $0.trustedProxies = .loopback }) { app in
             let organisation = try await makeOrganisation(app)
             try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.staff])
             let browser = Browser(app)
             browser.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "https")
-            let response = try await browser.signIn("anna@test.se")
+            try await browser.get("/login", from: "127.0.0.1")
+            let response = try await browser.post("/login", form: [("email", "anna@test.se"), ("password", testPassword)], from: "127.0.0.1")
             #expect(response.status == .seeOther)
             let setCookie = response.headers[.setCookie].joined(separator: "\n")
             #expect(setCookie.contains("__Host-synlig_session="))
@@ -95,6 +96,16 @@ struct SecurityHeaderTests {
             #expect(setCookie.contains("HttpOnly"))
             #expect(setCookie.contains("SameSite=Lax"))
             #expect(response.headers.first(name: "Strict-Transport-Security")?.contains("max-age=") == true)
+        }
+    }
+
+    @Test("X-Forwarded-Proto from a peer that is not a trusted proxy is ignored")
+    func forwardedProtoFromUntrustedPeer() async throws {
+        try await withSynlig(adjust: { $0.trustedProxies = .loopback }) { app in
+            let response = try await send(app, from: "203.0.113.7", .GET, "/login", headers: ["X-Forwarded-Proto": "https"])
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
+            #expect(!response.headers[.setCookie].joined().contains("Secure"))
         }
     }
 

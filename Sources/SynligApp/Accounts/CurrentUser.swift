@@ -59,19 +59,17 @@ extension Request {
         }
     }
 
-    /// True when the request reached Synlig over TLS, directly or through a proxy that says so.
+    /// True when the request reached Synlig over TLS, directly or through a trusted proxy that says so.
     var isSecure: Bool {
         if application.http.server.configuration.tlsConfiguration != nil { return true }
-        return application.synligConfig.trustForwardedProto
+        return application.synligConfig.trustedProxies.trusts(remoteAddress?.ipAddress)
             && headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
     }
 
-    /// The client's address, for throttling only; never logged.
+    /// The client's address, for throttling only; never logged. `X-Forwarded-For` counts only
+    /// as far as trusted proxies wrote it (see `TrustedProxies.clientAddress`).
     var clientAddress: String {
-        if application.synligConfig.trustForwardedProto,
-           let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        application.synligConfig.trustedProxies.clientAddress(peer: remoteAddress?.ipAddress,
+                                                              forwardedFor: headers[.xForwardedFor]) ?? "unknown"
     }
 }

@@ -27,20 +27,31 @@ struct SynligServeCommand: AnyAsyncCommand {
         context.input.arguments.removeAll { $0 == "--demo" }
         app.synligConfig.demoMode = demo
 
-        try await app.autoMigrate()
         let address = Self.address(from: context.input.arguments)
-        if demo {
-            let report = try await app.requireDemoData().seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"],
-                                                              baseURL: address)
-            context.console.output(report.consoleText())
-        } else if let token = try await SetupController.issueTokenIfEmpty(on: app.db) {
-            context.console.output("""
-            Synlig has no users yet. Create the first administrator within one hour at:
-              \(address)\(SiteURL.setup(token: token).path)
-            """.consoleText())
+        if let message = try await Self.prepare(app, demo: demo, demoPassword: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"],
+                                                address: address) {
+            context.console.output(message.consoleText())
         }
         Jobs.start(app)
         try await app.servers.asyncCommand.run(using: &context)
+    }
+
+    /// What a start does before serving: migrate, then seed the demo or offer the
+    /// first-administrator link. All of it under the migration lock, so instances started
+    /// together take turns and the second finds the demo (or the link) already made.
+    /// Returns what to tell the person who started Synlig.
+    static func prepare(_ app: Application, demo: Bool, demoPassword: String?, address: String) async throws -> String? {
+        let demoData = demo ? try app.requireDemoData() : nil
+        return try await SchemaMigrations.migrate(app) {
+            if let demoData {
+                return try await demoData.seed(app, password: demoPassword, baseURL: address)
+            }
+            guard let token = try await SetupController.issueTokenIfEmpty(on: app.db) else { return nil }
+            return """
+            Synlig has no users yet. Create the first administrator within one hour at:
+              \(address)\(SiteURL.setup(token: token).path)
+            """
+        }
     }
 
     /// The address to print; mirrors Vapor's defaults for `--hostname` and `--port`.
@@ -55,10 +66,10 @@ struct SynligServeCommand: AnyAsyncCommand {
 
 struct MigrateCommand: AsyncCommand {
     struct Signature: CommandSignature {}
-    var help: String { "Brings the database schema up to date." }
+    var help: String { "Brings the database schema up to date and exits; run it before rolling out a new version." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        try await context.application.autoMigrate()
+        try await SchemaMigrations.migrate(context.application)
         context.console.output("Database schema is up to date (\(context.application.synligConfig.databaseName)).")
     }
 }
@@ -87,7 +98,7 @@ struct CreateAdminCommand: AsyncCommand {
         guard let email = signature.email, let orgKey = signature.organisation, !orgKey.isEmpty else {
             throw Failure(description: "Both --email and --organisation are required.")
         }
-        try await app.autoMigrate()
+        try await SchemaMigrations.migrate(app)
         let existing = try await Organisation.query(on: app.db)
             .group(.or) { $0.filter(\.$code == orgKey).filter(\.$name == orgKey) }
             .first()
@@ -130,9 +141,11 @@ struct SeedDemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
-        let report = try await app.requireDemoData().seed(app, password: ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"],
-                                                          baseURL: "http://127.0.0.1:8080")
+        let demoData = try app.requireDemoData()
+        let password = ProcessInfo.processInfo.environment["SYNLIG_DEMO_PASSWORD"]
+        let report = try await SchemaMigrations.migrate(app) {
+            try await demoData.seed(app, password: password, baseURL: "http://127.0.0.1:8080")
+        }
         context.console.output(report.consoleText())
     }
 }

@@ -73,7 +73,7 @@ struct GenerateCommand: AsyncCommand {
         guard municipalities >= 0, (0...21).contains(regions), municipalities + regions > 0, caregivers >= 0 else {
             throw Failure(description: "Give --organisations N (at least 1) and --caregivers M; --regions at most 21.")
         }
-        try await app.autoMigrate()
+        try await SchemaMigrations.migrate(app)
         let request = SyntheticDataRequest(municipalities: municipalities, regions: regions, caregivers: caregivers,
                                            seed: signature.seed ?? 1,
                                            password: ProcessInfo.processInfo.environment["SYNLIG_GENERATE_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })

@@ -1,4 +1,5 @@
 import Foundation
+import SynligCore
 import Vapor
 
 /// Everything Synlig reads from its environment, read once at start.
@@ -15,15 +16,16 @@ public struct AppConfig: Sendable {
     public var sessionAbsoluteLimit: TimeInterval
     /// bcrypt work factor; tests lower it so a suite of hundreds of logins stays fast.
     public var bcryptCost: Int
-    /// Trust `X-Forwarded-Proto: https` from a TLS-terminating proxy in front of Synlig.
-    public var trustForwardedProto: Bool
+    /// The proxies in front of Synlig whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+    /// believed; from any other peer those headers are ignored.
+    public var trustedProxies: TrustedProxies
     public var maxBodySize: ByteCount
     /// Run scheduled jobs (purges, reminders) inside this process.
     public var runsScheduledJobs: Bool
 
     public init(database: DatabaseChoice, dataDirectory: String, demoMode: Bool = false,
                 sessionIdleTimeout: TimeInterval = 30 * 60, sessionAbsoluteLimit: TimeInterval = 12 * 3600,
-                bcryptCost: Int = 12, trustForwardedProto: Bool = false, maxBodySize: ByteCount = "256kb",
+                bcryptCost: Int = 12, trustedProxies: TrustedProxies = .none, maxBodySize: ByteCount = "256kb",
                 runsScheduledJobs: Bool = false) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -31,15 +33,20 @@ public struct AppConfig: Sendable {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.sessionAbsoluteLimit = sessionAbsoluteLimit
         self.bcryptCost = bcryptCost
-        self.trustForwardedProto = trustForwardedProto
+        self.trustedProxies = trustedProxies
         self.maxBodySize = maxBodySize
         self.runsScheduledJobs = runsScheduledJobs
     }
 
+    /// A setting that cannot be read; the message names the variable and what is wrong, and
+    /// the process stops before it serves anything.
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Reads `DATABASE_URL`, `SYNLIG_DATA_DIR`, `SYNLIG_SESSION_IDLE_MINUTES`,
-    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUST_PROXY`.
-    public static func fromEnvironment(demoMode: Bool) -> AppConfig {
-        let env = ProcessInfo.processInfo.environment
+    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`.
+    public static func fromEnvironment(demoMode: Bool, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let dataDirectory = env["SYNLIG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseChoice
         if let url = env["DATABASE_URL"], url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
@@ -54,8 +61,28 @@ public struct AppConfig: Sendable {
         if let hours = env["SYNLIG_SESSION_MAX_HOURS"].flatMap(Double.init), hours > 0 {
             config.sessionAbsoluteLimit = hours * 3600
         }
-        config.trustForwardedProto = ["1", "true", "yes"].contains(env["SYNLIG_TRUST_PROXY"]?.lowercased() ?? "")
+        config.trustedProxies = try trustedProxies(env)
         return config
+    }
+
+    /// `SYNLIG_TRUSTED_PROXIES` lists the proxies in CIDR; the older `SYNLIG_TRUST_PROXY=1`
+    /// still works and means a proxy on this machine (loopback), which is what it was used for.
+    static func trustedProxies(_ env: [String: String]) throws -> TrustedProxies {
+        var proxies = TrustedProxies.none
+        if let list = env["SYNLIG_TRUSTED_PROXIES"] {
+            do {
+                proxies = try TrustedProxies(parsing: list)
+            } catch {
+                throw Invalid(description: "\(error) (give addresses or CIDR blocks separated by commas, e.g. 127.0.0.1/32,10.0.0.0/8,::1/128)")
+            }
+        }
+        switch env["SYNLIG_TRUST_PROXY"]?.lowercased() ?? "" {
+        case "", "0", "false", "no": break
+        case "1", "true", "yes": proxies = TrustedProxies.loopback.union(proxies)
+        default:
+            throw Invalid(description: "SYNLIG_TRUST_PROXY must be 1 or 0; list the proxies' addresses in SYNLIG_TRUSTED_PROXIES instead.")
+        }
+        return proxies
     }
 
     public var databaseName: String {

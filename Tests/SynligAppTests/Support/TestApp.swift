@@ -62,7 +62,7 @@ enum TestDatabase {
                 app.logger.logLevel = .warning
                 do {
                     try await configure(app, config: TestDatabase.config(.postgres(url: url(base, database: name))))
-                    try await app.autoMigrate()
+                    try await SchemaMigrations.migrate(app)
                     try await app.asyncShutdown()
                 } catch {
                     try? await app.asyncShutdown()
@@ -97,6 +97,61 @@ enum TestDatabase {
     static func config(_ database: AppConfig.DatabaseChoice) -> AppConfig {
         AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), bcryptCost: 4)
     }
+
+    /// A fresh SQLite file in the temporary directory and how to remove it with its WAL,
+    /// shared-memory and migration-lock files.
+    static func sqliteFile() throws -> (path: String, remove: @Sendable () -> Void) {
+        let directory = NSTemporaryDirectory() + "synlig-tests/"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + UUID().uuidString + ".sqlite"
+        return (path, {
+            for suffix in ["", "-wal", "-shm", ".migrate-lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        })
+    }
+}
+
+/// An empty database (not migrated) that several app objects may open at once, as instances
+/// of a fleet share one: a SQLite file, or a new PostgreSQL database. Removed afterwards.
+func withEmptyDatabase<T>(_ test: (AppConfig.DatabaseChoice) async throws -> T) async throws -> T {
+    let database: AppConfig.DatabaseChoice
+    let cleanup: () async throws -> Void
+    if let base = TestDatabase.postgresURL {
+        let name = "e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await TestDatabase.withAdmin(base) { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").run() }
+        database = .postgres(url: TestDatabase.url(base, database: String(name)))
+        cleanup = {
+            try await TestDatabase.withAdmin(base) { sql in
+                try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run()
+            }
+        }
+    } else {
+        let file = try TestDatabase.sqliteFile()
+        database = .sqlite(path: file.path)
+        cleanup = { file.remove() }
+    }
+    do {
+        let result = try await test(database)
+        try await cleanup()
+        return result
+    } catch {
+        try? await cleanup()
+        throw error
+    }
+}
+
+/// An app configured on `database` but not migrated; the caller shuts it down.
+func makeApp(on database: AppConfig.DatabaseChoice, adjust: (inout AppConfig) -> Void = { _ in }) async throws -> Application {
+    var config = TestDatabase.config(database)
+    adjust(&config)
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, config: config)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    return app
 }
 
 /// Builds an app on a fresh, migrated database, runs `test`, and removes the database.
@@ -116,13 +171,9 @@ func withSynlig<T>(
             }
         }
     } else {
-        let directory = NSTemporaryDirectory() + "synlig-tests/"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let path = directory + UUID().uuidString + ".sqlite"
-        config = TestDatabase.config(.sqlite(path: path))
-        cleanup = {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let file = try TestDatabase.sqliteFile()
+        config = TestDatabase.config(.sqlite(path: file.path))
+        cleanup = { file.remove() }
     }
     adjust(&config)
     let app = try await Application.make(.testing)
@@ -131,7 +182,7 @@ func withSynlig<T>(
     let result: T
     do {
         try await configure(app, config: config)
-        if !TestDatabase.isPostgres { try await app.autoMigrate() }
+        if !TestDatabase.isPostgres { try await SchemaMigrations.migrate(app) }
         result = try await test(app)
     } catch {
         try? await app.asyncShutdown()
@@ -189,21 +240,34 @@ final class Browser: @unchecked Sendable {
     }
 
     private func absorb(_ response: TestingHTTPResponse) {
-        for (name, value) in response.headers.setCookie?.all ?? [:] {
+        absorb(headers: response.headers, body: response.body.string)
+    }
+
+    private func absorb(headers: HTTPHeaders, body: String) {
+        for (name, value) in headers.setCookie?.all ?? [:] {
             if value.string.isEmpty || value.maxAge == 0 { cookies[name] = nil } else { cookies[name] = value.string }
         }
-        let body = response.body.string
         if let range = body.range(of: #"name="_csrf" value=""#) {
             csrf = String(body[range.upperBound...].prefix { $0 != "\"" })
         }
     }
 
-    @discardableResult
-    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+    private func requestHeaders(_ extra: HTTPHeaders = [:]) -> HTTPHeaders {
         var headers = self.headers
         headers.add(contentsOf: extra)
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookieHeader()) }
-        let response = try await app.testing().sendRequest(.GET, path, headers: headers)
+        return headers
+    }
+
+    private func formBody(_ form: [(String, String)], includeCSRF: Bool) -> String {
+        var fields = form
+        if includeCSRF { fields.append(("_csrf", csrf)) }
+        return fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        let response = try await app.testing().sendRequest(.GET, path, headers: requestHeaders(extra))
         absorb(response)
         return response
     }
@@ -211,14 +275,29 @@ final class Browser: @unchecked Sendable {
     /// Submits a form the way a browser does, with the page's CSRF token unless told otherwise.
     @discardableResult
     func post(_ path: String, form: [(String, String)], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
-        var headers = self.headers
+        var headers = requestHeaders()
         headers.contentType = .urlEncodedForm
-        if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookieHeader()) }
-        var fields = form
-        if includeCSRF { fields.append(("_csrf", csrf)) }
-        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let body = formBody(form, includeCSRF: includeCSRF)
         let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         absorb(response)
+        return response
+    }
+
+    /// `get`, over a connection from `peer` (a proxy or the client itself).
+    @discardableResult
+    func get(_ path: String, from peer: String) async throws -> Response {
+        let response = try await send(app, from: peer, .GET, path, headers: requestHeaders())
+        absorb(headers: response.headers, body: response.body.string ?? "")
+        return response
+    }
+
+    /// `post`, over a connection from `peer` (a proxy or the client itself).
+    @discardableResult
+    func post(_ path: String, form: [(String, String)], from peer: String) async throws -> Response {
+        var headers = requestHeaders()
+        headers.contentType = .urlEncodedForm
+        let response = try await send(app, from: peer, .POST, path, headers: headers, body: formBody(form, includeCSRF: true))
+        absorb(headers: response.headers, body: response.body.string ?? "")
         return response
     }
 
@@ -236,6 +315,24 @@ final class Browser: @unchecked Sendable {
     }
 
     var sessionToken: String? { cookies[Sessions.cookieName] }
+}
+
+// MARK: - Arriving over a connection
+
+/// Sends a request as it arrives over a connection from `peer`: Vapor's in-memory tester gives
+/// every request no peer address at all, which no proxy rule can trust.
+func send(_ app: Application, from peer: String, _ method: HTTPMethod, _ path: String,
+          headers: HTTPHeaders = [:], body: String? = nil) async throws -> Response {
+    try await app.asyncBoot()
+    var headers = headers
+    let buffer = body.map { ByteBuffer(string: $0) }
+    headers.replaceOrAdd(name: .contentLength, value: String(buffer?.readableBytes ?? 0))
+    let request = Request(application: app, method: method, url: URI(string: path), headers: headers, collectedBody: buffer,
+                          remoteAddress: try SocketAddress(ipAddress: peer, port: 40_000), logger: app.logger,
+                          on: app.eventLoopGroup.next())
+    let response = try await app.responder.respond(to: request).get()
+    if let collected = try await response.body.collect(on: request.eventLoop).get() { response.body = .init(buffer: collected) }
+    return response
 }
 
 // MARK: - Acting as an API client
