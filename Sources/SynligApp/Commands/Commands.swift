@@ -157,15 +157,27 @@ struct VerifyAuditCommand: AsyncCommand {
     }
 }
 
-/// Runs every purge job now, whatever their schedule.
+/// Runs every purge job now, whatever their schedule. Each run is recorded and audited like a
+/// scheduled one; the command fails when any job did.
 struct PurgeCommand: AsyncCommand {
     struct Signature: CommandSignature {}
     var help: String { "Runs the retention purges now." }
 
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+    }
+
     func run(using context: CommandContext, signature: Signature) async throws {
+        var failed: [String] = []
         for job in Jobs.all {
-            try await job.run(context.application)
-            context.console.output("Ran \(job.name).".consoleText())
+            let done = try await Jobs.runNow(job, app: context.application)
+            guard done.outcome == .succeeded else {
+                failed.append(job.name)
+                context.console.error("\(job.name) failed.")
+                continue
+            }
+            context.console.output("Ran \(job.name): \(done.affected ?? 0) rows.".consoleText())
         }
+        if !failed.isEmpty { throw Failed(description: "failed: " + failed.joined(separator: ", ")) }
     }
 }
