@@ -7,7 +7,8 @@ import VaporTesting
 @testable import SynligApp
 
 /// Scheduled jobs as an operator of several instances sees them: each period runs once, every
-/// run is recorded and audited, and a failure is tried again at the next tick.
+/// run is recorded and audited, a failure is tried again at the next tick, and administrators
+/// can read it all.
 @Suite("Scheduled jobs")
 struct JobsTests {
     /// A job whose runs are counted; it fails while `failing` is above zero.
@@ -181,6 +182,59 @@ struct JobsTests {
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "job.run").count() == Jobs.all.count)
             // A run outside the schedule does not move the schedule.
             #expect(try await JobLock.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("Administrators see each job's last and next run and the latest runs on a page, in the API and from `synlig jobs`; others get 403")
+    func operatorsSeeTheRuns() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            try await makeUser(app, in: organisation, email: "pia@test.se", roles: [.consultant])
+            let flaky = Probe(failing: 1).job("purge-memo-notes")
+            let jobs = Jobs.all.map { $0.name == flaky.name ? flaky : $0 }
+            await Jobs.runDue(app, instance: "host-a-1-cafe", jobs: jobs)
+
+            let admin = Browser(app)
+            try await admin.signIn("admin@test.se")
+            let home = try await admin.get("/")
+            #expect(home.body.string.contains(#"href="/admin/jobs""#))
+            let page = try await admin.get("/admin/jobs")
+            #expect(page.status == .ok)
+            #expect(page.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            let html = page.body.string
+            #expect(html.contains("<title>Schemalagda jobb"))
+            #expect(html.contains("<caption>Jobben och när de körs</caption>"))
+            #expect(html.contains(#"<th scope="row">Gallra minnesanteckningar <code>purge-memo-notes</code></th>"#))
+            #expect(html.contains("host-a-1-cafe"))
+            #expect(html.contains("misslyckades"))
+            #expect(html.contains("Probe.Failure"))
+            #expect(html.contains("Inom en minut"), "the failed job is due at the next tick")
+            #expect(html.contains("var 60:e minut"))
+            let english = try await admin.get("/admin/jobs", headers: ["Accept-Language": "en"])
+            #expect(english.body.string.contains("Latest runs"))
+
+            let api = try await APIClient.signedIn(app, "admin@test.se")
+            let answer = try await api.send(.GET, "/api/v1/jobs")
+            #expect(answer.status == .ok)
+            let body = try answer.decoded(API.JobsOut.self)
+            #expect(body.jobs.map(\.name) == Jobs.all.map(\.name))
+            #expect(body.jobs.first { $0.name == "purge-memo-notes" }?.state == "next-tick")
+            #expect(body.jobs.first { $0.name == "purge-login-attempts" }?.state == "scheduled")
+            #expect(body.runs.count == Jobs.all.count)
+
+            let text = JobsCommand.text(try await JobOverview.load(on: app.db))
+            #expect(text.contains("purge-memo-notes"))
+            #expect(text.contains("host-a-1-cafe"))
+            #expect(text.contains("failed"))
+            #expect(text.contains("next tick"))
+            try await runCommand(app, "jobs")
+
+            let consultant = Browser(app)
+            try await consultant.signIn("pia@test.se")
+            #expect(try await consultant.get("/admin/jobs").status == .forbidden)
+            #expect(try await APIClient.signedIn(app, "pia@test.se").send(.GET, "/api/v1/jobs").status == .forbidden)
+            #expect(try await APIClient(app: app).send(.GET, "/api/v1/jobs").status == .unauthorized)
         }
     }
 }
