@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     // Administration and privacy review: units, users, audit trail, access log.
     try app.register(collection: AdministrationController())      // /admin/…
     try app.register(collection: PrivacyReviewController())       // /admin/audit, /admin/access-log
+    try app.register(collection: JobsController())                // /admin/jobs
 
     // Mapping (kartläggning), its question banks, and the development plan that follows.
     try app.register(collection: MappingController())             // /mappings
@@ -53,5 +54,6 @@ func routes(_ app: Application) throws {
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
     try api.register(StatisticsAPIController())                   // statistics
+    try api.register(JobsAPIController())                         // jobs (administrators)
     try api.register(OpenIndicatorsController())                  // open-data/kpi, open-data/[:code/]indicators (open)
 }

@@ -77,7 +77,7 @@ struct IsolationAndRolesTests {
             let unit = try await makeUnit(app, in: organisation)
             let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
             let adminPages: [SiteURL] = [.adminUnits, .adminUnitNew, .adminUnit(try unit.requireID()), .adminUsers, .adminUserNew,
-                                         .adminUser(try admin.requireID()), .auditTrail, .accessLog]
+                                         .adminUser(try admin.requireID()), .auditTrail, .accessLog, .adminJobs]
             for role in Role.allCases where role != .admin {
                 let email = "\(role.rawValue.lowercased())@test.se"
                 try await makeUser(app, in: organisation, email: email, roles: [role])
@@ -93,6 +93,7 @@ struct IsolationAndRolesTests {
                 }
                 let api = try await APIClient.signedIn(app, email)
                 #expect(try await api.send(.GET, "/api/v1/users").status == .forbidden)
+                #expect(try await api.send(.GET, "/api/v1/jobs").status == .forbidden)
                 #expect(try await api.send(.POST, "/api/v1/units", json: #"{"name":"X","kind":"other"}"#).status == .forbidden)
                 #expect(try await api.send(.GET, "/api/v1/me").status == .ok)
             }

@@ -89,24 +89,6 @@ struct SetupAndCommandsTests {
         }
     }
 
-    @Test("Jobs run once per interval even when several instances share the database")
-    func jobsRunOnce() async throws {
-        try await withSynlig { app in
-            let now = Date()
-            #expect(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-1", now: now, on: app.db))
-            #expect(!(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-2", now: now, on: app.db)))
-            #expect(try await Jobs.claim("purge-test", interval: 3600, holder: "instance-2", now: now.addingTimeInterval(3601), on: app.db))
-
-            try await LoginAttempt(keyHash: "old", occurredAt: now.addingTimeInterval(-2 * 86400), succeeded: false).create(on: app.db)
-            try await LoginAttempt(keyHash: "new", occurredAt: now, succeeded: false).create(on: app.db)
-            let first = await Jobs.runDue(app, holder: "instance-1")
-            let second = await Jobs.runDue(app, holder: "instance-2")
-            #expect(Set(first) == Set(Jobs.all.map(\.name)))
-            #expect(second.isEmpty)
-            #expect(try await LoginAttempt.query(on: app.db).all(\.$keyHash) == ["new"])
-        }
-    }
-
     @Test("`synlig create-admin` refuses an unknown organisation without a code, before asking for a password")
     func createAdminValidates() async throws {
         try await withSynlig { (app: Application) async throws in

@@ -29,6 +29,7 @@ def test_admin_pages(driver):
         ("/admin/users/new", "03_admin_users_new"),
         ("/admin/audit", "03_admin_audit"),
         ("/admin/access-log", "03_admin_access_log"),
+        ("/admin/jobs", "03_admin_jobs"),
         ("/account/password", "03_account_password"),
     ]
     for path, name in pages:

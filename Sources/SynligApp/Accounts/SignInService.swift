@@ -15,38 +15,23 @@ enum SignInService {
 
     static func authenticate(email rawEmail: String, password: String, request: Request) async throws -> User {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let keys = [throttleKey(account: email), throttleKey(address: request.clientAddress)]
-        let now = Date()
-        try await ensureNotLocked(keys: keys, now: now, on: request.db)
+        let accountKey = throttleKey(account: email)
+        // The slots are taken before the slow password check, so parallel guesses cannot all
+        // pass a count made before any of them was recorded.
+        let slots = try await LoginThrottle.takeSlots(for: [
+            .init(hash: accountKey, policy: .perAccount),
+            .init(hash: throttleKey(address: request.clientAddress), policy: .perAddress),
+        ], now: Date(), on: request.db)
 
         let user = try await User.query(on: request.db).filter(\.$email == email).first()
         let hash = user?.passwordHash ?? request.application.storage[DecoyHashKey.self] ?? ""
         let matches = (try? await request.password.async.verify(password, created: hash)) ?? false
         guard let user, matches, user.active, password.utf8.count <= PasswordPolicy.maximumBytes else {
-            for key in keys {
-                try await LoginAttempt(keyHash: key, occurredAt: now, succeeded: false).create(on: request.db)
-            }
+            // The slots stay: they are this attempt's recorded failures.
             throw SynligError(.unauthorized, "login.failed")
         }
-        // A successful sign-in clears the account's failures, not the address's.
-        try await LoginAttempt.query(on: request.db).filter(\.$keyHash == keys[0]).delete()
+        try await LoginThrottle.release(accountKey: accountKey, slots: slots, on: request.db)
         return user
-    }
-
-    private static func ensureNotLocked(keys: [String], now: Date, on db: any Database) async throws {
-        let policies = [LoginThrottlePolicy.perAccount, LoginThrottlePolicy.perAddress]
-        for (key, policy) in zip(keys, policies) {
-            let failures = try await LoginAttempt.query(on: db)
-                .filter(\.$keyHash == key)
-                .filter(\.$succeeded == false)
-                .filter(\.$occurredAt > now.addingTimeInterval(-policy.window))
-                .all(\.$occurredAt)
-            if let until = policy.lockedUntil(failures: failures, now: now) {
-                let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-                throw SynligError(.tooManyRequests, "login.locked", count: minutes,
-                                  headers: ["Retry-After": String(Int(until.timeIntervalSince(now).rounded(.up)))])
-            }
-        }
     }
 
     static func throttleKey(account email: String) -> String { SecretToken.hash("account:" + email) }

@@ -3,7 +3,7 @@ import Foundation
 import SynligCore
 import Vapor
 
-/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge.
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -13,6 +13,7 @@ enum Commands {
         app.asyncCommands.use(GenerateCommand(), as: "generate")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PurgeCommand(), as: "purge")
+        app.asyncCommands.use(JobsCommand(), as: "jobs")
     }
 }
 
@@ -170,15 +171,27 @@ struct VerifyAuditCommand: AsyncCommand {
     }
 }
 
-/// Runs every purge job now, whatever their schedule.
+/// Runs every purge job now, whatever their schedule. Each run is recorded and audited like a
+/// scheduled one; the command fails when any job did.
 struct PurgeCommand: AsyncCommand {
     struct Signature: CommandSignature {}
     var help: String { "Runs the retention purges now." }
 
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+    }
+
     func run(using context: CommandContext, signature: Signature) async throws {
+        var failed: [String] = []
         for job in Jobs.all {
-            try await job.run(context.application)
-            context.console.output("Ran \(job.name).".consoleText())
+            let done = try await Jobs.runNow(job, app: context.application)
+            guard done.outcome == .succeeded else {
+                failed.append(job.name)
+                context.console.error("\(job.name) failed.")
+                continue
+            }
+            context.console.output("Ran \(job.name): \(done.affected ?? 0) rows.".consoleText())
         }
+        if !failed.isEmpty { throw Failed(description: "failed: " + failed.joined(separator: ", ")) }
     }
 }

@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// Opens the database Synlig runs on: an embedded SQLite file by default, PostgreSQL when
-/// `DATABASE_URL` names one. Dialect-specific SQL lives here and in `SQLDialectSupport`.
+/// `DATABASE_URL` names one. Dialect-specific SQL lives here and in `DialectSQL`.
 enum DatabaseSetup {
     /// How long a connection waits for another writer before giving up with an error.
     static let busyTimeoutMilliseconds = 5000

@@ -19,6 +19,7 @@ enum SiteURL: Sendable, Equatable {
     case adminUserReactivate(UUID)
     case auditTrail
     case accessLog
+    case adminJobs
     case language(Language)
     case mappings
     case mappingNew
@@ -126,6 +127,7 @@ enum SiteURL: Sendable, Equatable {
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("reactivate")]
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
+        case .adminJobs: [.fixed("admin"), .fixed("jobs")]
         case .language(let language): [.fixed("language"), .parameter(name: "code", value: language.rawValue)]
         case .mappings: [.fixed("mappings")]
         case .mappingNew: [.fixed("mappings"), .fixed("new")]

@@ -400,3 +400,26 @@ extension TestingHTTPResponse {
         Dictionary((problem?.errors ?? []).map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })
     }
 }
+
+// MARK: - A fleet of instances
+
+/// A second app instance on `app`'s database, as a second server behind a load balancer would
+/// be: its own connections, storage and blocking-thread pool, the same rows. The pool matters
+/// on SQLite: a connection waiting for the write lock blocks a pool thread, and two instances
+/// sharing one small pool could leave the lock's holder without a thread to commit on.
+func withSecondInstance<T>(of app: Application, _ test: (Application) async throws -> T) async throws -> T {
+    let second = try await Application.make(.testing)
+    second.logger.logLevel = .warning
+    let pool = NIOThreadPool(numberOfThreads: 2)
+    pool.start()
+    second.threadPool = pool
+    do {
+        try await configure(second, config: app.synligConfig)
+        let result = try await test(second)
+        try await second.asyncShutdown()
+        return result
+    } catch {
+        try? await second.asyncShutdown()
+        throw error
+    }
+}
