@@ -21,6 +21,15 @@ enum DatabaseSetup {
             // writer and one connection per event loop, so a burst of saves queues for a
             // connection; waiting up to 30 s beats failing a user's save after the default 10 s.
             app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
+            // SQLite runs each statement on the app's blocking-thread pool, and a connection
+            // waiting for the one write lock keeps its thread while it waits. The shared default
+            // pool has a thread per core, also used by password hashing and by every other app in
+            // the process (the tests run many): the writer holding the lock could then find no
+            // thread to commit on until the waiters time out. Its own pool, with room beyond one
+            // thread per connection, keeps the holder moving.
+            if app.threadPool === NIOThreadPool.singleton {
+                app.threadPool = NIOThreadPool(numberOfThreads: System.coreCount * 2 + 2)
+            }
         case .postgres(let url):
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.searchPath = nil
