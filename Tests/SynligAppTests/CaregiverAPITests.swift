@@ -289,13 +289,20 @@ struct CaregiverAPITests {
                          "/caregivers/\(nora.id)/voluntariness", "/caregivers/\(nora.id)/memo-notes", "/relationships/\(link.id)/consents"] {
                 #expect(try await karin.send(.GET, "/api/v1" + path).status == .ok, "\(path)")
             }
+            // An edit answers with the whole record, more than was sent: read, and logged as read.
+            let current = try await karin.send(.GET, "/api/v1/caregivers/\(nora.id)")
+            let edited = try await karin.send(.PUT, "/api/v1/caregivers/\(nora.id)", json: json(["name": "Nora Norr", "version": 1]),
+                                              headers: ["If-Match": current.headers.first(name: .eTag) ?? ""])
+            #expect(edited.status == .ok, "\(edited.body.string)")
             let entries = try await AccessLogEntry.query(on: app.db).all()
-            #expect(entries.count == 6)
+            #expect(entries.count == 9)
             #expect(entries.filter { $0.recordType == "care_recipient" }.map(\.recordID) == [mother.id])
-            #expect(entries.filter { $0.recordType == "caregiver" }.map(\.recordID) == Array(repeating: nora.id, count: 5))
+            // The person's page lists Nora: she is read there too.
+            #expect(entries.filter { $0.recordType == "caregiver" }.map(\.recordID) == Array(repeating: nora.id, count: 8))
             #expect(Set(entries.map(\.via)) == [
                 "GET /api/v1/caregivers/:id", "GET /api/v1/recipients/:id", "GET /api/v1/caregivers/:id/fhir",
                 "GET /api/v1/caregivers/:id/voluntariness", "GET /api/v1/caregivers/:id/memo-notes", "GET /api/v1/relationships/:id/consents",
+                "PUT /api/v1/caregivers/:id",
             ])
             #expect(entries.allSatisfy { $0.organisationID == world.organisation.id && $0.userID == entries[0].userID })
         }

@@ -172,8 +172,12 @@ struct CaregiverPrivacyTests {
             try await browser.get("/caregivers/support/\(try need.requireID())")
             try await browser.get("/caregivers/feedback/\(try feedback.requireID())")
             try await browser.get("/caregivers/relationships/\(try relationship.requireID())/edit")
-            for via in ["GET /caregivers/support/:id", "GET /caregivers/feedback/:id", "GET /caregivers/relationships/:id/edit"] {
-                #expect(try await AccessLogEntry.query(on: app.db).filter(\.$via == via).count() >= 1, "\(via)")
+            // Forms with the caregiver's name in the heading, and the consent form of a relationship.
+            try await browser.get(SiteURL.caregiverPart(caregiverID, .conversationNew).path)
+            try await browser.get(SiteURL.relationshipPart(try relationship.requireID(), .consents).path)
+            for via in ["GET /caregivers/support/:id", "GET /caregivers/feedback/:id", "GET /caregivers/relationships/:id/edit",
+                        "GET /caregivers/:id/conversations/new", "GET /caregivers/relationships/:id/consents"] {
+                #expect(try await AccessLogEntry.query(on: app.db).filter(\.$via == via).filter(\.$recordID == caregiverID).count() >= 1, "\(via)")
             }
         }
     }

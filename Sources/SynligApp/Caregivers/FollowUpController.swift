@@ -95,13 +95,14 @@ struct FollowUpController: RouteCollection {
         let today = CalendarDate.today()
         var values: [(String, String)] = []
         var version: Int?
+        // Every form here shows whose record it is (the name in the heading), the plan its contents.
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
         switch part {
         case .conversationNew: values = [("heldOn", today.iso)]
         case .screening: values = [("screenedOn", today.iso)]
         case .supportNew: values = [("requestedOn", today.iso), ("decision", SupportDecision.serviceSupport.rawValue)]
         case .feedbackNew: values = [("receivedOn", today.iso), ("feedbackKind", FeedbackKind.opinion.rawValue)]
         case .plan:
-            try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
             if let plan = try await SupportPlan.query(on: req.db).filter(\.$caregiverID == caregiver.requireID()).first() {
                 values = [("outcomes", plan.outcomes), ("agreedSupport", plan.agreedSupport), ("emergencyPlan", plan.emergencyPlan),
                           ("futurePlan", plan.futurePlan), ("reviewOn", plan.reviewOn)]

@@ -285,6 +285,9 @@ struct RelationshipController: RouteCollection {
 
     func partForm(req: Request, part: SiteURL.RelationshipPart) async throws -> Response {
         let relationship = try await CaregiverAccess.relationship(try req.idParameter(), for: try req.currentUser, on: req.db)
+        // A form about this relationship (consent, a restriction, an invitation) is opened for these two people.
+        try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID)
+        try await req.logAccess(recordType: .careRecipient, recordID: relationship.recipientID)
         let today = CalendarDate.today().iso
         let defaults: [(String, String)] = switch part {
         case .consents: [("kind", ConsentEntryKind.consent.rawValue), ("form", ConsentForm.oral.rawValue), ("date", today)]

@@ -90,8 +90,7 @@ struct CaregiverAPIController: APIRouteCollection {
     @Sendable func getCaregiver(req: Request) async throws -> Response {
         let user = try req.currentUser
         let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
-        return try await caregiverResponse(caregiver, req: req)
+        return try await caregiverResponse(caregiver, req: req, logRead: true)
     }
 
     @Sendable func updateCaregiver(req: Request) async throws -> Response {
@@ -107,11 +106,15 @@ struct CaregiverAPIController: APIRouteCollection {
                 try await CaregiverService.save(id, body.fields.input(version: edit.version, storedNumber: stored), by: user, on: req.db)
             }
         }
-        return try await caregiverResponse(caregiver, req: req)
+        // The answer is the whole record, more than the client sent: a read, logged as one.
+        return try await caregiverResponse(caregiver, req: req, logRead: true)
     }
 
-    private func caregiverResponse(_ caregiver: Caregiver, req: Request, status: HTTPStatus = .ok) async throws -> Response {
+    /// The record as the API gives it. `logRead` for every answer that shows more than the
+    /// client itself just sent (a read or an edit); a new record's answer echoes the sender's own input.
+    private func caregiverResponse(_ caregiver: Caregiver, req: Request, status: HTTPStatus = .ok, logRead: Bool = false) async throws -> Response {
         let user = try req.currentUser
+        if logRead { try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID()) }
         let relationships = try await CareRelationship.scoped(to: user.organisationID, on: req.db)
             .filter(\.$caregiverID == caregiver.requireID()).sort(\.$createdAt).sort(\.$id).all()
         let out = try await Self.relationshipsOut(relationships, user: user, on: req.db, hidingUnseen: true)
@@ -147,8 +150,7 @@ struct CaregiverAPIController: APIRouteCollection {
     @Sendable func getRecipient(req: Request) async throws -> Response {
         let user = try req.currentUser
         let recipient = try await CaregiverAccess.recipient(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: .careRecipient, recordID: try recipient.requireID())
-        return try await recipientResponse(recipient, req: req)
+        return try await recipientResponse(recipient, req: req, logRead: true)
     }
 
     @Sendable func updateRecipient(req: Request) async throws -> Response {
@@ -161,12 +163,15 @@ struct CaregiverAPIController: APIRouteCollection {
                 try await CaregiverService.saveRecipient(id, body.fields.input(version: edit.version), by: user, on: req.db)
             }
         }
-        return try await recipientResponse(recipient, req: req)
+        return try await recipientResponse(recipient, req: req, logRead: true)
     }
 
-    private func recipientResponse(_ recipient: CareRecipient, req: Request, status: HTTPStatus = .ok) async throws -> Response {
+    /// The person cared for, with the caregivers the reader may see; with `logRead`, the person
+    /// and each caregiver listed are logged as read.
+    private func recipientResponse(_ recipient: CareRecipient, req: Request, status: HTTPStatus = .ok, logRead: Bool = false) async throws -> Response {
         let user = try req.currentUser
         let id = try recipient.requireID()
+        if logRead { try await req.logAccess(recordType: .careRecipient, recordID: id) }
         let units = try await CareRecipientUnit.query(on: req.db).filter(\.$organisationID == user.organisationID)
             .filter(\.$recipientID == id).all(\.$unitID).sorted { $0.uuidString < $1.uuidString }
         let relationships = try await CareRelationship.scoped(to: user.organisationID, on: req.db).filter(\.$recipientID == id)
@@ -178,6 +183,7 @@ struct CaregiverAPIController: APIRouteCollection {
         for relationship in relationships {
             guard let caregiver = visible.first(where: { $0.id == relationship.caregiverID }) else { continue }
             let permission = try await CaregiverAccess.permission(for: relationship, on: req.db)
+            if logRead { try await req.logAccess(recordType: .caregiver, recordID: relationship.caregiverID) }
             caregivers.append(API.RecipientCaregiverOut(
                 relationshipId: try relationship.requireID(), caregiverId: relationship.caregiverID, caregiverName: caregiver.name,
                 relation: relationship.relation, restricted: permission.restricted, mayInvite: permission.mayInvite))
