@@ -106,6 +106,40 @@ struct CaregiverPagesTests {
         }
     }
 
+    @Test("A stored personnummer stays when the edit form is sent untouched, and goes when the box to remove it is ticked")
+    func removeStoredNumber() async throws {
+        try await withSynlig { app in
+            _ = try await world(app)
+            let browser = Browser(app)
+            try await browser.signIn("konsulent@test.se")
+            let path = try await register(browser, name: "Åsa Öberg", pin: "19121212-1212")
+            let stored = { try await Caregiver.query(on: app.db).first()?.personalIdentityNumber }
+
+            // Untouched, as a browser sends it: the number, never shown in the form, is kept.
+            #expect(try await browser.submitForm(on: path + "/edit").status == .seeOther)
+            #expect(try await stored() == "191212121212")
+
+            let html = try await browser.get(path + "/edit").body.string
+            #expect(html.contains(#"name="removePersonalIdentityNumber""#))
+            // Both a new number and the box: refused, nothing changed.
+            var both = try BrowserForm(html: html, action: path + "/edit")
+            try both.fill("personalIdentityNumber", "19121212-1212")
+            let refused = try await browser.post(path + "/edit", form: both.fields.map { ($0.name, $0.value) } + [("removePersonalIdentityNumber", "on")],
+                                                 includeCSRF: false)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("inte båda"))
+            #expect(try await stored() == "191212121212")
+
+            let form = try BrowserForm(html: try await browser.get(path + "/edit").body.string, action: path + "/edit")
+            let removed = try await browser.post(path + "/edit", form: form.fields.map { ($0.name, $0.value) } + [("removePersonalIdentityNumber", "on")],
+                                                 includeCSRF: false)
+            #expect(removed.status == .seeOther, "\(removed.body.string.prefix(300))")
+            #expect(try await stored() == nil)
+            #expect(try await browser.get(path).body.string.contains("1912XXXX") == false)
+            #expect(!(try await browser.get(path + "/edit").body.string.contains("removePersonalIdentityNumber")), "nothing left to remove")
+        }
+    }
+
     @Test("Every read of a caregiver's or recipient's page is written to the access log with the route it came through")
     func readsAreLogged() async throws {
         try await withSynlig { app in

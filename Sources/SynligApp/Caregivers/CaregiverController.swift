@@ -130,7 +130,8 @@ struct CaregiverController: RouteCollection {
 
     private func renderEdit(_ req: Request, caregiver: Caregiver, user: CurrentUser, values: FormValues, errors: FormErrors, notice: String?,
                             status: HTTPResponseStatus = .ok) async throws -> Response {
-        let form = try await CaregiverForms.caregiver(req, values: values, errors: errors, user: user)
+        let form = try await CaregiverForms.caregiver(req, values: values, errors: errors, user: user,
+                                                      storedNumber: caregiver.personalIdentityNumber != nil)
         let id = try caregiver.requireID()
         return try await req.renderForm(titleKey: "caregiver.edit_title", titleArguments: [caregiver.name], form: form,
                                         action: SiteURL.caregiverPart(id, .edit).path, version: caregiver.version,
@@ -146,7 +147,12 @@ struct CaregiverController: RouteCollection {
             return try await renderEdit(req, caregiver: caregiver, user: user, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             var input = try values.decode(CaregiverInput.self)
-            if (input.personalIdentityNumber ?? "").isEmpty {
+            let typed = !(input.personalIdentityNumber ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+            if values[CaregiverForms.removeNumberField] == "on" {
+                // Removed on request (a correction): the service stores no number for an empty one.
+                if typed { throw SynligError.invalid([.init(field: "personalIdentityNumber", messageKey: "caregiver.pin_remove_or_new")]) }
+                input.personalIdentityNumber = nil
+            } else if !typed {
                 // An empty field keeps the stored number: it is never sent to the browser.
                 input.personalIdentityNumber = try await CaregiverAccess.caregiver(id, for: user, on: req.db).personalIdentityNumber
             }

@@ -5,10 +5,16 @@ import Vapor
 /// The caregiver record's forms: which fields each has, and how a submitted form becomes the
 /// service's input. Shared by the create and edit routes and by re-rendering after errors.
 enum CaregiverForms {
-    static func caregiver(_ req: Request, values: FormValues, errors: FormErrors, user: CurrentUser) async throws -> FormBuilder {
+    static let removeNumberField = "removePersonalIdentityNumber"
+
+    /// `storedNumber`: editing a record that holds a personnummer, which the form never shows;
+    /// a box then lets it be removed (an empty field keeps it).
+    static func caregiver(_ req: Request, values: FormValues, errors: FormErrors, user: CurrentUser,
+                          storedNumber: Bool = false) async throws -> FormBuilder {
         var form = FormBuilder(req, values: values, errors: errors)
         form.text("name", "caregiver.field.name", maxLength: 120)
         form.text("personalIdentityNumber", "caregiver.field.pin", hint: "caregiver.field.pin_hint", maxLength: 13)
+        if storedNumber { form.checkbox(removeNumberField, "caregiver.field.pin_remove") }
         form.text("phone", "caregiver.field.phone", kind: .tel, maxLength: 40)
         form.text("email", "caregiver.field.email", kind: .email, maxLength: 254)
         form.text("address", "caregiver.field.address", maxLength: 300)
