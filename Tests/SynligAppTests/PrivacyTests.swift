@@ -95,6 +95,50 @@ struct PrivacyTests {
         }
     }
 
+    @Test("Sealed access-log rows cannot be deleted, changed or forged unnoticed; the newest wait for the next seal")
+    func accessLogIsSealed() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let colleague = try await makeUser(app, in: organisation, email: "pia@test.se", roles: [.staff])
+            let now = Date()
+            func read(_ secondsAgo: TimeInterval) async throws -> AccessLogEntry {
+                let entry = AccessLogEntry(occurredAt: now.addingTimeInterval(-secondsAgo), organisationID: try organisation.requireID(),
+                                           userID: try admin.requireID(), recordType: "user", recordID: try colleague.requireID(),
+                                           via: "GET /admin/users/:id")
+                try await entry.create(on: app.db)
+                return entry
+            }
+            for seconds in [600.0, 500, 400] { _ = try await read(seconds) }
+            let fresh = try await read(1)
+            #expect(try await AccessLogSealing.seal(on: app.db, now: now) == 3)
+            #expect(try await AccessLogSealing.seal(on: app.db, now: now) == 0, "sealed rows are not sealed again")
+            #expect(try await AccessLogEntry.find(fresh.id, on: app.db)?.sealBatch == nil, "a read of the last seconds waits for the next seal")
+            #expect(try await AccessLogSealing.verify(on: app.db) == nil)
+            #expect(try await AuditTrail.verify(on: app.db) == nil, "the seal is an event of the audit chain")
+            try await runCommand(app, "verify-audit")
+
+            let sealed = try await AccessLogEntry.query(on: app.db).filter(\.$sealBatch != nil).sort(\.$occurredAt).all()
+            let sql = app.db as! any SQLDatabase
+            // Changed: whose record was read.
+            try await sql.update(AccessLogEntry.schema).set("via", to: SQLBind("GET /")).where("id", .equal, SQLBind(try sealed[1].requireID())).run()
+            #expect(try await AccessLogSealing.verify(on: app.db) != nil)
+            await #expect(throws: (any Error).self) { try await runCommand(app, "verify-audit") }
+            try await sql.update(AccessLogEntry.schema).set("via", to: SQLBind(sealed[1].via)).where("id", .equal, SQLBind(try sealed[1].requireID())).run()
+            #expect(try await AccessLogSealing.verify(on: app.db) == nil)
+            // Forged: a row passed off as sealed in a batch no seal records.
+            let forged = try await read(300)
+            let fakeBatch = UUID()
+            forged.sealBatch = fakeBatch
+            try await forged.update(on: app.db)
+            #expect(try await AccessLogSealing.verify(on: app.db) == .unknownBatch(batch: fakeBatch.uuidString, rows: 1))
+            try await forged.delete(on: app.db)
+            // Deleted.
+            try await sealed[0].delete(on: app.db)
+            #expect(try await AccessLogSealing.verify(on: app.db) == .batchAltered(batch: sealed[0].sealBatch?.uuidString ?? "", sealedCount: 3, foundCount: 2))
+        }
+    }
+
     @Test("Deleting the newest audit rows is detected through the chain head")
     func truncationIsDetected() async throws {
         try await withSynlig { app in

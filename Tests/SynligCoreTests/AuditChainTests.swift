@@ -203,3 +203,34 @@ struct AuditChainTests {
         #expect(verify([], headSequence: 3, headHash: full[2].hash) == .sequenceGap(expected: 3, found: 0))
     }
 }
+
+@Suite("Sealing the access log")
+struct AccessLogSealTests {
+    let row = AccessLogSeal.Row(occurredAtMillis: 1_765_000_000_000, id: "A", organisationID: "O", userID: "U",
+                                recordType: "caregiver", recordID: "R", via: "GET /caregivers/:id")
+
+    @Test("A batch's digest changes with any field of any row, with the order, and with a row more or less")
+    func digestCoversEverything() {
+        let other = AccessLogSeal.Row(occurredAtMillis: 1_765_000_000_001, id: "B", organisationID: "O", userID: "U",
+                                      recordType: "caregiver", recordID: "R", via: "GET /caregivers/:id")
+        let digest = AccessLogSeal.digest([row, other])
+        #expect(digest == AccessLogSeal.digest([row, other]))
+        #expect(digest != AccessLogSeal.digest([other, row]))
+        #expect(digest != AccessLogSeal.digest([row]))
+        var changed = other
+        changed.via = "GET /recipients/:id"
+        #expect(digest != AccessLogSeal.digest([row, changed]))
+        // Length prefixes: moving a character between fields is a different row.
+        var shifted = row
+        (shifted.userID, shifted.recordType) = ("Uc", "aregiver")
+        #expect(AccessLogSeal.digest([row]) != AccessLogSeal.digest([shifted]))
+    }
+
+    @Test("The reference kept in the audit event reads back, and nonsense does not")
+    func reference() {
+        let reference = AccessLogSeal.Reference(batch: "B1", count: 3, digest: "abc")
+        #expect(AccessLogSeal.Reference(text: reference.text) == reference)
+        #expect(AccessLogSeal.Reference(text: "B1:x:abc") == nil)
+        #expect(AccessLogSeal.Reference(text: "B1:3") == nil)
+    }
+}

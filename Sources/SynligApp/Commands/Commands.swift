@@ -154,7 +154,7 @@ struct SeedDemoCommand: AsyncCommand {
 /// Exits non-zero when the audit trail's hash chain is broken.
 struct VerifyAuditCommand: AsyncCommand {
     struct Signature: CommandSignature {}
-    var help: String { "Checks the audit trail's hash chain; exits with an error if a row was changed or removed." }
+    var help: String { "Checks the audit trail's hash chain and the sealed access log; exits with an error if a row was changed or removed." }
 
     struct Broken: Error, CustomStringConvertible {
         var description: String
@@ -168,6 +168,13 @@ struct VerifyAuditCommand: AsyncCommand {
         }
         let count = try await AuditEvent.query(on: app.db).count()
         context.console.output("Audit trail intact: \(count) events.".consoleText())
+        if let broken = try await AccessLogSealing.verify(on: app.db) {
+            context.console.error("Access log is BROKEN: \(broken)")
+            throw Broken(description: "access log broken: \(broken)")
+        }
+        let reads = try await AccessLogEntry.query(on: app.db).count()
+        let waiting = try await AccessLogSealing.unsealed(on: app.db)
+        context.console.output("Access log intact: \(reads - waiting) reads sealed, \(waiting) not sealed yet (sealed every five minutes).".consoleText())
     }
 }
 

@@ -36,6 +36,9 @@ enum Jobs {
         ScheduledJob(name: "purge-memo-notes", interval: 3600) { app in
             try await FollowUpService.purgeMemos(on: app.db)
         },
+        ScheduledJob(name: "seal-access-log", interval: 300) { app in
+            try await AccessLogSealing.seal(on: app.db)
+        },
     ]
 
     /// Deletes what `query` selects and says how many rows that was, in one transaction.

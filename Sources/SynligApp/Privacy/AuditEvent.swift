@@ -48,6 +48,8 @@ final class AccessLogEntry: Model, @unchecked Sendable {
     @Field(key: "record_id") var recordID: UUID
     /// The page or API route the read came through, as a pattern (no ids, no query strings).
     @Field(key: "via") var via: String
+    /// The sealed batch the row belongs to (`AccessLogSealing`); nil until it is sealed.
+    @OptionalField(key: "seal_batch") var sealBatch: UUID?
 
     init() {}
 

@@ -27,8 +27,13 @@ package final class AuditRecorder: @unchecked Sendable {
 
     /// Records that `action` happened to a record. Pass ids and kinds only, never field values.
     package func record(_ action: String, _ recordType: String, id: UUID?, organisation: UUID?) {
+        record(action, recordType, reference: id?.uuidString, organisation: organisation)
+    }
+
+    /// The same with a reference that is not a row's id (a sealed batch of the access log).
+    func record(_ action: String, _ recordType: String, reference: String?, organisation: UUID?) {
         lock.withLock {
-            pending.append(Pending(organisationID: organisation, action: action, recordType: recordType, recordID: id?.uuidString))
+            pending.append(Pending(organisationID: organisation, action: action, recordType: recordType, recordID: reference))
         }
     }
 

@@ -7,6 +7,7 @@ enum PrivacyMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateAuditTrail())
         app.migrations.add(CreateAccessLog())
+        app.migrations.add(SealAccessLog())
     }
 }
 
@@ -67,5 +68,19 @@ struct CreateAccessLog: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("access_log").delete()
+    }
+}
+
+/// Access-log rows name the sealed batch they belong to (`AccessLogSealing`).
+struct SealAccessLog: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("access_log").field("seal_batch", .uuid).update()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "access_log_seal_batch_idx").on("access_log").column("seal_batch").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "access_log_seal_batch_idx").run() }
+        try await database.schema("access_log").deleteField("seal_batch").update()
     }
 }

@@ -7,8 +7,10 @@ import Vapor
 /// Opens the database Synlig runs on: an embedded SQLite file by default, PostgreSQL when
 /// `DATABASE_URL` names one. Dialect-specific SQL lives here and in `DialectSQL`.
 enum DatabaseSetup {
-    /// How long a connection waits for another writer before giving up with an error.
-    static let busyTimeoutMilliseconds = 5000
+    /// How long a connection waits for another writer before giving up with an error. A writer
+    /// commits with a flush to disk, which a busy disk can hold up for seconds: a save that waits
+    /// is better than one refused, and the blocking pool has threads to spare for the waiters.
+    static let busyTimeoutMilliseconds = 20_000
 
     static func configure(_ app: Application, config: AppConfig) async throws {
         switch config.database {
