@@ -58,6 +58,13 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable, Codable, 
         return CalendarDate(year: newYear, month: newMonth, day: min(day, CalendarDate.daysIn(month: newMonth, year: newYear)))
     }
 
+    /// The moment this day begins in Sweden.
+    public var startInSweden: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = SwedishTime.timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
     /// The day `days` later (or earlier, for a negative count).
     public func addingDays(_ days: Int) -> CalendarDate {
         CalendarDate(julianDay: julianDay + days)

@@ -178,6 +178,52 @@ struct PrivacyTests {
         }
     }
 
+    @Test("The log review filters by user, person, kind and period, links each row, and marks reads outside working hours")
+    func logReviewFilters() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let karin = try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
+            let caregiverID = UUID(), recipientID = UUID()
+            func read(_ user: User, _ type: AccessLogRecordType, _ record: UUID, at local: String) async throws {
+                // Swedish local time, as the reviewer reads it.
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = SwedishTime.timeZone
+                let parts = local.split(whereSeparator: { "- :".contains($0) }).compactMap { Int($0) }
+                let date = try #require(calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])))
+                try await AccessLogEntry(occurredAt: date, organisationID: try organisation.requireID(), userID: try user.requireID(),
+                                         recordType: type.rawValue, recordID: record, via: "GET /caregivers/:id").create(on: app.db)
+            }
+            try await read(karin, .caregiver, caregiverID, at: "2026-11-24 10:00")     // a Tuesday morning
+            try await read(karin, .caregiver, caregiverID, at: "2026-11-24 22:30")     // the same evening
+            try await read(karin, .careRecipient, recipientID, at: "2026-11-28 12:00") // a Saturday
+            try await read(admin, .caregiver, caregiverID, at: "2026-11-20 09:00")
+            let browser = Browser(app)
+            try await browser.signIn("admin@test.se")
+            func rows(_ query: String) async throws -> Int {
+                let page = try await browser.get("/admin/access-log" + query)
+                #expect(page.status == .ok, "\(query)")
+                return page.body.string.components(separatedBy: "<tr><td>").count - 1
+            }
+            #expect(try await rows("") == 4)
+            #expect(try await rows("?user=\(try karin.requireID())") == 3)
+            #expect(try await rows("?record=\(caregiverID)") == 3)
+            #expect(try await rows("?type=care_recipient") == 1)
+            #expect(try await rows("?from=2026-11-24&through=2026-11-24") == 2, "a day is a Swedish day, evening included")
+            #expect(try await rows("?user=\(try karin.requireID())&from=2026-11-25") == 1)
+
+            let html = try await browser.get("/admin/access-log?record=\(caregiverID)").body.string
+            #expect(html.contains(#"href="/caregivers/\#(caregiverID)""#), "each row links to the record")
+            #expect(html.contains("Personens logg") && html.contains("Test karin@test.se"))
+            #expect(html.components(separatedBy: "Utanför arbetstid").count - 1 == 1, "only the evening read of the three is flagged")
+            #expect(try await browser.get("/admin/access-log?type=care_recipient").body.string.contains("Utanför arbetstid"), "a Saturday is flagged")
+
+            let bad = try await browser.get("/admin/access-log?user=nobody&from=2026-11-30&through=2026-11-01")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("Slutdatumet kan inte ligga före startdatumet."))
+        }
+    }
+
     @Test("An administrator reviews only their own organisation's logs")
     func reviewIsScoped() async throws {
         try await withSynlig { app in

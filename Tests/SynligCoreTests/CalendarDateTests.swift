@@ -211,3 +211,28 @@ struct CalendarDateDigitsOnlyTests {
         #expect(CalendarDate(text) == nil)
     }
 }
+
+@Suite("Working hours for the log review")
+struct WorkingHoursTests {
+    func swedish(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int = 0) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = SwedishTime.timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute))!
+    }
+
+    @Test("Weekdays 07–19 Swedish time are working hours; evenings, nights and weekends are not, also in summer time")
+    func outside() {
+        #expect(!WorkingHours.isOutside(swedish(2026, 11, 24, 7)))
+        #expect(!WorkingHours.isOutside(swedish(2026, 11, 24, 18, 59)))
+        #expect(WorkingHours.isOutside(swedish(2026, 11, 24, 19)))
+        #expect(WorkingHours.isOutside(swedish(2026, 11, 24, 6, 59)))
+        #expect(WorkingHours.isOutside(swedish(2026, 11, 28, 12)), "Saturday")
+        #expect(WorkingHours.isOutside(swedish(2026, 11, 29, 12)), "Sunday")
+        #expect(!WorkingHours.isOutside(swedish(2026, 6, 16, 8)), "08:00 in June is 06:00 UTC")
+    }
+
+    @Test("A day starts at midnight in Sweden, not in UTC")
+    func startOfDay() {
+        #expect(CalendarDate(year: 2026, month: 6, day: 16).startInSweden == swedish(2026, 6, 16, 0))
+    }
+}

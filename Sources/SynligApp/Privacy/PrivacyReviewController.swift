@@ -27,15 +27,28 @@ struct PrivacyReviewController: RouteCollection {
     struct AccessRow: Encodable {
         var time: String
         var user: String
+        var userHref: String
         var recordType: String
         var recordID: String
+        var recordHref: String?
+        var personLogHref: String
         var via: String
+        /// Read on a weekend or outside 07–19: worth a second look.
+        var outsideHours: Bool
     }
 
     struct AccessPage: Encodable {
         var page: PageContext
         var rows: [AccessRow]
         var olderHref: String?
+        var action: String
+        var users: [SelectOption]
+        var types: [SelectOption]
+        var record: String
+        var from: String
+        var through: String
+        var filtered: Bool
+        var clearHref: String
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -78,25 +91,45 @@ struct PrivacyReviewController: RouteCollection {
     }
 
     /// One page of the access log, newest first: the query an administrator's review runs.
-    static func accessLogPage(organisationID: UUID, before: Date?, on db: any Database) -> QueryBuilder<AccessLogEntry> {
+    static func accessLogPage(organisationID: UUID, before: Date?, filter: AccessLogFilter = AccessLogFilter(),
+                              on db: any Database) -> QueryBuilder<AccessLogEntry> {
         let query = AccessLogEntry.query(on: db).filter(\.$organisationID == organisationID)
+        filter.apply(to: query)
         if let before { query.filter(\.$occurredAt < before) }
         return query.sort(\.$occurredAt, .descending).limit(pageSize)
     }
 
     @Sendable func accessLog(req: Request) async throws -> Response {
         let admin = try req.currentUser
+        let filter = try AccessLogFilter(req)
         let before = req.query[Double.self, at: "before"].map(Date.init(timeIntervalSince1970:))
-        let entries = try await Self.accessLogPage(organisationID: admin.organisationID, before: before, on: req.db).all()
-        let names = try await userNames(Set(entries.map(\.userID)), organisationID: admin.organisationID, on: req.db)
-        let rows = entries.map {
-            AccessRow(time: SwedishTime.format($0.occurredAt, language: req.language.rawValue),
-                      user: names[$0.userID] ?? "–", recordType: AccessLogRecordType(rawValue: $0.recordType).map { req.t($0.localizationKey) } ?? $0.recordType,
-                      recordID: $0.recordID.uuidString, via: $0.via)
+        let entries = try await Self.accessLogPage(organisationID: admin.organisationID, before: before, filter: filter, on: req.db).all()
+        let users = try await User.scoped(to: admin.organisationID, on: req.db).sort(\.$displayName).all()
+        let names = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user.displayName) } })
+        func href(_ items: [URLQueryItem]) -> String {
+            var components = URLComponents()
+            components.path = SiteURL.accessLog.path
+            components.queryItems = items.isEmpty ? nil : items
+            return components.string ?? SiteURL.accessLog.path
+        }
+        let rows = entries.map { entry in
+            let type = AccessLogRecordType(rawValue: entry.recordType)
+            return AccessRow(time: SwedishTime.format(entry.occurredAt, language: req.language.rawValue),
+                             user: names[entry.userID] ?? "–", userHref: href([URLQueryItem(name: "user", value: entry.userID.uuidString)]),
+                             recordType: type.map { req.t($0.localizationKey) } ?? entry.recordType,
+                             recordID: entry.recordID.uuidString, recordHref: type?.page(entry.recordID).path,
+                             personLogHref: href([URLQueryItem(name: "record", value: entry.recordID.uuidString)]),
+                             via: entry.via, outsideHours: WorkingHours.isOutside(entry.occurredAt))
         }
         let older = entries.count == Self.pageSize
-            ? entries.last.map { SiteURL.accessLog.path + "?before=\($0.occurredAt.timeIntervalSince1970)" } : nil
+            ? entries.last.map { href(filter.queryItems + [URLQueryItem(name: "before", value: String($0.occurredAt.timeIntervalSince1970))]) } : nil
         return try await req.renderPage("admin/access-log", AccessPage(
-            page: .make(for: req, titleKey: "access_log.title"), rows: rows, olderHref: older))
+            page: .make(for: req, titleKey: "access_log.title"), rows: rows, olderHref: older, action: SiteURL.accessLog.path,
+            users: [SelectOption(value: "", label: req.t("access_log.all_users"), selected: filter.userID == nil)]
+                + users.compactMap { user in user.id.map { SelectOption(value: $0.uuidString, label: user.displayName, selected: $0 == filter.userID) } },
+            types: [SelectOption(value: "", label: req.t("access_log.all_types"), selected: filter.recordType == nil)]
+                + AccessLogRecordType.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.localizationKey), selected: $0 == filter.recordType) },
+            record: filter.recordID?.uuidString ?? "", from: filter.from?.iso ?? "", through: filter.through?.iso ?? "",
+            filtered: !filter.isEmpty, clearHref: SiteURL.accessLog.path))
     }
 }
