@@ -3,7 +3,7 @@ import Foundation
 import SynligCore
 import Vapor
 
-/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge.
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, crisis-export.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -13,6 +13,7 @@ enum Commands {
         app.asyncCommands.use(GenerateCommand(), as: "generate")
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PurgeCommand(), as: "purge")
+        app.asyncCommands.use(CrisisExportCommand(), as: "crisis-export")
     }
 }
 

@@ -83,6 +83,9 @@ enum SiteURL: Sendable, Equatable {
     case statisticsPublication
     case statisticsPopulation
     case statisticsNational
+    case crisis
+    case crisisPrint
+    case crisisExport
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -194,6 +197,9 @@ enum SiteURL: Sendable, Equatable {
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
         case .statisticsPopulation: [.fixed("statistics"), .fixed("population")]
         case .statisticsNational: [.fixed("statistics"), .fixed("national")]
+        case .crisis: [.fixed("crisis")]
+        case .crisisPrint: [.fixed("crisis"), .fixed("print")]
+        case .crisisExport: [.fixed("crisis"), .fixed("export")]
         }
     }
 
