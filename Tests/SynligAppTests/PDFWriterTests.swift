@@ -21,6 +21,21 @@ struct PDFWriterTests {
         #expect(PDFWriter.winAnsi("– … ” €") == [0x96, 0x20, 0x85, 0x20, 0x94, 0x20, 0x80])
         #expect(PDFWriter.winAnsi("a\u{0308}") == [0xE4], "a decomposed ä is composed first")
         #expect(PDFWriter.winAnsi("漢\t") == [0x3F, 0x20])
+        #expect(PDFWriter.winAnsi("Delić Kovačević Đurić Łukasz") == [0x44, 0x65, 0x6C, 0x69, 0x81, 0x20, 0x4B, 0x6F, 0x76, 0x61, 0x8D, 0x65, 0x76, 0x69, 0x81,
+                                                             0x20, 0xA4, 0x75, 0x72, 0x69, 0x81, 0x20, 0xA8, 0x75, 0x6B, 0x61, 0x73, 0x7A])
+        #expect(PDFWriter.winAnsi("ș ¤") == [0x73, 0x20, 0x3F], "a missing mark is dropped; a symbol whose code carries a letter is not printed as that letter")
+    }
+
+    @Test("Names with ć, č and đ come out of the file as written")
+    func extraLetters() throws {
+        let names = "Edin Delić, Senad Kovačević, Đorđe Čolić, Łucja Ślązak, Ayşe Yılmaz"
+        let bytes = try PDFWriter.document(pages: [[PDFWriter.Text(x: 48, y: 780, font: .regular, size: 10, text: names)]],
+                                           security: nil, id: [UInt8](repeating: 2, count: 16))
+        let path = PDFTools.temporary(".pdf")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let text = try #require(try PDFTools.run("pdftotext", ["-enc", "UTF-8", path, "-"]))
+        #expect(text.output.contains(names), "\(text.output)")
     }
 
     @Test("A bare file of two pages, unencrypted and encrypted, passes qpdf --check")

@@ -32,8 +32,10 @@ enum PDFWriter {
         let kids = pages.indices.map { "\(firstPage + 2 * $0) 0 R" }.joined(separator: " ")
         objects.append(Array("<< /Type /Catalog /Pages \(pagesObject) 0 R /Extensions << /ADBE << /BaseVersion /1.7 /ExtensionLevel 8 >> >> >>".utf8))
         objects.append(Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
+        let differences = extraLetters.map { "\($0.code) /\($0.glyph)" }.joined(separator: " ")
         for font in [Font.regular, .bold] {
-            objects.append(Array("<< /Type /Font /Subtype /Type1 /BaseFont /\(font.baseFont) /Encoding /WinAnsiEncoding >>".utf8))
+            objects.append(Array(("<< /Type /Font /Subtype /Type1 /BaseFont /\(font.baseFont) "
+                + "/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [\(differences)] >> >>").utf8))
         }
         objects.append(Array((security?.dictionary ?? "null").utf8))
         for (index, page) in pages.enumerated() {
@@ -85,18 +87,71 @@ enum PDFWriter {
         return out
     }
 
-    /// WinAnsiEncoding (Windows-1252) for the characters it has; others become "?". Control
-    /// characters (a tab or a line break from a text field) become spaces.
+    /// WinAnsiEncoding (Windows-1252), plus the letters of `extraLetters` in the codes it leaves
+    /// free or rarely needs, so Delić and Kovačević print as written. Another letter with a
+    /// diacritic loses it (ș → s); anything else becomes "?". Control characters (a tab or a
+    /// line break from a text field) become spaces.
     static func winAnsi(_ text: String) -> [UInt8] {
-        text.precomposedStringWithCanonicalMapping.unicodeScalars.map { scalar in
-            let value = scalar.value
-            switch value {
-            case 0x20...0x7E, 0xA0...0xFF: return UInt8(value)
-            case 0x00..<0x20, 0x7F: return 0x20
-            default: return windows1252[value] ?? 0x3F
+        text.precomposedStringWithCanonicalMapping.unicodeScalars.map(code)
+    }
+
+    private static func code(_ scalar: Unicode.Scalar) -> UInt8 {
+        let value = scalar.value
+        if let extra = extraByScalar[value] { return extra.code }
+        if reassignedCodes.contains(value) { return 0x3F }
+        switch value {
+        case 0x20...0x7E, 0xA0...0xFF: return UInt8(value)
+        case 0x00..<0x20, 0x7F: return 0x20
+        default:
+            if let code = windows1252[value] { return code }
+            // A letter with a mark the encoding lacks keeps its base letter.
+            if let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base != scalar,
+               base.value < 0x80 || base.value >= 0xA0, let code = windows1252[base.value] ?? (base.value <= 0xFF ? UInt8(base.value) : nil),
+               code >= 0x20 {
+                return code
             }
+            return 0x3F
         }
     }
+
+    /// Letters of names common in Sweden that Windows-1252 lacks, given codes through the font's
+    /// /Differences: the five codes it leaves undefined, then symbols no list needs. Every reader's
+    /// Helvetica (or its stand-in) has these Latin glyphs.
+    struct ExtraLetter: Sendable {
+        var scalar: UInt32
+        var code: UInt8
+        var glyph: String
+        /// Helvetica's width, that of the base letter.
+        var width: Int
+    }
+
+    static let extraLetters: [ExtraLetter] = [
+        ExtraLetter(scalar: 0x0107, code: 0x81, glyph: "cacute", width: 500),
+        ExtraLetter(scalar: 0x010D, code: 0x8D, glyph: "ccaron", width: 500),
+        ExtraLetter(scalar: 0x0106, code: 0x8F, glyph: "Cacute", width: 722),
+        ExtraLetter(scalar: 0x010C, code: 0x90, glyph: "Ccaron", width: 722),
+        ExtraLetter(scalar: 0x0111, code: 0x9D, glyph: "dcroat", width: 556),
+        ExtraLetter(scalar: 0x0110, code: 0xA4, glyph: "Dcroat", width: 722),
+        ExtraLetter(scalar: 0x0142, code: 0xA6, glyph: "lslash", width: 222),
+        ExtraLetter(scalar: 0x0141, code: 0xA8, glyph: "Lslash", width: 556),
+        ExtraLetter(scalar: 0x0144, code: 0xAA, glyph: "nacute", width: 556),
+        ExtraLetter(scalar: 0x015B, code: 0xAC, glyph: "sacute", width: 500),
+        ExtraLetter(scalar: 0x015A, code: 0xAF, glyph: "Sacute", width: 667),
+        ExtraLetter(scalar: 0x0119, code: 0xB2, glyph: "eogonek", width: 556),
+        ExtraLetter(scalar: 0x0105, code: 0xB3, glyph: "aogonek", width: 556),
+        ExtraLetter(scalar: 0x017A, code: 0xB4, glyph: "zacute", width: 500),
+        ExtraLetter(scalar: 0x017C, code: 0xB5, glyph: "zdotaccent", width: 500),
+        ExtraLetter(scalar: 0x0159, code: 0xB6, glyph: "rcaron", width: 333),
+        ExtraLetter(scalar: 0x011B, code: 0xB8, glyph: "ecaron", width: 556),
+        ExtraLetter(scalar: 0x011F, code: 0xB9, glyph: "gbreve", width: 556),
+        ExtraLetter(scalar: 0x015F, code: 0xBA, glyph: "scedilla", width: 500),
+        ExtraLetter(scalar: 0x0131, code: 0xBC, glyph: "dotlessi", width: 278),
+        ExtraLetter(scalar: 0x0130, code: 0xBE, glyph: "Idotaccent", width: 278),
+    ]
+    private static let extraByScalar = Dictionary(uniqueKeysWithValues: extraLetters.map { ($0.scalar, $0) })
+    private static let extraByCode = Dictionary(uniqueKeysWithValues: extraLetters.map { ($0.code, $0) })
+    /// Latin-1 symbols whose codes now carry one of the extra letters.
+    private static let reassignedCodes = Set(extraLetters.map { UInt32($0.code) }.filter { $0 >= 0xA0 })
 
     private static let windows1252: [UInt32: UInt8] = [
         0x20AC: 0x80, 0x201A: 0x82, 0x0192: 0x83, 0x201E: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02C6: 0x88,
@@ -114,6 +169,7 @@ enum PDFWriter {
 
     private static func helveticaWidth(_ byte: UInt8) -> Int {
         if byte >= 0x20 && byte <= 0x7E { return ascii[Int(byte) - 0x20] }
+        if let extra = extraByCode[byte] { return extra.width }
         switch byte {
         case 0xC0...0xC5: return 667               // À–Å like A
         case 0xC6: return 1000                     // Æ
