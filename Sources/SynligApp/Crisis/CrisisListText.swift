@@ -52,11 +52,8 @@ enum CrisisListText {
         let tasks = entry.tasks.map { t("caregiver.task.\($0.rawValue)", []) }
         var care = tasks.joined(separator: ", ")
         if entry.hours.isStated { care += (care.isEmpty ? "" : ". ") + t("caregiver.hours.\(entry.hours.rawValue)", []) }
-        let address: String = if contact == nil {
-            t("crisis.through_unit", [])
-        } else {
-            contact?.recipientAddress ?? t("crisis.address_not_recorded", [])
-        }
+        // A row without contact details says so once, beside the name; the address column stays empty.
+        let address: String = if contact == nil { "–" } else { contact?.recipientAddress ?? t("crisis.address_not_recorded", []) }
         return CrisisRowText(
             priority: entry.priority.rawValue, caregiver: entry.caregiverName, throughUnit: contact == nil,
             phone: contact.flatMap { $0.phone.isEmpty ? nil : $0.phone },

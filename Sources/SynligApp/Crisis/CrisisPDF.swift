@@ -92,7 +92,7 @@ enum CrisisPDF {
 
         /// One caregiver: kept on one page when it fits on one.
         mutating func entry(_ row: CrisisRowText, _ t: CrisisListText.Translate) {
-            var title = "\(row.priority)   \(row.caregiver) – "
+            var title = "\(t("crisis.col.priority", [])) \(row.priority)   \(row.caregiver) – "
             title += row.throughUnit ? t("crisis.through_unit", []) : (row.phone.map { t("crisis.col.phone", []) + " " + $0 } ?? t("crisis.no_phone", []))
             var details: [String] = []
             var recipient = "\(t("crisis.col.recipient", [])): \(row.recipient) (\(row.relation))"
