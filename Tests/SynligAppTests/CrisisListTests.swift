@@ -135,6 +135,39 @@ struct CrisisListPageTests {
         }
     }
 
+    @Test("Managers' worklists ask for a fresh whole-organisation list when there is none, and a week before the latest is to be destroyed")
+    func refreshReminder() async throws {
+        try await withSynlig { app in
+            let crisis = try await CrisisWorld.make(app)
+            let strategist = Browser(app)
+            try await strategist.signIn("sara@0180.test.se")
+            #expect(try await strategist.get("/").body.string.contains("Ta ut krislistan för offline-bruk – ingen kopia finns"))
+            let consultant = Browser(app)
+            try await consultant.signIn("karin@0180.test.se")
+            #expect(!(try await consultant.get("/").body.string.contains("krislista")), "the reminder is the managers'")
+
+            // A unit's copy does not refresh the whole list; the whole list does.
+            try await strategist.get("/crisis/print?unit=\(try crisis.world.unitA.requireID())")
+            #expect(try await strategist.get("/").body.string.contains("ingen kopia finns"))
+            try await strategist.get("/crisis/print")
+            let fresh = try await strategist.get("/").body.string
+            #expect(!fresh.contains("ingen kopia finns") && !fresh.contains("Ta ut en ny krislista"))
+
+            // 25 days later the copy has five days left: the reminder is back, with the day to destroy it by.
+            let export = try #require(try await CrisisExport.query(on: app.db).filter(\.$unitID == nil).first())
+            export.exportedAt = Date().addingTimeInterval(-25 * 86_400)
+            try await export.update(on: app.db)
+            let admin = Browser(app)
+            try await admin.signIn("admin@0180.test.se")
+            let due = CalendarDate.today(now: export.exportedAt).addingDays(CrisisList.exportValidityDays)
+            let home = try await admin.get("/").body.string
+            #expect(home.contains("Ta ut en ny krislista") && home.contains("senast \(due.iso)"))
+            let other = Browser(app)
+            try await other.signIn("sara@0181.test.se")
+            #expect(try await other.get("/").body.string.contains("ingen kopia finns"), "each organisation has its own copies")
+        }
+    }
+
     @Test("The English page is complete, and every key the crisis pages build at run time exists in both languages")
     func english() async throws {
         try await withSynlig { app in

@@ -77,6 +77,16 @@ struct CrisisListTests {
         #expect(CrisisList.showsContact(assessed, restrictedInAnyRelationship: false), "a harm assessment that allows disclosure is enough")
     }
 
+    @Test("A fresh list is due when none was ever taken, and from a week before the latest copy's destroy-by day")
+    func refreshDue() throws {
+        let today = try #require(CalendarDate("2026-12-06"))
+        #expect(CrisisList.refreshDue(latestWholeListTakenOn: nil, today: today) == today)
+        #expect(CrisisList.refreshDue(latestWholeListTakenOn: today, today: today) == nil)
+        #expect(CrisisList.refreshDue(latestWholeListTakenOn: today.addingDays(-22), today: today) == nil)
+        #expect(CrisisList.refreshDue(latestWholeListTakenOn: today.addingDays(-23), today: today) == today.addingDays(7))
+        #expect(CrisisList.refreshDue(latestWholeListTakenOn: today.addingDays(-40), today: today) == today.addingDays(-10), "overdue")
+    }
+
     @Test("An export is to be destroyed thirty days after it was made")
     func destroyBy() throws {
         let made = try #require(CalendarDate("2026-12-06"))

@@ -78,6 +78,18 @@ public enum CrisisList {
         !restrictedInAnyRelationship && permission.mayContactFromCrisisList
     }
 
+    /// How many days before a copy's destroy-by day the manager's worklist asks for a fresh one.
+    public static let refreshReminderDays = 7
+
+    /// When the whole organisation's list is due to be taken out afresh, or nil while the latest
+    /// copy is still good for more than a week. Never taken: due today, so an organisation has an
+    /// offline copy before it needs one.
+    public static func refreshDue(latestWholeListTakenOn latest: CalendarDate?, today: CalendarDate) -> CalendarDate? {
+        guard let latest else { return today }
+        let due = destroyBy(exportedOn: latest)
+        return today >= due.addingDays(-refreshReminderDays) ? due : nil
+    }
+
     /// The day by which an export made on `exportedOn` is to be destroyed.
     public static func destroyBy(exportedOn: CalendarDate) -> CalendarDate {
         exportedOn.addingDays(exportValidityDays)
