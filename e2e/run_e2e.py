@@ -54,6 +54,7 @@ TESTS = [
     ("22 crisis list: on screen, printable, export refused for a short passphrase, at phone width",
      crisis.test_crisis_list),
     ("23 crisis list: staff are refused", crisis.test_staff_cannot_open_crisis_list),
+    ("24 crisis event on a phone: start, mark reached and needs help, summary", crisis.test_crisis_event_on_phone),
 ]
 
 

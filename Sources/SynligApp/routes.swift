@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
 
     // Crisis readiness: the list to reach caregivers when IT fails, printed or as an encrypted file.
     try app.register(collection: CrisisController())              // /crisis, /crisis/print, /crisis/export
+    try app.register(collection: CrisisEventController())         // /crisis/events, an event's checklist
 
     // /api/v1: open routes first, then those that need a bearer token.
     let api = APIRoutes(mountedOn: app)

@@ -37,6 +37,7 @@ final class CrisisExport: Model, OrganisationScoped, @unchecked Sendable {
 enum CrisisMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateCrisisExports())
+        app.migrations.add(CreateCrisisEvents())
     }
 }
 

@@ -86,6 +86,10 @@ enum SiteURL: Sendable, Equatable {
     case crisis
     case crisisPrint
     case crisisExport
+    case crisisEvents
+    case crisisEvent(UUID)
+    case crisisEventContact(UUID, UUID)
+    case crisisEventClose(UUID)
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -200,6 +204,12 @@ enum SiteURL: Sendable, Equatable {
         case .crisis: [.fixed("crisis")]
         case .crisisPrint: [.fixed("crisis"), .fixed("print")]
         case .crisisExport: [.fixed("crisis"), .fixed("export")]
+        case .crisisEvents: [.fixed("crisis"), .fixed("events")]
+        case .crisisEvent(let id): [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString)]
+        case .crisisEventContact(let id, let contact):
+            [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString), .fixed("contacts"),
+             .parameter(name: "contactID", value: contact.uuidString)]
+        case .crisisEventClose(let id): [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString), .fixed("close")]
         }
     }
 
