@@ -6,12 +6,6 @@ import Vapor
 /// Every view writes an access-log row per person shown; every copy taken out (print, file) is
 /// recorded and audited, with the day to destroy it by.
 struct CrisisController: RouteCollection {
-    struct UnitChoice: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct ExportRow: Encodable {
         var time: String
         var format: String
@@ -25,7 +19,7 @@ struct CrisisController: RouteCollection {
         var page: PageContext
         var quote: String
         var source: String
-        var units: [UnitChoice]
+        var units: [SelectOption]
         var areas: [CrisisAreaText]
         var total: Int
         var printHref: String
@@ -49,7 +43,7 @@ struct CrisisController: RouteCollection {
 
     struct ExportPage: Encodable {
         var page: PageContext
-        var units: [UnitChoice]
+        var units: [SelectOption]
         var action: String
         var backHref: String
         var minimumLength: Int
@@ -64,23 +58,6 @@ struct CrisisController: RouteCollection {
         readers.get(SiteURL.crisisPrint.pattern, use: printable)
         readers.get(SiteURL.crisisExport.pattern, use: exportForm)
         readers.post(SiteURL.crisisExport.pattern, use: export)
-    }
-
-    /// The unit chosen in `?unit=` (or the form), nil for the whole organisation. A unit that is
-    /// not this organisation's is a clear 400, never someone else's list.
-    private func scope(_ raw: String?, units: [Unit]) throws -> Unit? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-        guard let id = UUID(uuidString: raw), let unit = units.first(where: { $0.id == id }) else {
-            throw SynligError(.badRequest, "crisis.unknown_unit")
-        }
-        return unit
-    }
-
-    private func unitChoices(_ units: [Unit], selected: Unit?, _ req: Request) -> [UnitChoice] {
-        [UnitChoice(value: "", label: req.t("crisis.all_units"), selected: selected == nil)]
-            + units.sorted { $0.name < $1.name }.map {
-                UnitChoice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id == selected?.id)
-            }
     }
 
     private func scopeName(_ unit: Unit?, _ req: Request) -> String { unit?.name ?? req.t("crisis.all_units") }
@@ -109,7 +86,7 @@ struct CrisisController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.currentUser
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
-        let unit = try scope(req.query[String.self, at: "unit"], units: units)
+        let unit = try CrisisScope.unit(req.query[String.self, at: "unit"], among: units)
         let entries = try await load(req, unit: unit)
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
         let today = CalendarDate.today()
@@ -121,7 +98,7 @@ struct CrisisController: RouteCollection {
         return try await req.renderPage("crisis/list", ListPage(
             page: .make(for: req, titleKey: unit == nil ? "crisis.title" : "crisis.title_unit", titleArguments: unit.map { [$0.name] } ?? []),
             quote: CrisisList.seedQuote, source: CrisisList.seedSource,
-            units: unitChoices(units, selected: unit, req), areas: CrisisListText.areas(entries, translate(req)), total: entries.count,
+            units: CrisisScope.options(units, selected: unit?.id, req), areas: CrisisListText.areas(entries, translate(req)), total: entries.count,
             printHref: withUnit(.crisisPrint, unit), exportHref: withUnit(.crisisExport, unit), exports: exports,
             validityDays: CrisisList.exportValidityDays))
     }
@@ -130,7 +107,7 @@ struct CrisisController: RouteCollection {
     @Sendable func printable(req: Request) async throws -> Response {
         let user = try req.currentUser
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
-        let unit = try scope(req.query[String.self, at: "unit"], units: units)
+        let unit = try CrisisScope.unit(req.query[String.self, at: "unit"], among: units)
         let entries = try await load(req, unit: unit)
         let destroyBy = try await CrisisExportLog.record(.print, organisationID: user.organisationID, unitID: unit?.id,
                                                          peopleCount: entries.count, actor: .user(user.id), on: req.db)
@@ -148,7 +125,7 @@ struct CrisisController: RouteCollection {
         if let passphraseError { errors.append(.init(field: "passphrase", message: passphraseError)) }
         if let confirmationError { errors.append(.init(field: "confirmation", message: confirmationError)) }
         return try await req.renderPage("crisis/export", ExportPage(
-            page: .make(for: req, titleKey: "crisis.export_title", errors: errors), units: unitChoices(units, selected: unit, req),
+            page: .make(for: req, titleKey: "crisis.export_title", errors: errors), units: CrisisScope.options(units, selected: unit?.id, req),
             action: SiteURL.crisisExport.path, backHref: withUnit(.crisis, unit), minimumLength: CrisisList.minimumPassphraseLength,
             validityDays: CrisisList.exportValidityDays, passphraseError: passphraseError, confirmationError: confirmationError), status: status)
     }
@@ -156,7 +133,7 @@ struct CrisisController: RouteCollection {
     @Sendable func exportForm(req: Request) async throws -> Response {
         let user = try req.currentUser
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
-        return try await renderExportForm(req, unit: try scope(req.query[String.self, at: "unit"], units: units), units: units)
+        return try await renderExportForm(req, unit: try CrisisScope.unit(req.query[String.self, at: "unit"], among: units), units: units)
     }
 
     /// The encrypted file. The passphrase is used once, to derive the keys, and is neither
@@ -165,7 +142,7 @@ struct CrisisController: RouteCollection {
         let user = try req.currentUser
         let form = FormValues(request: req)
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
-        let unit = try scope(form["unit"], units: units)
+        let unit = try CrisisScope.unit(form["unit"], among: units)
         let passphrase = form["passphrase"] ?? ""
         if let problem = CrisisExportFile.passphraseProblem(passphrase) {
             return try await renderExportForm(req, unit: unit, units: units, passphraseError: req.t(problem), status: .unprocessableEntity)
@@ -217,5 +194,26 @@ enum CrisisExportFile {
         let destroyBy = try await CrisisExportLog.record(.encryptedPDF, organisationID: organisationID, unitID: unit?.id,
                                                          peopleCount: entries.count, actor: actor, on: db, today: today)
         return Made(bytes: bytes, filename: "krislista-\(today.iso).pdf", destroyBy: destroyBy, peopleCount: entries.count)
+    }
+}
+
+/// The selection a crisis list, export or event covers: the whole organisation or one of its units.
+enum CrisisScope {
+    /// The unit chosen in `?unit=` or a form, nil for the whole organisation. A unit that is not
+    /// this organisation's is a clear 400, never someone else's list.
+    static func unit(_ raw: String?, among units: [Unit]) throws -> Unit? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let id = UUID(uuidString: raw), let unit = units.first(where: { $0.id == id }) else {
+            throw SynligError(.badRequest, "crisis.unknown_unit")
+        }
+        return unit
+    }
+
+    /// The choices of a unit select: the whole organisation first, then the units by name.
+    static func options(_ units: [Unit], selected: UUID?, _ req: Request) -> [SelectOption] {
+        [SelectOption(value: "", label: req.t("crisis.all_units"), selected: selected == nil)]
+            + units.sorted { $0.name < $1.name }.map {
+                SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id != nil && $0.id == selected)
+            }
     }
 }

@@ -5,12 +5,6 @@ import Vapor
 /// Crisis events: start one over the crisis list, call round with a checklist several staff work
 /// through at once (each row saved on its own), close it and read the summary.
 struct CrisisEventController: RouteCollection {
-    struct Choice: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct EventRow: Encodable {
         var href: String
         var title: String
@@ -25,8 +19,8 @@ struct CrisisEventController: RouteCollection {
         var page: PageContext
         var backHref: String
         var action: String
-        var kinds: [Choice]
-        var units: [Choice]
+        var kinds: [SelectOption]
+        var units: [SelectOption]
         var title: String
         var titleError: String?
         var events: [EventRow]
@@ -55,7 +49,7 @@ struct CrisisEventController: RouteCollection {
         var address: String?
         var status: String
         var statusLabel: String
-        var statuses: [Choice]
+        var statuses: [SelectOption]
         var note: String
         var version: Int
         var updated: String?
@@ -109,9 +103,8 @@ struct CrisisEventController: RouteCollection {
         return try await req.renderPage("crisis/events", EventsPage(
             page: .make(for: req, titleKey: "crisis_event.list_title", errors: errors), backHref: SiteURL.crisis.path,
             action: SiteURL.crisisEvents.path,
-            kinds: CrisisEvent.Kind.allCases.map { Choice(value: $0.rawValue, label: req.t("crisis_event.kind.\($0.rawValue)"), selected: $0.rawValue == chosenKind) },
-            units: [Choice(value: "", label: req.t("crisis.all_units"), selected: (values["unit"] ?? "").isEmpty)]
-                + units.map { Choice(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == values["unit"]) },
+            kinds: CrisisEvent.Kind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("crisis_event.kind.\($0.rawValue)"), selected: $0.rawValue == chosenKind) },
+            units: CrisisScope.options(units, selected: values["unit"].flatMap(UUID.init(uuidString:)), req),
             title: values["title"] ?? "", titleError: titleError, events: rows), status: status)
     }
 
@@ -121,13 +114,7 @@ struct CrisisEventController: RouteCollection {
         let user = try req.currentUser
         let values = FormValues(request: req)
         guard let kind = CrisisEvent.Kind(rawValue: values["kind"] ?? "") else { throw SynligError(.badRequest, "crisis_event.kind_unknown") }
-        var unitID: UUID?
-        if let raw = values["unit"], !raw.isEmpty {
-            guard let id = UUID(uuidString: raw), try await Unit.scoped(to: user.organisationID, on: req.db).filter(\.$id == id).count() == 1 else {
-                throw SynligError(.badRequest, "crisis.unknown_unit")
-            }
-            unitID = id
-        }
+        let unitID = try CrisisScope.unit(values["unit"], among: try await Unit.scoped(to: user.organisationID, on: req.db).all())?.id
         let title = (values["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if title.count > 100 {
             return try await renderList(req, values: values, titleError: req.t("crisis_event.title_long"), status: .unprocessableEntity)
@@ -187,7 +174,7 @@ struct CrisisEventController: RouteCollection {
                 recipient: text?.recipient ?? names[contact.recipientID] ?? "–", relation: text?.relation, address: text?.address,
                 status: contact.status.rawValue, statusLabel: req.t("crisis_event.status.\(contact.status.rawValue)"),
                 statuses: CrisisEventContact.Status.allCases.map {
-                    Choice(value: $0.rawValue, label: req.t("crisis_event.status.\($0.rawValue)"), selected: $0 == contact.status)
+                    SelectOption(value: $0.rawValue, label: req.t("crisis_event.status.\($0.rawValue)"), selected: $0 == contact.status)
                 },
                 note: contact.note, version: contact.version,
                 updated: contact.updatedAt.map { req.t("crisis_event.updated", SwedishTime.format($0, language: req.textLanguage),
