@@ -24,7 +24,7 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, decisions, mapping, planning, statistics, support)
+                       contact_requests, crisis, decisions, mapping, planning, statistics, support)
 
 TESTS = [
     ("1 login page (anonymous, Swedish)", accounts.test_login_page_anonymous),
@@ -51,6 +51,10 @@ TESTS = [
      caregiver_follow_ups.test_caregiver_follow_ups),
     ("20 unit-scoped staff; search by name and personnummer", caregivers.test_caregiver_access_and_search),
     ("21 statistics: a viewer reads who is reached, by year, quarter and unit", statistics.test_statistics),
+    ("22 crisis list: on screen, printable, export refused for a short passphrase, at phone width",
+     crisis.test_crisis_list),
+    ("23 crisis list: staff are refused", crisis.test_staff_cannot_open_crisis_list),
+    ("24 crisis event on a phone: start, mark reached and needs help, summary", crisis.test_crisis_event_on_phone),
 ]
 
 

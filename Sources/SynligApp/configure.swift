@@ -46,6 +46,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     CaregiverMigrations.register(in: app)
     JobsMigrations.register(in: app)
     StatisticsMigrations.register(in: app)
+    CrisisMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)

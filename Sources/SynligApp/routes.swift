@@ -43,6 +43,10 @@ func routes(_ app: Application) throws {
     // Statistics: de-identified aggregates only.
     try app.register(collection: StatisticsController())          // /statistics
 
+    // Crisis readiness: the list to reach caregivers when IT fails, printed or as an encrypted file.
+    try app.register(collection: CrisisController())              // /crisis, /crisis/print, /crisis/export
+    try app.register(collection: CrisisEventController())         // /crisis/events, an event's checklist
+
     // /api/v1: open routes first, then those that need a bearer token.
     let api = APIRoutes(mountedOn: app)
     try api.register(OpenAPIDocumentController())                 // GET openapi.yaml

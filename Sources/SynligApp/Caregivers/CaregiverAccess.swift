@@ -70,10 +70,27 @@ package enum CaregiverAccess {
 
     /// What may be shared with the caregiver of this relationship today.
     package static func permission(for relationship: CareRelationship, on db: any Database, today: CalendarDate = .today()) async throws -> InvolvementPermission {
-        let id = try relationship.requireID()
-        let entries = try await ConsentRecord.query(on: db).filter(\.$relationshipID == id).all().compactMap(\.entry)
-        let restricted = try await InvolvementRestriction.query(on: db).filter(\.$relationshipID == id)
-            .filter(\.$liftedAt == nil).count() > 0
-        return InvolvementPermission(consent: ConsentState.evaluate(entries, today: today), restricted: restricted)
+        guard let permission = try await permissions(for: [relationship], on: db, today: today)[try relationship.requireID()] else {
+            throw SynligError.notFound
+        }
+        return permission
+    }
+
+    /// The same rule for many relationships at once (the crisis list), in a few queries.
+    package static func permissions(for relationships: [CareRelationship], on db: any Database,
+                                    today: CalendarDate = .today()) async throws -> [UUID: InvolvementPermission] {
+        let ids = try relationships.map { try $0.requireID() }
+        var entries: [UUID: [ConsentEntry]] = [:]
+        var restricted: Set<UUID> = []
+        for chunk in ids.chunked(500) {
+            for record in try await ConsentRecord.query(on: db).filter(\.$relationshipID ~~ chunk).all() {
+                if let entry = record.entry { entries[record.relationshipID, default: []].append(entry) }
+            }
+            restricted.formUnion(try await InvolvementRestriction.query(on: db).filter(\.$relationshipID ~~ chunk)
+                .filter(\.$liftedAt == nil).all(\.$relationshipID))
+        }
+        return Dictionary(ids.map { id in
+            (id, InvolvementPermission(consent: ConsentState.evaluate(entries[id] ?? [], today: today), restricted: restricted.contains(id)))
+        }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import SynligCore
 import Vapor
 
-/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs.
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs, crisis-export.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -14,6 +14,7 @@ enum Commands {
         app.asyncCommands.use(VerifyAuditCommand(), as: "verify-audit")
         app.asyncCommands.use(PurgeCommand(), as: "purge")
         app.asyncCommands.use(JobsCommand(), as: "jobs")
+        app.asyncCommands.use(CrisisExportCommand(), as: "crisis-export")
     }
 }
 

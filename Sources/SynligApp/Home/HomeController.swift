@@ -30,6 +30,7 @@ struct HomeController: RouteCollection {
             try await ContactRequestWorklist.items(for: user, request: req)
                 + WorklistController.items(for: user, request: req)
                 + MappingWorklist.items(for: user, request: req) + PlanningWorklist.items(for: user, request: req)
+                + CrisisWorklist.items(for: user, request: req)
         }
     }
 

@@ -198,4 +198,18 @@ extension Request {
             recordType: recordType.rawValue, recordID: recordID, via: route
         ).create(on: db)
     }
+
+    /// One access-log row per record, written in a few statements: a list that shows many
+    /// people (the crisis list) logs each of them, as a record page logs its one.
+    func logAccess(recordType: AccessLogRecordType, recordIDs: [UUID]) async throws {
+        guard let user = auth.get(CurrentUser.self), !recordIDs.isEmpty else { return }
+        let route = route.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") } ?? "unknown"
+        let now = Date()
+        for chunk in recordIDs.chunked(200) {
+            try await chunk.map {
+                AccessLogEntry(occurredAt: now, organisationID: user.organisationID, userID: user.id,
+                               recordType: recordType.rawValue, recordID: $0, via: route)
+            }.create(on: db)
+        }
+    }
 }

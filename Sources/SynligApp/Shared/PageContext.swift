@@ -96,6 +96,7 @@ enum Navigation {
         Entry(labelKey: "nav.worklist", url: .caregiverWorklist, roles: [.consultant, .caseOfficer, .staff]),
         Entry(labelKey: "nav.support", url: .supportCatalogue, roles: [.admin, .strategist, .consultant]),
         Entry(labelKey: "nav.statistics", url: .statistics, roles: StatisticsService.readers),
+        Entry(labelKey: "nav.crisis", url: .crisis, roles: CrisisAccess.readers),
         Entry(labelKey: "nav.admin_units", url: .adminUnits, roles: [.admin]),
         Entry(labelKey: "nav.admin_users", url: .adminUsers, roles: [.admin]),
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),

@@ -84,6 +84,13 @@ enum SiteURL: Sendable, Equatable {
     case statisticsPublication
     case statisticsPopulation
     case statisticsNational
+    case crisis
+    case crisisPrint
+    case crisisExport
+    case crisisEvents
+    case crisisEvent(UUID)
+    case crisisEventContact(UUID, UUID)
+    case crisisEventClose(UUID)
 
     /// The pages and forms under one caregiver's record.
     enum CaregiverPart: String, Sendable, CaseIterable {
@@ -196,6 +203,15 @@ enum SiteURL: Sendable, Equatable {
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
         case .statisticsPopulation: [.fixed("statistics"), .fixed("population")]
         case .statisticsNational: [.fixed("statistics"), .fixed("national")]
+        case .crisis: [.fixed("crisis")]
+        case .crisisPrint: [.fixed("crisis"), .fixed("print")]
+        case .crisisExport: [.fixed("crisis"), .fixed("export")]
+        case .crisisEvents: [.fixed("crisis"), .fixed("events")]
+        case .crisisEvent(let id): [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString)]
+        case .crisisEventContact(let id, let contact):
+            [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString), .fixed("contacts"),
+             .parameter(name: "contactID", value: contact.uuidString)]
+        case .crisisEventClose(let id): [.fixed("crisis"), .fixed("events"), .parameter(name: "id", value: id.uuidString), .fixed("close")]
         }
     }
 

@@ -79,4 +79,10 @@ public struct InvolvementPermission: Sendable, Equatable {
 
     /// Exports of the caregiver's contact details for this person (contact lists, crisis lists).
     public var mayExportContact: Bool { !restricted }
+
+    /// Calling the caregiver from a crisis list (a heat wave, a pandemic, a power cut) is about
+    /// the person's care — "home care cannot come tomorrow" — so it needs what exporting the
+    /// contact details needs and the consent (or harm assessment) that informing about care needs.
+    /// Without it the list says "contact through the unit only".
+    public var mayContactFromCrisisList: Bool { mayExportContact && mayInformAboutCare }
 }
