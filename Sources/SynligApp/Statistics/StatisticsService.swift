@@ -112,8 +112,8 @@ enum StatisticsService {
 
     /// The rows every per-unit table has: the organisation's units in a fixed order, then "no unit".
     static func unitRows(_ organisationID: UUID, on db: any Database) async throws -> [UUID?] {
-        let ids = try await Unit.scoped(to: organisationID, on: db).all(\.$id)
-        return ids.sorted { $0.uuidString < $1.uuidString } + [nil]
+        // One layout for one organisation and for many, so their tables always line up.
+        try await unitRows(of: [organisationID], on: db)[organisationID] ?? [nil]
     }
 
     /// One breakdown of those known by the period's end: a row per unit, categories in the order of `dimension.categories`.
