@@ -53,6 +53,42 @@ struct HealthAndStorageTests {
             }
         }
     }
+
+    @Test("Write transactions queue in the process: with no busy wait at all, forty at once all commit",
+          .enabled(if: !TestDatabase.isPostgres, "SQLite's single write lock; PostgreSQL orders writers itself"))
+    func writeTransactionsQueueOnSQLite() async throws {
+        try await withSynlig { app in
+            // Without the queue, any transaction that finds the write lock taken fails at once.
+            for eventLoop in app.eventLoopGroup.makeIterator() {
+                let sql = try #require(app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase)
+                try await sql.raw("PRAGMA busy_timeout = 0").run()
+            }
+            let organisation = try await makeOrganisation(app)
+            let organisationID = try organisation.requireID()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        if index.isMultiple(of: 2) {
+                            try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+                                let unit = Unit(organisationID: organisationID, name: "Enhet \(index)", kind: .other)
+                                try await unit.create(on: tx)
+                                audit.record("unit.create", "unit", id: unit.id, organisation: organisationID)
+                            }
+                        } else {
+                            // Reads first, then writes: the shape that fails on a stale snapshot.
+                            try await WriteTransaction.run(on: app.db) { tx in
+                                let count = try await Unit.query(on: tx).count()
+                                try await Unit(organisationID: organisationID, name: "Efter \(count) \(index)", kind: .other).create(on: tx)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await Unit.query(on: app.db).count() == 40)
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
 }
 
 @Suite("Security headers")

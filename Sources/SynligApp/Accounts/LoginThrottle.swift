@@ -24,7 +24,7 @@ enum LoginThrottle {
     /// Throws 429 with the time left when any key has no slot left.
     static func takeSlots(for keys: [Key], now: Date, on db: any Database) async throws -> [UUID] {
         do {
-            return try await db.transaction { tx in
+            return try await WriteTransaction.run(on: db) { tx in
                 let sql = tx as! any SQLDatabase
                 try await DialectSQL.lockForTransaction(keys: keys.map(\.hash), namespace: lockNamespace, on: sql)
                 var taken: [UUID] = []

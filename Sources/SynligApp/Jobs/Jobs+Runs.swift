@@ -48,7 +48,7 @@ extension Jobs {
             .values(SQLBind(job.name), SQLBind(Date(timeIntervalSince1970: 0)), SQLBind(""))
             .ignoringConflicts(with: ["name"])
             .run()
-        return try await db.transaction { tx in
+        return try await WriteTransaction.run(on: db) { tx in
             let sql = tx as! any SQLDatabase
             let runID = UUID()
             let won = try await sql.update(JobLock.schema)

@@ -43,7 +43,7 @@ enum Jobs {
 
     /// Deletes what `query` selects and says how many rows that was, in one transaction.
     private static func purge<M: Model>(on db: any Database, _ query: @escaping @Sendable (any Database) -> QueryBuilder<M>) async throws -> Int {
-        try await db.transaction { tx in
+        try await WriteTransaction.run(on: db) { tx in
             let count = try await query(tx).count()
             if count > 0 { try await query(tx).delete() }
             return count

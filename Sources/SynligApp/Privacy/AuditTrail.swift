@@ -82,7 +82,7 @@ package enum AuditTrail {
             batch.add(recorder.drain(), actor: actor)
             return result
         }
-        return try await db.transaction { tx in
+        return try await WriteTransaction.run(on: db) { tx in
             let sql = tx as! any SQLDatabase
             try await sql.update(AuditChainHead.schema)
                 .set("lock_count", to: SQLBinaryExpression(SQLIdentifier("lock_count"), .add, SQLLiteral.numeric("1")))

@@ -22,7 +22,10 @@ enum DatabaseSetup {
             // No SQL logging: the statements' bound values can be personal data. SQLite has one
             // writer and one connection per event loop, so a burst of saves queues for a
             // connection; waiting up to 30 s beats failing a user's save after the default 10 s.
-            app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil), as: .sqlite)
+            let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil)
+            // Write transactions queue in the process before they ask SQLite for its one write
+            // lock (see `WriteTransaction`).
+            app.databases.use(QueuedWritesConfiguration(base: sqlite.make()), as: .sqlite)
             // SQLite runs each statement on the app's blocking-thread pool, and a connection
             // waiting for the one write lock keeps its thread while it waits. The shared default
             // pool has a thread per core, also used by password hashing and by every other app in
