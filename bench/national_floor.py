@@ -60,32 +60,81 @@ def postgres_copy_floor(source_url, floor_url):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def statistics_query(org, year):
-    """Every aggregate the statistics page counts for one organisation and year, as one query."""
+def statistics_query(org, year, today):
+    """Every aggregate the statistics page counts for one organisation and year, as one query:
+    the organisation's units, then each table per unit as Synlig counts it (known caregivers by
+    each breakdown, new and active ones, every activity table, the quarterly trend), and the
+    whole organisation's cross table, outcome follow-up and contact requests."""
     start, end, trend = f"'{year}-01-01'", f"'{year + 1}-01-01'", f"'{year - 1}-01-01'"
     known = f"c.organisation_id = {org} AND c.registered_on < {end}"
     relationships = "FROM care_relationships r JOIN caregivers c ON c.id = r.caregiver_id"
-    parts = [f"SELECT 'identified' AS q, '' AS k1, '' AS k2, COUNT(*) AS n FROM caregivers c WHERE {known}",
-             f"SELECT 'new', '', '', COUNT(*) FROM caregivers c WHERE {known} AND c.registered_on >= {start}"]
+    parts = [f"SELECT 'unit' AS q, id AS u, '' AS k1, '' AS k2, 0 AS n FROM units WHERE organisation_id = {org}",
+             f"SELECT 'new', c.unit_id, '', '', COUNT(*) FROM caregivers c WHERE {known} AND c.registered_on >= {start} "
+             "GROUP BY c.unit_id"]
     for column in ["gender", "birth_year", "foreign_background", "occupation", "minority_language", "interpreter_need"]:
-        parts.append(f"SELECT '{column}', CAST(c.{column} AS TEXT), '', COUNT(*) FROM caregivers c WHERE {known} GROUP BY c.{column}")
+        parts.append(f"SELECT '{column}', c.unit_id, CAST(c.{column} AS TEXT), '', COUNT(*) FROM caregivers c WHERE {known} "
+                     f"GROUP BY c.unit_id, c.{column}")
     for column in ["relation", "hours_band"]:
-        parts.append(f"SELECT '{column}', r.{column}, '', COUNT(*) {relationships} WHERE {known} GROUP BY r.{column}")
-    parts.append(f"SELECT 'care_need_area', p.care_need_area, '', COUNT(*) {relationships} "
-                 f"JOIN care_recipients p ON p.id = r.recipient_id WHERE {known} GROUP BY p.care_need_area")
-    parts.append(f"SELECT 'gender_hours', c.gender, r.hours_band, COUNT(*) {relationships} WHERE {known} GROUP BY c.gender, r.hours_band")
-    parts.append(f"SELECT 'more_than_ten', '', '', COUNT(DISTINCT c.id) {relationships} WHERE {known} AND r.hours_band IN {MORE_THAN_TEN}")
-    for name, table, date, column, extra in [
-            ("requested", "caregiver_support", "requested_on", "need_kind", ""),
-            ("offered", "caregiver_support", "offered_on", "need_kind", ""),
-            ("given", "caregiver_support", "started_on", "need_kind", ""),
-            ("not_offered", "caregiver_support", "requested_on", "need_kind", " AND e.status = 'notOffered'"),
-            ("voluntariness", "voluntariness_checks", "asked_on", "answer", ""),
-            ("screening", "screening_results", "screened_on", "level", "")]:
-        parts.append(f"SELECT '{name}', e.{column}, '', COUNT(*) FROM {table} e JOIN caregivers c ON c.id = e.caregiver_id "
-                     f"WHERE c.organisation_id = {org} AND e.{date} >= {start} AND e.{date} < {end}{extra} GROUP BY e.{column}")
-    parts.append(f"SELECT 'trend', SUBSTR(c.registered_on, 1, 7), '', COUNT(*) FROM caregivers c "
-                 f"WHERE {known} AND c.registered_on >= {trend} GROUP BY SUBSTR(c.registered_on, 1, 7)")
+        parts.append(f"SELECT '{column}', c.unit_id, r.{column}, '', COUNT(*) {relationships} WHERE {known} GROUP BY c.unit_id, r.{column}")
+    parts.append(f"SELECT 'care_need_area', c.unit_id, p.care_need_area, '', COUNT(*) {relationships} "
+                 f"JOIN care_recipients p ON p.id = r.recipient_id WHERE {known} GROUP BY c.unit_id, p.care_need_area")
+    parts.append(f"SELECT 'gender_hours', NULL, c.gender, r.hours_band, COUNT(*) {relationships} WHERE {known} GROUP BY c.gender, r.hours_band")
+    parts.append(f"SELECT 'more_than_ten', NULL, '', '', COUNT(DISTINCT c.id) {relationships} WHERE {known} AND r.hours_band IN {MORE_THAN_TEN}")
+    # Active: registered in the period, or any dated contact in it.
+    contacts = [("caregiver_conversations", "held_on", "x.caregiver_id = c.id"),
+                ("voluntariness_checks", "asked_on", "x.caregiver_id = c.id"),
+                ("screening_results", "screened_on", "x.caregiver_id = c.id"),
+                ("caregiver_support", "requested_on", "x.caregiver_id = c.id"),
+                ("caregiver_support", "offered_on", "x.caregiver_id = c.id"),
+                ("caregiver_support", "started_on", "x.caregiver_id = c.id"),
+                ("caregiver_feedback", "received_on", "x.caregiver_id = c.id"),
+                ("meeting_invitations", "meeting_on", "x.relationship_id IN (SELECT r.id FROM care_relationships r WHERE r.caregiver_id = c.id)")]
+    exists = " OR ".join(f"EXISTS (SELECT 1 FROM {table} x WHERE {owner} AND x.{date} >= {start} AND x.{date} < {end})"
+                         for table, date, owner in contacts)
+    parts.append(f"SELECT 'active', c.unit_id, '', '', COUNT(*) FROM caregivers c WHERE {known} "
+                 f"AND (c.registered_on >= {start} OR {exists}) GROUP BY c.unit_id")
+    on_time = "CASE WHEN e.due_on IS NULL THEN 'noDueDate' WHEN e.asked_on <= e.due_on THEN 'onTime' ELSE 'late' END"
+    reviewed = "CASE WHEN e.reviewed_on IS NULL THEN 'notReviewed' WHEN e.reviewed_on <= e.due_on THEN 'onTime' ELSE 'late' END"
+    signal = ("CASE WHEN EXISTS (SELECT 1 FROM meeting_invitations m WHERE m.relationship_id = e.subject_id "
+              "AND m.kind = 'coordinatedPlan') THEN 'sipInvited' WHEN e.open THEN 'open' ELSE 'handledOtherwise' END")
+    direct = "JOIN caregivers c ON c.id = e.caregiver_id"
+    through = "JOIN care_relationships r ON r.id = e.relationship_id JOIN caregivers c ON c.id = r.caregiver_id"
+    for name, table, date, value, join, extra in [
+            ("requested", "caregiver_support", "requested_on", "e.need_kind", direct, ""),
+            ("offered", "caregiver_support", "offered_on", "e.need_kind", direct, ""),
+            ("given", "caregiver_support", "started_on", "e.need_kind", direct, ""),
+            ("not_offered", "caregiver_support", "requested_on", "e.need_kind", direct, " AND e.status = 'notOffered'"),
+            ("voluntariness", "voluntariness_checks", "asked_on", "e.answer", direct, ""),
+            ("wants", "voluntariness_checks", "asked_on", "e.wants_to_continue", direct, ""),
+            ("able", "voluntariness_checks", "asked_on", "e.able_to_continue", direct, ""),
+            ("should_not_carry", "voluntariness_checks", "asked_on", "e.should_not_carry", direct, ""),
+            ("on_time", "voluntariness_checks", "asked_on", on_time, direct, ""),
+            ("screening", "screening_results", "screened_on", "e.level", direct, ""),
+            ("restriction_reviews", "restriction_reviews", "due_on", reviewed, through, f" AND e.due_on <= '{today}'"),
+            ("coordination", "caregiver_tasks", "due_on", signal, direct, " AND e.kind = 'coordinationSignal'"),
+            ("sip", "meeting_invitations", "meeting_on", "e.attendance", through, " AND e.kind = 'coordinatedPlan'"),
+            ("planning", "meeting_invitations", "meeting_on", "e.attendance", through, " AND e.kind = 'carePlanning'")]:
+        parts.append(f"SELECT '{name}', c.unit_id, {value}, '', COUNT(*) FROM {table} e {join} "
+                     f"WHERE c.organisation_id = {org} AND e.{date} >= {start} AND e.{date} < {end}{extra} "
+                     f"GROUP BY c.unit_id, {value}")
+    # Outcome follow-up: each support row's last value before it began (or was asked for) and
+    # the last within the year after.
+    for measure, table, date, value in [("strain", "screening_results", "screened_on", "level"),
+                                        ("voluntariness", "voluntariness_checks", "asked_on", "answer")]:
+        for group, anchor, extra in [("given", "started_on", ""), ("not_offered", "requested_on", " AND s.status = 'notOffered'")]:
+            year_after = f"CAST(CAST(SUBSTR(s.{anchor}, 1, 4) AS INTEGER) + 1 AS TEXT) || SUBSTR(s.{anchor}, 5)"
+            def last(condition):
+                return (f"(SELECT x.{value} FROM {table} x WHERE x.caregiver_id = s.caregiver_id AND {condition} "
+                        f"ORDER BY x.{date} DESC LIMIT 1)")
+            parts.append(f"SELECT 'outcome_{measure}_{group}', NULL, k, b || '>' || COALESCE(a, ''), COUNT(*) FROM ("
+                         f"SELECT s.need_kind AS k, {last(f'x.{date} <= s.{anchor}')} AS b, "
+                         f"{last(f'x.{date} > s.{anchor} AND x.{date} <= {year_after}')} AS a "
+                         f"FROM caregiver_support s JOIN caregivers c ON s.caregiver_id = c.id WHERE c.organisation_id = {org} "
+                         f"AND s.{anchor} >= {start} AND s.{anchor} < {end}{extra}) t GROUP BY k, b, a")
+    parts.append(f"SELECT 'contact_requests', NULL, CAST(days_to_handle AS TEXT), '', COUNT(*) FROM contact_request_tallies "
+                 f"WHERE organisation_id = {org} AND received_on >= {start} AND received_on < {end} GROUP BY days_to_handle")
+    parts.append(f"SELECT 'trend', c.unit_id, SUBSTR(c.registered_on, 1, 7), '', COUNT(*) FROM caregivers c "
+                 f"WHERE {known} AND c.registered_on >= {trend} GROUP BY c.unit_id, SUBSTR(c.registered_on, 1, 7)")
     return "\nUNION ALL ".join(parts)
 
 

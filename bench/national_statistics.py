@@ -149,8 +149,8 @@ def measure(args, env, label, generated, floor_seconds, largest, floor_query, or
         org = org_literal(org_id)
         cases = [
             (f"GET /api/v1/statistics?period={year}", f"/api/v1/statistics?period={year}",
-             {"Authorization": "Bearer " + token}, statistics_query(org, year)),
-            (f"GET /statistics?period={year}", f"/statistics?period={year}", {"Cookie": cookie}, statistics_query(org, year)),
+             {"Authorization": "Bearer " + token}, statistics_query(org, year, datetime.date.today().isoformat())),
+            (f"GET /statistics?period={year}", f"/statistics?period={year}", {"Cookie": cookie}, statistics_query(org, year, datetime.date.today().isoformat())),
             (f"GET /api/v1/open-data/{code}/indicators", f"/api/v1/open-data/{code}/indicators", {}, indicators_query(year, org)),
             ("GET /api/v1/open-data/indicators", "/api/v1/open-data/indicators", {}, indicators_query(year)),
         ]

@@ -18,8 +18,8 @@ enum ActiveCaregivers {
         ("meeting_invitations", "meeting_on", true),
     ]
 
-    /// Per unit (rows as `units`): [active during the period, known but not active].
-    static func counts(_ scope: StatisticsScope, units: [UUID?], caregivers: [Int], on sql: any SQLDatabase) async throws -> [[Int]] {
+    /// Per unit (rows as `units`): how many were active during the period.
+    static func perUnit(_ scope: StatisticsScope, units: [UUID?], on sql: any SQLDatabase) async throws -> [Int] {
         let start = scope.period.start.iso, end = scope.period.end.iso
         var query = SQLQueryString("SELECT c.unit_id AS u, COUNT(*) AS n FROM caregivers c WHERE c.organisation_id = \(bind: scope.organisationID)")
         query = query + SQLQueryString(" AND c.registered_on < \(bind: end) AND (c.registered_on >= \(bind: start)")
@@ -30,8 +30,7 @@ enum ActiveCaregivers {
             query = query + SQLQueryString(" OR ") + DatedRecord.exists(contact.table, contact.date, owner: owner, from: start, before: end)
         }
         query = query + SQLQueryString(") GROUP BY c.unit_id")
-        let active = try await DatedRecord.perUnit(query, units: units, on: sql)
-        return zip(active, caregivers).map { [$0, max(0, $1 - $0)] }
+        return try await DatedRecord.perUnit(query, units: units, on: sql)
     }
 }
 

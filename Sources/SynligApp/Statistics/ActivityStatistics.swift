@@ -122,12 +122,11 @@ struct ActivityTable: Sendable, Equatable {
         }
     }
 
-    /// Every table for the scope, a row per unit: one GROUP BY each.
+    /// Every table for the scope, a row per unit: one GROUP BY each, run side by side.
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
                        today: CalendarDate = .today(), on sql: any SQLDatabase) async throws -> [ActivityTable] {
-        var tables: [ActivityTable] = []
-        for kind in kinds {
-            let source = source(kind)
+        try await kinds.concurrentMap { kind in
+            let source = Self.source(kind)
             let table = source.table, column = source.column, date = source.date
             // The grouped value: the column as text, or an expression over the row.
             let value: any SQLExpression = source.computed.map { SQLRaw($0) }
@@ -161,8 +160,7 @@ struct ActivityTable: Sendable, Equatable {
                       let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
                 counts[unit][column] += try row.decode(column: "n", as: Int.self)
             }
-            tables.append(ActivityTable(kind: kind, categories: categories, counts: counts))
+            return ActivityTable(kind: kind, categories: categories, counts: counts)
         }
-        return tables
     }
 }

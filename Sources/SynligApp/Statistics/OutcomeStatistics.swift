@@ -40,11 +40,11 @@ enum OutcomeStatistics {
     typealias Counts = [Measure: [Group: [String: [Int]]]]
 
     static func counts(_ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> Counts {
+        let pairs = Measure.allCases.flatMap { measure in Group.allCases.map { (measure, $0) } }
+        let changes = try await pairs.concurrentMap { measure, group in try await Self.changes(measure, group, scope, on: sql) }
         var result: Counts = [:]
-        for measure in Measure.allCases {
-            for group in Group.allCases {
-                result[measure, default: [:]][group] = try await changes(measure, group, scope, on: sql)
-            }
+        for ((measure, group), change) in zip(pairs, changes) {
+            result[measure, default: [:]][group] = change
         }
         return result
     }

@@ -67,31 +67,43 @@ enum StatisticsService {
     /// Who may read statistics: they show no person, so viewers (politicians, management) may.
     static let readers: Set<Role> = [.admin, .strategist, .viewer, .consultant]
 
+    /// Every table at once: the aggregates do not depend on each other, so they run side by side,
+    /// each on its own pooled connection (PostgreSQL keeps several per event loop), and the page
+    /// waits for the slowest rather than for all of them in turn.
     static func counts(_ scope: StatisticsScope, cross: CrossChoice = .genderByHours, today: CalendarDate = .today(),
                        on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let units = try await unitRows(scope.organisationID, on: db)
-        var breakdowns: [RawBreakdown] = []
-        for dimension in StatisticsDimension.allCases {
-            breakdowns.append(RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, units: units, on: sql)))
+        async let breakdownTables = StatisticsDimension.allCases.concurrentMap { dimension in
+            RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, units: units, on: sql))
         }
+        async let new = newPerUnit(sql, scope, units: units)
+        async let active = ActiveCaregivers.perUnit(scope, units: units, on: sql)
+        async let genderByHours = crossCounts(.genderByHours, scope, on: sql)
+        async let crossed = cross == .genderByHours ? nil : crossCounts(cross, scope, on: sql)
+        async let activities = ActivityTable.counts(scope, units: units, today: today, on: sql)
+        async let trend = quarterlyTrend(scope, units: units, on: db)
+        async let moreThanTen = moreThanTenHours(sql, scope)
+        async let outcomes = OutcomeStatistics.counts(scope, on: sql)
+        async let contactRequests = ContactRequestStatistics.counts(scope, on: sql)
+
+        let breakdowns = try await breakdownTables
         func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
             (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
         }
         let caregivers = rowSums(.caregivers)
-        let new = try await newPerUnit(sql, scope, units: units)
-        let genderByHours = try await crossCounts(.genderByHours, scope, on: sql)
+        let byGenderAndHours = try await genderByHours
         return CaregiverCounts(
             units: units, caregivers: caregivers, relationships: rowSums(.relationships),
-            registration: zip(new, caregivers).map { [$0, max(0, $1 - $0)] },
-            active: try await ActiveCaregivers.counts(scope, units: units, caregivers: caregivers, on: sql),
-            breakdowns: breakdowns, genderByHours: genderByHours,
-            cross: cross, crossed: cross == .genderByHours ? genderByHours : try await crossCounts(cross, scope, on: sql),
-            activities: try await ActivityTable.counts(scope, units: units, today: today, on: sql),
-            trend: try await quarterlyTrend(scope, units: units, on: db),
-            moreThanTenHours: try await moreThanTenHours(sql, scope),
-            outcomes: try await OutcomeStatistics.counts(scope, on: sql),
-            contactRequests: try await ContactRequestStatistics.counts(scope, on: sql))
+            registration: zip(try await new, caregivers).map { [$0, max(0, $1 - $0)] },
+            active: zip(try await active, caregivers).map { [$0, max(0, $1 - $0)] },
+            breakdowns: breakdowns, genderByHours: byGenderAndHours,
+            cross: cross, crossed: try await crossed ?? byGenderAndHours,
+            activities: try await activities,
+            trend: try await trend,
+            moreThanTenHours: try await moreThanTen,
+            outcomes: try await outcomes,
+            contactRequests: try await contactRequests)
     }
 
     /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.
@@ -252,6 +264,20 @@ enum StatisticsService {
         return try await select.all().map { row in
             let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
             return ((try row.decode(column: "u", as: UUID?.self), key), try row.decode(column: "n", as: Int.self))
+        }
+    }
+}
+
+extension Sequence where Element: Sendable {
+    /// `map` with every element's work running at once; the results keep the elements' order.
+    func concurrentMap<T: Sendable>(_ transform: @escaping @Sendable (Element) async throws -> T) async throws -> [T] {
+        try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            for (index, element) in enumerated() {
+                group.addTask { (index, try await transform(element)) }
+            }
+            var results: [(Int, T)] = []
+            for try await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 }
