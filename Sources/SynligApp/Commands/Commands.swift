@@ -3,7 +3,8 @@ import Foundation
 import SynligCore
 import Vapor
 
-/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs, crisis-export.
+/// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs, crisis-export,
+/// backup, restore.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -15,6 +16,8 @@ enum Commands {
         app.asyncCommands.use(PurgeCommand(), as: "purge")
         app.asyncCommands.use(JobsCommand(), as: "jobs")
         app.asyncCommands.use(CrisisExportCommand(), as: "crisis-export")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(RestoreCommand(), as: "restore")
     }
 }
 
@@ -162,20 +165,35 @@ struct VerifyAuditCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        if let broken = try await AuditTrail.verify(on: app.db) {
-            context.console.error("Audit trail is BROKEN: \(broken)")
-            throw Broken(description: "audit trail broken: \(broken)")
+        do {
+            let intact = try await Self.check(on: context.application.db)
+            context.console.output("Audit trail intact: \(intact.events) events.".consoleText())
+            context.console.output("Access log intact: \(intact.sealedReads) reads sealed, \(intact.unsealedReads) not sealed yet (sealed every five minutes).".consoleText())
+        } catch let broken as Broken {
+            context.console.error("\(broken.description.prefix(1).uppercased())\(broken.description.dropFirst())")
+            throw broken
         }
-        let count = try await AuditEvent.query(on: app.db).count()
-        context.console.output("Audit trail intact: \(count) events.".consoleText())
-        if let broken = try await AccessLogSealing.verify(on: app.db) {
-            context.console.error("Access log is BROKEN: \(broken)")
-            throw Broken(description: "access log broken: \(broken)")
+    }
+
+    struct Intact {
+        var events: Int
+        var sealedReads: Int
+        var unsealedReads: Int
+    }
+
+    /// The audit trail's hash chain and the sealed access log, checked; `restore` runs the same
+    /// check on what it has just put in place.
+    static func check(on db: any Database) async throws -> Intact {
+        if let broken = try await AuditTrail.verify(on: db) {
+            throw Broken(description: "audit trail is BROKEN: \(broken)")
         }
-        let reads = try await AccessLogEntry.query(on: app.db).count()
-        let waiting = try await AccessLogSealing.unsealed(on: app.db)
-        context.console.output("Access log intact: \(reads - waiting) reads sealed, \(waiting) not sealed yet (sealed every five minutes).".consoleText())
+        let events = try await AuditEvent.query(on: db).count()
+        if let broken = try await AccessLogSealing.verify(on: db) {
+            throw Broken(description: "access log is BROKEN: \(broken)")
+        }
+        let reads = try await AccessLogEntry.query(on: db).count()
+        let waiting = try await AccessLogSealing.unsealed(on: db)
+        return Intact(events: events, sealedReads: reads - waiting, unsealedReads: waiting)
     }
 }
 
