@@ -24,7 +24,7 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, crisis, decisions, mapping, planning, statistics, support)
+                       contact_requests, crisis, decisions, mapping, planning, privacy, statistics, support)
 
 TESTS = [
     ("1 login page (anonymous, Swedish)", accounts.test_login_page_anonymous),
@@ -55,6 +55,8 @@ TESTS = [
      crisis.test_crisis_list),
     ("23 crisis list: staff are refused", crisis.test_staff_cannot_open_crisis_list),
     ("24 crisis event on a phone: start, mark reached and needs help, summary", crisis.test_crisis_event_on_phone),
+    ("25 register extract: on screen, printed as A4, as JSON", privacy.test_register_extract),
+    ("26 register extract: staff are refused", privacy.test_staff_cannot_make_extract),
 ]
 
 

@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: WorklistController())            // /caregivers/worklist
     try app.register(collection: RecipientController())           // /recipients
     try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
+    try app.register(collection: RegisterExtractController())     // /caregivers/:id/extract, /recipients/:id/extract
 
     // Statistics: de-identified aggregates only.
     try app.register(collection: StatisticsController())          // /statistics
@@ -57,6 +58,7 @@ func routes(_ app: Application) throws {
     try api.register(PlanAPIController())                         // goals, actions, routine-statuses
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
+    try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract
     try api.register(StatisticsAPIController())                   // statistics
     try api.register(JobsAPIController())                         // jobs (administrators)
     try api.register(OpenIndicatorsController())                  // open-data/kpi, open-data/[:code/]indicators (open)

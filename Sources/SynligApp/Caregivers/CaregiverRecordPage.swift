@@ -88,6 +88,8 @@ struct CaregiverRecordPage: Encodable {
         var supportNew: String
         var feedbackNew: String
         var fhir: String
+        /// The register extract, for those who may make one.
+        var extract: String?
     }
 
     static func build(_ caregiver: Caregiver, user: CurrentUser, req: Request, errors: FormErrors = .none,
@@ -209,7 +211,8 @@ struct CaregiverRecordPage: Encodable {
             links: Links(edit: SiteURL.caregiverPart(id, .edit).path, relationshipNew: SiteURL.caregiverPart(id, .relationshipNew).path,
                          conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
                          supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
-                         fhir: SiteURL.caregiverPart(id, .fhir).path))
+                         fhir: SiteURL.caregiverPart(id, .fhir).path,
+                         extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil))
     }
 }
 

@@ -56,3 +56,55 @@ enum DialectSQL {
         return Int32(bitPattern: hash)
     }
 }
+
+extension DialectSQL {
+    /// A column as the database describes it, by the kind of value it holds.
+    struct Column: Sendable, Equatable {
+        enum Kind: Sendable { case uuid, time, integer, decimal, flag, text }
+        var name: String
+        var kind: Kind
+    }
+
+    /// A table's columns in their order. SQLite names the types Fluent declared (UUID, REAL for a
+    /// date and time, INTEGER also for a flag); PostgreSQL its own.
+    static func columns(of table: String, on sql: any SQLDatabase) async throws -> [Column] {
+        switch Dialect(sql) {
+        case .sqlite:
+            return try await sql.raw("SELECT name, type FROM pragma_table_info(\(bind: table)) ORDER BY cid").all().map { row in
+                let type = try row.decode(column: "type", as: String.self).uppercased()
+                let kind: Column.Kind = switch type {
+                case "UUID": .uuid
+                case "REAL": .time   // Fluent declares only dates and times as REAL here
+                case "INTEGER", "BIGINT", "INT": .integer
+                case "BOOLEAN": .flag
+                default: .text
+                }
+                return Column(name: try row.decode(column: "name", as: String.self), kind: kind)
+            }
+        case .postgres:
+            return try await sql.raw("""
+                SELECT column_name AS name, data_type AS type FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
+                """).all().map { row in
+                let kind: Column.Kind = switch try row.decode(column: "type", as: String.self) {
+                case "uuid": .uuid
+                case "timestamp with time zone", "timestamp without time zone": .time
+                case "bigint", "integer", "smallint": .integer
+                case "double precision", "real", "numeric": .decimal
+                case "boolean": .flag
+                default: .text
+                }
+                return Column(name: try row.decode(column: "name", as: String.self), kind: kind)
+            }
+        }
+    }
+
+    /// Every table of the application's schema.
+    static func tables(on sql: any SQLDatabase) async throws -> [String] {
+        let query: SQLQueryString = switch Dialect(sql) {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        case .postgres: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+        }
+        return try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
+    }
+}

@@ -79,6 +79,8 @@ enum SiteURL: Sendable, Equatable {
     case recipients
     case recipient(UUID)
     case recipientContacts(UUID)
+    case recipientExtract(UUID)
+    case recipientExtractJSON(UUID)
     case statistics
     case statisticsCSV
     case statisticsPublication
@@ -100,6 +102,8 @@ enum SiteURL: Sendable, Equatable {
         case conversationNew = "conversations/new"
         case supportNew = "support/new"
         case feedbackNew = "feedback/new"
+        case extract
+        case extractJSON = "extract.json"
     }
 
     /// The forms under one care relationship.
@@ -198,6 +202,8 @@ enum SiteURL: Sendable, Equatable {
         case .recipients: [.fixed("recipients")]
         case .recipient(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString)]
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
+        case .recipientExtract(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract")]
+        case .recipientExtractJSON(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract.json")]
         case .statistics: [.fixed("statistics")]
         case .statisticsCSV: [.fixed("statistics.csv")]
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
