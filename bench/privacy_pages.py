@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Benchmark: the crisis list, the access-log review, the jobs page and the register extract,
+against the same server's /health.
+
+Starts `synlig serve --demo --env production` on a fresh data directory, signs in as the demo
+consultant and administrator, and loads each page with wrk in interleaved rounds (ratio to
+/health in the same round). The register extract and the crisis list write an access-log row
+per person shown on every request, as they do for a user, so they include those writes.
+Appends the table, with date and commit, to bench/README.md. Never fails a build.
+
+    swift build -c release --scratch-path .build-release --product synlig
+    bench/privacy_pages.py --binary .build-release/release/synlig
+"""
+import argparse, datetime, http.cookiejar, os, re, shutil, statistics, subprocess, sys, tempfile
+import urllib.parse, urllib.request
+
+from statistics_page import PASSWORD, api, wait_for, wrk
+
+CONSULTANT = "konsulent@exempel.se"
+ADMIN = "admin@exempel.se"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=".build-release/release/synlig")
+    parser.add_argument("--port", type=int, default=8197)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    base = f"http://127.0.0.1:{args.port}"
+    data = tempfile.mkdtemp(prefix="synlig-bench-")
+    env = dict(os.environ, SYNLIG_DATA_DIR=data, SYNLIG_DEMO_PASSWORD=PASSWORD)
+    server = subprocess.Popen([args.binary, "serve", "--demo", "--env", "production", "--port", str(args.port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(base + "/health")
+        consultant, admin = session_cookie(base, CONSULTANT), session_cookie(base, ADMIN)
+        token = api(base, "POST", "/api/v1/auth/token", {"email": CONSULTANT, "password": PASSWORD})["token"]
+        caregiver = first_id(base, token, "/api/v1/caregivers?per=1")
+        recipient = first_id(base, token, "/api/v1/recipients?per=1")
+        as_consultant, as_admin = ["Cookie: " + consultant], ["Cookie: " + admin]
+        cases = [
+            ("GET /health", "/health", []),
+            ("GET /crisis", "/crisis", as_consultant),
+            ("GET /caregivers/{id}/extract", f"/caregivers/{caregiver}/extract", as_consultant),
+            ("GET /api/v1/caregivers/{id}/extract", f"/api/v1/caregivers/{caregiver}/extract", ["Authorization: Bearer " + token]),
+            ("GET /recipients/{id}/extract", f"/recipients/{recipient}/extract", as_consultant),
+            ("GET /admin/access-log", "/admin/access-log", as_admin),
+            ("GET /admin/access-log?type=caregiver", "/admin/access-log?type=caregiver", as_admin),
+            ("GET /admin/jobs", "/admin/jobs", as_admin),
+        ]
+        rates = {name: [] for name, _, _ in cases}
+        ratios = {name: [] for name, _, _ in cases}
+        for _ in range(args.rounds):
+            round_rates = {}
+            for name, path, headers in cases:
+                round_rates[name] = wrk(base + path, headers, args.seconds, args.connections)
+                rates[name].append(round_rates[name])
+            for name in round_rates:
+                ratios[name].append(round_rates[name] / round_rates["GET /health"])
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        lines = [f"### Crisis list, access-log review, jobs and register extract, {datetime.date.today().isoformat()}, commit {commit}",
+                 f"Demo organisation, release build, wrk {args.connections} connections, {args.rounds} interleaved rounds of "
+                 f"{args.seconds} s; ratio to /health in the same round (median). Run: `bench/privacy_pages.py`.", "",
+                 "| request | req/s (median) | × /health |", "|---|---:|---:|"]
+        for name, _, _ in cases:
+            lines.append(f"| `{name}` | {statistics.median(rates[name]):.0f} | {statistics.median(ratios[name]):.3f}× |")
+        table = "\n".join(lines) + "\n"
+        print(table)
+        if not args.no_readme:
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md"), "a", encoding="utf-8") as handle:
+                handle.write("\n" + table)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def first_id(base, token, path):
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request) as response:
+        found = re.search(r'"id"\s*:\s*"([0-9A-Fa-f-]{36})"', response.read().decode())
+    if not found:
+        sys.exit(f"no id in {path}")
+    return found.group(1)
+
+
+def session_cookie(base, email):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+    opener.open(urllib.request.Request(base + "/login", data=urllib.parse.urlencode(
+        {"_csrf": csrf, "email": email, "password": PASSWORD}).encode()))
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+if __name__ == "__main__":
+    main()
