@@ -211,7 +211,8 @@ struct JobsTests {
             #expect(html.contains("misslyckades"))
             #expect(html.contains("Probe.Failure"))
             #expect(html.contains("Inom en minut"), "the failed job is due at the next tick")
-            #expect(html.contains("var 60:e minut"))
+            #expect(html.contains("varje timme") && html.contains("var 5:e minut") && html.contains("varje dygn"),
+                    "intervals in the largest whole unit: hourly purges, the five-minute seal, the daily file purge")
             let english = try await admin.get("/admin/jobs", headers: ["Accept-Language": "en"])
             #expect(english.body.string.contains("Latest runs"))
 

@@ -198,16 +198,29 @@ struct VerifyAuditCommand: AsyncCommand {
 }
 
 /// Runs every purge job now, whatever their schedule. Each run is recorded and audited like a
-/// scheduled one; the command fails when any job did.
+/// scheduled one; the command fails when any job did. `--dry-run` says what each purge would
+/// remove and changes nothing.
 struct PurgeCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Runs the retention purges now." }
+    struct Signature: CommandSignature {
+        @Flag(name: "dry-run", help: "Say how many rows each purge would remove; change nothing") var dryRun: Bool
+        init() {}
+    }
+    var help: String { "Runs the retention purges now (or, with --dry-run, says what they would remove)." }
 
     struct Failed: Error, CustomStringConvertible {
         var description: String
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
+        if signature.dryRun {
+            for job in Jobs.all {
+                guard let preview = job.preview else { continue }
+                context.console.output("Would purge \(try await preview(context.application)) rows: \(job.name).".consoleText())
+            }
+            let files = try await FileRetentionService.plan(on: context.application.db)
+            context.console.output("Caregivers' files due but kept for research (born on the 5th, 15th or 25th): \(files.keptForResearch).".consoleText())
+            return
+        }
         var failed: [String] = []
         for job in Jobs.all {
             let done = try await Jobs.runNow(job, app: context.application)

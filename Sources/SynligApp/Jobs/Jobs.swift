@@ -7,6 +7,8 @@ import Vapor
 struct ScheduledJob: Sendable {
     var name: String
     var interval: TimeInterval
+    /// For a purge: how many rows a run now would remove, changing nothing (`synlig purge --dry-run`).
+    var preview: (@Sendable (Application) async throws -> Int)? = nil
     var run: @Sendable (Application) async throws -> Int
 }
 
@@ -15,31 +17,41 @@ struct ScheduledJob: Sendable {
 enum Jobs {
     /// The foundation's own housekeeping. Later capabilities append theirs here.
     static let all: [ScheduledJob] = [
-        ScheduledJob(name: "purge-ended-sessions", interval: 3600) { app in
+        purging("purge-ended-sessions") { db in
             let cutoff = Date().addingTimeInterval(-24 * 3600)
             // Sessions past their limits are ended lazily on use; purge both kinds after a day.
-            return try await purge(on: app.db) {
-                AuthSession.query(on: $0).group(.or) { $0.filter(\.$endedAt < cutoff).filter(\.$lastSeenAt < cutoff) }
-            }
+            return AuthSession.query(on: db).group(.or) { $0.filter(\.$endedAt < cutoff).filter(\.$lastSeenAt < cutoff) }
         },
-        ScheduledJob(name: "purge-login-attempts", interval: 3600) { app in
-            let cutoff = Date().addingTimeInterval(-24 * 3600)
-            return try await purge(on: app.db) { LoginAttempt.query(on: $0).filter(\.$occurredAt < cutoff) }
+        purging("purge-login-attempts") { db in
+            LoginAttempt.query(on: db).filter(\.$occurredAt < Date().addingTimeInterval(-24 * 3600))
         },
-        ScheduledJob(name: "purge-setup-tokens", interval: 3600) { app in
-            let now = Date()
-            return try await purge(on: app.db) { SetupToken.query(on: $0).filter(\.$expiresAt < now) }
+        purging("purge-setup-tokens") { db in
+            SetupToken.query(on: db).filter(\.$expiresAt < Date())
         },
-        ScheduledJob(name: "purge-contact-requests", interval: 3600) { app in
+        ScheduledJob(name: "purge-contact-requests", interval: 3600,
+                     preview: { app in try await ContactRequestService.purgeable(now: Date(), on: app.db).count() }) { app in
             try await ContactRequestService.purge(on: app.db)
         },
-        ScheduledJob(name: "purge-memo-notes", interval: 3600) { app in
+        ScheduledJob(name: "purge-memo-notes", interval: 3600,
+                     preview: { app in try await MemoNote.query(on: app.db).filter(\.$purgeAfter <= Date()).count() }) { app in
             try await FollowUpService.purgeMemos(on: app.db)
+        },
+        // Caregivers' files five years after their last entry (`FileRetention`), once a day.
+        ScheduledJob(name: "purge-caregiver-files", interval: 86400,
+                     preview: { app in try await FileRetentionService.plan(on: app.db).due.count }) { app in
+            try await FileRetentionService.purge(on: app.db)
         },
         ScheduledJob(name: "seal-access-log", interval: 300) { app in
             try await AccessLogSealing.seal(on: app.db)
         },
     ]
+
+    /// A purge of what `query` selects, hourly, with its dry run.
+    private static func purging<M: Model>(_ name: String, _ query: @escaping @Sendable (any Database) -> QueryBuilder<M>) -> ScheduledJob {
+        ScheduledJob(name: name, interval: 3600, preview: { app in try await query(app.db).count() }) { app in
+            try await purge(on: app.db, query)
+        }
+    }
 
     /// Deletes what `query` selects and says how many rows that was, in one transaction.
     private static func purge<M: Model>(on db: any Database, _ query: @escaping @Sendable (any Database) -> QueryBuilder<M>) async throws -> Int {

@@ -50,7 +50,7 @@ struct JobsController: RouteCollection {
             }
             return JobRow(
                 name: job.name, label: req.t("jobs.job.\(job.name)"),
-                every: req.tp("jobs.every_minutes", Int(job.interval / 60)),
+                every: Self.every(job.interval, req),
                 lastRun: job.lastRun.map { "\(time($0.startedAt)) – \(req.t("jobs.outcome.\($0.outcome.rawValue)"))" } ?? req.t("jobs.never"),
                 next: next)
         }
@@ -61,5 +61,13 @@ struct JobsController: RouteCollection {
                    affected: run.affected.map(String.init) ?? "–", failure: run.failure ?? "")
         }
         return JobsPage(page: .make(for: req, titleKey: "jobs.title"), jobs: jobs, runs: runs)
+    }
+
+    /// "every 5 minutes", "every hour", "every day": the largest whole unit.
+    static func every(_ interval: TimeInterval, _ req: Request) -> String {
+        let minutes = Int(interval / 60)
+        if minutes % 1440 == 0 { return req.tp("jobs.every_days", minutes / 1440) }
+        if minutes % 60 == 0 { return req.tp("jobs.every_hours", minutes / 60) }
+        return req.tp("jobs.every_minutes", minutes)
     }
 }

@@ -124,14 +124,20 @@ package enum ContactRequestService {
     }
 
     /// Deletes what is no longer needed; the audit trail records how many, never what was said.
+    /// The requests past their time: unhandled ones after `unhandledRetentionDays`, closed ones
+    /// `closedRetentionDays` after closing.
+    static func purgeable(now: Date, on db: any Database) -> QueryBuilder<ContactRequest> {
+        let unhandledCutoff = now.addingTimeInterval(-Double(unhandledRetentionDays) * 86400)
+        let closedCutoff = now.addingTimeInterval(-Double(closedRetentionDays) * 86400)
+        return ContactRequest.query(on: db).group(.or) { group in
+            group.group(.and) { $0.filter(\.$status == .open).filter(\.$createdAt < unhandledCutoff) }
+            group.group(.and) { $0.filter(\.$status == .closed).filter(\.$closedAt < closedCutoff) }
+        }
+    }
+
     static func purge(now: Date = Date(), on db: any Database) async throws -> Int {
         try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
-            let unhandledCutoff = now.addingTimeInterval(-Double(unhandledRetentionDays) * 86400)
-            let closedCutoff = now.addingTimeInterval(-Double(closedRetentionDays) * 86400)
-            let doomed = try await ContactRequest.query(on: tx).group(.or) { group in
-                group.group(.and) { $0.filter(\.$status == .open).filter(\.$createdAt < unhandledCutoff) }
-                group.group(.and) { $0.filter(\.$status == .closed).filter(\.$closedAt < closedCutoff) }
-            }.all()
+            let doomed = try await purgeable(now: now, on: tx).all()
             for request in doomed {
                 try await request.delete(on: tx)
                 audit.record("contact_request.purge", "contact_request", id: request.id, organisation: request.organisationID)

@@ -1,0 +1,94 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// Gallring of caregivers' files by `FileRetention`: a file whose last entry — the latest row of
+/// any table the personal-data registry links to the caregiver — is five years old is purged
+/// with everything linked to it, unless the caregiver was born on a research day. Run daily by
+/// the scheduled job and by `synlig purge`; `synlig purge --dry-run` shows the plan and changes
+/// nothing. The job's run records how many files were purged, never whose.
+enum FileRetentionService {
+    struct Plan: Sendable, Equatable {
+        /// Files due and to be purged.
+        var due: [UUID]
+        /// Files due but kept for research.
+        var keptForResearch: Int
+    }
+
+    static func plan(today: CalendarDate = .today(), on db: any Database) async throws -> Plan {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        // A file is due when its last entry was on or before the latest due day (Swedish days).
+        let cutoff = FileRetention.latestDueEntry(today: today).addingDays(1).startInSweden
+        var due: [UUID] = [], kept = 0
+        for chunk in try await filesLastEntered(before: cutoff, on: sql).chunked(500) {
+            let rows = try await sql.select().column("id").column("personal_identity_number").from(Caregiver.schema)
+                .where("id", .in, SQLBind.group(chunk)).all()
+            for row in rows {
+                if FileRetention.isKeptForResearch(personalIdentityNumber: try row.decode(column: "personal_identity_number", as: String?.self)) {
+                    kept += 1
+                } else {
+                    due.append(try row.decode(column: "id", as: UUID.self))
+                }
+            }
+        }
+        return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept)
+    }
+
+    /// Purges the files the plan names; how many.
+    static func purge(today: CalendarDate = .today(), on db: any Database) async throws -> Int {
+        let plan = try await plan(today: today, on: db)
+        for chunk in plan.due.chunked(200) {
+            try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
+                try await erase(caregivers: chunk, on: tx as! any SQLDatabase)
+            }
+        }
+        return plan.due.count
+    }
+
+    /// Every caregiver's last entry, for those whose last entry is before `cutoff`: the latest
+    /// time any row linked to them was written, over every table the registry links to a
+    /// caregiver directly or through a care relationship.
+    private static func filesLastEntered(before cutoff: Date, on sql: any SQLDatabase) async throws -> [UUID] {
+        var parts: [SQLQueryString] = []
+        for table in PersonalDataRegistry.aboutPeople {
+            let columns = Set(try await DialectSQL.columns(of: table.name, on: sql).map(\.name))
+            let times = ["updated_at", "created_at"].filter(columns.contains)
+            guard let time = times.first else { continue }
+            for link in table.links {
+                switch link {
+                case .caregiver(let column):
+                    parts.append("SELECT \(ident: column) AS c, \(ident: time) AS t FROM \(ident: table.name)")
+                case .relationship(let column):
+                    parts.append("SELECT r.caregiver_id AS c, x.\(ident: time) AS t FROM \(ident: table.name) x JOIN care_relationships r ON r.id = x.\(ident: column)")
+                case .recipient, .record:
+                    continue
+                }
+            }
+        }
+        // The caregiver row's own creation counts too, where it was never updated.
+        parts.append("SELECT id AS c, created_at AS t FROM caregivers")
+        let union = parts.dropFirst().reduce(parts[0]) { $0 + SQLQueryString(" UNION ALL ") + $1 }
+        let query = SQLQueryString("SELECT c FROM (") + union + SQLQueryString(") entries GROUP BY c HAVING MAX(t) < \(bind: cutoff)")
+        return try await sql.raw(query).all().map { try $0.decode(column: "c", as: UUID.self) }
+    }
+
+    /// Deletes the caregivers and every row the registry links to them, children before parents.
+    static func erase(caregivers ids: [UUID], on sql: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        let relationships = try await sql.select().column("id").from("care_relationships")
+            .where("caregiver_id", .in, SQLBind.group(ids)).all().map { try $0.decode(column: "id", as: UUID.self) }
+        for table in PersonalDataRegistry.aboutPeople.reversed() {
+            for link in table.links {
+                switch link {
+                case .relationship(let column) where !relationships.isEmpty:
+                    try await sql.delete(from: table.name).where(SQLIdentifier(column), .in, SQLBind.group(relationships)).run()
+                case .caregiver(let column):
+                    try await sql.delete(from: table.name).where(SQLIdentifier(column), .in, SQLBind.group(ids)).run()
+                default:
+                    continue
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+@Suite("Gallring of caregivers' files")
+struct CaregiverFileRetentionTests {
+    /// Moves every written time of every registry table back to `date`, as if all of it had
+    /// been written then.
+    private func age(_ app: Application, to date: Date) async throws {
+        let sql = try #require(app.db as? any SQLDatabase)
+        for table in PersonalDataRegistry.aboutPeople {
+            for column in try await DialectSQL.columns(of: table.name, on: sql).map(\.name) where ["created_at", "updated_at"].contains(column) {
+                try await sql.update(table.name).set(SQLIdentifier(column), to: SQLBind(date)).run()
+            }
+        }
+    }
+
+    @Test("A file five years past its last entry is purged with everything linked to it; a newer entry, or a birth on the 15th, keeps it")
+    func purgesWhatTheRuleSays() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (old, recipient, relationship) = try await world.pair(app, "Gamla Akten", caring: "Olle Kvar", in: world.unitA)
+            try await world.consent(app, relationship, [.healthCondition])
+            _ = try await FollowUpService.addMemo(caregiverID: try old.requireID(), text: "Gammal anteckning", by: world.consultant, on: app.db)
+            _ = try await FollowUpService.addConversation(caregiverID: try old.requireID(), ConversationInput(heldOn: "2019-05-02", helpToCare: "Avlösning"),
+                                                          by: world.consultant, on: app.db)
+            let (recent, _, _) = try await world.pair(app, "Nyare Akten", caring: "Stina Kvar", in: world.unitA)
+            try await world.register(app, "Forskningsakten", pin: "194005159878")
+            let today = CalendarDate.today()
+            try await age(app, to: today.addingMonths(-12 * 6).startInSweden)
+            // The second file has an entry only a year old: it is not due.
+            _ = try await FollowUpService.addConversation(caregiverID: try recent.requireID(), ConversationInput(heldOn: today.iso, helpToCare: "Ny"),
+                                                          by: world.consultant, on: app.db)
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.update("caregiver_conversations").set("created_at", to: SQLBind(today.addingMonths(-12).startInSweden))
+                .where("caregiver_id", .equal, SQLBind(try recent.requireID())).run()
+
+            let plan = try await FileRetentionService.plan(today: today, on: app.db)
+            #expect(plan.due == [try old.requireID()])
+            #expect(plan.keptForResearch == 1)
+
+            // The dry run says so and changes nothing.
+            try await runCommand(app, "purge", "--dry-run")
+            #expect(try await Caregiver.query(on: app.db).count() == 3)
+            #expect(try await JobRun.query(on: app.db).count() == 0)
+
+            try await runCommand(app, "purge")
+            let left = try await Caregiver.query(on: app.db).all().map(\.name).sorted()
+            #expect(left == ["Forskningsakten", "Nyare Akten"])
+            let oldID = try old.requireID()
+            #expect(try await MemoNote.query(on: app.db).filter(\.$caregiverID == oldID).count() == 0)
+            #expect(try await CareRelationship.query(on: app.db).filter(\.$caregiverID == oldID).count() == 0)
+            #expect(try await ConsentRecord.query(on: app.db).filter(\.$relationshipID == (try relationship.requireID())).count() == 0)
+            #expect(try await CareRecipient.find(try recipient.requireID(), on: app.db) != nil, "the person cared for has a file of their own")
+            // The run is recorded with the count, and the audit trail names no one purged.
+            let run = try #require(try await JobRun.query(on: app.db).filter(\.$job == "purge-caregiver-files").first())
+            #expect(run.affected == 1 && run.outcome == .succeeded)
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
+}
