@@ -8,6 +8,7 @@ enum PrivacyMigrations {
         app.migrations.add(CreateAuditTrail())
         app.migrations.add(CreateAccessLog())
         app.migrations.add(SealAccessLog())
+        app.migrations.add(IndexAuditEventsByRecord())
     }
 }
 
@@ -82,5 +83,17 @@ struct SealAccessLog: AsyncMigration {
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase { try await sql.drop(index: "access_log_seal_batch_idx").run() }
         try await database.schema("access_log").deleteField("seal_batch").update()
+    }
+}
+
+/// A person's register extract reads the audit events of their rows by record id.
+struct IndexAuditEventsByRecord: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "audit_events_record_idx").on("audit_events").column("organisation_id").column("record_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "audit_events_record_idx").run() }
     }
 }

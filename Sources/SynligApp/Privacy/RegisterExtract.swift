@@ -68,42 +68,51 @@ enum RegisterExtractService {
             .where(SQLIdentifier(relationshipColumn), .equal, SQLBind(id))
             .all().map { try $0.decode(column: "id", as: UUID.self) }
 
-        var sections: [RegisterExtract.Section] = []
-        var rowIDs: [UUID] = [id]
-        for table in PersonalDataRegistry.aboutPeople {
-            let conditions = table.links.compactMap { link -> (any SQLExpression)? in
-                switch (link, subject) {
-                case (.caregiver(let column), .caregiver), (.recipient(let column), .careRecipient):
-                    return SQLBinaryExpression(SQLColumn(column), .equal, SQLBind(id))
-                case (.relationship(let column), _) where !relationships.isEmpty:
-                    return SQLBinaryExpression(SQLColumn(column), .in, SQLBind.group(relationships))
-                case (.record(let column), _):
-                    // Logs about the person's record and every row of it found above.
-                    let ids = table.name == "audit_events" ? SQLBind.group(rowIDs.map(\.uuidString)) : SQLBind.group(rowIDs)
-                    return SQLBinaryExpression(SQLColumn(column), .in, ids)
-                default:
-                    return nil
-                }
-            }
-            guard !conditions.isEmpty else { continue }
-            let columns = try await DialectSQL.columns(of: table.name, on: sql)
-            let rows = try await sql.select().column(SQLLiteral.all).from(table.name)
-                .where("organisation_id", .equal, SQLBind(organisationID))
-                .where(SQLGroupExpression(SQLList(conditions, separator: SQLRaw(" OR "))))
-                .all()
-            let values = try rows.map { row in
-                try Dictionary(uniqueKeysWithValues: columns.map { ($0.name, try value(of: $0, in: row)) })
-            }
-            if table.links.allSatisfy({ if case .record = $0 { false } else { true } }) {
-                rowIDs += values.compactMap { if case .id(let rowID)? = $0["id"] { rowID } else { nil } }
-            }
-            sections.append(.init(table: table.name, titleKey: table.titleKey, needsSecrecyAssessment: table.needsSecrecyAssessment,
-                                  columns: columns.map(\.name), rows: values))
-        }
+        // The person's own tables side by side, then the logs about every row found in them.
+        let isLog: @Sendable (PersonalDataRegistry.Table) -> Bool = { $0.links.contains { if case .record = $0 { true } else { false } } }
+        let own = try await PersonalDataRegistry.aboutPeople.filter { !isLog($0) }.concurrentMap { table in
+            try await section(table, subject, id: id, relationships: relationships, rowIDs: [], organisationID: organisationID, on: sql)
+        }.compactMap { $0 }
+        let rowIDs = [id] + own.flatMap { $0.rows.compactMap { if case .id(let rowID)? = $0["id"] { rowID } else { nil } } }
+        let logs = try await PersonalDataRegistry.aboutPeople.filter(isLog).concurrentMap { table in
+            try await section(table, subject, id: id, relationships: relationships, rowIDs: rowIDs, organisationID: organisationID, on: sql)
+        }.compactMap { $0 }
+        let sections = own + logs
         let found = try await names(in: sections, organisationID: organisationID, on: db)
         return RegisterExtract(subject: subject, subjectID: id, organisationID: organisationID, createdAt: now, sections: sections,
                                names: Dictionary(uniqueKeysWithValues: found.names.map { ($0.key.uuidString, $0.value) }),
                                otherPeople: (found.caregivers.filter { $0 != id }, found.recipients.filter { $0 != id }))
+    }
+
+    /// One table's rows about the person: nil when the table has no link to this kind of subject.
+    private static func section(_ table: PersonalDataRegistry.Table, _ subject: RegisterExtract.Subject, id: UUID,
+                                relationships: [UUID], rowIDs: [UUID], organisationID: UUID,
+                                on sql: any SQLDatabase) async throws -> RegisterExtract.Section? {
+        let conditions = table.links.compactMap { link -> (any SQLExpression)? in
+            switch (link, subject) {
+            case (.caregiver(let column), .caregiver), (.recipient(let column), .careRecipient):
+                return SQLBinaryExpression(SQLColumn(column), .equal, SQLBind(id))
+            case (.relationship(let column), _) where !relationships.isEmpty:
+                return SQLBinaryExpression(SQLColumn(column), .in, SQLBind.group(relationships))
+            case (.record(let column), _):
+                // Logs about the person's record and every row of it found above.
+                let ids = table.name == "audit_events" ? SQLBind.group(rowIDs.map(\.uuidString)) : SQLBind.group(rowIDs)
+                return SQLBinaryExpression(SQLColumn(column), .in, ids)
+            default:
+                return nil
+            }
+        }
+        guard !conditions.isEmpty else { return nil }
+        let columns = try await DialectSQL.columns(of: table.name, on: sql)
+        let rows = try await sql.select().column(SQLLiteral.all).from(table.name)
+            .where("organisation_id", .equal, SQLBind(organisationID))
+            .where(SQLGroupExpression(SQLList(conditions, separator: SQLRaw(" OR "))))
+            .all()
+        let values = try rows.map { row in
+            try Dictionary(uniqueKeysWithValues: columns.map { ($0.name, try value(of: $0, in: row)) })
+        }
+        return .init(table: table.name, titleKey: table.titleKey, needsSecrecyAssessment: table.needsSecrecyAssessment,
+                     columns: columns.map(\.name), rows: values)
     }
 
     private static func value(of column: DialectSQL.Column, in row: any SQLRow) throws -> ExtractValue {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The few pieces of SQL that SQLite and PostgreSQL spell differently, each with both dialects
@@ -66,8 +67,20 @@ extension DialectSQL {
     }
 
     /// A table's columns in their order. SQLite names the types Fluent declared (UUID, REAL for a
-    /// date and time, INTEGER also for a flag); PostgreSQL its own.
+    /// date and time, INTEGER also for a flag); PostgreSQL its own. Read once per table and
+    /// dialect: the schema changes only by migrations, which run before anyone asks.
     static func columns(of table: String, on sql: any SQLDatabase) async throws -> [Column] {
+        let key = "\(Dialect(sql)) \(table)"
+        if let known = columnCache.withLockedValue({ $0[key] }) { return known }
+        let columns = try await readColumns(of: table, on: sql)
+        // An empty answer (no such table yet) is not kept.
+        if !columns.isEmpty { columnCache.withLockedValue { $0[key] = columns } }
+        return columns
+    }
+
+    private static let columnCache = NIOLockedValueBox<[String: [Column]]>([:])
+
+    private static func readColumns(of table: String, on sql: any SQLDatabase) async throws -> [Column] {
         switch Dialect(sql) {
         case .sqlite:
             return try await sql.raw("SELECT name, type FROM pragma_table_info(\(bind: table)) ORDER BY cid").all().map { row in
