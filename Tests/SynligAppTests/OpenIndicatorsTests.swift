@@ -12,8 +12,8 @@ import VaporTesting
 struct OpenIndicatorsTests {
     let lastYear = CalendarDate.today().year - 1
 
-    func register(_ app: Application, _ world: RecordWorld, women: Int, men: Int) async throws {
-        let day = try #require(CalendarDate("\(lastYear)-06-15"))
+    func register(_ app: Application, _ world: RecordWorld, women: Int, men: Int, year: Int? = nil) async throws {
+        let day = try #require(CalendarDate("\(year ?? lastYear)-06-15"))
         for (gender, count) in [(Gender.woman, women), (.man, men)] {
             for index in 0..<count {
                 let caregiver = try await CaregiverService.save(nil, CaregiverInput(name: "Öppen \(gender.rawValue) \(index)", preferredLanguage: "sv", gender: gender.rawValue),
@@ -77,6 +77,27 @@ struct OpenIndicatorsTests {
             // Withdrawing takes effect at once.
             #expect(try await admin.post("/statistics/publication", form: [("publish", "0")]).status == .seeOther)
             #expect(try await client.send(.GET, "/api/v1/open-data/0180/indicators").status == .notFound)
+        }
+    }
+
+    @Test("Each year counts those known by its end and what happened in it: earlier years carry forward, events do not")
+    func yearsAddUp() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world, women: 6, men: 5, year: lastYear - 2)
+            try await register(app, world, women: 7, men: 0, year: lastYear)
+            try await publish(app, world)
+            let answer = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/indicators")
+            let rows = try answer.content.decode(OpenIndicatorsController.Listing<OpenIndicatorRow>.self).values
+            func values(_ kpi: String, _ year: Int) -> [Int?]? { rows.first { $0.kpi == kpi && $0.period == year }?.values.map(\.value) }
+            #expect(values("SYN001", lastYear - 2) == [11, 6, 5])
+            #expect(values("SYN001", lastYear - 1) == [11, 6, 5], "nobody new: the same people are known")
+            #expect(values("SYN001", lastYear) == [18, 13, 5])
+            #expect(values("SYN002", lastYear - 2) == [11])
+            #expect(values("SYN002", lastYear - 1) == [0], "no follow-up held that year")
+            #expect(values("SYN002", lastYear) == [7])
+            // The years before the first registration are not published as zeros.
+            #expect(values("SYN001", lastYear - 3) == nil)
         }
     }
 

@@ -71,32 +71,114 @@ enum OpenIndicators {
         return values
     }
 
-    /// The same for many organisations, from three aggregate queries for them all rather than
-    /// three each: every table is grouped by unit, and each organisation's rows are its units and
-    /// its own id for "no unit" (`StatisticsService.unitKey`), then published one organisation at
-    /// a time. `known` is the raw number registered by the year's end, for "had anyone" only.
+    /// The same for many organisations in one year.
     static func values(organisations: [UUID], year: Int, policy: SuppressionPolicy = .standard,
                        on db: any Database) async throws -> [UUID: Values] {
-        guard let sql = db as? any SQLDatabase, let period = StatisticsPeriod("\(year)") else { throw Abort(.internalServerError) }
-        var result: [UUID: Values] = [:]
+        try await values(organisations: organisations, years: [year], policy: policy, on: db)[year] ?? [:]
+    }
+
+    /// The same for many organisations and years, from three aggregate queries for them all
+    /// rather than three per organisation and year: every table is grouped by unit and by year,
+    /// each organisation's rows are its units and its own id for "no unit"
+    /// (`StatisticsService.unitKey`), and the years are laid out from one pass — caregivers known
+    /// by a year's end are those registered in it or any year before. Then each organisation and
+    /// year is published on its own. `known` is the raw number registered by the year's end.
+    static func values(organisations: [UUID], years: [Int], policy: SuppressionPolicy = .standard,
+                       on db: any Database) async throws -> [Int: [UUID: Values]] {
+        guard let sql = db as? any SQLDatabase, let first = years.min(), let last = years.max(),
+              let period = StatisticsPeriod("\(last)") else { return [:] }
+        var result: [Int: [UUID: Values]] = [:]
         // Bounded lists of bound ids, well inside both databases' limits on parameters.
-        for chunk in stride(from: 0, to: organisations.count, by: 500).map({ Array(organisations[$0..<min($0 + 500, organisations.count)]) }) {
+        for chunk in organisations.chunked(500) {
             guard let scope = StatisticsScope.organisations(chunk, period: period) else { continue }
             let unitRows = try await StatisticsService.unitRows(of: chunk, on: db)
             // The grouped queries' row keys, organisation after organisation.
             let keys = chunk.flatMap { id in (unitRows[id] ?? [nil]).map { $0 ?? id } }
-            async let genderCounts = StatisticsService.breakdownCounts(.gender, scope, units: keys, on: sql)
-            async let activityCounts = ActivityTable.counts(scope, kinds: [.voluntariness, .supportGiven], units: keys, on: sql)
-            let byGender = try await genderCounts, activities = try await activityCounts
-            var first = 0
-            for id in chunk {
-                let rows = first..<(first + (unitRows[id]?.count ?? 1))
-                first = rows.upperBound
-                result[id] = publish(byGender: Array(byGender[rows]),
-                                     activities: activities.map { ($0.kind, Array($0.counts[rows])) }, policy: policy)
+            async let genderByYear = registeredByYear(scope, keys: keys, before: last + 1, on: sql)
+            async let voluntarinessByYear = eventsByYear(.voluntariness, scope, keys: keys, years: first...last, on: sql)
+            async let supportByYear = eventsByYear(.supportGiven, scope, keys: keys, years: first...last, on: sql)
+            let registered = try await genderByYear, voluntariness = try await voluntarinessByYear, support = try await supportByYear
+            let categories = StatisticsDimension.gender.categories.count
+            for year in years {
+                // Known by the year's end: everyone registered in any year up to it.
+                var byGender = Array(repeating: Array(repeating: 0, count: categories), count: keys.count)
+                for (registeredIn, counts) in registered where registeredIn <= year {
+                    for (row, columns) in counts.enumerated() {
+                        for (column, count) in columns.enumerated() { byGender[row][column] += count }
+                    }
+                }
+                let empty = { (kind: ActivityTable.Kind) in
+                    Array(repeating: Array(repeating: 0, count: ActivityTable.categories(kind).count), count: keys.count)
+                }
+                var firstRow = 0
+                for id in chunk {
+                    let rows = firstRow..<(firstRow + (unitRows[id]?.count ?? 1))
+                    firstRow = rows.upperBound
+                    result[year, default: [:]][id] = publish(
+                        byGender: Array(byGender[rows]),
+                        activities: [(.voluntariness, Array((voluntariness[year] ?? empty(.voluntariness))[rows])),
+                                     (.supportGiven, Array((support[year] ?? empty(.supportGiven))[rows]))],
+                        policy: policy)
+                }
             }
         }
         return result
+    }
+
+    /// Caregivers registered before the start of `endYear`, by the year they were registered in:
+    /// `[year: counts[row][gender category]]`, rows as `keys`. Registration dates are ISO text, so
+    /// their first four characters are the year on both databases.
+    private static func registeredByYear(_ scope: StatisticsScope, keys: [UUID], before endYear: Int,
+                                         on sql: any SQLDatabase) async throws -> [Int: [[Int]]] {
+        let year = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("4"))
+        let gender = SQLColumn("gender", table: "caregivers")
+        let rows = try await StatisticsService.inScope(
+            sql.select().column(StatisticsService.unitKey(scope), as: "u").column(gender, as: "k").column(year, as: "y")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("caregivers"), scope)
+            .where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind("\(endYear)-01-01"))
+            .groupBy(StatisticsService.unitKey(scope)).groupBy(gender).groupBy(year).all()
+        let categories = StatisticsDimension.gender.categories
+        var counts: [Int: [[Int]]] = [:]
+        for row in rows {
+            let key = try row.decode(column: "k", as: String?.self) ?? StatisticsDimension.notStated
+            guard let registeredIn = Int(try row.decode(column: "y", as: String.self)),
+                  let unit = keys.firstIndex(of: try row.decode(column: "u", as: UUID.self)),
+                  let column = categories.firstIndex(of: key) else { continue }
+            counts[registeredIn, default: Array(repeating: Array(repeating: 0, count: categories.count), count: keys.count)][unit][column]
+                += try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    /// One activity table for each of `years`, from one GROUP BY on unit, category and year:
+    /// `[year: counts[row][category]]`.
+    private static func eventsByYear(_ kind: ActivityTable.Kind, _ scope: StatisticsScope, keys: [UUID], years: ClosedRange<Int>,
+                                     on sql: any SQLDatabase) async throws -> [Int: [[Int]]] {
+        let source = ActivityTable.source(kind)
+        let date = SQLColumn(source.date, table: source.table), value = SQLColumn(source.column, table: source.table)
+        let year = SQLFunction("SUBSTR", args: date, SQLLiteral.numeric("1"), SQLLiteral.numeric("4"))
+        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u")
+            .column(SQLFunction("CAST", args: SQLList([value, SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
+            .column(year, as: "y").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(source.table)
+            .join("caregivers", on: SQLColumn("caregiver_id", table: source.table), .equal, SQLColumn("id", table: "caregivers"))
+        select = StatisticsService.inScope(select, scope)
+            .where(date, .greaterThanOrEqual, SQLBind("\(years.lowerBound)-01-01"))
+            .where(date, .lessThan, SQLBind("\(years.upperBound + 1)-01-01"))
+        if let condition = source.condition {
+            select = select.where(SQLColumn(condition.column, table: source.table), .equal, SQLBind(condition.value))
+        }
+        let rows = try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(value).groupBy(year).all()
+        let categories = ActivityTable.categories(kind)
+        var counts: [Int: [[Int]]] = [:]
+        for row in rows {
+            guard let key = try row.decode(column: "k", as: String?.self) ?? source.missing,
+                  let column = categories.firstIndex(of: key), let happenedIn = Int(try row.decode(column: "y", as: String.self)),
+                  let unit = keys.firstIndex(of: try row.decode(column: "u", as: UUID.self)) else { continue }
+            counts[happenedIn, default: Array(repeating: Array(repeating: 0, count: categories.count), count: keys.count)][unit][column]
+                += try row.decode(column: "n", as: Int.self)
+        }
+        return counts
     }
 
     /// One organisation's values from its raw per-unit counts.
@@ -143,15 +225,13 @@ enum OpenIndicators {
                 if let first = CalendarDate(try row.decode(column: "f", as: String.self)) { firstYear[try row.decode(column: "o", as: UUID.self)] = first.year }
             }
         }
-        // The years do not depend on each other: counted side by side (`concurrentMap`).
-        let firstYears = firstYear
-        let counted = try await years.concurrentMap { year in
-            let counting = organisations.map(\.id).filter { (firstYears[$0] ?? .max) <= year }
-            return (year, counting.isEmpty ? [:] : try await values(organisations: counting, year: year, policy: policy, on: db))
-        }
-        let byYear = Dictionary(counted, uniquingKeysWith: { first, _ in first })
+        // All years in one pass for everyone who has begun counting by the last of them.
+        let counting = organisations.map(\.id).filter { (firstYear[$0] ?? .max) <= (years.max() ?? .min) }
+        let byYear = counting.isEmpty ? [:] : try await values(organisations: counting, years: years, policy: policy, on: db)
         return organisations.flatMap { organisation in
-            years.flatMap { year in byYear[year]?[organisation.id].map { rows($0, code: organisation.code, year: year) } ?? [] }
+            years.filter { (firstYear[organisation.id] ?? .max) <= $0 }.flatMap { year in
+                byYear[year]?[organisation.id].map { rows($0, code: organisation.code, year: year) } ?? []
+            }
         }
     }
 }
