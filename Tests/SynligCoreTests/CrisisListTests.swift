@@ -92,4 +92,19 @@ struct CrisisListTests {
         let made = try #require(CalendarDate("2026-12-06"))
         #expect(CrisisList.destroyBy(exportedOn: made) == CalendarDate("2027-01-05"))
     }
+
+    @Test("A relationship left out before the caregiver's age is read would have no priority at any age; one kept may")
+    func listedBeforeAgeIsKnown() {
+        let tasks = CareTask.allCases
+        for together in [false, true] {
+            for hours in HoursBand.allCases {
+                for mask in 0..<(1 << tasks.count) {
+                    let chosen = Set(tasks.indices.filter { mask & (1 << $0) != 0 }.map { tasks[$0] })
+                    let listed = CrisisList.mayBeListed(livesTogether: together, hours: hours, tasks: chosen)
+                    let anyAge = [nil, 20, 66, 90].contains { priority(together: together, hours, chosen, age: $0) != nil }
+                    #expect(listed == anyAge, "\(together) \(hours) \(chosen)")
+                }
+            }
+        }
+    }
 }

@@ -48,8 +48,12 @@ struct CrisisEntry: Sendable {
 /// five hundred relationships. Every query is scoped to the organisation.
 enum CrisisListQuery {
     static func load(organisationID: UUID, unitID: UUID?, on db: any Database, today: CalendarDate = .today()) async throws -> [CrisisEntry] {
-        let relationships = try await CareRelationship.scoped(to: organisationID, on: db).all()
+        let all = try await CareRelationship.scoped(to: organisationID, on: db).all()
+        // Only relationships that can be on the list, and only their caregivers' people are read;
+        // a restriction in any relationship of such a caregiver still counts (below).
+        let relationships = all.filter { CrisisList.mayBeListed(livesTogether: $0.livesTogether, hours: $0.hoursBand, tasks: $0.tasks) }
         guard !relationships.isEmpty else { return [] }
+        let listedCaregivers = Set(relationships.map(\.caregiverID))
         let units = try await Unit.scoped(to: organisationID, on: db).all()
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
         var recipientUnits: [UUID: [UUID]] = [:]
@@ -58,9 +62,10 @@ enum CrisisListQuery {
         }
 
         // A restriction in any of a caregiver's relationships withholds their contact everywhere.
-        let permissions = try await CaregiverAccess.permissions(for: relationships, on: db, today: today)
+        let theirs = all.filter { listedCaregivers.contains($0.caregiverID) }
+        let permissions = try await CaregiverAccess.permissions(for: theirs, on: db, today: today)
         var restrictedCaregivers: Set<UUID> = []
-        for relationship in relationships where permissions[try relationship.requireID()]?.restricted ?? true {
+        for relationship in theirs where permissions[try relationship.requireID()]?.restricted ?? true {
             restrictedCaregivers.insert(relationship.caregiverID)
         }
 

@@ -68,6 +68,12 @@ public enum CrisisList {
         return nil
     }
 
+    /// Whether a relationship can be on the list at all, before the caregiver's age is known:
+    /// its priority if the caregiver were as old as anyone can be.
+    public static func mayBeListed(livesTogether: Bool, hours: HoursBand, tasks: Set<CareTask>) -> Bool {
+        priority(CrisisCircumstances(livesTogether: livesTogether, hours: hours, tasks: tasks, caregiverAge: .max)) != nil
+    }
+
     /// Whether a row of the crisis list may carry the caregiver's phone, address and plans, or
     /// says "contact through the unit only". The relationship itself must allow calling round
     /// about the person (`InvolvementPermission.mayContactFromCrisisList`), and a restriction on
