@@ -11,10 +11,10 @@ Appends the table, with date and commit, to bench/README.md. Never fails a build
     swift build -c release --scratch-path .build-release --product synlig
     bench/privacy_pages.py --binary .build-release/release/synlig
 """
-import argparse, datetime, http.cookiejar, os, re, shutil, statistics, subprocess, sys, tempfile
-import urllib.parse, urllib.request
+import argparse, datetime, os, re, shutil, subprocess, sys, tempfile
+import urllib.request
 
-from statistics_page import PASSWORD, api, wait_for, wrk
+from statistics_page import PASSWORD, api, measure_and_report, session_cookie, wait_for
 
 CONSULTANT = "konsulent@exempel.se"
 ADMIN = "admin@exempel.se"
@@ -53,27 +53,10 @@ def main():
             ("GET /admin/access-log?type=caregiver", "/admin/access-log?type=caregiver", as_admin),
             ("GET /admin/jobs", "/admin/jobs", as_admin),
         ]
-        rates = {name: [] for name, _, _ in cases}
-        ratios = {name: [] for name, _, _ in cases}
-        for _ in range(args.rounds):
-            round_rates = {}
-            for name, path, headers in cases:
-                round_rates[name] = wrk(base + path, headers, args.seconds, args.connections)
-                rates[name].append(round_rates[name])
-            for name in round_rates:
-                ratios[name].append(round_rates[name] / round_rates["GET /health"])
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        lines = [f"### Crisis list, access-log review, jobs and register extract, {datetime.date.today().isoformat()}, commit {commit}",
-                 f"Demo organisation, release build, wrk {args.connections} connections, {args.rounds} interleaved rounds of "
-                 f"{args.seconds} s; ratio to /health in the same round (median). Run: `bench/privacy_pages.py`.", "",
-                 "| request | req/s (median) | × /health |", "|---|---:|---:|"]
-        for name, _, _ in cases:
-            lines.append(f"| `{name}` | {statistics.median(rates[name]):.0f} | {statistics.median(ratios[name]):.3f}× |")
-        table = "\n".join(lines) + "\n"
-        print(table)
-        if not args.no_readme:
-            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md"), "a", encoding="utf-8") as handle:
-                handle.write("\n" + table)
+        measure_and_report(base, cases, args,
+                           f"### Crisis list, access-log review, jobs and register extract, {datetime.date.today().isoformat()}",
+                           f"Demo organisation, release build, wrk {args.connections} connections, {args.rounds} interleaved rounds of "
+                           f"{args.seconds} s; ratio to /health in the same round (median). Run: `bench/privacy_pages.py`.")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -87,16 +70,6 @@ def first_id(base, token, path):
     if not found:
         sys.exit(f"no id in {path}")
     return found.group(1)
-
-
-def session_cookie(base, email):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/login").read().decode()
-    csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
-    opener.open(urllib.request.Request(base + "/login", data=urllib.parse.urlencode(
-        {"_csrf": csrf, "email": email, "password": PASSWORD}).encode()))
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def main():
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(base + "/health")
-        cookie = session_cookie(base)
+        cookie = session_cookie(base, VIEWER)
         token = api(base, "POST", "/api/v1/auth/token", {"email": VIEWER, "password": PASSWORD})["token"]
         cases = [
             ("GET /health", "/health", []),
@@ -46,28 +46,9 @@ def main():
             ("GET /api/v1/open-data/9999/indicators", "/api/v1/open-data/9999/indicators", []),
             ("GET /api/v1/open-data/indicators", "/api/v1/open-data/indicators", []),
         ]
-        rates = {name: [] for name, _, _ in cases}
-        ratios = {name: [] for name, _, _ in cases}
-        for _ in range(args.rounds):
-            round_rates = {}
-            for name, path, headers in cases:
-                round_rates[name] = wrk(base + path, headers, args.seconds, args.connections)
-                rates[name].append(round_rates[name])
-            for name in round_rates:
-                ratios[name].append(round_rates[name] / round_rates["GET /health"])
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        lines = [f"### Statistics, {datetime.date.today().isoformat()}, commit {commit}",
-                 f"Demo organisation (about 300 caregivers), release build, wrk {args.connections} connections, "
-                 f"{args.rounds} interleaved rounds of {args.seconds} s; ratio to /health in the same round (median).", "",
-                 "| request | req/s (median) | × /health |", "|---|---:|---:|"]
-        for name, _, _ in cases:
-            lines.append(f"| `{name}` | {statistics.median(rates[name]):.0f} | {statistics.median(ratios[name]):.3f}× |")
-        table = "\n".join(lines) + "\n"
-        print(table)
-        if not args.no_readme:
-            readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")
-            with open(readme, "a", encoding="utf-8") as handle:
-                handle.write("\n" + table)
+        measure_and_report(base, cases, args, f"### Statistics, {datetime.date.today().isoformat()}",
+                           f"Demo organisation (about 300 caregivers), release build, wrk {args.connections} connections, "
+                           f"{args.rounds} interleaved rounds of {args.seconds} s; ratio to /health in the same round (median).")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -103,14 +84,38 @@ def api(base, method, path, body=None):
         return json.loads(response.read() or b"null")
 
 
-def session_cookie(base):
+def session_cookie(base, email):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
     opener.open(urllib.request.Request(base + "/login", data=urllib.parse.urlencode(
-        {"_csrf": csrf, "email": VIEWER, "password": PASSWORD}).encode()))
+        {"_csrf": csrf, "email": email, "password": PASSWORD}).encode()))
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def measure_and_report(base, cases, args, heading, description):
+    """Loads each case with wrk in interleaved rounds (the first case is /health), prints the
+    table of requests per second and ratios to /health in the same round, and appends it with
+    the commit to bench/README.md unless --no-readme."""
+    rates = {name: [] for name, _, _ in cases}
+    ratios = {name: [] for name, _, _ in cases}
+    for _ in range(args.rounds):
+        round_rates = {}
+        for name, path, headers in cases:
+            round_rates[name] = wrk(base + path, headers, args.seconds, args.connections)
+            rates[name].append(round_rates[name])
+        for name in round_rates:
+            ratios[name].append(round_rates[name] / round_rates[cases[0][0]])
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    lines = [f"{heading}, commit {commit}", description, "", "| request | req/s (median) | × /health |", "|---|---:|---:|"]
+    for name, _, _ in cases:
+        lines.append(f"| `{name}` | {statistics.median(rates[name]):.0f} | {statistics.median(ratios[name]):.3f}× |")
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if not args.no_readme:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md"), "a", encoding="utf-8") as handle:
+            handle.write("\n" + table)
 
 
 if __name__ == "__main__":

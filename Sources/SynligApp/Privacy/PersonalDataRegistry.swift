@@ -25,6 +25,8 @@ enum PersonalDataRegistry {
         /// before the extract is handed out.
         var needsSecrecyAssessment = false
         var titleKey: String { "extract.table.\(name)" }
+        /// A log about records (the audit trail, the access log), not the person's own rows.
+        var isLog: Bool { links.contains { if case .record = $0 { true } else { false } } }
     }
 
     /// Tables about caregivers and the people they care for, in the order an extract shows them.

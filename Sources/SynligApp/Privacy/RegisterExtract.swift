@@ -69,12 +69,11 @@ enum RegisterExtractService {
             .all().map { try $0.decode(column: "id", as: UUID.self) }
 
         // The person's own tables side by side, then the logs about every row found in them.
-        let isLog: @Sendable (PersonalDataRegistry.Table) -> Bool = { $0.links.contains { if case .record = $0 { true } else { false } } }
-        let own = try await PersonalDataRegistry.aboutPeople.filter { !isLog($0) }.concurrentMap { table in
+        let own = try await PersonalDataRegistry.aboutPeople.filter { !$0.isLog }.concurrentMap { table in
             try await section(table, subject, id: id, relationships: relationships, rowIDs: [], organisationID: organisationID, on: sql)
         }.compactMap { $0 }
         let rowIDs = [id] + own.flatMap { $0.rows.compactMap { if case .id(let rowID)? = $0["id"] { rowID } else { nil } } }
-        let logs = try await PersonalDataRegistry.aboutPeople.filter(isLog).concurrentMap { table in
+        let logs = try await PersonalDataRegistry.aboutPeople.filter(\.isLog).concurrentMap { table in
             try await section(table, subject, id: id, relationships: relationships, rowIDs: rowIDs, organisationID: organisationID, on: sql)
         }.compactMap { $0 }
         let sections = own + logs

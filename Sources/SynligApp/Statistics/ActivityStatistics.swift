@@ -126,41 +126,56 @@ struct ActivityTable: Sendable, Equatable {
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
                        today: CalendarDate = .today(), on sql: any SQLDatabase) async throws -> [ActivityTable] {
         try await kinds.concurrentMap { kind in
-            let source = Self.source(kind)
-            let table = source.table, column = source.column, date = source.date
-            // The grouped value: the column as text, or an expression over the row.
-            let value: any SQLExpression = source.computed.map { SQLRaw($0) }
-                ?? SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
-            var select = sql.select()
-                .column(StatisticsService.unitKey(scope), as: "u")
-                .column(value, as: "k")
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from(table)
-            if source.throughRelationship {
-                select = select
-                    .join("care_relationships", on: SQLColumn("relationship_id", table: table), .equal, SQLColumn("id", table: "care_relationships"))
-                    .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
-            } else {
-                select = select.join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers"))
-            }
-            select = StatisticsService.inScope(select, scope)
-                .where(SQLColumn(date, table: table), .greaterThanOrEqual, SQLBind(scope.period.start.iso))
-                .where(SQLColumn(date, table: table), .lessThan, SQLBind(scope.period.end.iso))
-            if source.dueByToday {
-                select = select.where(SQLColumn(date, table: table), .lessThanOrEqual, SQLBind(today.iso))
-            }
-            if let condition = source.condition {
-                select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
-            }
-            let rows = try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(value).all()
-            let categories = Self.categories(kind)
-            var counts = Array(repeating: Array(repeating: 0, count: categories.count), count: units.count)
+            let rows = try await grouped(kind, scope, from: scope.period.start.iso, before: scope.period.end.iso, today: today, on: sql).all()
+            var counts = Array(repeating: Array(repeating: 0, count: Self.categories(kind).count), count: units.count)
             for row in rows {
-                guard let key = try row.decode(column: "k", as: String?.self) ?? source.missing, let column = categories.firstIndex(of: key),
-                      let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
-                counts[unit][column] += try row.decode(column: "n", as: Int.self)
+                if let cell = try cell(row, kind, units: units) { counts[cell.unit][cell.category] += cell.count }
             }
-            return ActivityTable(kind: kind, categories: categories, counts: counts)
+            return ActivityTable(kind: kind, categories: Self.categories(kind), counts: counts)
         }
+    }
+
+    /// The events of `kind` in the scope dated in [start, end), counted by unit (column `u`) and
+    /// category (`k`) into `n`, and also by `extra` when given (the open indicators add the year).
+    static func grouped(_ kind: Kind, _ scope: StatisticsScope, from start: String, before end: String, today: CalendarDate,
+                        extra: (expression: any SQLExpression, alias: String)? = nil, on sql: any SQLDatabase) -> SQLSelectBuilder {
+        let source = Self.source(kind)
+        let table = source.table, date = SQLColumn(source.date, table: source.table)
+        // The grouped value: the column as text, or an expression over the row.
+        let value: any SQLExpression = source.computed.map { SQLRaw($0) }
+            ?? SQLFunction("CAST", args: SQLList([SQLColumn(source.column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
+        var select = sql.select()
+            .column(StatisticsService.unitKey(scope), as: "u")
+            .column(value, as: "k")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(table)
+        if let extra { select = select.column(extra.expression, as: extra.alias) }
+        if source.throughRelationship {
+            select = select
+                .join("care_relationships", on: SQLColumn("relationship_id", table: table), .equal, SQLColumn("id", table: "care_relationships"))
+                .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
+        } else {
+            select = select.join("caregivers", on: SQLColumn("caregiver_id", table: table), .equal, SQLColumn("id", table: "caregivers"))
+        }
+        select = StatisticsService.inScope(select, scope)
+            .where(date, .greaterThanOrEqual, SQLBind(start))
+            .where(date, .lessThan, SQLBind(end))
+        if source.dueByToday {
+            select = select.where(date, .lessThanOrEqual, SQLBind(today.iso))
+        }
+        if let condition = source.condition {
+            select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
+        }
+        select = select.groupBy(StatisticsService.unitKey(scope)).groupBy(value)
+        return extra.map { select.groupBy($0.expression) } ?? select
+    }
+
+    /// Where a row of `grouped` counts: its unit's row and category's column, or nil for a row
+    /// outside the layout.
+    static func cell(_ row: any SQLRow, _ kind: Kind, units: [UUID?]) throws -> (unit: Int, category: Int, count: Int)? {
+        guard let key = try row.decode(column: "k", as: String?.self) ?? source(kind).missing,
+              let category = categories(kind).firstIndex(of: key),
+              let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { return nil }
+        return (unit, category, try row.decode(column: "n", as: Int.self))
     }
 }

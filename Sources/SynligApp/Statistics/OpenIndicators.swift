@@ -154,29 +154,17 @@ enum OpenIndicators {
     /// `[year: counts[row][category]]`.
     private static func eventsByYear(_ kind: ActivityTable.Kind, _ scope: StatisticsScope, keys: [UUID], years: ClosedRange<Int>,
                                      on sql: any SQLDatabase) async throws -> [Int: [[Int]]] {
-        let source = ActivityTable.source(kind)
-        let date = SQLColumn(source.date, table: source.table), value = SQLColumn(source.column, table: source.table)
+        let date = SQLColumn(ActivityTable.source(kind).date, table: ActivityTable.source(kind).table)
         let year = SQLFunction("SUBSTR", args: date, SQLLiteral.numeric("1"), SQLLiteral.numeric("4"))
-        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u")
-            .column(SQLFunction("CAST", args: SQLList([value, SQLRaw("TEXT")], separator: SQLRaw(" AS "))), as: "k")
-            .column(year, as: "y").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(source.table)
-            .join("caregivers", on: SQLColumn("caregiver_id", table: source.table), .equal, SQLColumn("id", table: "caregivers"))
-        select = StatisticsService.inScope(select, scope)
-            .where(date, .greaterThanOrEqual, SQLBind("\(years.lowerBound)-01-01"))
-            .where(date, .lessThan, SQLBind("\(years.upperBound + 1)-01-01"))
-        if let condition = source.condition {
-            select = select.where(SQLColumn(condition.column, table: source.table), .equal, SQLBind(condition.value))
-        }
-        let rows = try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(value).groupBy(year).all()
-        let categories = ActivityTable.categories(kind)
+        let rows = try await ActivityTable.grouped(kind, scope, from: "\(years.lowerBound)-01-01", before: "\(years.upperBound + 1)-01-01",
+                                                   today: .today(), extra: (year, "y"), on: sql).all()
+        let units = keys.map(Optional.some), categories = ActivityTable.categories(kind).count
         var counts: [Int: [[Int]]] = [:]
         for row in rows {
-            guard let key = try row.decode(column: "k", as: String?.self) ?? source.missing,
-                  let column = categories.firstIndex(of: key), let happenedIn = Int(try row.decode(column: "y", as: String.self)),
-                  let unit = keys.firstIndex(of: try row.decode(column: "u", as: UUID.self)) else { continue }
-            counts[happenedIn, default: Array(repeating: Array(repeating: 0, count: categories.count), count: keys.count)][unit][column]
-                += try row.decode(column: "n", as: Int.self)
+            guard let cell = try ActivityTable.cell(row, kind, units: units),
+                  let happenedIn = Int(try row.decode(column: "y", as: String.self)) else { continue }
+            counts[happenedIn, default: Array(repeating: Array(repeating: 0, count: categories), count: keys.count)][cell.unit][cell.category]
+                += cell.count
         }
         return counts
     }

@@ -101,10 +101,3 @@ struct PublishedStatistics: Sendable {
                            units: body.map { _ in nil })
     }
 }
-
-extension Array {
-    /// The elements in runs of `size` (the last may be shorter): a year's four quarters.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
-}
