@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.routes.defaultMaxBodySize = config.maxBodySize
     try SignInService.prepareDecoy(app)
+    app.secretBox = try SecretBox.load(path: config.secretKeyFile)
 
     try await DatabaseSetup.configure(app, config: config)
     try await DatabaseSetup.prepareConnections(app)
@@ -47,6 +48,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     JobsMigrations.register(in: app)
     StatisticsMigrations.register(in: app)
     CrisisMigrations.register(in: app)
+    SignInMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)

@@ -1,5 +1,17 @@
 import Fluent
+import SynligCore
 import Vapor
+
+/// How a user proved who they are, as the session that follows remembers it.
+struct SignInProof: Sendable, Equatable {
+    var method: SignInMethod
+    var isStrong: Bool
+    var assurance: String?
+    var identityProviderID: UUID?
+
+    static let password = SignInProof(method: .password, isStrong: false)
+    static let passwordAndTOTP = SignInProof(method: .passwordAndTOTP, isStrong: true, assurance: "totp")
+}
 
 /// A signed-in session, kept in the database so it survives a restart and is shared by
 /// every app instance. Only a hash of the token is stored: a copy of the table signs no one in.
@@ -20,11 +32,22 @@ final class AuthSession: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
+    @Field(key: "sign_in_method") var signInMethod: SignInMethod
+    /// Signed in strongly: a second factor, or e-ID at the level the organisation asks for.
+    @Field(key: "strong") var isStrong: Bool
+    /// The assurance level (`acr`) the identity provider vouched for; "totp" after a second factor.
+    @OptionalField(key: "assurance") var assurance: String?
+    @OptionalField(key: "identity_provider_id") var identityProviderID: UUID?
 
     init() {}
 
-    init(tokenHash: String, userID: UUID, organisationID: UUID, kind: Kind, csrfToken: String, now: Date) {
+    init(tokenHash: String, userID: UUID, organisationID: UUID, kind: Kind, csrfToken: String, now: Date,
+         signIn: SignInProof = .password) {
         self.tokenHash = tokenHash
+        self.signInMethod = signIn.method
+        self.isStrong = signIn.isStrong
+        self.assurance = signIn.assurance
+        self.identityProviderID = signIn.identityProviderID
         self.$user.id = userID
         self.organisationID = organisationID
         self.kind = kind

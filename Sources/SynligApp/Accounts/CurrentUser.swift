@@ -14,6 +14,8 @@ package struct CurrentUser: Authenticatable, Sendable {
     package var unitIDs: Set<UUID>
     var sessionID: UUID
     var csrfToken: String
+    /// How this session was signed in; reading people's records may ask for a strong one.
+    var signIn: SignInProof = .password
 
     package init(id: UUID, organisationID: UUID, organisationName: String, organisationIsDemo: Bool, displayName: String,
                  email: String, roles: Set<Role>, unitIDs: Set<UUID>, sessionID: UUID, csrfToken: String) {
@@ -47,6 +49,14 @@ package struct CurrentUser: Authenticatable, Sendable {
             organisationIsDemo: organisation.isDemo, displayName: user.displayName, email: user.email,
             roles: Set(user.roles.map(\.role)), unitIDs: Set(user.unitMemberships.map { $0.$unit.id }),
             sessionID: sessionID, csrfToken: session.csrfToken)
+            .with(signIn: SignInProof(method: session.signInMethod, isStrong: session.isStrong,
+                                      assurance: session.assurance, identityProviderID: session.identityProviderID))
+    }
+
+    func with(signIn: SignInProof) -> CurrentUser {
+        var copy = self
+        copy.signIn = signIn
+        return copy
     }
 }
 

@@ -39,18 +39,7 @@ struct LoginController: RouteCollection {
         let back = SiteURL.safeReturnPath(form.returnPath) ?? SiteURL.home.path
         do {
             let user = try await SignInService.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
-            // A session that existed before sign-in is ended: the new one gets a fresh id.
-            if let previous = req.auth.get(CurrentUser.self) {
-                try await Sessions.end(sessionID: previous.sessionID, on: req.db)
-            }
-            let (token, session) = try await Sessions.start(for: user, kind: .browser, on: req.db)
-            try await AuditTrail.transaction(on: req.db, actor: .user(try user.requireID())) { _, audit in
-                audit.record("session.sign_in", "auth_session", id: session.id, organisation: user.organisationID)
-            }
-            let response = req.redirect(to: back)
-            let cookie = Sessions.sessionCookie(token: token, request: req)
-            response.cookies[cookie.name] = cookie.value
-            return response
+            return try await SignInCompletion.finish(user: user, proof: .password, returnPath: back, request: req)
         } catch let error as SynligError where error.status == .unauthorized || error.status == .tooManyRequests {
             let message = error.message(req.application.localizer, req.textLanguage)
             let email = String((form.email ?? "").prefix(254))

@@ -15,11 +15,12 @@ enum Sessions {
 
     /// Starts a new session and returns the token to hand out. A fresh id at every sign-in
     /// means a session id planted before sign-in is worthless afterwards.
-    static func start(for user: User, kind: AuthSession.Kind, on db: any Database) async throws -> (token: String, session: AuthSession) {
+    static func start(for user: User, kind: AuthSession.Kind, signIn: SignInProof = .password,
+                      on db: any Database) async throws -> (token: String, session: AuthSession) {
         let token = SecretToken.generate()
         let session = AuthSession(tokenHash: SecretToken.hash(token), userID: try user.requireID(),
                                   organisationID: user.organisationID, kind: kind,
-                                  csrfToken: SecretToken.generate(), now: Date())
+                                  csrfToken: SecretToken.generate(), now: Date(), signIn: signIn)
         try await session.create(on: db)
         return (token, session)
     }

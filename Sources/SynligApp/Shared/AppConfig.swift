@@ -22,6 +22,8 @@ public struct AppConfig: Sendable {
     public var maxBodySize: ByteCount
     /// Run scheduled jobs (purges, reminders) inside this process.
     public var runsScheduledJobs: Bool
+    /// The key that seals stored secrets (`SecretBox`); by default `secret.key` in the data folder.
+    public var secretKeyFile: String
 
     public init(database: DatabaseChoice, dataDirectory: String, demoMode: Bool = false,
                 sessionIdleTimeout: TimeInterval = 30 * 60, sessionAbsoluteLimit: TimeInterval = 12 * 3600,
@@ -36,6 +38,7 @@ public struct AppConfig: Sendable {
         self.trustedProxies = trustedProxies
         self.maxBodySize = maxBodySize
         self.runsScheduledJobs = runsScheduledJobs
+        self.secretKeyFile = (dataDirectory as NSString).appendingPathComponent("secret.key")
     }
 
     /// A setting that cannot be read; the message names the variable and what is wrong, and
@@ -45,7 +48,7 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `SYNLIG_DATA_DIR`, `SYNLIG_SESSION_IDLE_MINUTES`,
-    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`.
+    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`, `SYNLIG_SECRET_KEY_FILE`.
     public static func fromEnvironment(demoMode: Bool, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let dataDirectory = env["SYNLIG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseChoice
@@ -62,6 +65,9 @@ public struct AppConfig: Sendable {
             config.sessionAbsoluteLimit = hours * 3600
         }
         config.trustedProxies = try trustedProxies(env)
+        if let keyFile = env["SYNLIG_SECRET_KEY_FILE"], !keyFile.isEmpty {
+            config.secretKeyFile = keyFile
+        }
         return config
     }
 
