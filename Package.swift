@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        // Verifies identity providers' ID tokens and signs Synlig's private_key_jwt client assertions.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         // Tests only: HTML snapshots of key pages; the contract test reads openapi.yaml with OpenAPIKit and Yams.
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.0"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0"),
@@ -37,6 +39,7 @@ let package = Package(
                 // SHA-2 and AES-CBC for the encrypted crisis-list PDF (the PDF standard security handler).
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Sources/SynligApp"
         ),
@@ -71,6 +74,7 @@ let package = Package(
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
                 .product(name: "OpenAPIKit30", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Tests/SynligAppTests",
             exclude: ["__Snapshots__"]

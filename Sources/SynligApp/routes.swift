@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
 
     // Accounts: sign-in, first-time setup, the start page and one's own account.
     try app.register(collection: LoginController())               // /login, /logout
+    try app.register(collection: IdentityProviderSignInController()) // /login/eid/… (OpenID Connect)
     try app.register(collection: SetupController())               // /setup/…
     try app.register(collection: HomeController())                // /
     try app.register(collection: AccountController())             // /account/…
@@ -17,6 +18,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdministrationController())      // /admin/…
     try app.register(collection: PrivacyReviewController())       // /admin/audit, /admin/access-log
     try app.register(collection: JobsController())                // /admin/jobs
+    try app.register(collection: SignInSettingsPages())           // /admin/sign-in, /admin/identity-providers/…
 
     // Mapping (kartläggning), its question banks, and the development plan that follows.
     try app.register(collection: MappingController())             // /mappings

@@ -8,6 +8,14 @@ struct LoginController: RouteCollection {
         var email: String
         var returnPath: String
         var message: String?
+        /// The identity providers to sign in with, the last one chosen first.
+        var providers: [ProviderChoice]
+    }
+
+    struct ProviderChoice: Encodable {
+        var id: UUID
+        var label: String
+        var selected: Bool
     }
 
     struct LoginForm: Content {
@@ -31,7 +39,8 @@ struct LoginController: RouteCollection {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path) }
         let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"]) ?? ""
         return try await req.renderPage("login", LoginPage(page: .make(for: req, titleKey: "login.title"),
-                                                           email: "", returnPath: back, message: nil))
+                                                           email: "", returnPath: back, message: nil,
+                                                           providers: try await providerChoices(req)))
     }
 
     @Sendable func signIn(req: Request) async throws -> Response {
@@ -40,12 +49,13 @@ struct LoginController: RouteCollection {
         do {
             let user = try await SignInService.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
             return try await SignInCompletion.finish(user: user, proof: .password, returnPath: back, request: req)
-        } catch let error as SynligError where error.status == .unauthorized || error.status == .tooManyRequests {
+        } catch let error as SynligError where [.unauthorized, .tooManyRequests, .forbidden].contains(error.status) {
             let message = error.message(req.application.localizer, req.textLanguage)
             let email = String((form.email ?? "").prefix(254))
             let page = LoginPage(
                 page: .make(for: req, titleKey: "login.title", errors: [.init(field: "email", message: message)]),
-                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message)
+                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message,
+                providers: try await providerChoices(req))
             let response = try await req.renderPage("login", page, status: error.status)
             for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
@@ -59,8 +69,38 @@ struct LoginController: RouteCollection {
             audit.record("session.sign_out", "auth_session", id: user.sessionID, organisation: user.organisationID)
         }
         req.auth.logout(CurrentUser.self)
-        let response = req.redirect(to: SiteURL.login.path)
+        let response = req.redirect(to: try await providerSignOut(user, req) ?? SiteURL.login.path)
         Sessions.clearCookies(on: response)
         return response
+    }
+
+    /// Every organisation's active providers, labelled with the organisation's name.
+    private func providerChoices(_ req: Request) async throws -> [ProviderChoice] {
+        let providers = try await IdentityProvider.query(on: req.db).filter(\.$active == true).all()
+        guard !providers.isEmpty else { return [] }
+        let organisations = try await Organisation.query(on: req.db)
+            .filter(\.$id ~~ Set(providers.map(\.organisationID))).all()
+        let names = Dictionary(uniqueKeysWithValues: organisations.compactMap { org in org.id.map { ($0, org.name) } })
+        let last = req.cookies[IdentityProviderSignInController.lastChoiceCookie].flatMap { UUID(uuidString: $0.string) }
+        return providers.compactMap { provider in
+            provider.id.map { ProviderChoice(id: $0, label: "\(names[provider.organisationID] ?? "") – \(provider.name)", selected: $0 == last) }
+        }
+        .sorted { ($0.selected ? 0 : 1, $0.label) < ($1.selected ? 0 : 1, $1.label) }
+    }
+
+    /// After an e-ID sign-in, signing out of Synlig also asks the provider to end its session
+    /// (RP-initiated logout), when it offers that; the provider then sends the browser back here.
+    private func providerSignOut(_ user: CurrentUser, _ req: Request) async throws -> String? {
+        guard let providerID = user.signIn.identityProviderID,
+              let provider = try await IdentityProvider.find(providerID, on: req.db),
+              let metadata = try? await req.application.openIDConnectCache.metadata(
+                issuer: provider.issuer, transport: req.application.identityProviderTransport),
+              let endpoint = metadata.endSessionEndpoint
+        else { return nil }
+        let query = OpenIDConnect.formEncode([
+            ("client_id", provider.clientID),
+            ("post_logout_redirect_uri", IdentityProviderSignInController.baseURL(req) + SiteURL.login.path),
+        ])
+        return endpoint + (endpoint.contains("?") ? "&" : "?") + query
     }
 }

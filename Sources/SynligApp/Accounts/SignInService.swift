@@ -31,6 +31,11 @@ enum SignInService {
             throw SynligError(.unauthorized, "login.failed")
         }
         try await LoginThrottle.release(accountKey: accountKey, slots: slots, on: request.db)
+        // Checked after the password, so the answer tells nothing to someone who does not know it.
+        let policy = try await OrganisationSignInPolicy.forOrganisation(user.organisationID, on: request.db)
+        if policy.passwordSignIn == .eidOnly, policy.breakGlassUserID != user.id {
+            throw SynligError(.forbidden, "login.eid_only")
+        }
         return user
     }
 

@@ -14,6 +14,9 @@ package final class User: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     @Field(key: "version") var version: Int
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    /// Who the user is at the organisation's identity provider (an HSA-id, say), as the
+    /// administrator recorded it; unique within the organisation.
+    @OptionalField(key: "sign_in_identity") var signInIdentity: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

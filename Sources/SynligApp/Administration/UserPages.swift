@@ -26,6 +26,7 @@ struct UserPages: Sendable {
         var isNew: Bool
         var email: String
         var displayName: String
+        var signInIdentity: String
         var roles: [Option]
         var units: [Option]
         var version: Int
@@ -42,6 +43,7 @@ struct UserPages: Sendable {
         var roles: [String]?
         var units: [String]?
         var version: Int?
+        var signInIdentity: String?
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -70,7 +72,7 @@ struct UserPages: Sendable {
         let (roles, units) = try await options(req, organisationID: admin.organisationID, roles: [], units: [])
         return try await req.renderPage("admin/user-form", UserFormPage(
             page: .make(for: req, titleKey: "users.new_title"), action: SiteURL.adminUsers.path, isNew: true,
-            email: "", displayName: "", roles: roles, units: units, version: 0, active: true,
+            email: "", displayName: "", signInIdentity: "", roles: roles, units: units, version: 0, active: true,
             deactivateAction: nil, reactivateAction: nil, errors: .none))
     }
 
@@ -96,7 +98,7 @@ struct UserPages: Sendable {
         let (roles, units) = try await options(req, organisationID: admin.organisationID, roles: roleValues, units: unitValues)
         return try await req.renderPage("admin/user-form", UserFormPage(
             page: .make(for: req, titleKey: "users.edit_title"), action: SiteURL.adminUser(id).path, isNew: false,
-            email: user.email, displayName: user.displayName, roles: roles, units: units, version: user.version,
+            email: user.email, displayName: user.displayName, signInIdentity: user.signInIdentity ?? "", roles: roles, units: units, version: user.version,
             active: user.active,
             deactivateAction: user.active && id != admin.id ? SiteURL.adminUserDeactivate(id).path : nil,
             reactivateAction: user.active ? nil : SiteURL.adminUserReactivate(id).path, errors: .none))
@@ -125,7 +127,8 @@ struct UserPages: Sendable {
 
     private func input(_ form: UserForm) -> UserInput {
         UserInput(email: form.email, displayName: form.displayName, password: form.password,
-                  roles: form.roles ?? [], unitIDs: form.units ?? [], version: form.version)
+                  roles: form.roles ?? [], unitIDs: form.units ?? [], version: form.version,
+                  signInIdentity: form.signInIdentity ?? "")
     }
 
     private func formWithErrors(_ req: Request, error: SynligError, form: UserForm, action: String, userID: UUID?, active: Bool) async throws -> Response {
@@ -135,9 +138,10 @@ struct UserPages: Sendable {
                                                roles: Set(form.roles ?? []), units: Set(form.units ?? []))
         return try await req.renderPage("admin/user-form", UserFormPage(
             page: .make(for: req, titleKey: userID == nil ? "users.new_title" : "users.edit_title",
-                        errors: errors.summary([("displayName", "user.display_name"), ("email", "user.email"), ("password", "user.password"), ("roles", "user.roles"), ("units", "user.units")], request: req)),
+                        errors: errors.summary([("displayName", "user.display_name"), ("email", "user.email"), ("signInIdentity", "user.sign_in_identity"), ("password", "user.password"), ("roles", "user.roles"), ("units", "user.units")], request: req)),
             action: action, isNew: userID == nil, email: String((form.email ?? "").prefix(254)),
-            displayName: String((form.displayName ?? "").prefix(200)), roles: roles, units: units,
+            displayName: String((form.displayName ?? "").prefix(200)),
+            signInIdentity: String((form.signInIdentity ?? "").prefix(300)), roles: roles, units: units,
             version: form.version ?? 0, active: active, deactivateAction: nil, reactivateAction: nil, errors: errors),
             status: error.status)
     }

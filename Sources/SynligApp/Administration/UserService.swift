@@ -11,6 +11,8 @@ struct UserInput: Sendable {
     var roles: [String]?
     var unitIDs: [String]?
     var version: Int?
+    /// Who the user is at the identity provider (an HSA-id, say); empty clears it, nil keeps it.
+    var signInIdentity: String? = nil
 }
 
 /// Creating, editing and deactivating users: one set of rules for pages, API and command line.
@@ -23,13 +25,17 @@ package enum UserService {
         var password: String?
         var roles: Set<Role>
         var unitIDs: Set<UUID>
+        /// nil: leave as it is; "": none.
+        var signInIdentity: String?
 
-        package init(email: String, displayName: String, password: String? = nil, roles: Set<Role>, unitIDs: Set<UUID>) {
+        package init(email: String, displayName: String, password: String? = nil, roles: Set<Role>, unitIDs: Set<UUID>,
+                     signInIdentity: String? = nil) {
             self.email = email
             self.displayName = displayName
             self.password = password
             self.roles = roles
             self.unitIDs = unitIDs
+            self.signInIdentity = signInIdentity
         }
     }
 
@@ -61,8 +67,15 @@ package enum UserService {
                 problems.append(.init(field: "units", messageKey: "user.unit_invalid"))
             }
         }
+        var identity: String?
+        if let given = input.signInIdentity {
+            let (checked, problem) = TextInput.check(given, required: false, maxLength: IdentityMatching.maximumLength)
+            if let problem { problems.append(.init(field: "signInIdentity", messageKey: problem.rawValue)) }
+            identity = checked
+        }
         guard problems.isEmpty else { return (nil, problems) }
-        return (Valid(email: email, displayName: name, password: password, roles: roles, unitIDs: unitIDs), [])
+        return (Valid(email: email, displayName: name, password: password, roles: roles, unitIDs: unitIDs,
+                      signInIdentity: identity), [])
     }
 
     static func create(_ input: UserInput, organisationID: UUID, actor: AuditActor, request: Request) async throws -> User {
@@ -81,6 +94,10 @@ package enum UserService {
         try await ensureUnitsBelong(valid.unitIDs, to: organisationID, on: tx)
         let user = User(organisationID: organisationID, email: valid.email, displayName: valid.displayName, passwordHash: passwordHash)
         user.passwordChangedAt = Date()
+        if let identity = valid.signInIdentity, !identity.isEmpty {
+            try await ensureSignInIdentityFree(identity, in: organisationID, except: nil, on: tx)
+            user.signInIdentity = identity
+        }
         try await user.create(on: tx)
         try await replaceMemberships(of: user, roles: valid.roles, unitIDs: valid.unitIDs, on: tx)
         audit.record("user.create", "user", id: user.id, organisation: organisationID)
@@ -102,6 +119,11 @@ package enum UserService {
             try await ensureUnitsBelong(valid.unitIDs, to: organisationID, on: tx)
             user.email = valid.email
             user.displayName = valid.displayName
+            if let identity = valid.signInIdentity, identity != (user.signInIdentity ?? "") {
+                if !identity.isEmpty { try await ensureSignInIdentityFree(identity, in: organisationID, except: id, on: tx) }
+                user.signInIdentity = identity.isEmpty ? nil : identity
+                audit.record("user.sign_in_identity_change", "user", id: id, organisation: organisationID)
+            }
             if let newHash {
                 user.passwordHash = newHash
                 user.passwordChangedAt = Date()
@@ -152,6 +174,15 @@ package enum UserService {
             try await fresh.update(on: tx)
             try await Sessions.endAll(userID: user.id, except: user.sessionID, on: tx)
             audit.record("user.password_change", "user", id: user.id, organisation: user.organisationID)
+        }
+    }
+
+    /// Two accounts with one identity would let the provider's user choose either.
+    private static func ensureSignInIdentityFree(_ identity: String, in organisationID: UUID, except: UUID?, on db: any Database) async throws {
+        var query = User.query(on: db).filter(\.$organisationID == organisationID).filter(\.$signInIdentity == identity)
+        if let except { query = query.filter(\.$id != except) }
+        if try await query.count() > 0 {
+            throw SynligError.invalid([.init(field: "signInIdentity", messageKey: "user.sign_in_identity_taken")])
         }
     }
 

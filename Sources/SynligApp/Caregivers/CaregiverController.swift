@@ -28,7 +28,7 @@ struct CaregiverController: RouteCollection {
     static let pageSize = 50
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.caregivers.pattern, use: list)
         readers.post(SiteURL.caregivers.pattern, use: list)
         readers.get(SiteURL.caregiverNew.pattern, use: newForm)

@@ -6,7 +6,7 @@ import Vapor
 /// plan, support needs and feedback. Each is a form page that returns to the record.
 struct FollowUpController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         for part in [SiteURL.CaregiverPart.conversationNew, .screening, .plan, .supportNew, .feedbackNew] {
             readers.get(SiteURL.caregiverPart(SiteURL.anyID, part).pattern) { try await self.form(req: $0, part: part) }
             readers.post(SiteURL.caregiverPart(SiteURL.anyID, part).pattern) { try await self.save(req: $0, part: part) }

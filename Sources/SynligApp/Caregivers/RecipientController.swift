@@ -33,7 +33,7 @@ struct RecipientController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.recipients.pattern, use: list)
         readers.post(SiteURL.recipients.pattern, use: list)
         readers.get(SiteURL.recipient(SiteURL.anyID).pattern, use: show)

@@ -52,7 +52,7 @@ struct RelationshipController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.caregiverPart(SiteURL.anyID, .relationshipNew).pattern, use: newForm)
         readers.post(SiteURL.caregiverPart(SiteURL.anyID, .relationshipNew).pattern, use: create)
         readers.get(SiteURL.relationship(SiteURL.anyID).pattern, use: show)

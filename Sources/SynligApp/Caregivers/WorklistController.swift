@@ -30,7 +30,7 @@ struct WorklistController: RouteCollection {
     static let limit = 200
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.caregiverWorklist.pattern, use: worklist)
         readers.post(SiteURL.caregiverTaskDone(SiteURL.anyID).pattern, use: done)
     }

@@ -4,7 +4,7 @@ import SynligCore
 import Vapor
 
 /// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs, crisis-export,
-/// backup, restore.
+/// backup, restore, identity-provider.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -18,6 +18,7 @@ enum Commands {
         app.asyncCommands.use(CrisisExportCommand(), as: "crisis-export")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
+        app.asyncCommands.use(IdentityProviderCommand(), as: "identity-provider")
     }
 }
 

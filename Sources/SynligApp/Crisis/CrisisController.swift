@@ -53,7 +53,7 @@ struct CrisisController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.browser.grouped(RequireSignIn(), RequireRole(roles: CrisisAccess.readers))
+        let readers = routes.recordReaders(CrisisAccess.readers)
         readers.get(SiteURL.crisis.pattern, use: list)
         readers.get(SiteURL.crisisPrint.pattern, use: printable)
         readers.get(SiteURL.crisisExport.pattern, use: exportForm)

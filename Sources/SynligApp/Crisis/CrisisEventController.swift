@@ -71,7 +71,7 @@ struct CrisisEventController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.browser.grouped(RequireSignIn(), RequireRole(roles: CrisisAccess.readers))
+        let readers = routes.recordReaders(CrisisAccess.readers)
         readers.get(SiteURL.crisisEvents.pattern, use: list)
         readers.post(SiteURL.crisisEvents.pattern, use: start)
         readers.get(SiteURL.crisisEvent(SiteURL.anyID).pattern, use: show)

@@ -32,7 +32,7 @@ struct RegisterExtractController: RouteCollection, APIRouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let readers = routes.signedIn(as: .consultant, .caseOfficer, .staff)
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.caregiverPart(SiteURL.anyID, .extract).pattern) { req in
             try await page(.caregiver, req: req)
         }
@@ -49,7 +49,7 @@ struct RegisterExtractController: RouteCollection, APIRouteCollection {
     }
 
     func boot(api: APIRoutes) throws {
-        let readers = api.signedIn.grouped(RequireRole(roles: CaregiverAccess.readers))
+        let readers = api.recordReaders(CaregiverAccess.readers)
         readers.get("caregivers", ":id", "extract") { req in
             try Self.json(try await Self.extract(.caregiver, req: req))
         }

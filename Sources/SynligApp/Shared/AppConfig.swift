@@ -24,6 +24,9 @@ public struct AppConfig: Sendable {
     public var runsScheduledJobs: Bool
     /// The key that seals stored secrets (`SecretBox`); by default `secret.key` in the data folder.
     public var secretKeyFile: String
+    /// The address people reach Synlig at (`https://synlig.kommun.se`), from which the identity
+    /// provider's redirect URI is built; without it, the request's own host is used.
+    public var publicURL: String?
 
     public init(database: DatabaseChoice, dataDirectory: String, demoMode: Bool = false,
                 sessionIdleTimeout: TimeInterval = 30 * 60, sessionAbsoluteLimit: TimeInterval = 12 * 3600,
@@ -48,7 +51,7 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `SYNLIG_DATA_DIR`, `SYNLIG_SESSION_IDLE_MINUTES`,
-    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`, `SYNLIG_SECRET_KEY_FILE`.
+    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`, `SYNLIG_SECRET_KEY_FILE`, `SYNLIG_PUBLIC_URL`.
     public static func fromEnvironment(demoMode: Bool, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let dataDirectory = env["SYNLIG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseChoice
@@ -65,6 +68,13 @@ public struct AppConfig: Sendable {
             config.sessionAbsoluteLimit = hours * 3600
         }
         config.trustedProxies = try trustedProxies(env)
+        if let url = env["SYNLIG_PUBLIC_URL"], !url.isEmpty {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""),
+                  components.host?.isEmpty == false, components.query == nil else {
+                throw Invalid(description: "SYNLIG_PUBLIC_URL must be an http(s) address such as https://synlig.kommun.se")
+            }
+            config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         if let keyFile = env["SYNLIG_SECRET_KEY_FILE"], !keyFile.isEmpty {
             config.secretKeyFile = keyFile
         }

@@ -102,6 +102,7 @@ enum Navigation {
         Entry(labelKey: "nav.audit", url: .auditTrail, roles: [.admin]),
         Entry(labelKey: "nav.access_log", url: .accessLog, roles: [.admin]),
         Entry(labelKey: "nav.jobs", url: .adminJobs, roles: [.admin]),
+        Entry(labelKey: "nav.sign_in_settings", url: .adminSignInPolicy, roles: [.admin]),
         Entry(labelKey: "nav.caregiver_settings", url: .caregiverSettings, roles: [.admin, .consultant]),
         Entry(labelKey: "nav.account", url: .accountPassword, roles: nil),
     ]

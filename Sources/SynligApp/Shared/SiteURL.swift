@@ -7,6 +7,10 @@ enum SiteURL: Sendable, Equatable {
     case home
     case login
     case logout
+    case eidSignIn
+    case stepUp
+    case eidCallback
+    case eidClientKeys
     case setup(token: String)
     case accountPassword
     case adminUnits
@@ -20,6 +24,10 @@ enum SiteURL: Sendable, Equatable {
     case auditTrail
     case accessLog
     case adminJobs
+    case adminIdentityProviders
+    case adminIdentityProviderNew
+    case adminIdentityProvider(UUID)
+    case adminSignInPolicy
     case language(Language)
     case mappings
     case mappingNew
@@ -124,6 +132,10 @@ enum SiteURL: Sendable, Equatable {
         case .home: []
         case .login: [.fixed("login")]
         case .logout: [.fixed("logout")]
+        case .eidSignIn: [.fixed("login"), .fixed("eid")]
+        case .stepUp: [.fixed("login"), .fixed("step-up")]
+        case .eidCallback: [.fixed("login"), .fixed("eid"), .fixed("callback")]
+        case .eidClientKeys: [.fixed("login"), .fixed("eid"), .fixed("jwks.json")]
         case .setup(let token): [.fixed("setup"), .parameter(name: "token", value: token)]
         case .accountPassword: [.fixed("account"), .fixed("password")]
         case .adminUnits: [.fixed("admin"), .fixed("units")]
@@ -139,6 +151,10 @@ enum SiteURL: Sendable, Equatable {
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
         case .adminJobs: [.fixed("admin"), .fixed("jobs")]
+        case .adminIdentityProviders: [.fixed("admin"), .fixed("identity-providers")]
+        case .adminIdentityProviderNew: [.fixed("admin"), .fixed("identity-providers"), .fixed("new")]
+        case .adminIdentityProvider(let id): [.fixed("admin"), .fixed("identity-providers"), .parameter(name: "id", value: id.uuidString)]
+        case .adminSignInPolicy: [.fixed("admin"), .fixed("sign-in")]
         case .language(let language): [.fixed("language"), .parameter(name: "code", value: language.rawValue)]
         case .mappings: [.fixed("mappings")]
         case .mappingNew: [.fixed("mappings"), .fixed("new")]

@@ -11,7 +11,7 @@ import Vapor
 /// lists and searches are not, and never carry a personnummer.
 struct CaregiverAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
-        let readers = api.signedIn.grouped(RequireRole(roles: CaregiverAccess.readers))
+        let readers = api.recordReaders(CaregiverAccess.readers)
 
         readers.get("caregivers", use: listCaregivers)
         readers.post("caregivers", use: createCaregiver)

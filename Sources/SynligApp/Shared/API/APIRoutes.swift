@@ -1,3 +1,4 @@
+import SynligCore
 import Vapor
 
 /// `/api/v1`, mounted once in `routes.swift`. `open` answers anyone; `signedIn` has the bearer
@@ -10,6 +11,12 @@ struct APIRoutes {
     init(mountedOn routes: any RoutesBuilder) {
         open = routes.grouped("api", "v1")
         signedIn = open.grouped(BearerAuthenticator(), RequireAPIUser())
+    }
+
+    /// Endpoints that return people's records: these roles, and a strong sign-in when the
+    /// organisation asks for one.
+    func recordReaders(_ roles: Set<Role>) -> any RoutesBuilder {
+        signedIn.grouped(RequireRole(roles: roles), RequireStrongSignIn(answer: .api))
     }
 
     func register(_ collection: some APIRouteCollection) throws {
