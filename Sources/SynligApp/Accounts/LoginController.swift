@@ -12,10 +12,14 @@ struct LoginController: RouteCollection {
         var providers: [ProviderChoice]
     }
 
+    struct SignedOutPage: Encodable {
+        var page: PageContext
+        var providerSignOut: String
+    }
+
     struct ProviderChoice: Encodable {
-        var id: UUID
+        var href: String
         var label: String
-        var selected: Bool
     }
 
     struct LoginForm: Content {
@@ -69,12 +73,20 @@ struct LoginController: RouteCollection {
             audit.record("session.sign_out", "auth_session", id: user.sessionID, organisation: user.organisationID)
         }
         req.auth.logout(CurrentUser.self)
-        let response = req.redirect(to: try await providerSignOut(user, req) ?? SiteURL.login.path)
+        let response: Response
+        if let providerSignOut = try await providerSignOut(user, req) {
+            var page = PageContext.make(for: req, titleKey: "logout.provider_title")
+            page.continueTo = providerSignOut
+            response = try await req.renderPage("signed-out", SignedOutPage(page: page, providerSignOut: providerSignOut))
+        } else {
+            response = req.redirect(to: SiteURL.login.path)
+        }
         Sessions.clearCookies(on: response)
         return response
     }
 
-    /// Every organisation's active providers, labelled with the organisation's name.
+    /// A link per active identity provider, labelled with its organisation's name. Links, not a
+    /// form: `form-action 'self'` would stop a form's redirect on to the provider.
     private func providerChoices(_ req: Request) async throws -> [ProviderChoice] {
         let providers = try await IdentityProvider.query(on: req.db).filter(\.$active == true).all()
         guard !providers.isEmpty else { return [] }
@@ -82,10 +94,18 @@ struct LoginController: RouteCollection {
             .filter(\.$id ~~ Set(providers.map(\.organisationID))).all()
         let names = Dictionary(uniqueKeysWithValues: organisations.compactMap { org in org.id.map { ($0, org.name) } })
         let last = req.cookies[IdentityProviderSignInController.lastChoiceCookie].flatMap { UUID(uuidString: $0.string) }
-        return providers.compactMap { provider in
-            provider.id.map { ProviderChoice(id: $0, label: "\(names[provider.organisationID] ?? "") – \(provider.name)", selected: $0 == last) }
+        let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"])
+        return providers.compactMap { provider -> (choice: ProviderChoice, last: Bool)? in
+            guard let id = provider.id else { return nil }
+            var start = URLComponents()
+            start.path = SiteURL.eidSignIn.path
+            start.queryItems = [URLQueryItem(name: "provider", value: id.uuidString)] + (back.map { [URLQueryItem(name: "return", value: $0)] } ?? [])
+            let label = providers.count == 1 ? provider.name : "\(names[provider.organisationID] ?? "") – \(provider.name)"
+            return (ProviderChoice(href: start.string ?? SiteURL.eidSignIn.path, label: label), id == last)
         }
-        .sorted { ($0.selected ? 0 : 1, $0.label) < ($1.selected ? 0 : 1, $1.label) }
+        // The one chosen last time first, so a returning user finds their own at the top.
+        .sorted { ($0.last ? 0 : 1, $0.choice.label) < ($1.last ? 0 : 1, $1.choice.label) }
+        .map(\.choice)
     }
 
     /// After an e-ID sign-in, signing out of Synlig also asks the provider to end its session

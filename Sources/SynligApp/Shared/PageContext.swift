@@ -42,6 +42,10 @@ struct PageContext: Encodable {
     var errors: [FormError]
     /// Where the Synlig logo leads: the start page for staff, the public start for caregivers.
     var homeHref: String
+    /// Another site the browser goes on to at once (the identity provider's sign-out). A page
+    /// that moves on, rather than a redirect after a form, because `form-action 'self'` stops
+    /// a form's redirect to another site.
+    var continueTo: String? = nil
 
     static func make(for request: Request, titleKey: String, titleArguments: [String] = [],
                      errors: [FormError] = [], otherLanguages: [(code: String, href: String)]? = nil) -> PageContext {
