@@ -13,12 +13,11 @@ enum SignInMigrations {
 /// Sessions from before stay password sessions.
 struct AddSignInMethodToSessions: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema("auth_sessions")
-            .field("sign_in_method", .string, .required, .sql(.default("password")))
-            .field("strong", .bool, .required, .sql(.default(false)))
-            .field("assurance", .string)
-            .field("identity_provider_id", .uuid)
-            .update()
+        // One column per statement: SQLite's ALTER TABLE adds a single column at a time.
+        try await database.schema("auth_sessions").field("sign_in_method", .string, .required, .sql(.default("password"))).update()
+        try await database.schema("auth_sessions").field("strong", .bool, .required, .sql(.default(false))).update()
+        try await database.schema("auth_sessions").field("assurance", .string).update()
+        try await database.schema("auth_sessions").field("identity_provider_id", .uuid).update()
     }
 
     func revert(on database: any Database) async throws {
