@@ -8,6 +8,8 @@ struct LoginController: RouteCollection {
         var email: String
         var returnPath: String
         var message: String?
+        /// Why the user is back at the password: the code step took longer than five minutes.
+        var notice: String?
     }
 
     struct LoginForm: Content {
@@ -30,8 +32,9 @@ struct LoginController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path) }
         let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"]) ?? ""
+        let notice = req.query[String.self, at: "expired"] == "1" ? req.t("second_factor.expired") : nil
         return try await req.renderPage("login", LoginPage(page: .make(for: req, titleKey: "login.title"),
-                                                           email: "", returnPath: back, message: nil))
+                                                           email: "", returnPath: back, message: nil, notice: notice))
     }
 
     @Sendable func signIn(req: Request) async throws -> Response {
@@ -39,13 +42,16 @@ struct LoginController: RouteCollection {
         let back = SiteURL.safeReturnPath(form.returnPath) ?? SiteURL.home.path
         do {
             let user = try await SignInService.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
+            if try await SecondFactorService.confirmedFactor(userID: try user.requireID(), on: req.db) != nil {
+                return try await SecondFactorSignInController.begin(user: user, returnPath: back, request: req)
+            }
             return try await SignInCompletion.finish(user: user, proof: .password, returnPath: back, request: req)
         } catch let error as SynligError where error.status == .unauthorized || error.status == .tooManyRequests {
             let message = error.message(req.application.localizer, req.textLanguage)
             let email = String((form.email ?? "").prefix(254))
             let page = LoginPage(
                 page: .make(for: req, titleKey: "login.title", errors: [.init(field: "email", message: message)]),
-                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message)
+                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message, notice: nil)
             let response = try await req.renderPage("login", page, status: error.status)
             for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response

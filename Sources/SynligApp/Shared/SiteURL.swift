@@ -9,6 +9,10 @@ enum SiteURL: Sendable, Equatable {
     case logout
     case setup(token: String)
     case accountPassword
+    case accountSecondFactor
+    case accountSecondFactorRemove
+    case loginSecondFactor
+    case loginStepUp
     case adminUnits
     case adminUnitNew
     case adminUnit(UUID)
@@ -126,6 +130,10 @@ enum SiteURL: Sendable, Equatable {
         case .logout: [.fixed("logout")]
         case .setup(let token): [.fixed("setup"), .parameter(name: "token", value: token)]
         case .accountPassword: [.fixed("account"), .fixed("password")]
+        case .accountSecondFactor: [.fixed("account"), .fixed("second-factor")]
+        case .accountSecondFactorRemove: [.fixed("account"), .fixed("second-factor"), .fixed("remove")]
+        case .loginSecondFactor: [.fixed("login"), .fixed("second-factor")]
+        case .loginStepUp: [.fixed("login"), .fixed("step-up")]
         case .adminUnits: [.fixed("admin"), .fixed("units")]
         case .adminUnitNew: [.fixed("admin"), .fixed("units"), .fixed("new")]
         case .adminUnit(let id): [.fixed("admin"), .fixed("units"), .parameter(name: "id", value: id.uuidString)]
