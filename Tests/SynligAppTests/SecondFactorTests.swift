@@ -88,6 +88,7 @@ struct SecondFactorTests {
 
             let confirmed = try await browser.post("/account/second-factor", form: [("code", phone.currentCode())])
             #expect(confirmed.status == .ok)
+            #expect(confirmed.headers.first(name: .cacheControl) == "no-store")
             let codes = Self.recoveryCodes(in: confirmed.body.string)
             #expect(codes.count == 10)
             let rows = try await UserRecoveryCode.query(on: app.db).all()

@@ -46,9 +46,11 @@ struct SecondFactorController: RouteCollection {
         let user = try req.currentUser
         do {
             let codes = try await SecondFactorService.confirm(code: form.code ?? "", user: user, request: req)
-            return try await req.renderPage("account/second-factor-codes", RecoveryCodesPage(
+            let response = try await req.renderPage("account/second-factor-codes", RecoveryCodesPage(
                 page: .make(for: req, titleKey: "second_factor.codes_title"), codes: codes,
                 doneHref: SiteURL.accountSecondFactor.path))
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
         } catch let error as SynligError where error.status == .conflict {
             return req.redirect(to: SiteURL.accountSecondFactor.path)
         } catch let error as SynligError where error.status == .unauthorized || error.status == .tooManyRequests {
@@ -70,11 +72,10 @@ struct SecondFactorController: RouteCollection {
 
     private func render(_ req: Request, removed: Bool = false, error: SynligError? = nil) async throws -> Response {
         let user = try req.currentUser
-        let message = error?.message(req.application.localizer, req.textLanguage)
-        let errors = message.map { [PageContext.FormError(field: "code", message: req.t("second_factor.code") + ": " + $0)] } ?? []
-        var page = EnrolmentPage(page: .make(for: req, titleKey: "second_factor.title", errors: errors),
-                                 enrolled: false, removed: removed, message: message, action: SiteURL.accountSecondFactor.path,
-                                 submitKey: "second_factor.confirm", passwordHref: SiteURL.accountPassword.path)
+        var page = EnrolmentPage(page: .make(for: req, titleKey: "second_factor.title"), enrolled: false, removed: removed,
+                                 message: error?.message(req.application.localizer, req.textLanguage),
+                                 action: SiteURL.accountSecondFactor.path, submitKey: "second_factor.confirm",
+                                 passwordHref: SiteURL.accountPassword.path)
         if try await SecondFactorService.confirmedFactor(userID: user.id, on: req.db) != nil {
             page.enrolled = true
             page.action = SiteURL.accountSecondFactorRemove.path
@@ -88,8 +89,11 @@ struct SecondFactorController: RouteCollection {
             page.qrSVG = try QRCode.encode(uri).svg(label: req.t("second_factor.qr_label"), className: "qr-code")
             page.secretGroups = Base32.grouped(totp.secret)
         }
-        let response = try await req.renderPage("account/second-factor", page, status: error?.status ?? .ok)
-        for (name, value) in error?.headers ?? [:] { response.headers.replaceOrAdd(name: name, value: value) }
+        let response = try await req.renderCodePage("account/second-factor", error: error) { errors in
+            var withErrors = page
+            withErrors.page = .make(for: req, titleKey: "second_factor.title", errors: errors)
+            return withErrors
+        }
         // The page shows a secret: no cache may keep it.
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -152,14 +152,21 @@ struct SecondFactorSignInController: RouteCollection {
                           enrolHref: SiteURL.accountSecondFactor.path, identityProviders: [], message: message)
     }
 
-    /// The page again with the code's error in the summary, the status it deserves (401, or
-    /// 429 with `Retry-After`).
     private func errorPage<Page: Encodable>(_ req: Request, _ template: String, error: SynligError,
                                             _ make: ([PageContext.FormError]) async throws -> Page) async throws -> Response {
-        let message = error.message(req.application.localizer, req.textLanguage)
-        let page = try await make([PageContext.FormError(field: "code", message: req.t("second_factor.code") + ": " + message)])
-        let response = try await req.renderPage(template, page, status: error.status)
-        for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
+        try await req.renderCodePage(template, error: error) { errors in try await make(errors) }
+    }
+}
+
+extension Request {
+    /// A page with a one-time code field: with `error`, its message in the error summary
+    /// (linked to the field) and the status it deserves (401, or 429 with `Retry-After`).
+    func renderCodePage<Page: Encodable>(_ template: String, error: SynligError?,
+                                         _ make: ([PageContext.FormError]) async throws -> Page) async throws -> Response {
+        let summary = error.map { [PageContext.FormError(field: "code", message: t("second_factor.code") + ": "
+                                                             + $0.message(application.localizer, textLanguage))] } ?? []
+        let response = try await renderPage(template, try await make(summary), status: error?.status ?? .ok)
+        for (name, value) in error?.headers ?? [:] { response.headers.replaceOrAdd(name: name, value: value) }
         return response
     }
 }
