@@ -324,4 +324,35 @@ struct SecondFactorTests {
             #expect(try await Browser(app).signIn("anna@test.se").headers.first(name: .location) == "/")
         }
     }
+
+    @Test("An administrator removes a colleague's lost app, never their own; the colleague then signs in with the password")
+    func administratorReset() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let anna = try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.staff])
+            let annaID = try anna.requireID()
+            _ = try await Self.enrol(app, Browser(app), email: "anna@test.se")
+            let other = try await makeOrganisation(app, name: "Annan kommun", code: "0181")
+            let outsider = try await makeUser(app, in: other, email: "admin@annan.se", roles: [.admin])
+
+            let admin = Browser(app)
+            try await admin.signIn("admin@test.se")
+            let page = try await admin.get("/admin/users/\(annaID)")
+            #expect(page.body.string.contains(#"action="/admin/users/\#(annaID)/second-factor/reset""#))
+            // Another organisation's administrator cannot reach her.
+            let stranger = Browser(app)
+            try await stranger.signIn("admin@annan.se")
+            try await stranger.get("/admin/users/\(try outsider.requireID())")
+            #expect(try await stranger.post("/admin/users/\(annaID)/second-factor/reset", form: []).status == .notFound)
+            #expect(try await UserSecondFactor.query(on: app.db).count() == 1)
+
+            let reset = try await admin.post("/admin/users/\(annaID)/second-factor/reset", form: [])
+            #expect(reset.status == .seeOther)
+            #expect(try await UserSecondFactor.query(on: app.db).count() == 0)
+            #expect(try await UserRecoveryCode.query(on: app.db).count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "second_factor.reset").count() == 1)
+            #expect(try await Browser(app).signIn("anna@test.se").headers.first(name: .location) == "/")
+        }
+    }
 }

@@ -21,6 +21,7 @@ enum SiteURL: Sendable, Equatable {
     case adminUser(UUID)
     case adminUserDeactivate(UUID)
     case adminUserReactivate(UUID)
+    case adminUserSecondFactorReset(UUID)
     case auditTrail
     case accessLog
     case adminJobs
@@ -144,6 +145,8 @@ enum SiteURL: Sendable, Equatable {
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("deactivate")]
         case .adminUserReactivate(let id):
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("reactivate")]
+        case .adminUserSecondFactorReset(let id):
+            [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("second-factor"), .fixed("reset")]
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
         case .adminJobs: [.fixed("admin"), .fixed("jobs")]

@@ -145,6 +145,20 @@ enum SecondFactorService {
         }
     }
 
+    /// An administrator removes a colleague's app and reserve codes when both are lost; the
+    /// colleague signs in with the password and enrols again. Not for one's own account.
+    static func reset(userID: UUID, by admin: CurrentUser, on db: any Database) async throws {
+        let user = try await User.find(userID, in: admin.organisationID, on: db)
+        guard userID != admin.id else { throw SynligError.forbidden }
+        guard let factor = try await self.factor(userID: userID, on: db) else { return }
+        let factorID = try factor.requireID()
+        try await AuditTrail.transaction(on: db, actor: .user(admin.id)) { tx, audit in
+            try await UserRecoveryCode.query(on: tx).filter(\.$user.$id == userID).delete()
+            try await UserSecondFactor.query(on: tx).filter(\.$id == factorID).delete()
+            audit.record("second_factor.reset", "user_second_factor", id: factorID, organisation: user.organisationID)
+        }
+    }
+
     /// Records that a reserve code was spent, so a review can see when the app was not at hand.
     static func auditRecoveryCodeUse(_ used: UsedCode, user: User, on db: any Database) async throws {
         guard case .recoveryCode(let id) = used else { return }
