@@ -57,6 +57,8 @@ TESTS = [
     ("24 crisis event on a phone: start, mark reached and needs help, summary", crisis.test_crisis_event_on_phone),
     ("25 register extract: on screen, printed as A4, as JSON", privacy.test_register_extract),
     ("26 register extract: staff are refused", privacy.test_staff_cannot_make_extract),
+    ("27 two-step verification: enrol with the QR page, sign in with a code, remove with a reserve code",
+     accounts.test_second_factor),
 ]
 
 

@@ -49,6 +49,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     StatisticsMigrations.register(in: app)
     CrisisMigrations.register(in: app)
     SignInMigrations.register(in: app)
+    SecondFactorMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)

@@ -10,9 +10,11 @@ func routes(_ app: Application) throws {
     // Accounts: sign-in, first-time setup, the start page and one's own account.
     try app.register(collection: LoginController())               // /login, /logout
     try app.register(collection: IdentityProviderSignInController()) // /login/eid/… (OpenID Connect)
+    try app.register(collection: SecondFactorSignInController())  // /login/second-factor, /login/step-up
     try app.register(collection: SetupController())               // /setup/…
     try app.register(collection: HomeController())                // /
-    try app.register(collection: AccountController())             // /account/…
+    try app.register(collection: AccountController())             // /account/password
+    try app.register(collection: SecondFactorController())        // /account/second-factor
 
     // Administration and privacy review: units, users, audit trail, access log.
     try app.register(collection: AdministrationController())      // /admin/…

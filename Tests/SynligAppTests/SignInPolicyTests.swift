@@ -36,9 +36,16 @@ struct SignInPolicyTests {
             #expect(refused.status == .forbidden)
             #expect(refused.problem?.detail.contains("stark inloggning") == true)
 
-            let strong = Browser(app)
-            #expect(try await world.signIn(strong).callback.status == .seeOther)
-            #expect(try await strong.get("/caregivers").status == .ok)
+            // The step-up page offers the provider, and signing in there comes back to the record, strong.
+            let stepUp = try await weak.get("/login/step-up?return=/caregivers")
+            #expect(stepUp.status == .ok)
+            #expect(stepUp.body.string.contains("Logga in med e-legitimation / SITHS – SITHS eID"))
+            #expect(stepUp.body.string.contains("/login/eid?provider=\(try world.idp.requireID())&amp;return=/caregivers"))
+            let weakToken = weak.sessionToken
+            let (callback, _) = try await world.signIn(weak, returnPath: "/caregivers")
+            #expect(callback.headers.first(name: .location) == "/caregivers")
+            #expect(weak.sessionToken != weakToken)   // a new session id, not the weak one upgraded
+            #expect(try await weak.get("/caregivers").status == .ok)
         }
     }
 

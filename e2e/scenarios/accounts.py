@@ -11,9 +11,11 @@ from lib.checks import check
 from lib.config import DEMO_PASSWORD
 from lib.demo import ADMIN_EMAIL, DEMO_ROLES
 from lib.driver import click_and_wait_for_new_page, open_page, path_of, wait
+from lib.forms import fill, submit_form_of
 from lib.login import check_signed_in, login, login_as_admin, logout
 from lib.page import click_link, h1_text, html_lang, nav_hrefs
-from lib.screenshots import screenshot
+from lib.screenshots import full_page_screenshot, screenshot
+from lib.totp import totp_code
 
 
 def test_login_page_anonymous(driver):
@@ -141,3 +143,63 @@ def test_viewer_cannot_manage(driver):
             failures.append(f"{path}: {error}")
     check(not failures, "\n".join(failures))
     logout(driver)
+
+
+SECOND_FACTOR_USER = "politiker@exempel.se"  # read-only viewer: no other scenario depends on its sign-in after this one
+
+
+def test_second_factor(driver):
+    """A demo user turns on two-step verification with the QR page, signs out, signs in with a
+    code from the app, and turns it off again with a reserve code, leaving the demo as it was."""
+    # Before enrolment, the step-up page explains what to do.
+    login(driver, SECOND_FACTOR_USER, DEMO_PASSWORD)
+    check_signed_in(driver, SECOND_FACTOR_USER)
+    visit_and_check(driver, "/login/step-up?return=/", "27_step_up_not_enrolled")
+    check(driver.find_elements(By.CSS_SELECTOR, 'main a[href="/account/second-factor"]'),
+          "step-up without an app should link to /account/second-factor")
+
+    open_page(driver, "/account/password")
+    click_and_wait_for_new_page(driver, driver.find_element(By.CSS_SELECTOR, 'main a[href="/account/second-factor"]'))
+    check(h1_text(driver) == "Tvåstegsverifiering", f"enrolment h1: {h1_text(driver)!r}")
+    svg = driver.find_element(By.CSS_SELECTOR, "main svg.qr-code")
+    check(svg.get_attribute("role") == "img" and svg.get_attribute("aria-label"), "the QR code needs role=img and a label")
+    check(svg.size["width"] >= 150, f"the QR code is drawn too small: {svg.size}")
+    visit_and_check(driver, None, "27_second_factor_enrol")
+    full_page_screenshot(driver, "27_second_factor_enrol")
+    secret = driver.find_element(By.ID, "secret-key").text
+    check(len(secret.replace(" ", "")) == 32, f"the key should be 32 base32 characters, shown {secret!r}")
+    code = driver.find_element(By.ID, "code")
+    check(code.get_attribute("autocomplete") == "one-time-code" and code.get_attribute("inputmode") == "numeric",
+          "the code field should say autocomplete=one-time-code, inputmode=numeric")
+    fill(driver, "code", totp_code(secret))
+    submit_form_of(driver, code)
+    reserve = [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, ".recovery-codes code")]
+    check(len(reserve) == 10, f"expected 10 reserve codes, got {reserve}")
+    visit_and_check(driver, None, "27_second_factor_codes", expect_status=None)
+    logout(driver)
+
+    # The password alone is not enough any more.
+    login(driver, SECOND_FACTOR_USER, DEMO_PASSWORD)
+    check(path_of(driver) == "/login/second-factor", f"sign-in should ask for the code, got {driver.current_url}")
+    visit_and_check(driver, None, "27_second_factor_code")
+    fill(driver, "code", "000000" if totp_code(secret, 1) != "000000" else "111111")
+    submit_form_of(driver, driver.find_element(By.ID, "code"))
+    check(driver.find_elements(By.CSS_SELECTOR, ".error-summary"), "a wrong code should show the error summary")
+    visit_and_check(driver, None, "27_second_factor_code_error", expect_status=None)
+    # The next step's code: the enrolment used this step's, and a code is accepted once.
+    fill(driver, "code", totp_code(secret, 1))
+    submit_form_of(driver, driver.find_element(By.ID, "code"))
+    check_signed_in(driver, SECOND_FACTOR_USER)
+    open_page(driver, "/login/step-up?return=/account/password")
+    check(path_of(driver) == "/account/password", "a strong session is not asked to step up again")
+
+    # Turn it off with a reserve code, so the demo is as before.
+    open_page(driver, "/account/second-factor")
+    driver.find_element(By.CSS_SELECTOR, "details.recovery summary").click()
+    field = fill(driver, "recovery-code", reserve[0])
+    submit_form_of(driver, field)
+    check("Tvåstegsverifieringen är borttagen." in driver.find_element(By.TAG_NAME, "main").text,
+          "removing with a reserve code should say it is removed")
+    logout(driver)
+    login(driver, SECOND_FACTOR_USER, DEMO_PASSWORD)
+    check_signed_in(driver, SECOND_FACTOR_USER)

@@ -1,11 +1,13 @@
 import Vapor
 
-/// A signed-in user's own account: changing the password.
+/// A signed-in user's own account: changing the password; it links to the second factor
+/// (`SecondFactorController`).
 struct AccountController: RouteCollection {
     struct PasswordPage: Encodable {
         var page: PageContext
         var errors: FormErrors
         var saved: Bool
+        var secondFactorHref = SiteURL.accountSecondFactor.path
     }
 
     struct PasswordForm: Content {

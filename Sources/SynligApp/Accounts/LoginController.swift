@@ -8,6 +8,8 @@ struct LoginController: RouteCollection {
         var email: String
         var returnPath: String
         var message: String?
+        /// Why the user is back at the password: the code step took longer than five minutes.
+        var notice: String?
         /// The identity providers to sign in with, the last one chosen first.
         var providers: [ProviderChoice]
     }
@@ -42,8 +44,9 @@ struct LoginController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         if req.auth.has(CurrentUser.self) { return req.redirect(to: SiteURL.home.path) }
         let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"]) ?? ""
+        let notice = req.query[String.self, at: "expired"] == "1" ? req.t("second_factor.expired") : nil
         return try await req.renderPage("login", LoginPage(page: .make(for: req, titleKey: "login.title"),
-                                                           email: "", returnPath: back, message: nil,
+                                                           email: "", returnPath: back, message: nil, notice: notice,
                                                            providers: try await providerChoices(req)))
     }
 
@@ -52,13 +55,16 @@ struct LoginController: RouteCollection {
         let back = SiteURL.safeReturnPath(form.returnPath) ?? SiteURL.home.path
         do {
             let user = try await SignInService.authenticate(email: form.email ?? "", password: form.password ?? "", request: req)
+            if try await SecondFactorService.confirmedFactor(userID: try user.requireID(), on: req.db) != nil {
+                return try await SecondFactorSignInController.begin(user: user, returnPath: back, request: req)
+            }
             return try await SignInCompletion.finish(user: user, proof: .password, returnPath: back, request: req)
         } catch let error as SynligError where [.unauthorized, .tooManyRequests, .forbidden].contains(error.status) {
             let message = error.message(req.application.localizer, req.textLanguage)
             let email = String((form.email ?? "").prefix(254))
             let page = LoginPage(
                 page: .make(for: req, titleKey: "login.title", errors: [.init(field: "email", message: message)]),
-                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message,
+                email: email, returnPath: form.returnPath.flatMap(SiteURL.safeReturnPath) ?? "", message: message, notice: nil,
                 providers: try await providerChoices(req))
             let response = try await req.renderPage("login", page, status: error.status)
             for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
@@ -97,11 +103,8 @@ struct LoginController: RouteCollection {
         let back = SiteURL.safeReturnPath(req.query[String.self, at: "return"])
         return providers.compactMap { provider -> (choice: ProviderChoice, last: Bool)? in
             guard let id = provider.id else { return nil }
-            var start = URLComponents()
-            start.path = SiteURL.eidSignIn.path
-            start.queryItems = [URLQueryItem(name: "provider", value: id.uuidString)] + (back.map { [URLQueryItem(name: "return", value: $0)] } ?? [])
             let label = providers.count == 1 ? provider.name : "\(names[provider.organisationID] ?? "") – \(provider.name)"
-            return (ProviderChoice(href: start.string ?? SiteURL.eidSignIn.path, label: label), id == last)
+            return (ProviderChoice(href: IdentityProviderSignInController.startHref(provider: id, returnPath: back), label: label), id == last)
         }
         // The one chosen last time first, so a returning user finds their own at the top.
         .sorted { ($0.last ? 0 : 1, $0.choice.label) < ($1.last ? 0 : 1, $1.choice.label) }

@@ -53,6 +53,7 @@ struct AdministrationController: RouteCollection {
         admin.post(SiteURL.adminUser(SiteURL.anyID).pattern, use: users.update)
         admin.post(SiteURL.adminUserDeactivate(SiteURL.anyID).pattern, use: users.deactivate)
         admin.post(SiteURL.adminUserReactivate(SiteURL.anyID).pattern, use: users.reactivate)
+        admin.post(SiteURL.adminUserSecondFactorReset(SiteURL.anyID).pattern, use: users.resetSecondFactor)
     }
 
     static func kindOptions(_ req: Request, selected: String?) -> [Option] {

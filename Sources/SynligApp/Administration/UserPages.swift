@@ -34,6 +34,8 @@ struct UserPages: Sendable {
         var deactivateAction: String?
         var reactivateAction: String?
         var errors: FormErrors
+        /// For a colleague who lost both the authenticator app and the reserve codes.
+        var secondFactorResetAction: String? = nil
     }
 
     struct UserForm: Content {
@@ -96,12 +98,15 @@ struct UserPages: Sendable {
         let roleValues = Set(try await user.$roles.get(on: req.db).map(\.role.rawValue))
         let unitValues = Set(try await user.$unitMemberships.get(on: req.db).map { $0.$unit.id.uuidString })
         let (roles, units) = try await options(req, organisationID: admin.organisationID, roles: roleValues, units: unitValues)
+        let hasSecondFactor = try await SecondFactorService.confirmedFactor(userID: id, on: req.db) != nil
         return try await req.renderPage("admin/user-form", UserFormPage(
             page: .make(for: req, titleKey: "users.edit_title"), action: SiteURL.adminUser(id).path, isNew: false,
             email: user.email, displayName: user.displayName, signInIdentity: user.signInIdentity ?? "", roles: roles, units: units, version: user.version,
             active: user.active,
             deactivateAction: user.active && id != admin.id ? SiteURL.adminUserDeactivate(id).path : nil,
-            reactivateAction: user.active ? nil : SiteURL.adminUserReactivate(id).path, errors: .none))
+            reactivateAction: user.active ? nil : SiteURL.adminUserReactivate(id).path, errors: .none,
+            // One's own app is removed on one's own account page, with a code.
+            secondFactorResetAction: hasSecondFactor && id != admin.id ? SiteURL.adminUserSecondFactorReset(id).path : nil))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -118,6 +123,12 @@ struct UserPages: Sendable {
     @Sendable func deactivate(req: Request) async throws -> Response {
         _ = try await UserService.setActive(false, userID: try req.idParameter(), by: try req.currentUser, on: req.db)
         return req.redirect(to: SiteURL.adminUsers.path)
+    }
+
+    @Sendable func resetSecondFactor(req: Request) async throws -> Response {
+        let id = try req.idParameter()
+        try await SecondFactorService.reset(userID: id, by: try req.currentUser, on: req.db)
+        return req.redirect(to: SiteURL.adminUser(id).path)
     }
 
     @Sendable func reactivate(req: Request) async throws -> Response {

@@ -13,6 +13,9 @@ enum SiteURL: Sendable, Equatable {
     case eidClientKeys
     case setup(token: String)
     case accountPassword
+    case accountSecondFactor
+    case accountSecondFactorRemove
+    case loginSecondFactor
     case adminUnits
     case adminUnitNew
     case adminUnit(UUID)
@@ -21,6 +24,7 @@ enum SiteURL: Sendable, Equatable {
     case adminUser(UUID)
     case adminUserDeactivate(UUID)
     case adminUserReactivate(UUID)
+    case adminUserSecondFactorReset(UUID)
     case auditTrail
     case accessLog
     case adminJobs
@@ -138,6 +142,9 @@ enum SiteURL: Sendable, Equatable {
         case .eidClientKeys: [.fixed("login"), .fixed("eid"), .fixed("jwks.json")]
         case .setup(let token): [.fixed("setup"), .parameter(name: "token", value: token)]
         case .accountPassword: [.fixed("account"), .fixed("password")]
+        case .accountSecondFactor: [.fixed("account"), .fixed("second-factor")]
+        case .accountSecondFactorRemove: [.fixed("account"), .fixed("second-factor"), .fixed("remove")]
+        case .loginSecondFactor: [.fixed("login"), .fixed("second-factor")]
         case .adminUnits: [.fixed("admin"), .fixed("units")]
         case .adminUnitNew: [.fixed("admin"), .fixed("units"), .fixed("new")]
         case .adminUnit(let id): [.fixed("admin"), .fixed("units"), .parameter(name: "id", value: id.uuidString)]
@@ -148,6 +155,8 @@ enum SiteURL: Sendable, Equatable {
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("deactivate")]
         case .adminUserReactivate(let id):
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("reactivate")]
+        case .adminUserSecondFactorReset(let id):
+            [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("second-factor"), .fixed("reset")]
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
         case .adminJobs: [.fixed("admin"), .fixed("jobs")]

@@ -14,7 +14,14 @@ struct AccountsAPIController: APIRouteCollection {
     @Sendable func issueToken(req: Request) async throws -> Response {
         let body = try req.decodeStrict(API.TokenRequest.self)
         let user = try await SignInService.authenticate(email: body.email, password: body.password, request: req)
-        let (token, session) = try await Sessions.start(for: user, kind: .api, on: req.db)
+        var proof = SignInProof.password
+        if let factor = try await SecondFactorService.confirmedFactor(userID: try user.requireID(), on: req.db) {
+            guard let code = body.code, !code.isEmpty else { throw SynligError(.unauthorized, "second_factor.code_required") }
+            let used = try await SecondFactorService.check(code, factor: factor, request: req)
+            try await SecondFactorService.auditRecoveryCodeUse(used, user: user, on: req.db)
+            proof = .passwordAndTOTP
+        }
+        let (token, session) = try await Sessions.start(for: user, kind: .api, signIn: proof, on: req.db)
         try await AuditTrail.transaction(on: req.db, actor: .user(try user.requireID())) { _, audit in
             audit.record("session.sign_in", "auth_session", id: session.id, organisation: user.organisationID)
         }

@@ -7,6 +7,9 @@ extension API {
     struct TokenRequest: StrictJSONBody {
         var email: String
         var password: String
+        /// The one-time code from the authenticator app, or a reserve code; required when the
+        /// account has a second factor.
+        var code: String?
     }
 
     struct TokenResponse: Content {

@@ -191,6 +191,15 @@ struct IdentityProviderSignInController: RouteCollection {
         }
     }
 
+    /// The link that starts a sign-in with this provider and comes back to `returnPath`.
+    static func startHref(provider id: UUID, returnPath: String?) -> String {
+        var start = URLComponents()
+        start.path = SiteURL.eidSignIn.path
+        start.queryItems = [URLQueryItem(name: "provider", value: id.uuidString)]
+            + (returnPath.map { [URLQueryItem(name: "return", value: $0)] } ?? [])
+        return start.string ?? SiteURL.eidSignIn.path
+    }
+
     /// Where the provider sends the browser back; registered with the provider as it is.
     static func redirectURI(_ req: Request) -> String {
         baseURL(req) + SiteURL.eidCallback.path
