@@ -24,7 +24,7 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, crisis, decisions, mapping, planning, privacy, statistics, support)
+                       contact_requests, crisis, decisions, mapping, planning, privacy, sign_in, statistics, support)
 
 TESTS = [
     ("1 login page (anonymous, Swedish)", accounts.test_login_page_anonymous),
@@ -59,6 +59,8 @@ TESTS = [
     ("26 register extract: staff are refused", privacy.test_staff_cannot_make_extract),
     ("27 two-step verification: enrol with the QR page, sign in with a code, remove with a reserve code",
      accounts.test_second_factor),
+    ("28 e-ID: provider set up, step-up before a record, sign-in through the provider, unknown identity, sign-out",
+     sign_in.test_eid_sign_in),
 ]
 
 

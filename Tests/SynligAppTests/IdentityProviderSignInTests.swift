@@ -211,6 +211,32 @@ struct IdentityProviderSignInTests {
         }
     }
 
+    @Test("Creation at first sign-in, when the administrator turned it on: an account with the chosen role, no units")
+    func justInTimeAccount() async throws {
+        try await withSynlig { app in
+            let world = try await EIDWorld.make(app)
+            world.idp.justInTimeRole = .staff
+            try await world.idp.update(on: app.db)
+            // Without an e-mail address the provider vouches for, no account can be made.
+            world.provider.claims = ["employeeHsaId": "SE2321000016-NEW1"]
+            #expect(try await world.signIn(Browser(app)).callback.status == .forbidden)
+
+            world.provider.claims = ["employeeHsaId": "SE2321000016-NEW1", "email": "Ny.Person@Test.se", "name": "Ny Person"]
+            let browser = Browser(app)
+            #expect(try await world.signIn(browser).callback.status == .seeOther)
+            let created = try #require(try await User.query(on: app.db).filter(\.$signInIdentity == "SE2321000016-NEW1").with(\.$roles).first())
+            #expect(created.email == "ny.person@test.se" && created.displayName == "Ny Person")
+            #expect(created.roles.map(\.role) == [.staff])
+            #expect(created.organisationID == world.organisation.id)
+            #expect(try await world.auditActions().contains("user.create_at_first_sign_in"))
+            // The account has no password anyone knows.
+            #expect(try await Browser(app).signIn("ny.person@test.se").status == .unauthorized)
+            // The second sign-in finds the same account.
+            #expect(try await world.signIn(Browser(app)).callback.status == .seeOther)
+            #expect(try await User.query(on: app.db).filter(\.$signInIdentity == "SE2321000016-NEW1").count() == 1)
+        }
+    }
+
     @Test("The client secret is stored sealed, never in clear")
     func secretSealed() async throws {
         try await withSynlig { app in
