@@ -153,6 +153,29 @@ struct SecondFactorTests {
         }
     }
 
+    @Test("A secret sealed under another server key (a restore without the key file) says so, not a crash")
+    func sealedUnderAnotherKey() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
+            _ = try await Self.enrol(app, Browser(app), email: "anna@test.se")
+            let otherKey = NSTemporaryDirectory() + "other-\(UUID().uuidString).key"
+            defer { try? FileManager.default.removeItem(atPath: otherKey) }
+            let other = try SecretBox.load(path: otherKey)
+            let factor = try #require(try await UserSecondFactor.query(on: app.db).first())
+            factor.secretSealed = try other.seal("JBSWY3DPEHPK3PXP")
+            try await factor.update(on: app.db)
+
+            let browser = Browser(app)
+            try await browser.get("/login")
+            #expect(try await browser.post("/login", form: [("email", "anna@test.se"), ("password", testPassword)]).status == .seeOther)
+            _ = try await browser.get("/login/second-factor")
+            let answer = try await browser.post("/login/second-factor", form: [("code", "123456")])
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.body.string.contains("En sparad hemlighet kan inte öppnas med serverns nyckel"))
+        }
+    }
+
     @Test("A reserve code signs in once; it is audited without the code")
     func recoveryCodeWorksOnce() async throws {
         try await withSynlig { app in

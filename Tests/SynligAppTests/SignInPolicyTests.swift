@@ -200,4 +200,33 @@ struct SignInPolicyTests {
             #expect(try await browser.get("/admin/users/\(try kim.requireID())").body.string.contains("SE2321000016-A1B2"))
         }
     }
+
+    @Test("The users API records, shows, keeps and clears the sign-in identity")
+    func signInIdentityThroughAPI() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
+            let api = try await APIClient.signedIn(app, "admin@test.se")
+            let created = try await api.send(.POST, "/api/v1/users", json: json([
+                "email": "kim@test.se", "displayName": "Kim", "password": "a long enough password", "roles": ["consultant"],
+                "signInIdentity": "SE2321000016-A1B2"]))
+            #expect(created.status == .created)
+            let user = try created.decoded(API.UserOut.self)
+            #expect(user.signInIdentity == "SE2321000016-A1B2")
+            let duplicate = try await api.send(.POST, "/api/v1/users", json: json([
+                "email": "ali@test.se", "displayName": "Ali", "password": "a long enough password", "roles": ["consultant"],
+                "signInIdentity": "SE2321000016-A1B2"]))
+            #expect(duplicate.status == .unprocessableEntity)
+            #expect(duplicate.fieldProblems["signInIdentity"] != nil)
+            // Left out, it stays; an empty string clears it.
+            let kept = try await api.send(.PUT, "/api/v1/users/\(user.id)", json: json([
+                "email": "kim@test.se", "displayName": "Kim K", "roles": ["consultant"], "version": user.version]))
+            #expect(try kept.decoded(API.UserOut.self).signInIdentity == "SE2321000016-A1B2")
+            let cleared = try await api.send(.PUT, "/api/v1/users/\(user.id)", json: json([
+                "email": "kim@test.se", "displayName": "Kim K", "roles": ["consultant"], "version": user.version + 1,
+                "signInIdentity": ""]))
+            #expect(cleared.status == .ok)
+            #expect(try cleared.decoded(API.UserOut.self).signInIdentity == nil)
+        }
+    }
 }

@@ -41,6 +41,10 @@ struct ProblemMiddleware: AsyncMiddleware {
             return SynligError(.badRequest, "error.invalid_body", arguments: [Self.describe(error)])
         case let error as any DatabaseError where error.isConstraintFailure:
             return SynligError(.conflict, "error.conflict")
+        case is SecretBoxError:
+            // The server's secret key is not the one the secret was sealed with: an operator's
+            // matter (a restore under another key), said as such rather than as a crash.
+            return SynligError(.serviceUnavailable, "signin.secret_key_mismatch")
         case let error as any AbortError:
             let key: String = switch error.status {
             case .notFound: "error.not_found"

@@ -76,7 +76,7 @@ struct AdministrationAPIController: APIRouteCollection {
         let body = try req.decodeStrict(API.UserCreate.self)
         let user = try await UserService.create(
             UserInput(email: body.email, displayName: body.displayName, password: body.password,
-                      roles: body.roles, unitIDs: body.unitIds ?? []),
+                      roles: body.roles, unitIDs: body.unitIds ?? [], signInIdentity: body.signInIdentity),
             organisationID: admin.organisationID, actor: .user(admin.id), request: req)
         return try await userResponse(user, req: req, status: .created)
     }
@@ -86,7 +86,8 @@ struct AdministrationAPIController: APIRouteCollection {
         let user = try await UserService.update(
             try req.idParameter(),
             UserInput(email: body.email, displayName: body.displayName, password: body.password,
-                      roles: body.roles, unitIDs: body.unitIds ?? [], version: body.version),
+                      roles: body.roles, unitIDs: body.unitIds ?? [], version: body.version,
+                      signInIdentity: body.signInIdentity),
             by: try req.currentUser, request: req)
         return try await userResponse(user, req: req)
     }

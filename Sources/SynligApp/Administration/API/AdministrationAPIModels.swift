@@ -41,6 +41,8 @@ extension API {
         var unitIds: [UUID]
         var active: Bool
         var version: Int
+        /// Who the user is at the identity provider (an HSA-id); absent when none is recorded.
+        var signInIdentity: String?
 
         init(_ user: User, roles: [UserRole], units: [UnitMembership]) throws {
             id = try user.requireID()
@@ -50,6 +52,7 @@ extension API {
             unitIds = units.map { $0.$unit.id }.sorted { $0.uuidString < $1.uuidString }
             active = user.active
             version = user.version
+            signInIdentity = user.signInIdentity
         }
     }
 
@@ -59,6 +62,7 @@ extension API {
         var password: String
         var roles: [String]
         var unitIds: [String]?
+        var signInIdentity: String?
     }
 
     struct UserUpdate: StrictJSONBody {
@@ -68,5 +72,7 @@ extension API {
         var roles: [String]
         var unitIds: [String]?
         var version: Int
+        /// Omitted: kept as it is; "": cleared.
+        var signInIdentity: String?
     }
 }
