@@ -29,12 +29,16 @@ struct SignInPolicyTests {
             #expect(record.status == .seeOther)
             #expect(record.headers.first(name: .location) == "/login/step-up?return=/caregivers")
             #expect(try await weak.get("/crisis").status == .seeOther)
+            #expect(try await weak.get("/support/requests").status == .seeOther)
+            #expect(try await weak.get("/support").status == .ok)   // the catalogue holds no one's data
             #expect(try await weak.post("/caregivers/new", form: [("firstName", "A")]).status == .forbidden)
 
             let api = try await APIClient.signedIn(app, "kim@test.se")
             let refused = try await api.send(.GET, "/api/v1/caregivers")
             #expect(refused.status == .forbidden)
             #expect(refused.problem?.detail.contains("stark inloggning") == true)
+            #expect(try await api.send(.GET, "/api/v1/contact-requests").status == .forbidden)
+            #expect(try await api.send(.GET, "/api/v1/support-offerings").status == .ok)
 
             // The step-up page offers the provider, and signing in there comes back to the record, strong.
             let stepUp = try await weak.get("/login/step-up?return=/caregivers")

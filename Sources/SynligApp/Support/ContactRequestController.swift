@@ -79,7 +79,8 @@ struct ContactRequestController: RouteCollection {
             routes.browser.get(pattern) { try await self.form(req: $0, language: language) }
             routes.browser.post(pattern) { try await self.submit(req: $0, language: language) }
         }
-        let editors = routes.signedIn(as: .admin, .strategist, .consultant)
+        // The requests hold what caregivers wrote about themselves: read like a record.
+        let editors = routes.recordReaders(.admin, .strategist, .consultant)
         editors.get(SiteURL.contactRequests.pattern, use: inbox)
         editors.get(SiteURL.contactRequest(SiteURL.anyID).pattern, use: show)
         editors.post(SiteURL.contactRequest(SiteURL.anyID).pattern, use: close)

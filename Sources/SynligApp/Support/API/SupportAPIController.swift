@@ -18,9 +18,11 @@ struct SupportAPIController: APIRouteCollection {
         editors.get("civil-society-organisations", use: listCivilSociety)
         editors.post("civil-society-organisations", use: createCivilSociety)
 
-        editors.get("contact-requests", use: listContactRequests)
-        editors.get("contact-requests", ":id", use: getContactRequest)
-        editors.post("contact-requests", ":id", "close", use: closeContactRequest)
+        // Contact requests hold personal data: a strong sign-in when the organisation asks for one.
+        let inbox = api.recordReaders(SupportService.editors)
+        inbox.get("contact-requests", use: listContactRequests)
+        inbox.get("contact-requests", ":id", use: getContactRequest)
+        inbox.post("contact-requests", ":id", "close", use: closeContactRequest)
     }
 
     // MARK: Offerings
