@@ -11,33 +11,18 @@ Appends the table, with date and commit, to bench/README.md. Never fails a build
     swift build -c release --scratch-path .build-release --product synlig
     bench/privacy_pages.py --binary .build-release/release/synlig
 """
-import argparse, datetime, os, re, shutil, subprocess, sys, tempfile
+import datetime, re, sys
 import urllib.request
 
-from statistics_page import PASSWORD, api, measure_and_report, session_cookie, wait_for
+from statistics_page import PASSWORD, demo_server, page_bench_arguments, api, measure_and_report, session_cookie, wait_for
 
 CONSULTANT = "konsulent@exempel.se"
 ADMIN = "admin@exempel.se"
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=".build-release/release/synlig")
-    parser.add_argument("--port", type=int, default=8197)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--no-readme", action="store_true")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
-    base = f"http://127.0.0.1:{args.port}"
-    data = tempfile.mkdtemp(prefix="synlig-bench-")
-    env = dict(os.environ, SYNLIG_DATA_DIR=data, SYNLIG_DEMO_PASSWORD=PASSWORD)
-    server = subprocess.Popen([args.binary, "serve", "--demo", "--env", "production", "--port", str(args.port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(base + "/health")
+    args = page_bench_arguments(8197)
+    with demo_server(args) as (base, _):
         consultant, admin = session_cookie(base, CONSULTANT), session_cookie(base, ADMIN)
         token = api(base, "POST", "/api/v1/auth/token", {"email": CONSULTANT, "password": PASSWORD})["token"]
         caregiver = first_id(base, token, "/api/v1/caregivers?per=1")
@@ -57,10 +42,6 @@ def main():
                            f"### Crisis list, access-log review, jobs and register extract, {datetime.date.today().isoformat()}",
                            f"Demo organisation, release build, wrk {args.connections} connections, {args.rounds} interleaved rounds of "
                            f"{args.seconds} s; ratio to /health in the same round (median). Run: `bench/privacy_pages.py`.")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def first_id(base, token, path):

@@ -11,9 +11,9 @@ interleaved rounds. Appends the table, with date and commit, to bench/README.md.
     swift build -c release --scratch-path .build-release --product synlig
     bench/sign_in_pages.py --binary .build-release/release/synlig
 """
-import argparse, datetime, os, shutil, subprocess, sys, tempfile
+import datetime, os, subprocess
 
-from statistics_page import PASSWORD, measure_and_report, session_cookie, wait_for
+from statistics_page import PASSWORD, demo_server, page_bench_arguments, measure_and_report, session_cookie, wait_for
 
 CONSULTANT = "konsulent@exempel.se"
 ADMIN = "admin@exempel.se"
@@ -21,24 +21,9 @@ DEMO_CODE = "9999"
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=".build-release/release/synlig")
-    parser.add_argument("--port", type=int, default=8198)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--no-readme", action="store_true")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
-    base = f"http://127.0.0.1:{args.port}"
-    data = tempfile.mkdtemp(prefix="synlig-bench-")
-    env = dict(os.environ, SYNLIG_DATA_DIR=data, SYNLIG_DEMO_PASSWORD=PASSWORD)
-    server = subprocess.Popen([args.binary, "serve", "--demo", "--env", "production", "--port", str(args.port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(base + "/health")
-        secret = os.path.join(data, "idp-secret")
+    args = page_bench_arguments(8198)
+    with demo_server(args) as (base, env):
+        secret = os.path.join(env["SYNLIG_DATA_DIR"], "idp-secret")
         with open(secret, "w") as handle:
             handle.write("bench-secret\n")
         for client, extra in [("synlig-basic", ["--client-secret-file", secret]),
@@ -60,10 +45,6 @@ def main():
                            f"Demo organisation with two identity providers, release build, wrk {args.connections} connections, "
                            f"{args.rounds} interleaved rounds of {args.seconds} s; ratio to /health in the same round (median). "
                            f"Run: `bench/sign_in_pages.py`.")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

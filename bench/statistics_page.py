@@ -10,7 +10,7 @@ table, with date and commit, to bench/README.md. Never fails a build: it is for 
     swift build -c release --scratch-path .build-release --product synlig
     bench/statistics_page.py --binary .build-release/release/synlig
 """
-import argparse, datetime, http.cookiejar, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, contextlib, datetime, http.cookiejar, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
 
 PASSWORD = "bench-demo-losenord"
@@ -18,23 +18,8 @@ VIEWER = "politiker@exempel.se"
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=".build-release/release/synlig")
-    parser.add_argument("--port", type=int, default=8198)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--no-readme", action="store_true")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install wrk")
-    base = f"http://127.0.0.1:{args.port}"
-    data = tempfile.mkdtemp(prefix="synlig-bench-")
-    env = dict(os.environ, SYNLIG_DATA_DIR=data, SYNLIG_DEMO_PASSWORD=PASSWORD)
-    server = subprocess.Popen([args.binary, "serve", "--demo", "--env", "production", "--port", str(args.port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(base + "/health")
+    args = page_bench_arguments(8198)
+    with demo_server(args) as (base, _):
         cookie = session_cookie(base, VIEWER)
         token = api(base, "POST", "/api/v1/auth/token", {"email": VIEWER, "password": PASSWORD})["token"]
         cases = [
@@ -49,6 +34,35 @@ def main():
         measure_and_report(base, cases, args, f"### Statistics, {datetime.date.today().isoformat()}",
                            f"Demo organisation (about 300 caregivers), release build, wrk {args.connections} connections, "
                            f"{args.rounds} interleaved rounds of {args.seconds} s; ratio to /health in the same round (median).")
+
+
+def page_bench_arguments(port):
+    """The options every page benchmark takes; wrk must be installed."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=".build-release/release/synlig")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    return args
+
+
+@contextlib.contextmanager
+def demo_server(args):
+    """`synlig serve --demo --env production` (Leaf's cache on, as in production) on a fresh data
+    directory; yields the base URL and the environment (for commands run beside it), and stops it."""
+    base = f"http://127.0.0.1:{args.port}"
+    data = tempfile.mkdtemp(prefix="synlig-bench-")
+    env = dict(os.environ, SYNLIG_DATA_DIR=data, SYNLIG_DEMO_PASSWORD=PASSWORD)
+    server = subprocess.Popen([args.binary, "serve", "--demo", "--env", "production", "--port", str(args.port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(base + "/health")
+        yield base, env
     finally:
         server.terminate()
         server.wait(timeout=30)

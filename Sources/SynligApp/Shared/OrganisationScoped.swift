@@ -1,4 +1,5 @@
 import Fluent
+import SynligCore
 import Vapor
 
 /// A record that belongs to one organisation. Every read of such records goes through
@@ -26,7 +27,7 @@ extension OrganisationScoped {
 /// A random token for a cookie or bearer header, and the hash that is stored instead.
 enum SecretToken {
     static func generate() -> String {
-        [UInt8].random(count: 32).base64URLEncoded
+        URIText.base64URL([UInt8].random(count: 32))
     }
 
     static func hash(_ token: String) -> String {
@@ -34,11 +35,3 @@ enum SecretToken {
     }
 }
 
-extension Array where Element == UInt8 {
-    var base64URLEncoded: String {
-        Data(self).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}

@@ -127,17 +127,10 @@ public enum PKCE {
     /// 32 random bytes, base64url without padding: 43 characters, within RFC 7636's 43–128.
     public static func makeVerifier() -> String {
         var generator = SystemRandomNumberGenerator()
-        return base64URL(Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+        return URIText.base64URL((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     public static func challenge(for verifier: String) -> String {
-        base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
-    }
-
-    public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        URIText.base64URL(Array(SHA256.hash(data: Data(verifier.utf8))))
     }
 }

@@ -84,21 +84,14 @@ public struct TOTP: Sendable, Equatable {
     /// The `otpauth://` URI an authenticator app reads from the QR code. The label names the
     /// organisation and the account so a person with several accounts can tell them apart.
     public func provisioningURI(issuer: String = "Synlig", accountName: String) -> String {
-        let label = Self.percentEncoded(issuer) + ":" + Self.percentEncoded(accountName)
-        var query = ["secret=" + Base32.encode(secret, padding: false), "issuer=" + Self.percentEncoded(issuer)]
+        let label = URIText.percentEncoded(issuer) + ":" + URIText.percentEncoded(accountName)
+        var query = ["secret=" + Base32.encode(secret, padding: false), "issuer=" + URIText.percentEncoded(issuer)]
         if algorithm != .sha1 { query.append("algorithm=" + algorithm.rawValue) }
         if digits != 6 { query.append("digits=\(digits)") }
         if period != 30 { query.append("period=\(Int(period))") }
         return "otpauth://totp/" + label + "?" + query.joined(separator: "&")
     }
 
-    /// Percent-encodes all but RFC 3986's unreserved characters, so `:`, `@`, `&` and spaces
-    /// in a name cannot change the URI's structure.
-    static func percentEncoded(_ text: String) -> String {
-        var unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        unreserved.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
 }
 
 /// Base32 (RFC 4648 §6), the alphabet authenticator apps use for secrets.

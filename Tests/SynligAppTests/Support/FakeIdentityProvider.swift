@@ -109,7 +109,7 @@ final class FakeIdentityProvider: IdentityProviderTransport, @unchecked Sendable
         let parts = signed.split(separator: ".").map(String.init)
         var header: [String: String] = ["alg": "ES256", "typ": "JWT", "kid": key.kid]
         for (name, value) in extra { header[name] = value }
-        let encoded = PKCE.base64URL(try JSONSerialization.data(withJSONObject: header))
+        let encoded = URIText.base64URL(try JSONSerialization.data(withJSONObject: header))
         return [encoded, parts[1], parts[2]].joined(separator: ".")
     }
 }

@@ -23,7 +23,7 @@ enum ClientAssertion {
         func publicJWK(kid: String) throws -> [String: String] {
             let (modulus, exponent) = try privateKey.publicKey.getKeyPrimitives()
             return ["kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
-                    "n": PKCE.base64URL(modulus), "e": PKCE.base64URL(exponent)]
+                    "n": URIText.base64URL(modulus), "e": URIText.base64URL(exponent)]
         }
 
         func assertion(clientID: String, audience: String, kid: String, now: Date) async throws -> String {

@@ -151,7 +151,7 @@ struct IdentityProviderSignInController: RouteCollection {
                 throw .badMetadata
             }
             // RFC 6749 2.3.1: both parts form-encoded before Basic.
-            let pair = OpenIDConnect.formEncode([(provider.clientID, secret)]).replacingOccurrences(of: "=", with: ":")
+            let pair = URIText.percentEncoded(provider.clientID) + ":" + URIText.percentEncoded(secret)
             headers.replaceOrAdd(name: .authorization, value: "Basic " + Data(pair.utf8).base64EncodedString())
         case .privateKeyJWT:
             guard let sealed = provider.signingKeySealed,

@@ -186,12 +186,7 @@ enum OpenIDConnect {
     }
 
     static func formEncode(_ form: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return form.map { name, value in
-            (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
-                + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-        }.joined(separator: "&")
+        form.map { URIText.percentEncoded($0) + "=" + URIText.percentEncoded($1) }.joined(separator: "&")
     }
 
     /// Verifies the token's signature against the provider's published key and its claims against
