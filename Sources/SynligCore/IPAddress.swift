@@ -60,6 +60,18 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         return head + "::" + tail
     }
 
+    /// What a per-address limit counts: the address itself for IPv4, its /64 for IPv6. One
+    /// host may use any interface id in its /64 (privacy addresses change by themselves), so
+    /// counting single IPv6 addresses would let one client step around the limit.
+    public var throttleBlock: String {
+        isIPv4 ? description : IPNetwork(network: self, prefixLength: 64).description
+    }
+
+    /// `throttleBlock` of an address text; a text that is no address is counted as it is.
+    public static func throttleBlock(of text: String) -> String {
+        IPAddress(text)?.throttleBlock ?? text
+    }
+
     private static func parseIPv4(_ text: Substring) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }

@@ -77,6 +77,21 @@ struct ProxyTrustTests {
         }
     }
 
+    @Test("An IPv6 client counts by its /64: stepping through its own network's addresses does not dodge the lock")
+    func ipv6ClientCountsByItsNetwork() async throws {
+        try await withSynlig(adjust: Self.proxies) { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.staff])
+            for index in 0..<Self.limit {
+                #expect(try await guess(app, from: "10.0.0.5", forwardedFor: "2001:db8:1:2::\(String(index + 1, radix: 16))") == .unauthorized)
+            }
+            #expect(try await failures(app, address: "2001:db8:1:2:ffff::1") == Self.limit)
+            #expect(try await signIn(app, from: "10.0.0.5", forwardedFor: "2001:db8:1:2:abcd::99") == .tooManyRequests)
+            // A neighbouring network is another client.
+            #expect(try await signIn(app, from: "10.0.0.5", forwardedFor: "2001:db8:1:3::1") == .created)
+        }
+    }
+
     @Test("A client prepending a made-up entry through a proxy that appends cannot choose its address")
     func prependedEntryThroughAppendingProxy() async throws {
         try await withSynlig(adjust: Self.proxies) { app in

@@ -232,6 +232,32 @@ struct SecondFactorTests {
         }
     }
 
+    @Test("Twelve wrong codes at once over two instances: five are checked, seven get 429")
+    func parallelWrongCodesAreThrottled() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.staff])
+            _ = try await Self.enrol(app, Browser(app), email: "anna@test.se")
+            try await withSecondInstance(of: app) { second in
+                // Twelve browsers past the password step, half of them on each instance.
+                var browsers: [Browser] = []
+                for index in 0..<12 {
+                    let browser = Browser(index.isMultiple(of: 2) ? app : second)
+                    try await browser.signIn("anna@test.se")
+                    #expect(try await browser.get("/login/second-factor").status == .ok)
+                    browsers.append(browser)
+                }
+                let statuses = try await SignInThrottleTests.burst(browsers.enumerated().map { index, browser in
+                    { try await browser.post("/login/second-factor", form: [("code", String(format: "%06d", index))]).status }
+                })
+                let limit = LoginThrottlePolicy.perAccount.maxFailures
+                #expect(statuses.filter { $0 == .unauthorized }.count == limit, "\(statuses)")
+                #expect(statuses.filter { $0 == .tooManyRequests }.count == 12 - limit, "\(statuses)")
+                #expect(browsers.allSatisfy { $0.sessionToken == nil })
+            }
+        }
+    }
+
     @Test("The code step lasts five minutes and cannot be reached without the password")
     func challengeExpires() async throws {
         try await withSynlig { app in

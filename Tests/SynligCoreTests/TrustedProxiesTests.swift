@@ -24,6 +24,15 @@ struct IPAddressTests {
         #expect(IPAddress(text) == nil)
     }
 
+    @Test func throttleCountsIPv4AddressesAndIPv6Networks() {
+        #expect(IPAddress.throttleBlock(of: "192.0.2.7") == "192.0.2.7")
+        #expect(IPAddress.throttleBlock(of: "::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(IPAddress.throttleBlock(of: "2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
+        #expect(IPAddress.throttleBlock(of: "2001:db8:1:2::1") == IPAddress.throttleBlock(of: "2001:DB8:1:2:ffff::"))
+        #expect(IPAddress.throttleBlock(of: "2001:db8:1:3::1") != IPAddress.throttleBlock(of: "2001:db8:1:2::1"))
+        #expect(IPAddress.throttleBlock(of: "unknown") == "unknown")
+    }
+
     @Test func blocksContainTheirAddressesOnly() throws {
         let ten = try IPNetwork(parsing: "10.0.0.0/8")
         #expect(ten.contains(IPAddress("10.255.1.2")!))

@@ -40,5 +40,6 @@ enum SignInService {
     }
 
     static func throttleKey(account email: String) -> String { SecretToken.hash("account:" + email) }
-    static func throttleKey(address: String) -> String { SecretToken.hash("address:" + address) }
+    /// Per client block (an IPv6 client counts by its /64; see `IPAddress.throttleBlock`).
+    static func throttleKey(address: String) -> String { SecretToken.hash("address:" + IPAddress.throttleBlock(of: address)) }
 }

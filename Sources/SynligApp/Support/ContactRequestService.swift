@@ -48,7 +48,7 @@ package enum ContactRequestService {
     /// a silent success (nil) for a honeypot or too-fast submission, so a robot learns nothing.
     static func submit(_ submission: Submission, organisation: Organisation, token: String, address: String,
                        now: Date = Date(), on db: any Database) async throws -> ContactRequest? {
-        let key = SecretToken.hash("contact:" + address)
+        let key = SecretToken.hash("contact:" + IPAddress.throttleBlock(of: address))
         let recent = try await RateEvent.query(on: db).filter(\.$keyHash == key)
             .filter(\.$occurredAt > now.addingTimeInterval(-perAddress.window)).all(\.$occurredAt)
         if perAddress.lockedUntil(failures: recent, now: now) != nil {
