@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import SynligCore
 import Testing
@@ -54,6 +55,60 @@ struct StatisticsNationalTests {
             let staff = Browser(app)
             try await staff.signIn(own.staffA.email)
             #expect(try await staff.get("/statistics/national").status == .forbidden)
+        }
+    }
+
+    @Test("A national statistics reader, granted from the command line, compares every organisation, withheld the same way; revoking takes it back")
+    func nationalReaderSeesEveryOrganisation() async throws {
+        try await withSynlig { app in
+            let indicators = OpenIndicatorsTests()
+            let own = try await RecordWorld.make(app)
+            try await indicators.register(app, own, women: 12, men: 8)
+            let neighbour = try await RecordWorld.make(app, name: "Grannkommun", code: "0181")
+            try await indicators.register(app, neighbour, women: 30, men: 10)
+            let admin = try await currentUser(app, try await makeUser(app, in: neighbour.organisation, email: "alva@0181.test.se", roles: [.admin]))
+            try await StatisticsPublicationService.set(published: true, by: admin, on: app.db)
+            let quiet = try await RecordWorld.make(app, name: "Tystkommun", code: "0182")
+            try await indicators.register(app, quiet, women: 6, men: 2)
+            let year = indicators.lastYear
+            func names(_ response: TestingHTTPResponse) throws -> [String] {
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+                return (json["organisations"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            }
+
+            try await runCommand(app, "national-statistics", "grant", "--email", own.viewer.email.uppercased())
+            let api = try await APIClient.signedIn(app, own.viewer.email)
+            let every = try await api.send(.GET, "/api/v1/statistics/national?year=\(year)")
+            #expect(every.status == .ok)
+            #expect(try names(every) == ["Grannkommun", "Testkommun", "Tystkommun"])
+            #expect(every.body.string.contains(#""coverage":"every""#))
+            // Tystkommun's two men are withheld exactly as if it published, and so are its women,
+            // who would otherwise give the men away.
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(every.body.string.utf8)) as? [String: Any])
+            let quietRow = try #require((json["organisations"] as? [[String: Any]])?.last)
+            #expect((quietRow["men"] as? [String: Any])?["count"] is NSNull)
+            #expect((quietRow["women"] as? [String: Any])?["count"] is NSNull)
+            #expect((quietRow["caregiversKnown"] as? [String: Any])?["count"] as? Int == 8)
+            let viewer = Browser(app)
+            try await viewer.signIn(own.viewer.email)
+            let page = try await viewer.get("/statistics/national?year=\(year)").body.string
+            #expect(page.contains("Tystkommun") && page.contains("behörighet för nationell statistik"))
+            let granted = try await AuditEvent.query(on: app.db).filter(\.$action == "statistics.national_grant").count()
+            #expect(granted == 1)
+
+            // A colleague without the grant, and the same reader after revoking, see the publishers and their own.
+            let colleague = try await APIClient.signedIn(app, own.consultant.email)
+            let publishing = try await colleague.send(.GET, "/api/v1/statistics/national?year=\(year)")
+            #expect(try names(publishing) == ["Grannkommun", "Testkommun"])
+            #expect(publishing.body.string.contains(#""coverage":"publishing""#))
+            try await runCommand(app, "national-statistics", "revoke", "--email", own.viewer.email)
+            #expect(try names(try await api.send(.GET, "/api/v1/statistics/national?year=\(year)")) == ["Grannkommun", "Testkommun"])
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "statistics.national_revoke").count() == 1)
+
+            // Only the operator gives it: an unknown or inactive account is refused with a message.
+            await #expect(throws: NationalStatisticsCommand.Failure.self) {
+                try await runCommand(app, "national-statistics", "grant", "--email", "nobody@test.se")
+            }
         }
     }
 

@@ -19,6 +19,7 @@ enum Commands {
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
         app.asyncCommands.use(IdentityProviderCommand(), as: "identity-provider")
+        app.asyncCommands.use(NationalStatisticsCommand(), as: "national-statistics")
     }
 }
 

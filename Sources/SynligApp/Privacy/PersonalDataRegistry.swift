@@ -93,6 +93,7 @@ enum PersonalDataRegistry {
         "procurement_record_requirements": "procurements",
         "statistics_populations": "the number of adults in the municipality",
         "statistics_publications": "whether the statistics are published",
+        "national_statistics_grants": "which staff accounts may compare every organisation (staff, not caregivers)",
         "crisis_events": "a crisis event and its scope; each person's row is in crisis_event_contacts",
         "crisis_exports": "who exported a crisis list and how many people it held",
         "audit_chain_heads": "the audit chain's head",

@@ -22,14 +22,24 @@ struct NationalComparison: Sendable {
 
     var year: Int
     var rows: [Row]
+    /// True for a national statistics reader: every organisation, published or not.
+    var coversEveryOrganisation: Bool
 
     /// Years that can be compared: the open data's, whole years only.
     static func years(today: CalendarDate = .today()) -> ClosedRange<Int> { OpenIndicators.years(today: today) }
 
-    static func make(year: Int, for organisationID: UUID, on db: any Database) async throws -> NationalComparison {
-        let published = Set(try await StatisticsPublication.query(on: db).all(\.$organisationID))
+    /// The comparison `reader` may see: organisations that publish and the reader's own, or every
+    /// organisation for a holder of the national statistics grant.
+    static func make(year: Int, for reader: CurrentUser, on db: any Database) async throws -> NationalComparison {
+        let everyOrganisation = try await NationalStatisticsAccess.holds(reader.id, on: db)
+        return try await make(year: year, for: reader.organisationID, everyOrganisation: everyOrganisation, on: db)
+    }
+
+    static func make(year: Int, for organisationID: UUID, everyOrganisation: Bool = false,
+                     on db: any Database) async throws -> NationalComparison {
+        let published = everyOrganisation ? [] : Set(try await StatisticsPublication.query(on: db).all(\.$organisationID))
         let organisations = try await Organisation.query(on: db).sort(\.$name).all()
-            .filter { $0.id.map { published.contains($0) || $0 == organisationID } ?? false }
+            .filter { everyOrganisation || ($0.id.map { published.contains($0) || $0 == organisationID } ?? false) }
         guard StatisticsPeriod.year(year) != nil else { throw SynligError(.badRequest, "statistics.bad_period") }
         let adultsOf = Dictionary(try await StatisticsPopulation.query(on: db).all().map { ($0.organisationID, $0.adults) }) { first, _ in first }
         let values = try await OpenIndicators.values(organisations: try organisations.map { try $0.requireID() }, year: year, on: db)
@@ -46,7 +56,7 @@ struct NationalComparison: Sendable {
             }
             rows.append(row)
         }
-        return NationalComparison(year: year, rows: rows)
+        return NationalComparison(year: year, rows: rows, coversEveryOrganisation: everyOrganisation)
     }
 }
 
@@ -84,6 +94,8 @@ struct NationalComparisonPage: Encodable {
     var heading: String
     var rows: [Row]
     var apiHref: String
+    /// Who is on the list: publishing organisations and the reader's own, or every organisation.
+    var coverage: String
 
     init(_ comparison: NationalComparison, page: PageContext, request req: Request) {
         self.page = page
@@ -91,6 +103,7 @@ struct NationalComparisonPage: Encodable {
         years = NationalComparison.years().reversed().map { SelectOption(value: String($0), label: String($0), selected: $0 == comparison.year) }
         heading = req.t("statistics.national.year", String(comparison.year))
         apiHref = "/api/v1/statistics/national?year=\(comparison.year)"
+        coverage = req.t(comparison.coversEveryOrganisation ? "statistics.national.coverage_all" : "statistics.national.coverage_published")
         let policy = SuppressionPolicy.standard
         let highest = comparison.rows.compactMap(\.perThousandAdults).max() ?? 0
         func text(_ count: PublishedCount?) -> String { count?.text(under: policy) ?? "–" }

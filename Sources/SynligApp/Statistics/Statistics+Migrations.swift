@@ -8,6 +8,7 @@ enum StatisticsMigrations {
         app.migrations.add(CreateStatisticsPublications())
         app.migrations.add(CreateStatisticsPopulations())
         app.migrations.add(IndexCaregiversByRegistration())
+        app.migrations.add(CreateNationalStatisticsGrants())
     }
 }
 

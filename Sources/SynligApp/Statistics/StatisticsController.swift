@@ -71,7 +71,7 @@ struct StatisticsController: RouteCollection {
     /// Organisations side by side on the published indicators.
     @Sendable func national(req: Request) async throws -> Response {
         let comparison = try await NationalComparison.make(year: try NationalComparison.year(from: req),
-                                                           for: try req.currentUser.organisationID, on: req.db)
+                                                           for: try req.currentUser, on: req.db)
         let page = NationalComparisonPage(comparison, page: .make(for: req, titleKey: "statistics.national.title"), request: req)
         return try await req.renderPage("statistics/national", page)
     }

@@ -38,10 +38,11 @@ struct StatisticsAPIController: APIRouteCollection {
     }
 
     /// `GET /api/v1/statistics/national?year=2025`: the published indicators of every
-    /// organisation that publishes them, and the reader's own, side by side.
+    /// organisation that publishes them, and the reader's own, side by side; of every
+    /// organisation for a national statistics reader.
     @Sendable func national(req: Request) async throws -> API.NationalComparisonOut {
         let comparison = try await NationalComparison.make(year: try NationalComparison.year(from: req),
-                                                           for: try req.currentUser.organisationID, on: req.db)
+                                                           for: try req.currentUser, on: req.db)
         return API.NationalComparisonOut(comparison)
     }
 

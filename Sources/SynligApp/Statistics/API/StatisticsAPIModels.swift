@@ -199,6 +199,9 @@ extension API {
 
         var year: Int
         var threshold: Int
+        /// `publishing`: organisations that publish and the reader's own; `every`: every
+        /// organisation, for a national statistics reader.
+        var coverage: String
         var organisations: [Row]
 
         init(_ comparison: NationalComparison) {
@@ -206,6 +209,7 @@ extension API {
             func out(_ count: PublishedCount?) -> PublishedCountOut? { count.map { PublishedCountOut($0, policy: policy) } }
             year = comparison.year
             threshold = policy.threshold
+            coverage = comparison.coversEveryOrganisation ? "every" : "publishing"
             organisations = comparison.rows.map { row in
                 Row(name: row.name, code: row.code, kind: row.kind, own: row.isOwn, caregiversKnown: out(row.values?.caregiversKnown),
                     women: out(row.values?.women), men: out(row.values?.men),
