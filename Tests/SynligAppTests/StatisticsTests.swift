@@ -127,6 +127,31 @@ struct StatisticsTests {
         }
     }
 
+    @Test("The trend covers the years the reader chooses, one to five, on the page and in the API")
+    func trendOverSeveralYears() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            try await register(app, world)
+            let api = try await APIClient.signedIn(app, world.viewer.email)
+            let response = try await api.send(.GET, "/api/v1/statistics?period=2026&trendYears=3")
+            #expect(response.status == .ok)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+            let quarters = (json["trend"] as? [[String: Any]] ?? []).compactMap { $0["quarter"] as? String }
+            #expect(quarters.count == 12 && quarters.first == "2024-Q1" && quarters.last == "2026-Q4")
+            for bad in ["0", "6", "abc"] {
+                #expect(try await api.send(.GET, "/api/v1/statistics?period=2026&trendYears=\(bad)").status == .badRequest, "\(bad)")
+            }
+            let viewer = Browser(app)
+            try await viewer.signIn(world.viewer.email)
+            // As the browser sends the form: the select's chosen option.
+            let html = try await viewer.get("/statistics?period=2026&unit=&trendYears=5").body.string
+            #expect(html.contains(#"<option value="5" selected>5 år</option>"#))
+            #expect(html.contains(#"<input type="hidden" name="trendYears" value="5">"#))
+            #expect(html.contains("<th scope=\"col\">Kvartal 1 2022</th>") && !html.contains("Kvartal 4 2021"))
+            #expect(try await viewer.get("/statistics?trendYears=9").status == .badRequest)
+        }
+    }
+
     @Test("A filter narrowed to three people withholds every count, in every table")
     func smallUnitWithheld() async throws {
         try await withSynlig { app in

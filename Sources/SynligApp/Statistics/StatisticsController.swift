@@ -131,7 +131,14 @@ struct StatisticsController: RouteCollection {
             guard let id = UUID(uuidString: raw) else { throw SynligError(.badRequest, "statistics.bad_unit") }
             unitID = try await Unit.find(id, in: user.organisationID, on: req.db).requireID()
         }
-        return StatisticsScope(organisationID: user.organisationID, unitID: unitID, period: period)
+        var scope = StatisticsScope(organisationID: user.organisationID, unitID: unitID, period: period)
+        if let raw = req.query[String.self, at: "trendYears"], !raw.isEmpty {
+            guard let years = Int(raw), StatisticsScope.trendYearChoices.contains(years) else {
+                throw SynligError(.badRequest, "statistics.bad_trend_years")
+            }
+            scope.trendYears = years
+        }
+        return scope
     }
 
     static func report(_ scope: StatisticsScope, req: Request) async throws -> StatisticsReport {

@@ -88,6 +88,9 @@ struct StatisticsPage: Encodable {
     var crossRows: [SelectOption] = []
     var crossColumns: [SelectOption] = []
     var periodValue = ""
+    /// The trend's span in whole years, to choose and to keep when the cross table changes.
+    var trendYears: [SelectOption] = []
+    var trendYearsValue = ""
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
     /// Contact requests from the public pages; the whole organisation only (none or one table).
@@ -212,6 +215,10 @@ struct StatisticsPage: Encodable {
         crossRows = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.rows) }
         crossColumns = StatisticsDimension.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.titleKey), selected: $0 == choice.columns) }
         periodValue = report.scope.period.description
+        trendYearsValue = String(report.scope.trendYears)
+        trendYears = StatisticsScope.trendYearChoices.map {
+            SelectOption(value: String($0), label: req.tp("statistics.trend_years", $0), selected: $0 == report.scope.trendYears)
+        }
         outcomes = OutcomeStatistics.Measure.allCases.compactMap { measure in
             let rows = report.outcomes.filter { $0.measure == measure }
             guard !rows.isEmpty else { return nil }

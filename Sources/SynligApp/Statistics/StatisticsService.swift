@@ -11,6 +11,11 @@ struct StatisticsScope: Sendable {
     /// Several organisations counted in the same queries (open data for all, the national
     /// comparison) instead of `organisationID` alone; see `StatisticsService.unitKey`.
     var organisations: [UUID]? = nil
+    /// How many whole years the quarterly trend covers, ending with the period's year.
+    var trendYears: Int = StatisticsScope.defaultTrendYears
+
+    static let defaultTrendYears = 2
+    static let trendYearChoices = 1...5
 
     /// The scope of many organisations' whole-organisation statistics at once.
     static func organisations(_ ids: [UUID], period: StatisticsPeriod) -> StatisticsScope? {
@@ -82,7 +87,7 @@ enum StatisticsService {
         async let genderByHours = crossCounts(.genderByHours, scope, on: sql)
         async let crossed = cross == .genderByHours ? nil : crossCounts(cross, scope, on: sql)
         async let activities = ActivityTable.counts(scope, units: units, today: today, on: sql)
-        async let trend = quarterlyTrend(scope, units: units, on: db)
+        async let trend = quarterlyTrend(scope, years: scope.trendYears, units: units, on: db)
         async let moreThanTen = moreThanTenHours(sql, scope)
         async let outcomes = OutcomeStatistics.counts(scope, on: sql)
         async let contactRequests = ContactRequestStatistics.counts(scope, on: sql)
