@@ -40,6 +40,24 @@ struct PracticeMeasureTests {
             // Each measure names the routine it stands beside.
             #expect(PracticeIndicator.measuring("q2.r8") == [.voluntarinessFollowedUp])
             #expect(PracticeIndicator.measuring("q14") == [.civilSocietySupport])
+
+            // The mapping's results in the API carry the same measures beside the routine, for the
+            // organisation and each unit in scope.
+            let strategist = try await APIClient.signedIn(app, world.strategist.email)
+            let (unitA, unitB) = (try world.unitA.requireID(), try world.unitB.requireID())
+            let created = try await strategist.send(.POST, "/api/v1/mappings", json: json([
+                "title": "Året 2026", "periodStart": "2026-01-01", "periodEnd": "2026-12-31", "scope": "units",
+                "unitIds": [unitA.uuidString, unitB.uuidString],
+            ]))
+            let mapping = try created.decoded(API.MappingOut.self)
+            let results = try await strategist.send(.GET, "/api/v1/mappings/\(mapping.id)/results").decoded(API.ResultsOut.self)
+            let routine = try #require(results.items.first { $0.itemKey == "q2.r6" })
+            let measured = try #require(routine.practice.first)
+            #expect(routine.practice.count == 1 && measured.indicator == .experienceAsked && measured.year == 2026)
+            #expect(measured.overall.done?.count == 5 && measured.overall.of.count == 20 && measured.overall.unitId == nil)
+            let smallUnit = try #require(measured.units.first { $0.unitId == unitB })
+            #expect(smallUnit.done == nil && smallUnit.of.count == nil && smallUnit.share == nil)
+            #expect(results.items.first { $0.itemKey == "q1" }?.practice.isEmpty == true)
         }
     }
 

@@ -221,6 +221,7 @@ struct MappingAPIController: APIRouteCollection {
         let unitNames = try await MappingNames.units(organisationID: user.organisationID, on: req.db)
         let unitIDs = try await MappingUnit.query(on: req.db).filter(\.$mappingID == mappingID).all().map(\.unitID)
             .sorted { (unitNames[$0] ?? "", $0.uuidString) < (unitNames[$1] ?? "", $1.uuidString) }
+        let practice = try await MappingResultsView.practice(for: mapping, on: req.db)
 
         func item(_ key: String, question: String, kind: String, order: [String], good: String) -> API.ItemResultOut {
             let change = before.flatMap {
@@ -230,7 +231,10 @@ struct MappingAPIController: APIRouteCollection {
                 itemKey: key, questionKey: question, kind: kind, choices: order,
                 overall: API.DistributionOut(results.distribution(key), order: order),
                 units: unitIDs.map { API.DistributionOut(results.distribution(key, unit: $0.uuidString), order: order, unitId: $0) },
-                change: change.map { API.ChangeOut($0, choice: good) })
+                change: change.map { API.ChangeOut($0, choice: good) },
+                practice: practice.map { measures in
+                    PracticeIndicator.measuring(key).map { API.PracticeOut($0, measures: measures, unitIDs: unitIDs) }
+                } ?? [])
         }
         var items: [API.ItemResultOut] = []
         for question in content.questions {

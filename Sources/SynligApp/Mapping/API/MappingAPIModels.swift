@@ -267,6 +267,39 @@ extension API {
         var overall: DistributionOut
         var units: [DistributionOut]
         var change: ChangeOut?
+        /// What the caregiver register shows for the same routine (empty where no measure belongs
+        /// to it): the self-assessment's answer beside measured practice.
+        var practice: [PracticeOut]
+    }
+
+    /// One practice measure for the year the mapping's period ends in, for the whole
+    /// organisation and each unit in the mapping's scope, withheld as on the statistics page.
+    struct PracticeOut: Content {
+        struct Value: Content {
+            var unitId: UUID?
+            /// Null for a unit too small to show.
+            @ExplicitNull var done: PublishedCountOut?
+            var of: PublishedCountOut
+            @ExplicitNull var share: Double?
+
+            init(_ value: PracticeValue, unitId: UUID?, policy: SuppressionPolicy) {
+                self.unitId = unitId
+                done = value.done.map { PublishedCountOut($0, policy: policy) }
+                of = PublishedCountOut(value.of, policy: policy)
+                share = value.share
+            }
+        }
+        var indicator: PracticeIndicator
+        var year: Int
+        var overall: Value
+        var units: [Value]
+
+        init(_ indicator: PracticeIndicator, measures: PracticeMeasures, unitIDs: [UUID], policy: SuppressionPolicy = .standard) {
+            self.indicator = indicator
+            year = measures.year
+            overall = Value(measures.value(indicator, unit: nil), unitId: nil, policy: policy)
+            units = unitIDs.map { Value(measures.value(indicator, unit: $0), unitId: $0, policy: policy) }
+        }
     }
 
     struct ResultsOut: Content {
