@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     // Administration and privacy review: units, users, audit trail, access log.
     try app.register(collection: AdministrationController())      // /admin/…
     try app.register(collection: PrivacyReviewController())       // /admin/audit, /admin/access-log
+    try app.register(collection: AccessLogReviewPages())          // /admin/access-log/reviews (documented log reviews)
     try app.register(collection: JobsController())                // /admin/jobs
     try app.register(collection: SignInSettingsPages())           // /admin/sign-in, /admin/identity-providers/…
 
@@ -58,6 +59,7 @@ func routes(_ app: Application) throws {
     try api.register(OpenDataController())                        // open-data/:code/… (open)
     try api.register(AccountsAPIController())                     // auth/token, me, organisation
     try api.register(AdministrationAPIController())               // units, users
+    try api.register(AccessLogReviewAPIController())              // access-log/reviews (documented log reviews)
     try api.register(MappingAPIController())                      // question-banks, mappings
     try api.register(PlanAPIController())                         // goals, actions, routine-statuses
     try api.register(SupportAPIController())                      // support-offerings, contact-requests

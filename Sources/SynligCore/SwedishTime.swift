@@ -19,6 +19,13 @@ public enum SwedishTime {
         return includeTime ? "\(day) \(time)" : day
     }
 
+    /// A month: "november 2026" in Swedish, "November 2026" in English.
+    public static func formatMonth(_ date: CalendarDate, language: String) -> String {
+        let swedish = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
+        let english = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\((language == "en" ? english : swedish)[date.month - 1]) \(date.year)"
+    }
+
     /// A calendar day: 2026-11-23 in Swedish, 23 Nov 2026 in English.
     public static func formatDate(_ date: CalendarDate, language: String) -> String {
         guard language == "en" else { return date.iso }

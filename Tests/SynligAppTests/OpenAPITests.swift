@@ -18,6 +18,7 @@ struct OpenAPITests {
 
         "PUT /statistics/population": API.StatisticsSettingsOut.Population.self,
         "PUT /statistics/publication": API.StatisticsPublicationIn.self,
+        "POST /access-log/reviews": NewRecord<AccessLogReviewInput>.self,
 
         "POST /units": API.UnitCreate.self,
         "PUT /units/{id}": API.UnitUpdate.self,

@@ -60,6 +60,7 @@ enum PersonalDataRegistry {
         "users": "staff accounts (staff, not caregivers)",
         "user_roles": "staff roles",
         "unit_memberships": "staff membership of units",
+        "access_log_reviews": "documented log reviews: the period, the conclusion and who reviewed (staff, not caregivers)",
         "auth_sessions": "staff sign-in sessions",
         "identity_providers": "the organisation's sign-in services (OpenID Connect)",
         "identity_provider_logins": "staff sign-ins on their way through the identity provider",

@@ -9,6 +9,7 @@ enum PrivacyMigrations {
         app.migrations.add(CreateAccessLog())
         app.migrations.add(SealAccessLog())
         app.migrations.add(IndexAuditEventsByRecord())
+        app.migrations.add(CreateAccessLogReviews())
     }
 }
 

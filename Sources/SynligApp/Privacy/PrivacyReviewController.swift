@@ -33,8 +33,31 @@ struct PrivacyReviewController: RouteCollection {
         var recordHref: String?
         var personLogHref: String
         var via: String
-        /// Read on a weekend or outside 07–19: worth a second look.
-        var outsideHours: Bool
+        /// Reasons to look twice (`AccessLogFlag`), in words.
+        var flags: [String]
+    }
+
+    struct SampleView: Encodable {
+        struct User: Encodable {
+            var name: String
+            var href: String
+        }
+        var heading: String
+        var summary: String
+        var users: [User]
+        var months: [SelectOption]
+        var documentHref: String
+    }
+
+    struct ReviewRow: Encodable {
+        var period: String
+        var kind: String
+        var scope: String
+        var conclusion: String
+        var remarks: Bool
+        var actions: String
+        var reviewer: String
+        var recordedAt: String
     }
 
     struct AccessPage: Encodable {
@@ -49,6 +72,11 @@ struct PrivacyReviewController: RouteCollection {
         var through: String
         var filtered: Bool
         var clearHref: String
+        var flagged: Int
+        var sample: SampleView
+        var reviews: [ReviewRow]
+        var newReviewHref: String
+        var reviewed: Bool
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -112,14 +140,46 @@ struct PrivacyReviewController: RouteCollection {
             components.queryItems = items.isEmpty ? nil : items
             return components.string ?? SiteURL.accessLog.path
         }
+        let flags = try await AccessLogFlags.of(entries, organisationID: admin.organisationID, on: req.db)
         let rows = entries.map { entry in
             let type = AccessLogRecordType(rawValue: entry.recordType)
+            let entryFlags = entry.id.flatMap { flags[$0] } ?? []
             return AccessRow(time: SwedishTime.format(entry.occurredAt, language: req.language.rawValue),
                              user: names[entry.userID] ?? "–", userHref: href([URLQueryItem(name: "user", value: entry.userID.uuidString)]),
                              recordType: type.map { req.t($0.localizationKey) } ?? entry.recordType,
                              recordID: entry.recordID.uuidString, recordHref: type?.page(entry.recordID).path,
                              personLogHref: href([URLQueryItem(name: "record", value: entry.recordID.uuidString)]),
-                             via: entry.via, outsideHours: WorkingHours.isOutside(entry.occurredAt))
+                             via: entry.via,
+                             flags: AccessLogFlag.allCases.filter(entryFlags.contains).map { req.t("access_log.flag.\($0.rawValue)") })
+        }
+        let sample = try await AccessLogMonthlySample.of(month: req.query[String.self, at: "month"], organisationID: admin.organisationID, request: req)
+        let monthLabel = SwedishTime.formatMonth(sample.from, language: req.language.rawValue)
+        var documentSample = URLComponents()
+        documentSample.path = SiteURL.accessLogReviewNew.path
+        documentSample.queryItems = [URLQueryItem(name: "periodFrom", value: sample.from.iso), URLQueryItem(name: "periodThrough", value: sample.through.iso),
+                                     URLQueryItem(name: "kind", value: AccessLogReviewRecord.Kind.sample.rawValue),
+                                     URLQueryItem(name: "scope", value: req.t("access_log.sample_scope", monthLabel))]
+        let today = CalendarDate.today()
+        let sampleView = SampleView(
+            heading: req.t("access_log.sample_heading", monthLabel),
+            summary: sample.readers == 0 ? req.t("access_log.sample_none")
+                : req.tp("access_log.sample_summary", sample.users.count, String(sample.readers)),
+            users: sample.users.map { id in
+                SampleView.User(name: names[id] ?? "–", href: href([URLQueryItem(name: "user", value: id.uuidString),
+                                                                   URLQueryItem(name: "from", value: sample.from.iso),
+                                                                   URLQueryItem(name: "through", value: sample.through.iso)]))
+            },
+            months: (1...12).map { back in
+                let first = CalendarDate(year: today.year, month: today.month, day: 1).addingMonths(-back)
+                return SelectOption(value: String(first.iso.prefix(7)), label: SwedishTime.formatMonth(first, language: req.language.rawValue),
+                                    selected: first == sample.from)
+            },
+            documentHref: documentSample.string ?? SiteURL.accessLogReviewNew.path)
+        let reviews = try await AccessLogReviewService.list(admin.organisationID, on: req.db).map { review in
+            ReviewRow(period: "\(review.periodFrom) – \(review.periodThrough)", kind: req.t("access_log_review.kind.\(review.kind.rawValue)"),
+                      scope: review.scope, conclusion: req.t("access_log_review.conclusion.\(review.conclusion.rawValue)"),
+                      remarks: review.conclusion == .remarks, actions: review.actions, reviewer: names[review.reviewedBy] ?? "–",
+                      recordedAt: review.createdAt.map { SwedishTime.format($0, language: req.language.rawValue) } ?? "")
         }
         let older = entries.count == Self.pageSize
             ? entries.last.map { href(filter.queryItems + [URLQueryItem(name: "before", value: String($0.occurredAt.timeIntervalSince1970))]) } : nil
@@ -130,6 +190,8 @@ struct PrivacyReviewController: RouteCollection {
             types: [SelectOption(value: "", label: req.t("access_log.all_types"), selected: filter.recordType == nil)]
                 + AccessLogRecordType.allCases.map { SelectOption(value: $0.rawValue, label: req.t($0.localizationKey), selected: $0 == filter.recordType) },
             record: filter.recordID?.uuidString ?? "", from: filter.from?.iso ?? "", through: filter.through?.iso ?? "",
-            filtered: !filter.isEmpty, clearHref: SiteURL.accessLog.path))
+            filtered: !filter.isEmpty, clearHref: SiteURL.accessLog.path,
+            flagged: rows.filter { !$0.flags.isEmpty }.count, sample: sampleView, reviews: reviews,
+            newReviewHref: SiteURL.accessLogReviewNew.path, reviewed: req.query[String.self, at: "reviewed"] != nil))
     }
 }

@@ -28,6 +28,12 @@ struct SecretBox: Sendable {
         return text
     }
 
+    /// A key of its own for one purpose (HKDF from the installation's key), so a use that only
+    /// needs a keyed hash never holds the key that seals secrets.
+    func derivedKey(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("synlig:\(purpose)".utf8), outputByteCount: 32)
+    }
+
     /// Reads the key file, or creates it (readable by the owner only) when it does not exist yet.
     /// Creation links a finished file into place, so two processes starting together end up
     /// with the same key.

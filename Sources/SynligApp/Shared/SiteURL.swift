@@ -27,6 +27,8 @@ enum SiteURL: Sendable, Equatable {
     case adminUserSecondFactorReset(UUID)
     case auditTrail
     case accessLog
+    case accessLogReviews
+    case accessLogReviewNew
     case adminJobs
     case adminIdentityProviders
     case adminIdentityProviderNew
@@ -159,6 +161,8 @@ enum SiteURL: Sendable, Equatable {
             [.fixed("admin"), .fixed("users"), .parameter(name: "id", value: id.uuidString), .fixed("second-factor"), .fixed("reset")]
         case .auditTrail: [.fixed("admin"), .fixed("audit")]
         case .accessLog: [.fixed("admin"), .fixed("access-log")]
+        case .accessLogReviews: [.fixed("admin"), .fixed("access-log"), .fixed("reviews")]
+        case .accessLogReviewNew: [.fixed("admin"), .fixed("access-log"), .fixed("reviews"), .fixed("new")]
         case .adminJobs: [.fixed("admin"), .fixed("jobs")]
         case .adminIdentityProviders: [.fixed("admin"), .fixed("identity-providers")]
         case .adminIdentityProviderNew: [.fixed("admin"), .fixed("identity-providers"), .fixed("new")]
