@@ -37,7 +37,7 @@ struct ReferralTests {
                 #expect(!html.contains(secret), "\(secret) crossed to the receiver's page")
                 #expect(!response.body.string.contains(secret), "\(secret) crossed to the receiver's API")
             }
-            #expect(html.contains("Namn och kontaktuppgifter"), "the page says what was not passed on")
+            #expect(html.contains("sa inte ja till att lämna över: namn och kontaktuppgifter"), "the page says what was not passed on")
 
             // With consent to contact details and needs, those cross — and still nothing else.
             let (_, full) = try await world.refer(app, [.contactDetails, .ownNeeds], needs: "Vill ha avlösning en dag i veckan.")

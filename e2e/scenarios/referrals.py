@@ -11,6 +11,7 @@ from lib.driver import click_and_wait_for_new_page, open_page, path_of
 from lib.forms import check_error_state, check_no_form_errors, choose, fill, select_option, select_value, submit_form_of, tick
 from lib.login import check_signed_in, login, logout
 from lib.page import click_button, click_link, h1_text, is_uuid_path, main_text
+from lib.screenshots import full_page_screenshot
 
 
 def referrals_section(driver):
@@ -54,6 +55,7 @@ def test_referral_region_to_municipality(driver):
     check(MUNICIPALITY in section and "Skickad" in section and reason in section,
           f"the record's referrals should show the sent referral: {section!r}")
     visit_and_check(driver, None, "29_nurse_record_sent")
+    full_page_screenshot(driver, "29_nurse_record_sent")
     logout(driver)
 
     # 4. The municipality's consultant: the start page says a referral came; the inbox shows no name.
@@ -78,8 +80,10 @@ def test_referral_region_to_municipality(driver):
     for expected in (reason, REGION_CAREGIVER, "070-174 06 12", "make, maka, sambo eller partner", "Mottagen"):
         check(expected in text, f"the referral does not show {expected!r}: {text[:400]!r}")
     check("Gösta" not in text, "the name of the person cared for crossed to the municipality")
-    check("Den anhöriges egen beskrivning" in text, "the page does not say what was not passed on")
+    check("sa inte ja till att lämna över: den anhöriges egen beskrivning av behov" in text,
+          "the page does not say what was not passed on")
     visit_and_check(driver, None, "29_referral")
+    full_page_screenshot(driver, "29_referral")
 
     # 6. One step to a record: the form is filled in from the referral.
     click_link(driver, "Registrera som anhörig")
@@ -92,6 +96,7 @@ def test_referral_region_to_municipality(driver):
     check(is_uuid_path(path_of(driver), "caregivers"), f"registering led to {driver.current_url}")
     check(f"Registrerad från en remiss från {REGION}" in main_text(driver), "the new record does not say where it came from")
     visit_and_check(driver, None, "29_new_record")
+    full_page_screenshot(driver, "29_new_record")
 
     # 7. Status: contacted.
     click_link(driver, f"Registrerad från en remiss från {REGION}")
@@ -102,6 +107,7 @@ def test_referral_region_to_municipality(driver):
     check_no_form_errors(driver, "setting the status")
     check("Kontaktad" in main_text(driver), "the referral does not show 'Kontaktad'")
     visit_and_check(driver, None, "29_referral_contacted")
+    full_page_screenshot(driver, "29_referral_contacted")
     logout(driver)
 
     # 8. The nurse sees the status, and nothing more, in her list and on the record.
@@ -116,4 +122,5 @@ def test_referral_region_to_municipality(driver):
     section = referrals_section(driver)
     check("Mottagen" in section and "Kontaktad" in section, f"the record does not show the returned status: {section!r}")
     visit_and_check(driver, None, "29_nurse_record_status")
+    full_page_screenshot(driver, "29_nurse_record_status")
     logout(driver)

@@ -148,8 +148,8 @@ struct ReferralController: RouteCollection {
         try await req.logAccess(recordType: .referral, recordID: id)
         let categories = referral.consentCategories
         let language = req.language.rawValue
-        var facts = [Fact(label: req.t("referral.field.reason"), value: referral.reason),
-                     Fact(label: req.t("referral.field.categories"), value: ReferralText.consent(categories, form: referral.consentForm, req: req))]
+        var facts = [Fact(label: req.t("referral.label.reason"), value: referral.reason),
+                     Fact(label: req.t("referral.label.consent"), value: ReferralText.consent(categories, form: referral.consentForm, req: req))]
         if categories.contains(.contactDetails) {
             facts.append(Fact(label: req.t("caregiver.field.name"), value: referral.name ?? "–"))
             facts.append(Fact(label: req.t("caregiver.field.phone"), value: referral.phone ?? "–", href: referral.phone.flatMap(PhoneNumber.telURI)))
@@ -159,19 +159,19 @@ struct ReferralController: RouteCollection {
         }
         if categories.contains(.careSituation) {
             let lines = ReferralText.careSituation(referral, req: req)
-            facts.append(Fact(label: req.t("referral.category.careSituation"), value: lines.isEmpty ? "–" : lines.joined(separator: "; ")))
+            facts.append(Fact(label: req.t("referral.label.care_situation"), value: lines.isEmpty ? "–" : lines.joined(separator: "; ")))
         }
         if categories.contains(.ownNeeds) {
-            facts.append(Fact(label: req.t("referral.category.ownNeeds"), value: referral.ownNeeds ?? "–"))
+            facts.append(Fact(label: req.t("referral.label.own_needs"), value: referral.ownNeeds ?? "–"))
         }
-        let notShared = ReferralConsentCategory.allCases.filter { !categories.contains($0) }.map { req.t("referral.category.\($0.rawValue)") }
+        let notShared = ReferralText.categoryNames(ReferralConsentCategory.allCases.filter { !categories.contains($0) }, req: req)
         let next = ReferralStatus.allCases.filter { referral.status.mayMove(to: $0) && $0 != .received }
         return try await req.renderPage("referrals/referral", ReferralPage(
             page: .make(for: req, titleKey: "referral.title", titleArguments: [referral.sendingOrganisationName],
                         errors: statusError.map { [PageContext.FormError(field: "status", message: $0)] } ?? []),
             from: referral.sendingOrganisationName + ", " + SwedishTime.format(referral.sentAt, language: language),
             facts: facts,
-            notShared: notShared.isEmpty ? nil : notShared.joined(separator: ", "),
+            notShared: notShared.isEmpty ? nil : notShared,
             status: ReferralText.status(referral, sentAt: referral.sentAt, req: req),
             statusOptions: next.map { SelectOption(value: $0.rawValue, label: req.t("referral.status.\($0.rawValue)"), selected: false) },
             statusAction: next.isEmpty ? nil : SiteURL.referral(id).path, version: referral.version,

@@ -14,8 +14,12 @@ enum ReferralText {
     }
 
     static func consent(_ categories: Set<ReferralConsentCategory>, form: ReferralConsentForm, req: Request) -> String {
-        let covered = ReferralConsentCategory.allCases.filter(categories.contains).map { req.t("referral.category.\($0.rawValue)") }
-        return covered.joined(separator: ", ") + " (" + req.t("referral.consent_form.\(form.rawValue)") + ")"
+        req.t("referral.consent_given.\(form.rawValue)") + " " + categoryNames(ReferralConsentCategory.allCases.filter(categories.contains), req: req)
+    }
+
+    /// "namn och kontaktuppgifter, vem den anhörige hjälper och hur mycket".
+    static func categoryNames(_ categories: [ReferralConsentCategory], req: Request) -> String {
+        categories.map { req.t("referral.category_short.\($0.rawValue)") }.joined(separator: ", ")
     }
 
     static func careSituation(_ referral: Referral, req: Request) -> [String] {
