@@ -24,7 +24,7 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, crisis, decisions, mapping, planning, privacy, sign_in, statistics, support)
+                       contact_requests, crisis, decisions, mapping, planning, privacy, referrals, sign_in, statistics, support)
 
 TESTS = [
     ("1 login page (anonymous, Swedish)", accounts.test_login_page_anonymous),
@@ -61,6 +61,8 @@ TESTS = [
      accounts.test_second_factor),
     ("28 e-ID: provider set up, step-up before a record, sign-in through the provider, unknown identity, sign-out",
      sign_in.test_eid_sign_in),
+    ("29 referral: a region's nurse refers a family caregiver, the municipality registers her and sets the status",
+     referrals.test_referral_region_to_municipality),
 ]
 
 

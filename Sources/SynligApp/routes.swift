@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecipientController())           // /recipients
     try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
     try app.register(collection: RegisterExtractController())     // /caregivers/:id/extract, /recipients/:id/extract
+    try app.register(collection: ReferralController())            // /referrals, /caregivers/:id/referrals/new
 
     // Statistics: de-identified aggregates only.
     try app.register(collection: StatisticsController())          // /statistics
@@ -65,6 +66,7 @@ func routes(_ app: Application) throws {
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
     try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract
+    try api.register(ReferralAPIController())                     // caregivers/:id/referrals, referrals/sent, referrals/received/…
     try api.register(StatisticsAPIController())                   // statistics
     try api.register(JobsAPIController())                         // jobs (administrators)
     try api.register(OpenIndicatorsController())                  // open-data/kpi, open-data/[:code/]indicators (open)

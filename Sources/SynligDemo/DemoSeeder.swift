@@ -47,6 +47,8 @@ enum DemoSeeder {
             var lines = ["Synlig demo: \(DemoSeeder.organisationName). Every person in it is synthetic.",
                          "Sign in at \(baseURL)/login as:"]
             for login in DemoSeeder.logins { lines.append("  \(login.email)  (\(login.role.rawValue))") }
+            lines.append("and in \(RegionDemo.name), the region beside it:")
+            for login in RegionDemo.logins { lines.append("  \(login.email)  (\(login.role.rawValue))") }
             if let password {
                 lines.append("Password for all demo users: \(password)  (\(passwordSource))")
             } else {
@@ -64,6 +66,9 @@ enum DemoSeeder {
             if let password {
                 let hash = try await app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).hash(password).get()
                 try await User.scoped(to: existing.requireID(), on: app.db).set(\.$passwordHash, to: hash).update()
+                if let region = try await Organisation.query(on: app.db).filter(\.$code == RegionDemo.code).first() {
+                    try await User.scoped(to: region.requireID(), on: app.db).set(\.$passwordHash, to: hash).update()
+                }
                 return Report(created: false, password: password, passwordSource: "from SYNLIG_DEMO_PASSWORD")
             }
             return Report(created: false, password: nil, passwordSource: "")
@@ -97,6 +102,7 @@ enum DemoSeeder {
                 try await SupportDemo.seed(on: tx, organisationID: organisationID, as: MappingDemo.actor(consultant, roles: [.consultant]))
             }
             try await CaregiverDemo.seed(app, on: tx, organisationID: organisationID)
+            try await RegionDemo.seed(on: tx, passwordHash: hash, municipalityID: organisationID)
             // Exempelkommun publishes its indicators, so the open data has something to show.
             if let admin = try await User.scoped(to: organisationID, on: tx).filter(\.$email == "admin@exempel.se").first() {
                 let alva = MappingDemo.actor(admin, roles: [.admin])

@@ -112,4 +112,72 @@ struct IsolationAndRolesTests {
             for page in adminPages { #expect(try await adminBrowser.get(page.path).status == .ok, "admin on \(page.path)") }
         }
     }
+
+    /// Every route with an `:id`, as a path with `id` (and any other parameter) filled in.
+    static func idRoutes(_ app: Application) -> [(method: HTTPMethod, path: (UUID) -> String, api: Bool)] {
+        app.routes.all.compactMap { route in
+            let hasID = route.path.contains { if case .parameter("id") = $0 { true } else { false } }
+            guard hasID else { return nil }
+            let components = route.path
+            let api = components.first?.description == "api"
+            return (route.method, { id in
+                "/" + components.map { component -> String in
+                    if case .parameter = component { return id.uuidString }
+                    return component.description
+                }.joined(separator: "/")
+            }, api)
+        }
+    }
+
+    @Test("A referral is the only door: after one crosses, the receiver gets what an unknown id gets on every other route, and the sender cannot read the receiver's record")
+    func referralIsTheOnlyDoor() async throws {
+        try await withSynlig { app in
+            let world = try await ReferralWorld.make(app)
+            let (sent, referral) = try await world.refer(app, [.contactDetails, .careSituation])
+            let karin = try await APIClient.signedIn(app, ReferralWorld.consultantEmail)
+            let created = try await karin.send(.POST, "/api/v1/referrals/received/\(try referral.requireID())/caregiver", json: "{}")
+                .decoded(API.CaregiverOut.self)
+            let routes = Self.idRoutes(app)
+            #expect(routes.count > 50)
+
+            /// Every id route, as `email` in the browser and the API: the answer for each of `ids`
+            /// is the one a made-up id gets, and never a success or a redirect.
+            func probe(_ email: String, _ ids: [UUID], secrets: [String]) async throws {
+                let browser = Browser(app)
+                try await browser.signIn(email)
+                _ = try await browser.get("/")
+                let api = try await APIClient.signedIn(app, email)
+                for route in routes {
+                    func send(_ id: UUID) async throws -> TestingHTTPResponse {
+                        let path = route.path(id)
+                        if route.api {
+                            let body: String? = route.method == .GET || route.method == .DELETE ? nil : "{}"
+                            return try await app.testing().sendRequest(route.method, path, headers: [
+                                "Authorization": "Bearer \(api.token ?? "")", "Content-Type": "application/json"],
+                                body: body.map { ByteBuffer(string: $0) })
+                        }
+                        return route.method == .GET ? try await browser.get(path) : try await browser.post(path, form: [])
+                    }
+                    let unknown = try await send(UUID()).status
+                    for id in ids {
+                        let response = try await send(id)
+                        let label = "\(route.method) \(route.path(id)) as \(email)"
+                        #expect(response.status == unknown, "\(label): \(response.status) where an unknown id gets \(unknown)")
+                        #expect(response.status.code >= 400, "\(label) answers \(response.status)")
+                        for secret in secrets { #expect(!response.body.string.contains(secret), "\(label) shows \(secret)") }
+                    }
+                }
+            }
+            // The municipality's consultant, who sees her whole organisation, and the region's rows.
+            try await probe(ReferralWorld.consultantEmail,
+                            [try world.lena.requireID(), try world.gosta.requireID(), try world.relationship.requireID(), try sent.requireID()],
+                            secrets: ["Gösta", "Storgatan", "hjärtsjukdom"])
+            // The region's nurse and consultant, and the municipality's record and referral.
+            for email in [ReferralWorld.nurseEmail, ReferralWorld.regionConsultantEmail] {
+                try await probe(email, [created.id, try referral.requireID()], secrets: [])
+            }
+            // The door itself still works for the receiver.
+            #expect(try await karin.send(.GET, "/api/v1/referrals/received/\(try referral.requireID())").status == .ok)
+        }
+    }
 }

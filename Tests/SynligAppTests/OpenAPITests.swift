@@ -42,6 +42,9 @@ struct OpenAPITests {
         "POST /civil-society-organisations": API.CivilSocietyCreate.self,
         "POST /contact-requests/{id}/close": API.ContactRequestClose.self,
         "POST /contact-requests/{id}/caregiver": API.CaregiverFields.self,
+        "POST /caregivers/{id}/referrals": API.ReferralCreate.self,
+        "POST /referrals/received/{id}/status": API.ReferralStatusChange.self,
+        "POST /referrals/received/{id}/caregiver": API.CaregiverFields.self,
 
         "POST /caregivers": API.CaregiverFields.self,
         "POST /caregivers/search": API.CaregiverSearch.self,

@@ -15,3 +15,9 @@ STAFF_UNIT = "Hemtjänst Norra"  # Pia Personal's only unit in the demo (DemoSee
 
 MUNICIPALITY = "Exempelkommun"
 MUNICIPALITY_PATH = "/stod/9999"
+
+# Region Exempel, beside the municipality (RegionDemo): a nurse at its health centre and a family
+# caregiver she registered and may refer.
+REGION = "Region Exempel"
+REGION_NURSE = "sjukskoterska@region-exempel.se"
+REGION_CAREGIVER = "Lena Lindqvist"

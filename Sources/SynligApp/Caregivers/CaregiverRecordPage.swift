@@ -80,6 +80,7 @@ struct CaregiverRecordPage: Encodable {
     var inlineErrors: [String: String]
     var typed: [String: String]
     var links: Links
+    var referrals: ReferralRecordSection
 
     struct Links: Encodable {
         var edit: String
@@ -212,7 +213,8 @@ struct CaregiverRecordPage: Encodable {
                          conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
                          supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
                          fhir: SiteURL.caregiverPart(id, .fhir).path,
-                         extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil))
+                         extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil),
+            referrals: try await ReferralRecordSection.build(caregiverID: id, user: user, req: req))
     }
 }
 

@@ -101,8 +101,10 @@ package struct RelationshipInput: Decodable, Sendable {
 package enum CaregiverService {
     /// Registers or changes a caregiver. `closingContactRequest` turns a contact request from the
     /// public pages into this record in the same transaction: the request is closed with the reason.
+    /// `takingUpReferral` does the same for a referral from another organisation.
     package static func save(_ id: UUID?, _ input: CaregiverInput, by user: CurrentUser, on db: any Database,
-                     closingContactRequest: (id: UUID, reason: String)? = nil, today: CalendarDate = .today()) async throws -> Caregiver {
+                     closingContactRequest: (id: UUID, reason: String)? = nil, takingUpReferral: UUID? = nil,
+                     today: CalendarDate = .today()) async throws -> Caregiver {
         guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
         var check = InputChecker()
         let name = check.line(input.name, "name", required: true, max: 120)
@@ -202,6 +204,9 @@ package enum CaregiverService {
                 // Only those who keep the inbox may close its requests.
                 guard user.hasAny(SupportService.editors) else { throw SynligError.forbidden }
                 try await ContactRequestService.close(closing.id, reason: closing.reason, action: "contact_request.register", by: user, on: tx, audit: audit)
+            }
+            if let referralID = takingUpReferral, id == nil {
+                try await ReferralService.takeUp(referralID, caregiver: caregiver, by: user, on: tx, audit: audit)
             }
             if id == nil {
                 // Voluntariness is asked at registration: the first follow-up is due at once.

@@ -28,6 +28,7 @@ struct HomeController: RouteCollection {
     enum Worklist {
         static func items(for user: CurrentUser, request req: Request) async throws -> [WorklistItem] {
             try await ContactRequestWorklist.items(for: user, request: req)
+                + ReferralWorklist.items(for: user, request: req)
                 + WorklistController.items(for: user, request: req)
                 + MappingWorklist.items(for: user, request: req) + PlanningWorklist.items(for: user, request: req)
                 + CrisisWorklist.items(for: user, request: req)

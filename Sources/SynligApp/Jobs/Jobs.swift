@@ -32,6 +32,10 @@ enum Jobs {
                      preview: { app in try await ContactRequestService.purgeable(now: Date(), on: app.db).count() }) { app in
             try await ContactRequestService.purge(on: app.db)
         },
+        ScheduledJob(name: "purge-referrals", interval: 3600,
+                     preview: { app in try await ReferralService.purgeable(now: Date(), on: app.db).count() }) { app in
+            try await ReferralService.purge(on: app.db)
+        },
         ScheduledJob(name: "purge-memo-notes", interval: 3600,
                      preview: { app in try await MemoNote.query(on: app.db).filter(\.$purgeAfter <= Date()).count() }) { app in
             try await FollowUpService.purgeMemos(on: app.db)

@@ -5,6 +5,7 @@ enum AccessLogRecordType: String, CaseIterable, Sendable {
     case caregiver
     case careRecipient = "care_recipient"
     case contactRequest = "contact_request"
+    case referral
     case user
 
     var localizationKey: String { "record." + rawValue }

@@ -51,6 +51,7 @@ extension AccessLogRecordType {
         case .caregiver: .caregiver(id)
         case .careRecipient: .recipient(id)
         case .contactRequest: .contactRequest(id)
+        case .referral: .referral(id)
         case .user: .adminUser(id)
         }
     }

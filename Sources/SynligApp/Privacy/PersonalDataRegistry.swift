@@ -48,6 +48,9 @@ enum PersonalDataRegistry {
         Table(name: "memo_notes", links: [.caregiver("caregiver_id")]),
         Table(name: "caregiver_tasks", links: [.caregiver("caregiver_id")]),
         Table(name: "crisis_event_contacts", links: [.caregiver("caregiver_id"), .recipient("recipient_id")]),
+        // The sender's note of a referral, and the receiver's copy once it became a record there.
+        Table(name: "sent_referrals", links: [.caregiver("caregiver_id")]),
+        Table(name: "referrals", links: [.caregiver("created_caregiver_id")]),
         Table(name: "audit_events", links: [.record("record_id")]),
         Table(name: "access_log", links: [.record("record_id")]),
     ]

@@ -98,6 +98,7 @@ enum Navigation {
         Entry(labelKey: "nav.decisions", url: .decisions, roles: [.admin, .strategist, .viewer]),
         Entry(labelKey: "nav.caregivers", url: .caregivers, roles: [.consultant, .caseOfficer, .staff]),
         Entry(labelKey: "nav.worklist", url: .caregiverWorklist, roles: [.consultant, .caseOfficer, .staff]),
+        Entry(labelKey: "nav.referrals", url: .referrals, roles: ReferralService.handlers),
         Entry(labelKey: "nav.support", url: .supportCatalogue, roles: [.admin, .strategist, .consultant]),
         Entry(labelKey: "nav.statistics", url: .statistics, roles: StatisticsService.readers),
         Entry(labelKey: "nav.crisis", url: .crisis, roles: CrisisAccess.readers),

@@ -76,6 +76,10 @@ enum SiteURL: Sendable, Equatable {
     case publicSelfCheck(PublicLanguage)
     case contactRequests
     case contactRequest(UUID)
+    case referrals
+    case referralsSent
+    case referral(UUID)
+    case referralCaregiver(UUID)
     case caregivers
     case caregiverNew
     case caregiverWorklist
@@ -118,6 +122,7 @@ enum SiteURL: Sendable, Equatable {
         case feedbackNew = "feedback/new"
         case extract
         case extractJSON = "extract.json"
+        case referralNew = "referrals/new"
     }
 
     /// The forms under one care relationship.
@@ -213,6 +218,10 @@ enum SiteURL: Sendable, Equatable {
         case .publicSelfCheck(let language): Self.publicRoot(language) + [.fixed(language == .sv ? "sjalvtest" : "self-check")]
         case .contactRequests: [.fixed("support"), .fixed("requests")]
         case .contactRequest(let id): [.fixed("support"), .fixed("requests"), .parameter(name: "id", value: id.uuidString)]
+        case .referrals: [.fixed("referrals")]
+        case .referralsSent: [.fixed("referrals"), .fixed("sent")]
+        case .referral(let id): [.fixed("referrals"), .parameter(name: "id", value: id.uuidString)]
+        case .referralCaregiver(let id): [.fixed("referrals"), .parameter(name: "id", value: id.uuidString), .fixed("caregiver")]
         case .caregivers: [.fixed("caregivers")]
         case .caregiverNew: [.fixed("caregivers"), .fixed("new")]
         case .caregiverWorklist: [.fixed("caregivers"), .fixed("worklist")]

@@ -112,7 +112,7 @@ struct CaregiverAPIController: APIRouteCollection {
 
     /// The record as the API gives it. `logRead` for every answer that shows more than the
     /// client itself just sent (a read or an edit); a new record's answer echoes the sender's own input.
-    private func caregiverResponse(_ caregiver: Caregiver, req: Request, status: HTTPStatus = .ok, logRead: Bool = false) async throws -> Response {
+    func caregiverResponse(_ caregiver: Caregiver, req: Request, status: HTTPStatus = .ok, logRead: Bool = false) async throws -> Response {
         let user = try req.currentUser
         if logRead { try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID()) }
         let relationships = try await CareRelationship.scoped(to: user.organisationID, on: req.db)
