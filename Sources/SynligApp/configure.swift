@@ -50,6 +50,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     CrisisMigrations.register(in: app)
     SignInMigrations.register(in: app)
     SecondFactorMigrations.register(in: app)
+    CoordinatedPlanMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)
