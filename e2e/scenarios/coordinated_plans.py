@@ -29,15 +29,15 @@ def coordinated_plan_steps(driver, recipient_path, recipient_name, caregiver_nam
     check(path_of(driver) == plans_path, f"'SIP och patientkontrakt' led to {driver.current_url}")
     check(SEED_QUOTE in main_text(driver) and "003_8f6e70672cea0072.txt" in main_text(driver),
           "the SIP page should quote the seed with its source")
-    visit_and_check(driver, None, "19_sip")
+    visit_and_check(driver, None, "18_sip_overview")
 
     # A discharge: empty first, then from a ward; the tasks land on the page and the worklist.
     click_link(driver, "Registrera utskrivning")
     check(path_of(driver) == plans_path + "/discharges", f"'Registrera utskrivning' led to {driver.current_url}")
     check(SEED_QUOTE in main_text(driver), "the discharge form should explain why with the seed's words")
-    visit_and_check(driver, None, "19_discharge_form")
+    visit_and_check(driver, None, "18_sip_discharge_form")
     click_button(driver, "Spara")
-    check_error_state(driver, "19_discharge_error", ["dischargedFrom"])
+    check_error_state(driver, "18_sip_discharge_error", ["dischargedFrom"])
     fill(driver, "dischargedFrom", "Avdelning 12, Akademiska")
     click_button(driver, "Spara")
     check_no_form_errors(driver, "recording the discharge")
@@ -46,17 +46,17 @@ def coordinated_plan_steps(driver, recipient_path, recipient_name, caregiver_nam
     check("Utskrivning: upprätta SIP" in text, f"the discharge should raise 'Utskrivning: upprätta SIP': {text[:500]!r}")
     check("Utskrivning: bjud in den anhörige till SIP" in text,
           "with consent to planning and meetings the discharge should raise the task to invite the family caregiver")
-    visit_and_check(driver, None, "19_sip_discharged")
+    visit_and_check(driver, None, "18_sip_discharged")
     open_page(driver, "/caregivers/worklist")
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
     check(any("Utskrivning: upprätta SIP" in r and recipient_name in r for r in rows),
           f"the worklist should show the SIP to draw up for {recipient_name!r}: {rows[:5]}")
-    visit_and_check(driver, None, "19_worklist_sip")
+    visit_and_check(driver, None, "18_sip_worklist_sip")
 
     # The SIP offered: the open discharge is chosen; then the outcome, held, with the invitation.
     open_page(driver, plans_path)
     click_link(driver, "Registrera erbjuden SIP")
-    visit_and_check(driver, None, "19_offer_form")
+    visit_and_check(driver, None, "18_sip_offer_form")
     chosen = Select(driver.find_element(By.ID, "dischargeId")).first_selected_option.text
     check("Avdelning 12, Akademiska" in chosen, f"the offer form should start at the open discharge, starts at {chosen!r}")
     click_button(driver, "Spara")
@@ -64,12 +64,12 @@ def coordinated_plan_steps(driver, recipient_path, recipient_name, caregiver_nam
     plan_path = path_of(driver)
     check(is_uuid_path(plan_path, "plans"), f"after the offer expected /plans/<uuid>, got {driver.current_url}")
     check("Väntar på svar" in main_text(driver), "a new offer awaits an answer")
-    visit_and_check(driver, None, "19_plan")
+    visit_and_check(driver, None, "18_sip_plan")
     click_link(driver, "Registrera utfall")
-    visit_and_check(driver, None, "19_outcome_form")
+    visit_and_check(driver, None, "18_sip_outcome_form")
     choose(driver, "outcome", "held")
     click_button(driver, "Spara")
-    check_error_state(driver, "19_outcome_error", ["participants"])
+    check_error_state(driver, "18_sip_outcome_error", ["participants"])
     choose(driver, "outcome", "held")
     write(driver, "participants", "Vårdcentralen Norra, hemtjänsten, den närstående")
     invitations = Select(driver.find_element(By.ID, "invitationId"))
@@ -83,7 +83,7 @@ def coordinated_plan_steps(driver, recipient_path, recipient_name, caregiver_nam
 
     # A responsibility with overall responsibility: on the worklist, then done.
     click_link(driver, "Lägg till ansvar")
-    visit_and_check(driver, None, "19_responsibility_form")
+    visit_and_check(driver, None, "18_sip_responsibility_form")
     fill(driver, "actor", "Hemtjänst Norra")
     write(driver, "task", "Tillsyn morgon och kväll")
     set_value(driver, "dueOn", day(14))
@@ -93,8 +93,8 @@ def coordinated_plan_steps(driver, recipient_path, recipient_name, caregiver_nam
     check_no_form_errors(driver, "adding the responsibility")
     check(path_of(driver) == plan_path, f"after the responsibility expected {plan_path}, got {driver.current_url}")
     check("Övergripande ansvar" in main_text(driver), "the responsibility should be marked as the overall one")
-    visit_and_check(driver, None, "19_plan_responsibility")
-    full_page_screenshot(driver, "19_plan_responsibility")
+    visit_and_check(driver, None, "18_sip_plan_responsibility")
+    full_page_screenshot(driver, "18_sip_plan_responsibility")
     open_page(driver, "/caregivers/worklist?kind=responsibilityFollowUp")
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
     check(any(recipient_name in r for r in rows), f"the responsibility's follow-up should be on the worklist: {rows[:5]}")
