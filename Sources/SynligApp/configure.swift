@@ -51,6 +51,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     SignInMigrations.register(in: app)
     SecondFactorMigrations.register(in: app)
     ReferralMigrations.register(in: app)
+    CoordinatedPlanMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
 
     Commands.register(in: app)

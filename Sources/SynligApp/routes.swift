@@ -43,6 +43,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: FollowUpController())            // conversations, screenings, plans, support
     try app.register(collection: WorklistController())            // /caregivers/worklist
     try app.register(collection: RecipientController())           // /recipients
+    try app.register(collection: CoordinatedPlanController())     // /recipients/:id/plans, /plans/… (SIP, patient contracts)
     try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
     try app.register(collection: RegisterExtractController())     // /caregivers/:id/extract, /recipients/:id/extract
     try app.register(collection: ReferralController())            // /referrals, /caregivers/:id/referrals/new
@@ -65,6 +66,7 @@ func routes(_ app: Application) throws {
     try api.register(PlanAPIController())                         // goals, actions, routine-statuses
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
+    try api.register(CoordinatedPlanAPIController())              // recipients/:id/coordinated-plans, discharges, patient contracts
     try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract
     try api.register(ReferralAPIController())                     // caregivers/:id/referrals, referrals/sent, referrals/received/…
     try api.register(StatisticsAPIController())                   // statistics

@@ -40,5 +40,6 @@ enum CaregiverDemo {
         var play = CaregiverDemoPlay(tx: db, consultant: consultant, actors: actors, unitIDs: unitIDs,
                                      offerings: offerings, instrument: instrument)
         for index in cast.caregivers.indices { try await play.play(caregiver: index, of: cast) }
+        try await CoordinatedPlanDemo.seed(relationships: play.relationships, consultant: consultant, on: db)
     }
 }

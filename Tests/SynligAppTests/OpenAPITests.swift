@@ -58,6 +58,12 @@ struct OpenAPITests {
         "POST /restrictions/{id}/lift": API.RestrictionLift.self,
         "POST /restrictions/{id}/review": API.RestrictionReview.self,
         "POST /relationships/{id}/invitations": API.InvitationCreate.self,
+        "POST /recipients/{id}/discharges": DischargeInput.self,
+        "POST /recipients/{id}/coordinated-plans": PlanOfferInput.self,
+        "POST /coordinated-plans/{id}/outcomes": PlanOutcomeInput.self,
+        "POST /coordinated-plans/{id}/responsibilities": ResponsibilityInput.self,
+        "POST /recipients/{id}/patient-contracts": PatientContractInput.self,
+        "POST /patient-contracts/{id}/follow-up": ContractFollowUpInput.self,
         "POST /invitations/{id}/attendance": API.AttendanceUpdate.self,
 
         "POST /caregivers/{id}/conversations": ConversationInput.self,

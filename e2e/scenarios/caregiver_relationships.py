@@ -15,6 +15,7 @@ from lib.login import logout
 from lib.page import click_button, click_link, h1_text, is_uuid_path, main_text, scroll_to_middle
 from lib.screenshots import full_page_screenshot
 from scenarios.caregivers import CAREGIVER, ensure_caregiver, open_record, record_tasks
+from scenarios.coordinated_plans import coordinated_plan_steps
 
 
 def relationship_page_checks(driver):
@@ -213,4 +214,7 @@ def test_relationship_consent_restriction(driver):
     names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "main ul a")]
     check(recipient_name in names, f"searching /recipients for {recipient_name!r} gives {names}")
     visit_and_check(driver, None, "18_recipients")
+
+    # A discharge from inpatient care, the SIP offered and held, a responsibility followed up.
+    coordinated_plan_steps(driver, recipient_path, recipient_name, CAREGIVER["name"])
     logout(driver)

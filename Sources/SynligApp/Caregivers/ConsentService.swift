@@ -161,6 +161,7 @@ package enum ConsentService {
             audit.record("invitation.cancel", "meeting_invitation", id: invitation.id, organisation: organisationID)
         }
         try await CaregiverTaskService.complete(.informFixedContactChange, caregiverID: relationship.caregiverID, subject: id, on: tx)
+        try await RecipientTaskService.complete(.inviteCaregiverToPlan, subject: id, on: tx)
     }
 
     package static func lift(restrictionID: UUID, reason rawReason: String?, by user: CurrentUser, on db: any Database,
@@ -207,7 +208,7 @@ package enum ConsentService {
         }
     }
 
-    /// Invites the caregiver to a SIP or care-planning meeting — refused (409) without consent
+    /// Invites the caregiver to a SIP, care-planning or needs-assessment meeting — refused (409) without consent
     /// to planning, or while a restriction is in force.
     package static func invite(relationshipID: UUID, _ input: InvitationInput, by user: CurrentUser, on db: any Database,
                        today: CalendarDate = .today()) async throws -> MeetingInvitation {
@@ -230,6 +231,8 @@ package enum ConsentService {
             invitation.attendance = .notYetHeld
             try await invitation.create(on: tx)
             audit.record("invitation.create", "meeting_invitation", id: invitation.id, organisation: user.organisationID)
+            // Inviting the caregiver to a SIP answers the task a discharge raised.
+            if kind == .coordinatedPlan { try await RecipientTaskService.complete(.inviteCaregiverToPlan, subject: relationshipID, on: tx) }
             return invitation
         }
     }

@@ -18,6 +18,7 @@ struct RecipientController: RouteCollection {
         var page: PageContext
         var caregivers: [CaregiverRow]
         var contactsHref: String
+        var plansHref: String
         var extractHref: String?
         var action: String
         var version: Int
@@ -71,7 +72,7 @@ struct RecipientController: RouteCollection {
         let form = try await CaregiverForms.recipient(req, values: values, errors: errors, user: user)
         return try await req.renderPage("caregivers/recipient", Page(
             page: .make(for: req, titleKey: "recipient.title", titleArguments: [recipient.name], errors: form.summary),
-            caregivers: rows, contactsHref: SiteURL.recipientContacts(id).path,
+            caregivers: rows, contactsHref: SiteURL.recipientContacts(id).path, plansHref: SiteURL.recipientPlans(id).path,
             extractHref: RegisterExtractService.mayMake(user) ? SiteURL.recipientExtract(id).path : nil, action: SiteURL.recipient(id).path,
             version: values.int("version") ?? recipient.version, fields: form.fields, notice: notice), status: status)
     }

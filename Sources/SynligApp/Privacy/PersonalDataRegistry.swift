@@ -47,6 +47,13 @@ enum PersonalDataRegistry {
         Table(name: "caregiver_feedback", links: [.caregiver("caregiver_id")]),
         Table(name: "memo_notes", links: [.caregiver("caregiver_id")]),
         Table(name: "caregiver_tasks", links: [.caregiver("caregiver_id")]),
+        Table(name: "inpatient_discharges", links: [.recipient("recipient_id")]),
+        Table(name: "coordinated_plan_offers", links: [.recipient("recipient_id")]),
+        // Who took part in a SIP names other people and organisations.
+        Table(name: "coordinated_plan_outcomes", links: [.recipient("recipient_id")], needsSecrecyAssessment: true),
+        Table(name: "coordinated_plan_responsibilities", links: [.recipient("recipient_id")]),
+        Table(name: "patient_contracts", links: [.recipient("recipient_id")]),
+        Table(name: "recipient_tasks", links: [.recipient("recipient_id")]),
         Table(name: "crisis_event_contacts", links: [.caregiver("caregiver_id"), .recipient("recipient_id")]),
         // The sender's note of a referral, and the receiver's copy once it became a record there.
         Table(name: "sent_referrals", links: [.caregiver("caregiver_id")]),

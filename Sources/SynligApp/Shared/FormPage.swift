@@ -185,13 +185,13 @@ struct FormPage: Encodable {
 extension Request {
     /// Renders a form page; with errors, the status is the error's (422, 409).
     func renderForm(titleKey: String, titleArguments: [String] = [], form: FormBuilder, action: String, version: Int? = nil,
-                    introKey: String? = nil, notice: String? = nil, confirmation: String? = nil, submitKey: String = "form.save", backHref: String, backKey: String,
+                    introKey: String? = nil, introText: String? = nil, notice: String? = nil, confirmation: String? = nil, submitKey: String = "form.save", backHref: String, backKey: String,
                     related: FormPage.RelatedLink? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         try await renderPage("shared/form", FormPage(
             page: .make(for: self, titleKey: titleKey, titleArguments: titleArguments, errors: form.summary),
             // A form shown again keeps the version it was loaded at, so a stale edit stays refused
             // until the user reloads and sees the colleague's change.
-            intro: introKey.map { t($0) }, notice: notice, confirmation: confirmation, action: action,
+            intro: introText ?? introKey.map { t($0) }, notice: notice, confirmation: confirmation, action: action,
             version: version.map { form.values.int("version") ?? $0 }, fields: form.fields, hidden: form.hidden,
             submitLabel: t(submitKey), backHref: backHref, backLabel: t(backKey), related: related), status: status)
     }

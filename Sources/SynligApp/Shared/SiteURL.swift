@@ -99,6 +99,14 @@ enum SiteURL: Sendable, Equatable {
     case recipientContacts(UUID)
     case recipientExtract(UUID)
     case recipientExtractJSON(UUID)
+    /// The person's SIPs, discharges and patient contracts, and the forms that add to them.
+    case recipientPlans(UUID)
+    case recipientPlansPart(UUID, PlansPart)
+    case coordinatedPlan(UUID)
+    case coordinatedPlanPart(UUID, PlanPart)
+    case responsibilityDone(UUID)
+    case patientContract(UUID)
+    case recipientTaskDone(UUID)
     case statistics
     case statisticsCSV
     case statisticsPublication
@@ -242,6 +250,14 @@ enum SiteURL: Sendable, Equatable {
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
         case .recipientExtract(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract")]
         case .recipientExtractJSON(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract.json")]
+        case .recipientPlans(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans")]
+        case .recipientPlansPart(let id, let part):
+            [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans"), .fixed(part.rawValue)]
+        case .coordinatedPlan(let id): [.fixed("plans"), .parameter(name: "id", value: id.uuidString)]
+        case .coordinatedPlanPart(let id, let part): [.fixed("plans"), .parameter(name: "id", value: id.uuidString), .fixed(part.rawValue)]
+        case .responsibilityDone(let id): [.fixed("plans"), .fixed("responsibilities"), .parameter(name: "id", value: id.uuidString), .fixed("done")]
+        case .patientContract(let id): [.fixed("plans"), .fixed("contracts"), .parameter(name: "id", value: id.uuidString)]
+        case .recipientTaskDone(let id): [.fixed("recipients"), .fixed("tasks"), .parameter(name: "id", value: id.uuidString), .fixed("done")]
         case .statistics: [.fixed("statistics")]
         case .statisticsCSV: [.fixed("statistics.csv")]
         case .statisticsPublication: [.fixed("statistics"), .fixed("publication")]
@@ -276,6 +292,16 @@ enum SiteURL: Sendable, Equatable {
     }
 
     /// Records that hang off a caregiver's record but are addressed by their own id.
+    /// The forms on a person's SIP page.
+    enum PlansPart: String, Sendable, CaseIterable {
+        case discharges, offers, contracts
+    }
+
+    /// The forms on one SIP's page.
+    enum PlanPart: String, Sendable, CaseIterable {
+        case outcome, responsibilities
+    }
+
     private static func caregiverChild(_ kind: String, _ id: UUID) -> [Segment] {
         [.fixed("caregivers"), .fixed(kind), .parameter(name: "id", value: id.uuidString)]
     }

@@ -58,7 +58,10 @@ enum PracticeIndicator: String, CaseIterable, Sendable, Codable {
             DatedRecord.exists(table, column, owner: owner, extra: extra, from: start, before: end)
         }
         switch self {
-        case .invitedToMeetings: return dated("meeting_invitations", "meeting_on", owner: "x.relationship_id = r.id")
+        case .invitedToMeetings:
+            // SIP and care planning, as the indicator says; a needs-assessment meeting is not planning.
+            return dated("meeting_invitations", "meeting_on", owner: "x.relationship_id = r.id",
+                         extra: " AND x.kind <> '\(MeetingKind.needsAssessment.rawValue)'")
         case .careGivenRecorded: return SQLQueryString("r.hours_band <> \(bind: HoursBand.notStated.rawValue)")
         case .experienceAsked: return dated("caregiver_conversations", "held_on")
         case .followedUp:

@@ -95,6 +95,8 @@ struct StatisticsPage: Encodable {
     var activities: [Table]
     /// Contact requests from the public pages; the whole organisation only (none or one table).
     var contactRequests: [Table]
+    /// SIPs offered by outcome and discharges followed by a SIP; the whole organisation only.
+    var coordinatedPlans: [Table] = []
     var trend: Trend
     /// The largest differences in who is reached, as sentences.
     var equity: [String]
@@ -163,6 +165,11 @@ struct StatisticsPage: Encodable {
                 total: text(breakdown.total),
                 notStated: breakdown.notStatedShare.map { req.t("statistics.not_stated_share", percent($0)) },
                 notBrokenDown: breakdown.brokenDown ? nil : req.t("statistics.not_broken_down"))
+        }
+        coordinatedPlans = [("sip-offers", report.coordinatedPlans, "statistics.sip.offers", "statistics.unit.recipients"),
+                            ("sip-discharges", report.discharges, "statistics.sip.discharges", "statistics.unit.discharges")].compactMap { id, counts, title, unit in
+            counts.map { Table(id: id, title: req.t(title), unitLabel: req.t(unit), rows: rows($0.categories), total: text($0.total),
+                               notStated: nil, notBrokenDown: nil) }
         }
         contactRequests = report.contactRequests.map {
             [Table(id: "contact-requests", title: req.t("statistics.contact_requests"), unitLabel: req.t("statistics.unit.requests"),

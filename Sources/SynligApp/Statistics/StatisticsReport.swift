@@ -68,9 +68,14 @@ struct StatisticsReport: Sendable {
     /// Outcome follow-up, the whole organisation only: one row per measure, group and kind of support.
     var outcomes: [Outcome] = []
     /// Contact requests received during the period by how soon they were handled; the whole organisation only.
-    var contactRequests: ContactRequests?
+    var contactRequests: CategoryCounts?
+    /// People cared for with a SIP offered during the period by outcome; the whole organisation only.
+    var coordinatedPlans: CategoryCounts?
+    /// Discharges from inpatient care during the period by whether a SIP followed within
+    /// `DischargeFollowUp.windowDays`; the whole organisation only.
+    var discharges: CategoryCounts?
 
-    struct ContactRequests: Sendable {
+    struct CategoryCounts: Sendable {
         var categories: [Category]
         var total: PublishedCount
     }
@@ -168,8 +173,14 @@ struct StatisticsReport: Sendable {
         if scope.unitID == nil {
             let handling = ContactRequestStatistics.Handling.allCases.map(\.rawValue)
             let requests = Self.publish(counts.contactRequests.isEmpty ? handling.map { _ in 0 } : counts.contactRequests, policy)
-            contactRequests = ContactRequests(categories: categories(handling, requests) { "statistics.contact_requests.\($0)" },
+            contactRequests = CategoryCounts(categories: categories(handling, requests) { "statistics.contact_requests.\($0)" },
                                               total: requests.total)
+            let planOutcomes = CoordinatedPlanOutcome.allCases.map(\.rawValue)
+            let plans = Self.publish(counts.coordinatedPlans.isEmpty ? planOutcomes.map { _ in 0 } : counts.coordinatedPlans, policy)
+            coordinatedPlans = CategoryCounts(categories: categories(planOutcomes, plans) { "statistics.sip.outcome.\($0)" }, total: plans.total)
+            let followed = CoordinatedPlanStatistics.Followed.allCases.map(\.rawValue)
+            let discharged = Self.publish(counts.discharges.isEmpty ? followed.map { _ in 0 } : counts.discharges, policy)
+            discharges = CategoryCounts(categories: categories(followed, discharged) { "statistics.sip.discharge.\($0)" }, total: discharged.total)
             cross = crossTable(counts.cross, published.crossed)
             outcomes = OutcomeStatistics.Measure.allCases.flatMap { measure in
                 SupportNeedKind.allCases.map(\.rawValue).flatMap { kind in

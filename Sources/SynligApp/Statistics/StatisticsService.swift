@@ -63,6 +63,10 @@ struct CaregiverCounts: Sendable {
     var outcomes: OutcomeStatistics.Counts = [:]
     /// The whole organisation's contact requests received in the period, by how soon they were handled.
     var contactRequests: [Int] = []
+    /// The whole organisation's people with a SIP offered in the period, by outcome (`CoordinatedPlanStatistics`).
+    var coordinatedPlans: [Int] = []
+    /// The whole organisation's discharges in the period, [followed by a SIP within the window, not].
+    var discharges: [Int] = []
 
     /// The row of a unit, or of "no unit".
     func row(of unitID: UUID?) -> Int? { units.firstIndex(of: unitID) }
@@ -91,6 +95,8 @@ enum StatisticsService {
         async let moreThanTen = moreThanTenHours(sql, scope)
         async let outcomes = OutcomeStatistics.counts(scope, on: sql)
         async let contactRequests = ContactRequestStatistics.counts(scope, on: sql)
+        async let coordinatedPlans = CoordinatedPlanStatistics.offers(scope, on: sql)
+        async let discharges = CoordinatedPlanStatistics.discharges(scope, on: sql)
 
         let breakdowns = try await breakdownTables
         func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
@@ -108,7 +114,9 @@ enum StatisticsService {
             trend: try await trend,
             moreThanTenHours: try await moreThanTen,
             outcomes: try await outcomes,
-            contactRequests: try await contactRequests)
+            contactRequests: try await contactRequests,
+            coordinatedPlans: try await coordinatedPlans,
+            discharges: try await discharges)
     }
 
     /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.

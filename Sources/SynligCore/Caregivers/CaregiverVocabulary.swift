@@ -126,8 +126,10 @@ public enum SupportStatus: String, Sendable, Codable, CaseIterable {
     case requested, offered, given, declined, ended, notOffered
 }
 
+/// `needsAssessment`: a meeting in a needs assessment (utredning om insats), not only SIP and
+/// care planning.
 public enum MeetingKind: String, Sendable, Codable, CaseIterable {
-    case coordinatedPlan, carePlanning
+    case coordinatedPlan, carePlanning, needsAssessment
 }
 
 public enum MeetingAttendance: String, Sendable, Codable, CaseIterable {

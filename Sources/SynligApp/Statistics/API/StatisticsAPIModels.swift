@@ -94,9 +94,13 @@ extension API {
         /// Outcome follow-up, the whole organisation only; descriptive, not proof of effect.
         var outcomes: [OutcomeOut]
         /// Contact requests received during the period by how soon they were handled; null for a unit.
-        @ExplicitNull var contactRequests: ContactRequestsOut?
+        @ExplicitNull var contactRequests: CategoryCountsOut?
+        /// People cared for with a SIP offered during the period, by outcome; null for a unit.
+        @ExplicitNull var coordinatedPlans: CategoryCountsOut?
+        /// Discharges during the period by whether a SIP followed within 30 days; null for a unit.
+        @ExplicitNull var discharges: CategoryCountsOut?
 
-        struct ContactRequestsOut: Content {
+        struct CategoryCountsOut: Content {
             var categories: [StatisticsCategoryOut]
             var total: PublishedCountOut
         }
@@ -161,7 +165,9 @@ extension API {
                          estimatedMoreThanTenHours: $0.estimate.estimatedMoreThanTenHours, identifiedMoreThanTenHours: out($0.moreThanTenHours),
                          moreThanTenHoursShare: $0.estimate.moreThanTenHoursShare)
             }
-            contactRequests = report.contactRequests.map { ContactRequestsOut(categories: categories($0.categories), total: out($0.total)) }
+            contactRequests = report.contactRequests.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
+            coordinatedPlans = report.coordinatedPlans.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
+            discharges = report.discharges.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
             outcomes = report.outcomes.map { outcome in
                 func change(_ change: OutcomeChange) -> PublishedCountOut {
                     out(OutcomeChange.allCases.firstIndex(of: change).map { outcome.changes[$0] } ?? .suppressed(.belowThreshold))
