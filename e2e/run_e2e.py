@@ -61,6 +61,8 @@ TESTS = [
      accounts.test_second_factor),
     ("28 e-ID: provider set up, step-up before a record, sign-in through the provider, unknown identity, sign-out",
      sign_in.test_eid_sign_in),
+    ("29 group support: an occasion added, a caregiver signed up from the record, attendance marked",
+     support.test_group_support_attendance),
 ]
 
 

@@ -51,6 +51,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     SignInMigrations.register(in: app)
     SecondFactorMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
+    try IBICLifeAreas.load(into: app)
 
     Commands.register(in: app)
     try routes(app)
