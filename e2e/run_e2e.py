@@ -63,6 +63,8 @@ TESTS = [
      sign_in.test_eid_sign_in),
     ("29 referral: a region's nurse refers a family caregiver, the municipality registers her and sets the status",
      referrals.test_referral_region_to_municipality),
+    ("30 group support: an occasion added, a caregiver signed up from the record, attendance marked",
+     support.test_group_support_attendance),
 ]
 
 

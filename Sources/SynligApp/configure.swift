@@ -53,6 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     ReferralMigrations.register(in: app)
     CoordinatedPlanMigrations.register(in: app)
     try ScreeningInstruments.load(into: app)
+    try IBICLifeAreas.load(into: app)
 
     Commands.register(in: app)
     try routes(app)

@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SupportCatalogueController())    // /support
     try app.register(collection: PublicSupportController(languages: publicLanguages))   // /stod, /en/support, …
     try app.register(collection: ContactRequestController(languages: publicLanguages)) // public contact form, /support/requests
+    try app.register(collection: GroupSupportController())        // /support/occasions, sign-ups from the record
 
     // The caregiver record.
     try app.register(collection: CaregiverController())           // /caregivers
@@ -65,6 +66,7 @@ func routes(_ app: Application) throws {
     try api.register(MappingAPIController())                      // question-banks, mappings
     try api.register(PlanAPIController())                         // goals, actions, routine-statuses
     try api.register(SupportAPIController())                      // support-offerings, contact-requests
+    try api.register(GroupSupportAPIController())                 // group-occasions, group-sign-ups
     try api.register(CaregiverAPIController())                    // caregivers, recipients, relationships, …
     try api.register(CoordinatedPlanAPIController())              // recipients/:id/coordinated-plans, discharges, patient contracts
     try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract

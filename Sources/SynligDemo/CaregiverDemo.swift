@@ -41,5 +41,25 @@ enum CaregiverDemo {
                                      offerings: offerings, instrument: instrument)
         for index in cast.caregivers.indices { try await play.play(caregiver: index, of: cast) }
         try await CoordinatedPlanDemo.seed(relationships: play.relationships, consultant: consultant, on: db)
+        try await groupSupport(consultant: consultant, organisationID: organisationID, offerings: offerings, on: db)
+    }
+
+    /// A support group met a week ago with two caregivers signed up, one present and one not,
+    /// and meets again next week: planned, signed up and marked through the service a user calls.
+    static func groupSupport(consultant: CurrentUser, organisationID: UUID, offerings: [SupportKind: UUID], on db: any Database) async throws {
+        guard let offering = offerings[.supportGroup] else { return }
+        let today = CalendarDate.today()
+        let planned = today.addingDays(-14), held = today.addingDays(-7)
+        let occasion = try await GroupSupportService.createOccasion(
+            OccasionInput(offeringId: offering.uuidString, heldOn: held.iso, startsAt: "18:00"), by: consultant, on: db, today: planned)
+        let caregivers = try await Caregiver.scoped(to: organisationID, on: db).sort(\.$name).limit(2).all()
+        for (index, caregiver) in caregivers.enumerated() {
+            let signUp = try await GroupSupportService.signUp(occasionID: try occasion.requireID(), caregiverID: caregiver.id,
+                                                              by: consultant, on: db, today: planned)
+            _ = try await GroupSupportService.mark(signUpID: try signUp.requireID(), attendance: (index == 0 ? GroupAttendance.present : .absent).rawValue,
+                                                   by: consultant, on: db, today: held)
+        }
+        _ = try await GroupSupportService.createOccasion(
+            OccasionInput(offeringId: offering.uuidString, heldOn: today.addingDays(7).iso, startsAt: "18:00"), by: consultant, on: db, today: today)
     }
 }

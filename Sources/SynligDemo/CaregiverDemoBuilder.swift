@@ -96,6 +96,7 @@ struct CaregiverDemoBuilder {
             addPlanAndSupport(index)
         }
         addFeedbackMemosAndContactChanges()
+        addHoursChanges(6)
     }
 
     private static let relations: [(RelationKind, Double)] = [

@@ -51,6 +51,8 @@ struct CaregiverDemoCast: Sendable {
         case feedback(FeedbackInput)
         case memo(String, daysAgo: Int)
         case changeCareContact(recipient: Int, to: String)
+        /// The relationship recorded again with more hours: its history shows the change.
+        case changeHours(link: Int, RelationshipInput)
     }
 
     struct DatedStep: Sendable {

@@ -128,6 +128,12 @@ struct CaregiverDemoPlay {
             _ = try await FollowUpService.addMemo(caregiverID: caregiverID, text: text, by: author, on: tx,
                                                   now: Date().addingTimeInterval(-Double(daysAgo) * 86_400))
 
+        case .changeHours(let link, var input):
+            guard let relationship = relationships[link] else { return }
+            input.version = relationship.version
+            relationships[link] = try await CaregiverService.saveRelationship(relationship.requireID(), caregiverID: nil, recipientID: nil,
+                                                                              input, by: consultant, on: tx, today: day)
+
         case .changeCareContact(let index, let contact):
             guard let recipient = recipients[index], recipient.fixedCareContact != contact else { return }
             let units = try await CareRecipientUnit.query(on: tx).filter(\.$recipientID == recipient.requireID()).all(\.$unitID)

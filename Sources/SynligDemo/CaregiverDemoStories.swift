@@ -70,6 +70,31 @@ extension CaregiverDemoBuilder {
         consentFacts[index] = facts
     }
 
+    /// Care grows heavier for some: a few relationships are recorded again one hours band up,
+    /// months after registration, so their pages show a history (and the statistics count the
+    /// band in force at each period's end).
+    mutating func addHoursChanges(_ count: Int) {
+        let bands = HoursBand.allCases.filter { $0 != .notStated }
+        let candidates = cast.links.indices.filter { index in
+            let link = cast.links[index]
+            return link.input.hoursBand == link.hours.rawValue && link.hours != bands.last && link.hours != .notStated
+                && cast.caregivers[link.caregiver].registeredOn < today.addingDays(-150)
+        }
+        for index in candidates.shuffled(using: &random).prefix(count) {
+            let link = cast.links[index]
+            guard let position = bands.firstIndex(of: link.hours) else { continue }
+            var input = link.input
+            input.hoursBand = bands[position + 1].rawValue
+            step(link.caregiver, clamp(cast.caregivers[link.caregiver].registeredOn.addingDays(int(60...140))), .changeHours(link: index, input))
+        }
+    }
+
+    /// The IBIC life areas a demo need is tagged with, so the record shows the case officer's
+    /// language beside it (ICF chapter codes, `Resources/IBIC/life-areas.json`).
+    static let lifeAreas: [SupportNeedKind: [String]] = [
+        .counselling: ["d7"], .supportGroup: ["d7", "d9"], .education: ["d1"], .financialSupport: ["d8"],
+    ]
+
     mutating func addRestrictions() {
         let candidates = cast.links.indices.filter { index in
             let link = cast.links[index]
@@ -274,7 +299,8 @@ extension CaregiverDemoBuilder {
             step(index, requested, .support(SupportInput(
                 needKind: need.rawValue, offeringId: nil,
                 decision: (assessed.contains(need) ? SupportDecision.assessedSupport : .serviceSupport).rawValue, status: status.rawValue,
-                requestedOn: requested.iso, offeredOn: offered?.iso, startedOn: started?.iso, endedOn: ended?.iso, outcome: outcome, version: nil),
+                requestedOn: requested.iso, offeredOn: offered?.iso, startedOn: started?.iso, endedOn: ended?.iso, outcome: outcome,
+                lifeAreas: Self.lifeAreas[need], version: nil),
                 offering: offering))
         }
     }

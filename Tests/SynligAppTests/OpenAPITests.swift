@@ -16,6 +16,10 @@ struct OpenAPITests {
     static let requestBodies: [String: any StrictJSONBody.Type] = [
         "POST /auth/token": API.TokenRequest.self,
 
+        "POST /group-occasions": API.GroupOccasionCreate.self,
+        "POST /group-occasions/{id}/sign-ups": API.GroupSignUpCreate.self,
+        "PUT /group-sign-ups/{id}/attendance": API.GroupAttendanceUpdate.self,
+
         "PUT /statistics/population": API.StatisticsSettingsOut.Population.self,
         "PUT /statistics/publication": API.StatisticsPublicationIn.self,
         "POST /access-log/reviews": NewRecord<AccessLogReviewInput>.self,

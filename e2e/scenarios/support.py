@@ -300,3 +300,64 @@ def test_catalogue_keeper(driver):
     offered = [o.text.strip() for o in Select(driver.find_element(By.ID, "civilSocietyId")).options]
     check(organisation_name in offered, f"#civilSocietyId on /support/new does not offer {organisation_name!r}")
     logout(driver)
+
+
+def test_group_support_attendance(driver):
+    """Group support: the consultant adds an occasion of a support group today, signs a caregiver
+    up from the record, and marks the caregiver present on the occasion's page."""
+    from scenarios.caregivers import CAREGIVER, ensure_caregiver, open_record
+    ensure_caregiver(driver)
+    time_of_day = time.strftime("%H:%M")
+
+    open_page(driver, "/support")
+    follow_link(driver, "Tillfällen och närvaro för gruppstöd", "/support/occasions", "Gruppstöd: tillfällen och närvaro")
+    visit_and_check(driver, None, "29_occasions")
+    follow_link(driver, "Lägg till ett tillfälle", "/support/occasions/new", "Lägg till ett tillfälle för gruppstöd")
+    offered = [o.text.strip() for o in Select(driver.find_element(By.ID, "offeringId")).options]
+    check("Avlösning i hemmet" not in offered and "Anhöriggrupp demens" in offered,
+          f"the occasion form should offer group support only: {offered}")
+    click_button(driver, "Spara")
+    check(path_of(driver) == "/support/occasions/new", f"the empty occasion form led to {driver.current_url}")
+    check_error_state(driver, "29_occasion_error", ["offeringId"])
+    select_option(driver, "offeringId", "Anhöriggrupp demens")
+    set_value(driver, "heldOn", swedish_today())
+    fill(driver, "startsAt", time_of_day)
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "adding the occasion")
+    occasion_path = path_of(driver)
+    parts = occasion_path.strip("/").split("/")
+    check(len(parts) == 3 and parts[:2] == ["support", "occasions"] and len(parts[2]) == 36,
+          f"after adding expected /support/occasions/<uuid>, got {driver.current_url}")
+    check("Ingen är anmäld ännu." in driver.find_element(By.TAG_NAME, "main").text, "the new occasion should have nobody signed up")
+    visit_and_check(driver, None, "29_occasion_empty")
+
+    # Signed up from the record.
+    open_record(driver)
+    click_link(driver, "Anmäl till gruppstöd")
+    check(path_of(driver) == CAREGIVER["path"] + "/group-sign-ups", f"'Anmäl till gruppstöd' led to {driver.current_url}")
+    visit_and_check(driver, None, "29_sign_up")
+    occasion_id = parts[2]
+    select = Select(driver.find_element(By.ID, "occasionId"))
+    check(occasion_id in [o.get_attribute("value") for o in select.options], "the sign-up form does not offer the new occasion")
+    select.select_by_value(occasion_id)
+    click_button(driver, "Spara")
+    check_no_form_errors(driver, "signing up")
+    check(path_of(driver) == CAREGIVER["path"], f"after signing up expected the record, got {driver.current_url}")
+    section = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=group-heading]").text
+    check("Anhöriggrupp demens" in section and "Inte markerad" in section, f"the record's group support section: {section!r}")
+    visit_and_check(driver, None, "29_record_signed_up")
+
+    # Attendance on the occasion's page.
+    open_page(driver, occasion_path)
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    mine = [r for r in rows if CAREGIVER["name"] in r.text]
+    check(len(mine) == 1, f"{CAREGIVER['name']!r} is not listed once on the occasion")
+    Select(mine[0].find_element(By.TAG_NAME, "select")).select_by_value("present")
+    visit_and_check(driver, None, "29_attendance")
+    click_button(driver, "Spara närvaron")
+    check(path_of(driver) == occasion_path, f"after saving attendance expected {occasion_path}, got {driver.current_url}")
+    row = [r for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr") if CAREGIVER["name"] in r.text][0]
+    chosen = Select(row.find_element(By.TAG_NAME, "select")).first_selected_option.get_attribute("value")
+    check(chosen == "present", f"the attendance should be kept as present, is {chosen!r}")
+    full_page_screenshot(driver, "29_attendance_saved")
+    logout(driver)

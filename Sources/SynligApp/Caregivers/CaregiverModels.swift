@@ -99,7 +99,7 @@ package final class CareRelationship: Model, OrganisationScoped, @unchecked Send
     /// The care contacts the caregiver coordinates, one per line.
     @Field(key: "coordinated_contacts") var coordinatedContactsText: String
     @Field(key: "carries_coordination") var carriesCoordination: Bool
-    @Field(key: "version") var version: Int
+    @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     package static var organisationIDKey: KeyPath<CareRelationship, FieldProperty<CareRelationship, UUID>> { \.$organisationID }

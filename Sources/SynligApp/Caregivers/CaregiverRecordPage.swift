@@ -72,6 +72,8 @@ struct CaregiverRecordPage: Encodable {
     var plan: [Fact]
     var planHref: String
     var support: [Row]
+    /// Sign-ups for group support: offering, date and time, attendance.
+    var groupSignUps: [Row]
     var feedback: [Row]
     var memos: [Memo]
     var memoAction: String
@@ -87,6 +89,7 @@ struct CaregiverRecordPage: Encodable {
         var relationshipNew: String
         var conversationNew: String
         var supportNew: String
+        var groupSignUp: String
         var feedbackNew: String
         var fhir: String
         /// The register extract, for those who may make one.
@@ -166,6 +169,11 @@ struct CaregiverRecordPage: Encodable {
         let offeringIDs = support.compactMap(\.offeringID)
         let offerings = offeringIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await SupportOffering.query(on: db)
             .filter(\.$id ~~ offeringIDs).all().map { (try $0.requireID(), $0.name) })
+        let signUps = try await GroupSignUp.query(on: db).filter(\.$caregiverID == id).all()
+        let occasions = signUps.isEmpty ? [] : try await GroupOccasion.query(on: db).filter(\.$id ~~ signUps.map(\.occasionID))
+            .sort(\.$heldOn, .descending).sort(\.$startsAt, .descending).all()
+        let groupOfferings = occasions.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await SupportOffering.query(on: db)
+            .filter(\.$id ~~ occasions.map(\.offeringID)).all().map { (try $0.requireID(), $0.name) })
         let feedback = try await CaregiverFeedback.query(on: db).filter(\.$caregiverID == id).sort(\.$receivedOn, .descending).all()
         // A note past its time is gone for the reader even before the hourly purge deletes it.
         let memos = try await MemoNote.query(on: db).filter(\.$caregiverID == id).filter(\.$purgeAfter > Date())
@@ -195,13 +203,22 @@ struct CaregiverRecordPage: Encodable {
                  Fact(label: req.t("plan.field.agreed_support"), value: plan.agreedSupport.isEmpty ? "–" : plan.agreedSupport),
                  Fact(label: req.t("plan.field.emergency"), value: plan.emergencyPlan.isEmpty ? "–" : plan.emergencyPlan),
                  Fact(label: req.t("plan.field.future"), value: plan.futurePlan.isEmpty ? "–" : plan.futurePlan),
-                 Fact(label: req.t("plan.field.review_on"), value: date(plan.reviewOn))]
+                 Fact(label: req.t("plan.field.review_on"), value: date(plan.reviewOn)),
+                 Fact(label: req.t("ibic.field.life_areas"),
+                      value: IBICLifeAreas.names(Set(IBICLifeAreas.codes(plan.lifeAreasText)), language: req.textLanguage).joined(separator: ", ").nonEmpty ?? "–")]
             } ?? [],
             planHref: SiteURL.caregiverPart(id, .plan).path,
             support: try support.map {
                 Row(cells: [req.t("support_need.kind.\($0.needKind.rawValue)"), $0.offeringID.flatMap { offerings[$0] } ?? "–",
-                            req.t("support_need.status.\($0.status.rawValue)"), date($0.requestedOn)],
+                            req.t("support_need.status.\($0.status.rawValue)"), date($0.requestedOn),
+                            IBICLifeAreas.names(Set(IBICLifeAreas.codes($0.lifeAreasText)), language: req.textLanguage).joined(separator: ", ").nonEmpty ?? "–"],
                     href: SiteURL.supportNeed(try $0.requireID()).path, warning: $0.status == .notOffered)
+            },
+            groupSignUps: try occasions.compactMap { occasion in
+                guard let signUp = signUps.first(where: { $0.occasionID == occasion.id }) else { return nil }
+                return Row(cells: [groupOfferings[occasion.offeringID] ?? "–", date(occasion.heldOn) + " " + occasion.startsAt,
+                                   req.t("occasion.attendance.\(signUp.attendance.rawValue)")],
+                           href: SiteURL.groupOccasion(try occasion.requireID()).path, warning: signUp.attendance == .absent)
             },
             feedback: try feedback.map {
                 Row(cells: [date($0.receivedOn), req.t("feedback.kind.\($0.kind.rawValue)"), req.t("feedback.status.\($0.status.rawValue)")],
@@ -211,7 +228,8 @@ struct CaregiverRecordPage: Encodable {
             memoAction: SiteURL.caregiverPart(id, .memos).path, memoDays: memoDays, inlineErrors: errors.byField, typed: typed,
             links: Links(edit: SiteURL.caregiverPart(id, .edit).path, relationshipNew: SiteURL.caregiverPart(id, .relationshipNew).path,
                          conversationNew: SiteURL.caregiverPart(id, .conversationNew).path,
-                         supportNew: SiteURL.caregiverPart(id, .supportNew).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
+                         supportNew: SiteURL.caregiverPart(id, .supportNew).path,
+                         groupSignUp: SiteURL.caregiverPart(id, .groupSignUp).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
                          fhir: SiteURL.caregiverPart(id, .fhir).path,
                          extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil),
             referrals: try await ReferralRecordSection.build(caregiverID: id, user: user, req: req))

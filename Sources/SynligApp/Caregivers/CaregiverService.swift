@@ -77,11 +77,11 @@ package struct RelationshipInput: Decodable, Sendable {
     var relation: String?
     var livesTogether: Bool
     var since: String?
-    var hoursBand: String?
+    package var hoursBand: String?
     var tasks: [String]
     var coordinatedContacts: String?
     var carriesCoordination: Bool
-    var version: Int?
+    package var version: Int?
 
     package init(relation: String? = nil, livesTogether: Bool, since: String? = nil, hoursBand: String? = nil, tasks: [String],
                  coordinatedContacts: String? = nil, carriesCoordination: Bool, version: Int? = nil) {
@@ -298,11 +298,13 @@ package enum CaregiverService {
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let relationship: CareRelationship
             let hadSignal: Bool
+            var before: CareRelationshipState.Snapshot?
             if let id {
                 relationship = try await CaregiverAccess.relationship(id, for: user, on: tx)
                 guard input.version == relationship.version else { throw SynligError.staleEdit }
                 relationship.version += 1
                 hadSignal = relationship.coordinationSignal
+                before = .init(relationship)
             } else {
                 let caregiver = try await CaregiverAccess.caregiver(caregiverID, for: user, on: tx)
                 let recipient = try await CaregiverAccess.recipient(recipientID, for: user, on: tx)
@@ -324,6 +326,7 @@ package enum CaregiverService {
             relationship.coordinatedContactsText = contacts.joined(separator: "\n")
             relationship.carriesCoordination = input.carriesCoordination
             try await relationship.save(on: tx)
+            try await RelationshipHistory.record(relationship, previous: before, by: user.id, today: today, on: tx)
             if relationship.coordinationSignal && !hadSignal, let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) {
                 try await CaregiverTaskService.schedule(.coordinationSignal, for: caregiver, due: today.addingDays(CoordinationSignal.actWithinDays),
                                                   subject: relationship.id, on: tx)

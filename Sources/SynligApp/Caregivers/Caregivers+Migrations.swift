@@ -9,6 +9,10 @@ enum CaregiverMigrations {
         app.migrations.add(AskVoluntarinessDimensions())
         app.migrations.add(RecordVoluntarinessDueDates())
         app.migrations.add(CreateRestrictionReviews())
+        app.migrations.add(CreateRelationshipHistory())
+        app.migrations.add(TagNeedsWithLifeAreas())
+        // Group support's sign-ups point at caregivers, so they come after the record's tables.
+        app.migrations.add(CreateGroupAttendance())
     }
 }
 

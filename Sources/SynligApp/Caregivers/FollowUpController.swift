@@ -45,6 +45,7 @@ struct FollowUpController: RouteCollection {
             form.textarea("emergencyPlan", "plan.field.emergency", hint: "plan.field.emergency_hint", rows: 4)
             form.textarea("futurePlan", "plan.field.future", hint: "plan.field.future_hint", rows: 3)
             form.date("reviewOn", "plan.field.review_on")
+            form.checkboxes("lifeAreas", "ibic.field.life_areas", IBICLifeAreas.options(language: req.textLanguage), hint: "ibic.field.life_areas_hint")
         case .supportNew:
             try await supportFields(&form, req: req)
         case .feedbackNew:
@@ -72,6 +73,7 @@ struct FollowUpController: RouteCollection {
         form.date("startedOn", "support_need.field.started_on")
         form.date("endedOn", "support_need.field.ended_on")
         form.textarea("outcome", "support_need.field.outcome", rows: 2, maxLength: 2000)
+        form.checkboxes("lifeAreas", "ibic.field.life_areas", IBICLifeAreas.options(language: req.textLanguage), hint: "ibic.field.life_areas_hint")
     }
 
     private func render(_ req: Request, caregiver: Caregiver, part: SiteURL.CaregiverPart, values: FormValues, errors: FormErrors,
@@ -106,6 +108,7 @@ struct FollowUpController: RouteCollection {
             if let plan = try await SupportPlan.query(on: req.db).filter(\.$caregiverID == caregiver.requireID()).first() {
                 values = [("outcomes", plan.outcomes), ("agreedSupport", plan.agreedSupport), ("emergencyPlan", plan.emergencyPlan),
                           ("futurePlan", plan.futurePlan), ("reviewOn", plan.reviewOn)]
+                values += IBICLifeAreas.codes(plan.lifeAreasText).map { ("lifeAreas", $0) }
                 version = plan.version
             } else {
                 values = [("reviewOn", today.addingMonths(6).iso)]
@@ -168,7 +171,7 @@ struct FollowUpController: RouteCollection {
         let values = FormValues([("needKind", support.needKind.rawValue), ("offeringId", support.offeringID?.uuidString ?? ""),
                                  ("decision", support.decision.rawValue), ("status", support.status.rawValue), ("requestedOn", support.requestedOn),
                                  ("offeredOn", support.offeredOn ?? ""), ("startedOn", support.startedOn ?? ""), ("endedOn", support.endedOn ?? ""),
-                                 ("outcome", support.outcome)])
+                                 ("outcome", support.outcome)] + IBICLifeAreas.codes(support.lifeAreasText).map { ("lifeAreas", $0) })
         return try await renderRecord(req, part: .supportNew, caregiverID: support.caregiverID, action: SiteURL.supportNeed(try support.requireID()).path,
                                       version: support.version, values: values, errors: .none, notice: nil)
     }

@@ -56,10 +56,13 @@ package struct PlanInput: Decodable, Sendable {
     var emergencyPlan: String?
     var futurePlan: String?
     var reviewOn: String?
+    /// IBIC life area codes; none when left out.
+    var lifeAreas: [String]?
     package var version: Int?
 
     package init(outcomes: String? = nil, agreedSupport: String? = nil, emergencyPlan: String? = nil, futurePlan: String? = nil,
-                 reviewOn: String? = nil, version: Int? = nil) {
+                 reviewOn: String? = nil, lifeAreas: [String]? = nil, version: Int? = nil) {
+        self.lifeAreas = lifeAreas
         self.outcomes = outcomes
         self.agreedSupport = agreedSupport
         self.emergencyPlan = emergencyPlan
@@ -79,11 +82,14 @@ package struct SupportInput: Decodable, Sendable {
     var startedOn: String?
     var endedOn: String?
     var outcome: String?
+    /// IBIC life area codes; none when left out.
+    var lifeAreas: [String]?
     var version: Int?
 
     package init(needKind: String? = nil, offeringId: String? = nil, decision: String? = nil, status: String? = nil,
                  requestedOn: String? = nil, offeredOn: String? = nil, startedOn: String? = nil, endedOn: String? = nil,
-                 outcome: String? = nil, version: Int? = nil) {
+                 outcome: String? = nil, lifeAreas: [String]? = nil, version: Int? = nil) {
+        self.lifeAreas = lifeAreas
         self.needKind = needKind
         self.offeringId = offeringId
         self.decision = decision

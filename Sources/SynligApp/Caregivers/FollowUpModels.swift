@@ -101,6 +101,8 @@ package final class SupportPlan: Model, OrganisationScoped, @unchecked Sendable 
     @Field(key: "emergency_plan") var emergencyPlan: String
     @Field(key: "future_plan") var futurePlan: String
     @Field(key: "review_on") var reviewOn: String
+    /// Comma-separated IBIC life area codes (`IBICLifeAreas`).
+    @Field(key: "life_areas") var lifeAreasText: String
     @Field(key: "version") package var version: Int
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -127,6 +129,8 @@ package final class CaregiverSupport: Model, CaregiverOwnedRecord, @unchecked Se
     @OptionalField(key: "started_on") var startedOn: String?
     @OptionalField(key: "ended_on") var endedOn: String?
     @Field(key: "outcome") var outcome: String
+    /// Comma-separated IBIC life area codes (`IBICLifeAreas`).
+    @Field(key: "life_areas") var lifeAreasText: String
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -192,6 +192,7 @@ package enum FollowUpService {
         let future = check.text(input.futurePlan, "futurePlan")
         let reviewOn = check.date(input.reviewOn, "reviewOn")
         if let reviewOn, reviewOn < today { check.fail("reviewOn", "plan.review_past") }
+        let lifeAreas = IBICLifeAreas.check(input.lifeAreas ?? [], &check)
         try check.finish()
         guard let reviewOn else { throw SynligError.invalid(check.problems) }
         return try await onCaregiver(caregiverID, by: user, on: db) { caregiver, tx, audit in
@@ -210,6 +211,7 @@ package enum FollowUpService {
             plan.emergencyPlan = emergency
             plan.futurePlan = future
             plan.reviewOn = reviewOn.iso
+            plan.lifeAreasText = lifeAreas
             try await plan.save(on: tx)
             try await CaregiverTaskService.schedule(.planReview, for: caregiver, due: reviewOn, on: tx)
             audit.record(existing == nil ? "support_plan.create" : "support_plan.update", "support_plan", id: plan.id,
@@ -232,6 +234,7 @@ package enum FollowUpService {
         if let requestedOn, let offeredOn, offeredOn < requestedOn { check.fail("offeredOn", "support_need.offered_before_requested") }
         if let startedOn, let endedOn, endedOn < startedOn { check.fail("endedOn", "support_need.ended_before_started") }
         let outcome = check.text(input.outcome, "outcome", max: 2000)
+        let lifeAreas = IBICLifeAreas.check(input.lifeAreas ?? [], &check)
         try check.finish()
         guard let need, let decision, let status, let requestedOn else { throw SynligError.invalid(check.problems) }
         return try await onCaregiver(caregiverID, by: user, on: db) { _, tx, audit in
@@ -248,6 +251,7 @@ package enum FollowUpService {
             support.startedOn = startedOn?.iso
             support.endedOn = endedOn?.iso
             support.outcome = outcome
+            support.lifeAreasText = lifeAreas
             try await support.save(on: tx)
             audit.record(id == nil ? "support_need.create" : "support_need.update", "caregiver_support", id: support.id,
                          organisation: user.organisationID)

@@ -37,6 +37,8 @@ struct RelationshipController: RouteCollection {
         var liftError: String?
         var reviewError: String?
         var restrictionHistory: [HistoryRow]
+        /// How the caregiver's help changed over time, oldest first.
+        var careHistory: [HistoryRow]
         var mayInvite: Bool
         var inviteBlockedReason: String?
         var invitations: [InvitationRow]
@@ -170,6 +172,13 @@ struct RelationshipController: RouteCollection {
                 .map { req.t("caregiver.task.\($0.rawValue)") }.joined(separator: ", ").nonEmpty ?? "–"),
             .init(label: req.t("relationship.field.contacts"), value: relationship.coordinatedContacts.joined(separator: ", ").nonEmpty ?? "–"),
         ]
+        let careHistory = try await RelationshipHistory.states(of: [id], organisationID: user.organisationID, on: req.db).map { state in
+            HistoryRow(cells: [state.validFrom.map { date($0) } ?? req.t("relationship.history.from_start", date(relationship.createdAt.map { CalendarDate.today(now: $0).iso })),
+                               req.t("caregiver.hours.\(state.hoursBand.rawValue)"),
+                               CareTask.allCases.filter(state.tasks.contains).map { req.t("caregiver.task.\($0.rawValue)") }.joined(separator: ", ").nonEmpty ?? "–",
+                               state.coordinatedContacts.joined(separator: ", ").nonEmpty ?? "–",
+                               state.changedBy.flatMap { names[$0] } ?? "–"])
+        }
         return try await req.renderPage("caregivers/relationship", RelationshipPage(
             page: .make(for: req, titleKey: "relationship.title", titleArguments: [caregiver.name, recipient.name],
                         errors: liftError.map { [PageContext.FormError(field: liftField, message: req.t(liftField == "liftReason" ? "restriction.lift_reason" : "restriction.review_on") + " " + $0)] } ?? []),
@@ -188,6 +197,7 @@ struct RelationshipController: RouteCollection {
                                    $0.liftedReason.map { req.t("restriction.lifted_because", $0) } ?? req.t("restriction.active"),
                                    names[$0.authorID] ?? "–"])
             },
+            careHistory: careHistory,
             mayInvite: permission.mayInvite,
             inviteBlockedReason: permission.restricted ? req.t("invitation.restricted") : (permission.mayInvite ? nil : req.t("invitation.no_consent")),
             invitations: try invitations.map { invitation in

@@ -40,6 +40,11 @@ enum Jobs {
                      preview: { app in try await MemoNote.query(on: app.db).filter(\.$purgeAfter <= Date()).count() }) { app in
             try await FollowUpService.purgeMemos(on: app.db)
         },
+        // Attendance lists of group support, twelve months after the occasion (`GroupAttendanceRetention`).
+        ScheduledJob(name: "purge-group-attendance", interval: 86400,
+                     preview: { app in try await GroupSupportService.purgeable(on: app.db).count() }) { app in
+            try await GroupSupportService.purge(on: app.db)
+        },
         // Caregivers' files five years after their last entry (`FileRetention`), once a day.
         ScheduledJob(name: "purge-caregiver-files", interval: 86400,
                      preview: { app in try await FileRetentionService.plan(on: app.db).due.count }) { app in

@@ -145,6 +145,15 @@ enum RegisterExtractService {
         for offering in try await SupportOffering.scoped(to: organisationID, on: db).filter(\.$id ~~ ids).all() {
             names[try offering.requireID()] = offering.name
         }
+        // A group sign-up names its occasion: the offering and when it was held.
+        let occasions = try await GroupOccasion.scoped(to: organisationID, on: db).filter(\.$id ~~ ids).all()
+        if !occasions.isEmpty {
+            let offerings = try await SupportOffering.scoped(to: organisationID, on: db).filter(\.$id ~~ occasions.map(\.offeringID)).all()
+            for occasion in occasions {
+                let offering = offerings.first { $0.id == occasion.offeringID }?.name ?? ""
+                names[try occasion.requireID()] = "\(offering) \(occasion.heldOn) \(occasion.startsAt)"
+            }
+        }
         for caregiver in try await Caregiver.scoped(to: organisationID, on: db).filter(\.$id ~~ ids).all() {
             names[try caregiver.requireID()] = caregiver.name
             caregivers.append(try caregiver.requireID())

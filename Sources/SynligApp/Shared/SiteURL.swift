@@ -70,6 +70,10 @@ enum SiteURL: Sendable, Equatable {
     case supportNew
     case supportOffering(UUID)
     case civilSociety
+    case groupOccasions
+    case groupOccasionNew
+    case groupOccasion(UUID)
+    case groupOccasionAttendance(UUID)
     case publicSupport(PublicLanguage)
     case publicMunicipality(PublicLanguage, code: String)
     case publicContact(PublicLanguage, code: String)
@@ -128,6 +132,7 @@ enum SiteURL: Sendable, Equatable {
         case conversationNew = "conversations/new"
         case supportNew = "support/new"
         case feedbackNew = "feedback/new"
+        case groupSignUp = "group-sign-ups"
         case extract
         case extractJSON = "extract.json"
         case referralNew = "referrals/new"
@@ -219,6 +224,11 @@ enum SiteURL: Sendable, Equatable {
         case .supportNew: [.fixed("support"), .fixed("new")]
         case .supportOffering(let id): [.fixed("support"), .parameter(name: "id", value: id.uuidString)]
         case .civilSociety: [.fixed("support"), .fixed("organisations")]
+        case .groupOccasions: [.fixed("support"), .fixed("occasions")]
+        case .groupOccasionNew: [.fixed("support"), .fixed("occasions"), .fixed("new")]
+        case .groupOccasion(let id): [.fixed("support"), .fixed("occasions"), .parameter(name: "id", value: id.uuidString)]
+        case .groupOccasionAttendance(let id):
+            [.fixed("support"), .fixed("occasions"), .parameter(name: "id", value: id.uuidString), .fixed("attendance")]
         case .publicSupport(let language): Self.publicRoot(language)
         case .publicMunicipality(let language, let code): Self.publicRoot(language) + [.parameter(name: "code", value: code)]
         case .publicContact(let language, let code):

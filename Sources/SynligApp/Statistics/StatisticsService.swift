@@ -223,11 +223,16 @@ enum StatisticsService {
 
     /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.
     private static func scoped(_ select: SQLSelectBuilder, _ scope: StatisticsScope, unit: StatisticsDimension.Unit,
-                               registeredBefore end: String, withRecipients: Bool = false) -> SQLSelectBuilder {
+                               registeredBefore end: String, withRecipients: Bool = false, withHistory: Bool = false) -> SQLSelectBuilder {
         var select = select
         if unit == .relationships {
             select = select.from("care_relationships")
                 .join("caregivers", on: SQLColumn("caregiver_id", table: "care_relationships"), .equal, SQLColumn("id", table: "caregivers"))
+            if withHistory {
+                // The help as it was on the period's last day, from the relationship's history.
+                let state = RelationshipHistory.stateAt(scope.period.end.addingDays(-1))
+                select = select.join(state.table, method: SQLJoinMethod.left, on: state.condition)
+            }
             if withRecipients {
                 select = select.join("care_recipients", on: SQLColumn("recipient_id", table: "care_relationships"), .equal,
                                      SQLColumn("id", table: "care_recipients"))
@@ -253,9 +258,18 @@ enum StatisticsService {
     private static func moreThanTenHours(_ sql: any SQLDatabase, _ scope: StatisticsScope) async throws -> Int {
         let bands = HoursBand.allCases.filter(\.isMoreThanTen).map { SQLBind($0.rawValue) }
         let select = scoped(sql.select().column(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("id", table: "caregivers"))), as: "n"),
-                            scope, unit: .relationships, registeredBefore: scope.period.end.iso)
-            .where(SQLColumn("hours_band", table: "care_relationships"), .in, SQLGroupExpression(SQLList(bands)))
+                            scope, unit: .relationships, registeredBefore: scope.period.end.iso, withHistory: true)
+            .where(hoursBandAtEnd, .in, SQLGroupExpression(SQLList(bands)))
         return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The hours band counted: the state in force at the period's end (joined as `s` by
+    /// `scoped(withHistory:)`), or the relationship's own where it has no history.
+    static let hoursBandAtEnd = SQLFunction("COALESCE", args: SQLColumn("hours_band", table: "s"), SQLColumn("hours_band", table: "care_relationships"))
+
+    /// The expression a grouped column is read from.
+    private static func expression(of column: String) -> any SQLExpression {
+        column == "hours_band" ? hoursBandAtEnd : SQLColumn(column, table: StatisticsDimension.table(of: column))
     }
 
     /// Counts grouped by the caregiver's unit and one or two columns; each key value as text (nil
@@ -266,14 +280,14 @@ enum StatisticsService {
         var select = sql.select().column(unitKey(scope), as: "u")
         // Keys are read as text on both databases (a birth year is an integer column).
         for (index, column) in columns.enumerated() {
-            let asText = SQLFunction("CAST", args: SQLList([SQLColumn(column, table: table(column)), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
+            let asText = SQLFunction("CAST", args: SQLList([expression(of: column), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
             select = select.column(asText, as: "k\(index)")
         }
         select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
                         unit: unit, registeredBefore: scope.period.end.iso,
-                        withRecipients: columns.contains { table($0) == "care_recipients" })
+                        withRecipients: columns.contains { table($0) == "care_recipients" }, withHistory: columns.contains("hours_band"))
         select = select.groupBy(unitKey(scope))
-        for column in columns { select = select.groupBy(SQLColumn(column, table: table(column))) }
+        for column in columns { select = select.groupBy(expression(of: column)) }
         return try await select.all().map { row in
             let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
             return ((try row.decode(column: "u", as: UUID?.self), key), try row.decode(column: "n", as: Int.self))

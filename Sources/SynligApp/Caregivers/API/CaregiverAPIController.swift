@@ -238,6 +238,7 @@ struct CaregiverAPIController: APIRouteCollection {
             .filter(\.$relationshipID ~~ ids).filter(\.$liftedAt == nil).all()
         let invitations = try await MeetingInvitation.scoped(to: user.organisationID, on: db).filter(\.$relationshipID ~~ ids)
             .sort(\.$meetingOn, .descending).sort(\.$createdAt, .descending).all()
+        let states = try await RelationshipHistory.states(of: ids, organisationID: user.organisationID, on: db)
         var out: [API.RelationshipOut] = []
         for relationship in relationships {
             let recipient = recipients.first { $0.id == relationship.recipientID }
@@ -254,6 +255,7 @@ struct CaregiverAPIController: APIRouteCollection {
                 activeRestriction: try restrictions.first { $0.relationshipID == id }.map(API.RestrictionOut.init),
                 mayInvite: permission.mayInvite, mayInformAboutCare: permission.mayInformAboutCare,
                 invitations: try invitations.filter { $0.relationshipID == id }.map(API.InvitationOut.init),
+                history: states.filter { $0.relationshipID == id }.map(API.RelationshipStateOut.init),
                 version: relationship.version, createdAt: relationship.createdAt))
         }
         return out

@@ -320,7 +320,32 @@ extension API {
         var mayInformAboutCare: Bool
         /// Newest meeting first.
         var invitations: [InvitationOut]
+        /// How the help changed over time, oldest first; the last one is in force.
+        var history: [RelationshipStateOut]
         var version: Int
         var createdAt: Date?
+    }
+
+    /// One state of a relationship's help: in force from `validFrom` (null: from the start) up
+    /// to the day before `validTo` (null: still in force).
+    struct RelationshipStateOut: Content {
+        var validFrom: String?
+        var validTo: String?
+        var hoursBand: HoursBand
+        var tasks: [CareTask]
+        var coordinatedContacts: [String]
+        /// Null for the state carried over when the history began.
+        var changedByUserId: UUID?
+        var recordedAt: Date?
+
+        init(_ state: CareRelationshipState) {
+            validFrom = state.validFrom
+            validTo = state.validTo
+            hoursBand = state.hoursBand
+            tasks = state.tasks.sorted { $0.rawValue < $1.rawValue }
+            coordinatedContacts = state.coordinatedContacts
+            changedByUserId = state.changedBy
+            recordedAt = state.createdAt
+        }
     }
 }

@@ -133,12 +133,14 @@ extension API {
         var emergencyPlan: String?
         var futurePlan: String?
         var reviewOn: String?
+        /// IBIC life area codes (`d1`…`d9`).
+        var lifeAreas: [String]?
         /// Required once the plan exists (or send `If-Match`).
         var version: Int?
 
         func input(version: Int?) -> PlanInput {
             PlanInput(outcomes: outcomes, agreedSupport: agreedSupport, emergencyPlan: emergencyPlan, futurePlan: futurePlan,
-                      reviewOn: reviewOn, version: version)
+                      reviewOn: reviewOn, lifeAreas: lifeAreas, version: version)
         }
     }
 
@@ -150,10 +152,12 @@ extension API {
         var emergencyPlan: String
         var futurePlan: String
         var reviewOn: String
+        var lifeAreas: [String]
         var version: Int
         var updatedAt: Date?
 
         init(_ plan: SupportPlan) throws {
+            lifeAreas = IBICLifeAreas.codes(plan.lifeAreasText)
             id = try plan.requireID()
             caregiverId = plan.caregiverID
             outcomes = plan.outcomes
@@ -179,11 +183,13 @@ extension API {
         var startedOn: String?
         var endedOn: String?
         var outcome: String?
+        /// IBIC life area codes (`d1`…`d9`).
+        var lifeAreas: [String]?
 
         func input(version: Int?) -> SupportInput {
             SupportInput(needKind: needKind, offeringId: offeringId?.uuidString, decision: decision, status: status,
                          requestedOn: requestedOn, offeredOn: offeredOn, startedOn: startedOn, endedOn: endedOn,
-                         outcome: outcome, version: version)
+                         outcome: outcome, lifeAreas: lifeAreas, version: version)
         }
     }
 
@@ -199,10 +205,12 @@ extension API {
         var startedOn: String?
         var endedOn: String?
         var outcome: String
+        var lifeAreas: [String]
         var version: Int
         var createdAt: Date?
 
         init(_ support: CaregiverSupport) throws {
+            lifeAreas = IBICLifeAreas.codes(support.lifeAreasText)
             id = try support.requireID()
             caregiverId = support.caregiverID
             needKind = support.needKind
