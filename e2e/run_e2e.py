@@ -61,6 +61,8 @@ TESTS = [
      accounts.test_second_factor),
     ("28 e-ID: provider set up, step-up before a record, sign-in through the provider, unknown identity, sign-out",
      sign_in.test_eid_sign_in),
+    ("29 record kept current: information given and planned, children at home, a consent review from the worklist",
+     caregiver_follow_ups.test_information_and_consent_review),
 ]
 
 

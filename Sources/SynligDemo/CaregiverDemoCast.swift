@@ -51,6 +51,9 @@ struct CaregiverDemoCast: Sendable {
         case feedback(FeedbackInput)
         case memo(String, daysAgo: Int)
         case changeCareContact(recipient: Int, to: String)
+        /// Information given, within the consent of a relationship (`link`) or general (nil).
+        case information(link: Int?, InformationInput)
+        case children(ChildrenInHousehold, count: Int?)
     }
 
     struct DatedStep: Sendable {

@@ -9,6 +9,7 @@ enum CaregiverMigrations {
         app.migrations.add(AskVoluntarinessDimensions())
         app.migrations.add(RecordVoluntarinessDueDates())
         app.migrations.add(CreateRestrictionReviews())
+        app.migrations.add(KeepConsentAndInformationCurrent())
     }
 }
 

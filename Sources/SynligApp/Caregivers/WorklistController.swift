@@ -8,7 +8,7 @@ struct WorklistController: RouteCollection {
         var caregiver: String
         var href: String
         var task: String
-        /// For a talk about voluntariness: which answers asked for it.
+        /// For a talk about voluntariness: which answers asked for it; for a consent review, how old the stance is.
         var detail: String?
         var due: String
         var state: String
@@ -70,6 +70,7 @@ struct WorklistController: RouteCollection {
             .filter(\.$id ~~ caregiverIDs).all().map { (try $0.requireID(), $0.name) })
         let language = req.language.rawValue
         let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
+        let stanceAges = try await ConsentText.stanceAges(of: tasks, organisationID: user.organisationID, req: req)
         return try await req.renderPage("caregivers/worklist", Page(
             page: .make(for: req, titleKey: "worklist.caregivers_title"),
             rows: try tasks.map { task in
@@ -77,7 +78,8 @@ struct WorklistController: RouteCollection {
                 let state = DueState.of(dueDate, today: today)
                 return Row(caregiver: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path,
                            task: req.t("task.kind.\(task.kind.rawValue)"),
-                           detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text : nil,
+                           detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text
+                               : task.kind == .consentReview ? task.subjectID.flatMap { stanceAges[$0] } : nil,
                            due: SwedishTime.formatDate(dueDate, language: language),
                            state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue,
                            action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
