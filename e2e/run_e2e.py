@@ -65,6 +65,8 @@ TESTS = [
      referrals.test_referral_region_to_municipality),
     ("30 group support: an occasion added, a caregiver signed up from the record, attendance marked",
      support.test_group_support_attendance),
+    ("31 record kept current: information given and planned, children at home, a consent review from the worklist",
+     caregiver_follow_ups.test_information_and_consent_review),
 ]
 
 

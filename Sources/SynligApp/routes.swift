@@ -42,6 +42,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: CaregiverController())           // /caregivers
     try app.register(collection: RelationshipController())        // relationships, consents, restrictions, invitations
     try app.register(collection: FollowUpController())            // conversations, screenings, plans, support
+    try app.register(collection: InformationController())         // information given, children at home, consent reviewed
     try app.register(collection: WorklistController())            // /caregivers/worklist
     try app.register(collection: RecipientController())           // /recipients
     try app.register(collection: CoordinatedPlanController())     // /recipients/:id/plans, /plans/… (SIP, patient contracts)

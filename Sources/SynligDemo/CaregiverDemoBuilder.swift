@@ -90,6 +90,7 @@ struct CaregiverDemoBuilder {
         for index in cast.links.indices { addConsents(link: index) }
         addRestrictions()
         addInvitations(10)
+        addInformationAndChildren()
         for index in cast.caregivers.indices {
             addVoluntariness(index)
             addScreenings(index)

@@ -53,6 +53,9 @@ struct CaregiverDemoCast: Sendable {
         case changeCareContact(recipient: Int, to: String)
         /// The relationship recorded again with more hours: its history shows the change.
         case changeHours(link: Int, RelationshipInput)
+        /// Information given, within the consent of a relationship (`link`) or general (nil).
+        case information(link: Int?, InformationInput)
+        case children(ChildrenInHousehold, count: Int?)
     }
 
     struct DatedStep: Sendable {

@@ -142,6 +142,16 @@ struct CaregiverDemoPlay {
                                        fixedCareHomeContact: recipient.fixedCareHomeContact, patientContract: recipient.patientContract,
                                        careNeedArea: recipient.careNeedArea.rawValue, version: recipient.version)
             recipients[index] = try await CaregiverService.saveRecipient(recipient.requireID(), input, by: consultant, on: tx, today: day)
+
+        case .information(let link, var input):
+            input.givenOn = day.iso
+            if let link { input.relationshipId = try relationships[link]?.requireID().uuidString }
+            _ = try await InformationService.record(caregiverID: caregiverID, input, by: author, on: tx, today: day)
+
+        case .children(let situation, let count):
+            let version = try await Caregiver.find(caregiverID, on: tx)?.version
+            _ = try await InformationService.saveChildren(caregiverID: caregiverID, ChildrenInput(situation: situation.rawValue, count: count.map(String.init),
+                                                                                                 version: version), by: author, on: tx, today: day)
         }
     }
 

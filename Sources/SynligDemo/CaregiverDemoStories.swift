@@ -95,6 +95,32 @@ extension CaregiverDemoBuilder {
         .counselling: ["d7"], .supportGroup: ["d7", "d9"], .education: ["d1"], .financialSupport: ["d8"],
     ]
 
+    /// Information given and planned, and children at home, for a few caregivers with full
+    /// consent. Chosen without the random generator, so the rest of the demo stays as it was.
+    mutating func addInformationAndChildren() {
+        let chosen = cast.links.indices.filter { index in
+            consentFacts[index]?.fullSince != nil && consentFacts[index]?.blocked == false && !restricted.contains(index)
+                && cast.caregivers[cast.links[index].caregiver].responsible == .consultant
+        }
+        guard chosen.count >= 3 else { return }
+        let (informed, withChildren, childrenInformed) = (chosen[0], chosen[1], chosen[2])
+        let owner = cast.links[informed].caregiver
+        let since = consentFacts[informed]!.fullSince!
+        step(owner, max(since, today.addingDays(-20)), .information(link: nil, InformationInput(
+            topic: InformationTopic.supportOffers.rawValue, topicText: "Anhöriggruppen och avlösning i hemmet", scope: InformationScope.general.rawValue)))
+        step(owner, max(since, today.addingDays(-20)), .information(link: informed, InformationInput(
+            topic: InformationTopic.personsCare.rawValue, topicText: "Ny plan för hemtjänsten", scope: InformationScope.careAndServices.rawValue,
+            nextOn: today.addingDays(45).iso)))
+        step(cast.links[withChildren].caregiver, max(consentFacts[withChildren]!.fullSince!, today.addingDays(-10)),
+             .children(.caregiversChildren, count: 2))
+        let parent = cast.links[childrenInformed].caregiver
+        let toldOfChildren = max(consentFacts[childrenInformed]!.fullSince!, today.addingDays(-40))
+        step(parent, toldOfChildren, .children(.recipientsChildren, count: 1))
+        step(parent, clamp(toldOfChildren.addingDays(10)), .information(link: nil, InformationInput(
+            topic: InformationTopic.childrenSupport.rawValue, topicText: "Samtal med barnet om pappas sjukdom; tips om stödgrupp för barn",
+            scope: InformationScope.general.rawValue)))
+    }
+
     mutating func addRestrictions() {
         let candidates = cast.links.indices.filter { index in
             let link = cast.links[index]

@@ -59,6 +59,8 @@ enum SupportDemo {
              "Kvällsträffar om att kombinera arbete och omsorg.", fresh),
             ("Anhörigombud på arbetsplatsen", .caregiverAgent, .municipality, nil, [.workingCaregivers], false, ["sv"], false,
              "Kollegor som vet vart du kan vända dig.", fresh),
+            ("Barngrupp – när någon i familjen är sjuk", .supportGroup, .region, nil, [.childrenAsRelatives], false, ["sv", "en"], false,
+             "För barn 7–17 år vars förälder eller syskon är sjuk. Åtta träffar med samtalsledare.", fresh),
         ]
         for (index, entry) in offerings.enumerated() {
             let (name, kind, provider, civilName, groups, assessed, languages, interpreter, description, checked) = entry

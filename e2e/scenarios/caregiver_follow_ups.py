@@ -198,3 +198,78 @@ def test_caregiver_follow_ups(driver):
             check_reflow(phone, "19_phone_relationship")
     finally:
         phone.quit()
+
+
+def test_information_and_consent_review(driver):
+    """Consent and information kept current: a stance older than the organisation's interval
+    reviewed from the worklist, information given and the next occasion planned, and children
+    at home with the seed's prompt and support for children as relatives."""
+    from datetime import date, timedelta
+
+    ensure_caregiver(driver)
+    path = CAREGIVER["path"]
+
+    # Information given: an untouched form is refused (a topic is needed); then general information.
+    open_from_record(driver, "Registrera given information", path + "/information/new", "29_information_form")
+    scope = Select(driver.find_element(By.ID, "scope")).first_selected_option.get_attribute("value")
+    check(scope == "general", f"#scope should start at general information, not {scope!r}")
+    click_button(driver, "Spara")
+    check_error_state(driver, "29_information_error", ["topic"])
+    topic = select_value(driver, "topic", "supportOffers")
+    fill(driver, "topicText", f"Anhöriggruppen och avlösning ({RUN_ID})")
+    click_button(driver, "Spara")
+    back_on_record(driver, "recording information given")
+    information = table_after_heading(driver, "Information till den anhörige")
+    check(information is not None and f"{topic}: Anhöriggruppen och avlösning ({RUN_ID})" in information.text,
+          f"the information given is not on the record: {information.text if information is not None else None!r}")
+
+    # The next occasion, planned: on the record and on the worklist until information is given.
+    next_on = (date.fromisoformat(swedish_today()) + timedelta(days=7)).isoformat()
+    open_from_record(driver, "Planera nästa informationstillfälle", path + "/information/next", "29_information_next")
+    set_value(driver, "nextOn", next_on)
+    click_button(driver, "Spara")
+    back_on_record(driver, "planning the next information occasion")
+    check("Nästa informationstillfälle:" in main_text(driver), "the planned occasion is not on the record")
+    check(any(t.startswith("Ge planerad information") for t in record_tasks(driver)),
+          f"the planned occasion should be a task: {record_tasks(driver)}")
+
+    # Children at home: not stated at first; stated, the record cites the seed and links support.
+    open_from_record(driver, "Ange barn i hemmet", path + "/children", "29_children_form")
+    situation = Select(driver.find_element(By.ID, "situation")).first_selected_option.get_attribute("value")
+    check(situation == "notStated", f"#situation should start at notStated, not {situation!r}")
+    select_value(driver, "situation", "caregiversChildren")
+    fill(driver, "count", "2")
+    click_button(driver, "Spara")
+    back_on_record(driver, "recording children at home")
+    text = main_text(driver)
+    check("skyldiga att särskilt beakta barns behov av information, råd och stöd" in text,
+          "the children prompt does not cite the seed")
+    check("Barngrupp – när någon i familjen är sjuk" in text, "the prompt does not point to the catalogue's support for children")
+    check(any(t.startswith("Information, råd och stöd till barn") for t in record_tasks(driver)),
+          f"children at home should add a task: {record_tasks(driver)}")
+    visit_and_check(driver, None, "29_record_current")
+    full_page_screenshot(driver, "29_record_current")
+
+    # A consent review from the worklist: the oldest stance, confirmed unchanged on the record.
+    open_page(driver, "/caregivers/worklist?kind=consentReview&due=overdue")
+    visit_and_check(driver, None, "29_worklist_consent_review")
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    check(rows, "the worklist has no overdue consent review (the demo has stances older than 12 months)")
+    check("Ställningstagandet är" in rows[0].text and "månader gammalt" in rows[0].text,
+          f"the review task does not say how old the stance is: {rows[0].text!r}")
+    full_page_screenshot(driver, "29_worklist_consent_review")
+    name = rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(3) a").text.strip()
+    before = len(rows)
+    click_and_wait_for_new_page(driver, rows[0].find_element(By.CSS_SELECTOR, "td:nth-child(3) a"))
+    check(h1_text(driver) == name, f"the worklist link led to {h1_text(driver)!r}, not {name!r}")
+    check("kan den enskildes ställningstagande behöva följas upp så det fortfarande är aktuellt" in main_text(driver),
+          "the record does not quote why the stance is followed up")
+    visit_and_check(driver, None, "29_record_review_due")
+    panel = [p for p in driver.find_elements(By.CSS_SELECTOR, "main .panel") if "Dags att följa upp" in p.text][0]
+    click_and_wait_for_new_page(driver, panel.find_element(By.XPATH, ".//button[starts-with(normalize-space(.), 'Följt upp – oförändrat')]"))
+    check(h1_text(driver) == name, f"after the review expected the record of {name!r}, got {driver.current_url}")
+    check("Ställningstagandet är 0 månader gammalt." in main_text(driver), "the reviewed stance is not dated today")
+    open_page(driver, "/caregivers/worklist?kind=consentReview&due=overdue")
+    after = len(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"))
+    check(after == before - 1 or before == 200, f"the review did not clear the task: {before} before, {after} after")
+    logout(driver)

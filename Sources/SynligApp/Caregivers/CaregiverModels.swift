@@ -27,13 +27,16 @@ package final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "occupation") var occupation: Occupation
     /// Only when relevant to the caring, and kept to a few words.
     @Field(key: "own_health_note") var ownHealthNote: String
+    /// Minor children at home with the caregiver or the person cared for; never their identities.
+    @Field(key: "children_in_household") var childrenInHousehold: ChildrenInHousehold
+    @OptionalField(key: "children_count") var childrenCount: Int?
     /// The unit that registered the caregiver; gives unit-scoped staff sight of someone
     /// registered without a care recipient.
     @OptionalField(key: "unit_id") package var unitID: UUID?
     /// The consultant whose worklist carries this caregiver's follow-ups.
     @OptionalField(key: "responsible_user_id") var responsibleUserID: UUID?
     @Field(key: "registered_on") var registeredOn: String
-    @Field(key: "version") var version: Int
+    @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -133,6 +136,8 @@ package final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendabl
     @Field(key: "note") var note: String
     @Field(key: "documented_by") var documentedBy: UUID
     @Field(key: "sequence") var sequence: Int
+    /// True for an entry that confirms the stance before it, unchanged, at a review.
+    @Field(key: "review") var review: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     package static var organisationIDKey: KeyPath<ConsentRecord, FieldProperty<ConsentRecord, UUID>> { \.$organisationID }

@@ -23,6 +23,7 @@ struct CaregiverRecordPage: Encodable {
         var mayInvite: Bool
         var coordinationSignal: Bool
         var contacts: [String]
+        var review: StanceReview?
     }
 
     struct Row: Encodable {
@@ -62,6 +63,7 @@ struct CaregiverRecordPage: Encodable {
     var tasks: [Task]
     var relationships: [Relationship]
     var withoutConsent: [String]
+    var information: Information
     var voluntariness: [VoluntarinessRow]
     var voluntarinessAction: String
     /// The voluntariness form's questions, named `fields` for `shared/form-fields`.
@@ -158,7 +160,8 @@ struct CaregiverRecordPage: Encodable {
                 recipientHref: SiteURL.recipient(try recipient.requireID()).path, summary: summary,
                 consent: ConsentText.describe(permission.consent, req: req), restricted: permission.restricted,
                 restrictionText: restriction.map { req.t("restriction.warning", req.t("restriction.reason.\($0.reason.rawValue)"), date($0.reviewOn)) },
-                mayInvite: permission.mayInvite, coordinationSignal: relationship.coordinationSignal, contacts: relationship.coordinatedContacts))
+                mayInvite: permission.mayInvite, coordinationSignal: relationship.coordinationSignal, contacts: relationship.coordinatedContacts,
+                review: try await stanceReview(relationship, req: req, today: today)))
         }
 
         let checks = try await VoluntarinessCheck.query(on: db).filter(\.$caregiverID == id).sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()
@@ -188,6 +191,7 @@ struct CaregiverRecordPage: Encodable {
                         errors: voluntarinessForm.summary + errors.summary([(id: "memo", labelKey: "memo.new_label")], request: req)),
             selfHref: SiteURL.caregiver(id).path, name: caregiver.name, facts: facts, tasks: tasks, relationships: relationships,
             withoutConsent: anyWithoutConsent || relationships.isEmpty ? ConsentText.stillPossible(req: req) : [],
+            information: try await information(for: caregiver, user: user, req: req, date: date),
             voluntariness: checks.map { VoluntarinessText.row($0, date: date($0.askedOn), req: req) },
             voluntarinessAction: SiteURL.caregiverPart(id, .voluntariness).path,
             fields: voluntarinessForm.fields,

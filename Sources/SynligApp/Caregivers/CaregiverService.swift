@@ -155,6 +155,7 @@ package enum CaregiverService {
                 caregiver.organisationID = organisationID
                 caregiver.registeredOn = today.iso
                 caregiver.version = 1
+                caregiver.childrenInHousehold = .notStated
                 // A unit-scoped user registers into one of their own units, or they could not see the record.
                 if !CaregiverAccess.seesWholeOrganisation(user), unitID == nil {
                     guard user.unitIDs.count == 1 else {

@@ -2,8 +2,8 @@ import Fluent
 import SynligCore
 import Vapor
 
-/// Per-organisation settings of the caregiver record: how often voluntariness is asked, and how
-/// long memo notes are kept before they are purged.
+/// Per-organisation settings of the caregiver record: how often voluntariness is asked and the
+/// consent stance reviewed, and how long memo notes are kept before they are purged.
 struct CaregiverSettingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let keepers = routes.signedIn(as: .admin, .consultant)
@@ -16,6 +16,7 @@ struct CaregiverSettingsController: RouteCollection {
         var form = FormBuilder(req, values: values, errors: errors)
         form.text("voluntarinessMonths", "settings.voluntariness_months", hint: "settings.voluntariness_hint", kind: .number, maxLength: 2)
         form.text("memoRetentionDays", "settings.memo_days", hint: "settings.memo_hint", kind: .number, maxLength: 3)
+        form.text("consentReviewMonths", "settings.consent_review_months", hint: "settings.consent_review_hint", kind: .number, maxLength: 2)
         return try await req.renderForm(titleKey: "settings.title", form: form, action: SiteURL.caregiverSettings.path,
                                         introKey: "settings.intro", notice: notice, confirmation: confirmation, backHref: SiteURL.home.path, backKey: "settings.back",
                                         status: status)
@@ -26,8 +27,10 @@ struct CaregiverSettingsController: RouteCollection {
         let settings = try await CaregiverSettings.scoped(to: user.organisationID, on: req.db).first()
         let months = settings?.voluntarinessMonths ?? FollowUpSchedule.standard.voluntarinessMonths
         let days = settings?.memoRetentionDays ?? CaregiverSettings.defaultMemoRetentionDays
+        let review = settings?.consentReviewMonths ?? ConsentReviewSchedule.standardMonths
         let saved = (try? req.query.get(String.self, at: "saved")) != nil
-        return try await render(req, values: FormValues([("voluntarinessMonths", String(months)), ("memoRetentionDays", String(days))]),
+        return try await render(req, values: FormValues([("voluntarinessMonths", String(months)), ("memoRetentionDays", String(days)),
+                                                     ("consentReviewMonths", String(review))]),
                                 errors: .none, notice: nil, confirmation: saved ? req.t("settings.saved") : nil)
     }
 
@@ -37,7 +40,8 @@ struct CaregiverSettingsController: RouteCollection {
             try await render(req, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             try await FollowUpService.saveSettings(voluntarinessMonths: values.int("voluntarinessMonths"),
-                                                   memoRetentionDays: values.int("memoRetentionDays"), by: user, on: req.db)
+                                                   memoRetentionDays: values.int("memoRetentionDays"),
+                                                   consentReviewMonths: values.int("consentReviewMonths"), by: user, on: req.db)
             return req.redirect(to: SiteURL.caregiverSettings.path + "?saved=1")
         })
     }

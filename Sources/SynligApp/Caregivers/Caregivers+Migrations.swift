@@ -13,6 +13,7 @@ enum CaregiverMigrations {
         app.migrations.add(TagNeedsWithLifeAreas())
         // Group support's sign-ups point at caregivers, so they come after the record's tables.
         app.migrations.add(CreateGroupAttendance())
+        app.migrations.add(KeepConsentAndInformationCurrent())
     }
 }
 

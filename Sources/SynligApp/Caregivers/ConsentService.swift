@@ -106,7 +106,9 @@ package enum ConsentService {
             record.note = note
             record.documentedBy = user.id
             record.sequence = previous + 1
+            record.review = false
             try await record.create(on: tx)
+            try await scheduleReview(of: relationship, on: tx)
             if try await CaregiverAccess.permission(for: relationship, on: tx, today: today).consent.categories.isEmpty {
                 try await withdrawInvolvement(relationship, on: tx, audit: audit, organisationID: user.organisationID)
             }

@@ -224,6 +224,7 @@ final class CaregiverSettings: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "voluntariness_months") var voluntarinessMonths: Int
     @Field(key: "memo_retention_days") var memoRetentionDays: Int
+    @Field(key: "consent_review_months") var consentReviewMonths: Int
 
     static var organisationIDKey: KeyPath<CaregiverSettings, FieldProperty<CaregiverSettings, UUID>> { \.$organisationID }
 

@@ -315,18 +315,24 @@ package enum FollowUpService {
         }
     }
 
-    static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, by user: CurrentUser, on db: any Database) async throws {
+    static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, consentReviewMonths: Int? = ConsentReviewSchedule.standardMonths, by user: CurrentUser,
+                             on db: any Database) async throws {
         guard user.hasAny([.admin, .consultant]) else { throw SynligError.forbidden }
         var check = InputChecker()
         if voluntarinessMonths.map(FollowUpSchedule.allowedVoluntarinessMonths.contains) != true { check.fail("voluntarinessMonths", "settings.months_invalid") }
         if memoRetentionDays.map((1...365).contains) != true { check.fail("memoRetentionDays", "settings.days_invalid") }
+        if consentReviewMonths.map(ConsentReviewSchedule.allowedMonths.contains) != true { check.fail("consentReviewMonths", "settings.review_months_invalid") }
         try check.finish()
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let settings = try await CaregiverSettings.scoped(to: user.organisationID, on: tx).first() ?? CaregiverSettings()
             settings.organisationID = user.organisationID
             settings.voluntarinessMonths = voluntarinessMonths ?? 6
             settings.memoRetentionDays = memoRetentionDays ?? CaregiverSettings.defaultMemoRetentionDays
+            let reviewMonths = consentReviewMonths ?? ConsentReviewSchedule.standardMonths
+            let reviewChanged = settings.id == nil ? reviewMonths != ConsentReviewSchedule.standardMonths : settings.consentReviewMonths != reviewMonths
+            settings.consentReviewMonths = reviewMonths
             try await settings.save(on: tx)
+            if reviewChanged { try await ConsentService.rescheduleReviews(organisationID: user.organisationID, on: tx) }
             audit.record("caregiver_settings.update", "caregiver_settings", id: settings.id, organisation: user.organisationID)
         }
     }

@@ -158,7 +158,9 @@ struct RelationshipController: RouteCollection {
             case .withdrawal:
                 what = record.note
             }
-            return HistoryRow(cells: [date(record.date), req.t("consent.kind.\(record.kind.rawValue)"), what, names[record.documentedBy] ?? "–"])
+            // A review that found the stance unchanged says so, beside the stance it confirmed.
+            let kind = req.t("consent.kind.\(record.kind.rawValue)") + (record.review ? " – " + req.t("consent.reviewed_unchanged") : "")
+            return HistoryRow(cells: [date(record.date), kind, what, names[record.documentedBy] ?? "–"])
         }
         let restrictions = try await InvolvementRestriction.query(on: req.db).filter(\.$relationshipID == id).sort(\.$createdAt, .descending).all()
         let active = restrictions.first(where: \.isActive)

@@ -9,7 +9,7 @@ struct WorklistController: RouteCollection {
         var caregiver: String
         var href: String
         var task: String
-        /// For a talk about voluntariness: which answers asked for it.
+        /// For a talk about voluntariness: which answers asked for it; for a consent review, how old the stance is.
         var detail: String?
         var due: String
         var state: String
@@ -77,9 +77,11 @@ struct WorklistController: RouteCollection {
             let names = caregiverIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Caregiver.scoped(to: user.organisationID, on: req.db)
                 .filter(\.$id ~~ caregiverIDs).all().map { (try $0.requireID(), $0.name) })
             let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
+            let stanceAges = try await ConsentText.stanceAges(of: tasks, organisationID: user.organisationID, req: req)
             rows += try tasks.map { task in
                 row(name: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path, task: req.t("task.kind.\(task.kind.rawValue)"),
-                    detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text : nil, dueOn: task.dueOn,
+                    detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text
+                        : task.kind == .consentReview ? task.subjectID.flatMap { stanceAges[$0] } : nil, dueOn: task.dueOn,
                     action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
             }
         }

@@ -48,6 +48,8 @@ enum PersonalDataRegistry {
         Table(name: "meeting_invitations", links: [.relationship("relationship_id")]),
         Table(name: "caregiver_feedback", links: [.caregiver("caregiver_id")]),
         Table(name: "memo_notes", links: [.caregiver("caregiver_id")]),
+        // What the caregiver was told about the person cared for is read for a secrecy assessment too.
+        Table(name: "caregiver_information", links: [.caregiver("caregiver_id"), .relationship("relationship_id")], needsSecrecyAssessment: true),
         Table(name: "caregiver_tasks", links: [.caregiver("caregiver_id")]),
         Table(name: "inpatient_discharges", links: [.recipient("recipient_id")]),
         Table(name: "coordinated_plan_offers", links: [.recipient("recipient_id")]),
@@ -117,7 +119,7 @@ enum PersonalDataRegistry {
 
     /// Yes/no columns of the tables above. SQLite declares them INTEGER, as it does numbers, so
     /// the extract is told which they are.
-    static let flagColumns: Set<String> = ["lives_together", "carries_coordination", "open", "patient_contract"]
+    static let flagColumns: Set<String> = ["lives_together", "carries_coordination", "open", "patient_contract", "review"]
 
     /// Columns every reader of an extract can do without: keys, versions, hashes. The JSON keeps them.
     static let technicalColumns: Set<String> = [

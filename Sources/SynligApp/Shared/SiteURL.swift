@@ -93,6 +93,8 @@ enum SiteURL: Sendable, Equatable {
     case relationship(UUID)
     case relationshipPart(UUID, RelationshipPart)
     case restrictionLift(UUID)
+    /// A relationship's consent stance reviewed and confirmed unchanged.
+    case consentReview(UUID)
     case restrictionReview(UUID)
     case invitationAttendance(UUID)
     case supportNeed(UUID)
@@ -136,6 +138,9 @@ enum SiteURL: Sendable, Equatable {
         case extract
         case extractJSON = "extract.json"
         case referralNew = "referrals/new"
+        case informationNew = "information/new"
+        case informationNext = "information/next"
+        case children
     }
 
     /// The forms under one care relationship.
@@ -250,6 +255,7 @@ enum SiteURL: Sendable, Equatable {
         case .relationship(let id): Self.caregiverChild("relationships", id)
         case .relationshipPart(let id, let part): Self.caregiverChild("relationships", id) + [.fixed(part.rawValue)]
         case .restrictionLift(let id): Self.caregiverChild("restrictions", id) + [.fixed("lift")]
+        case .consentReview(let id): Self.caregiverChild("relationships", id) + [.fixed("consent-review")]
         case .restrictionReview(let id): Self.caregiverChild("restrictions", id) + [.fixed("review")]
         case .invitationAttendance(let id): Self.caregiverChild("invitations", id) + [.fixed("attendance")]
         case .supportNeed(let id): Self.caregiverChild("support", id)

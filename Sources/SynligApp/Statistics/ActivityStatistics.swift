@@ -23,6 +23,8 @@ struct ActivityTable: Sendable, Equatable {
         /// by the day they were to be acted on: answered with a SIP invitation for the
         /// relationship, handled otherwise, or still open (`CoordinationSignal`).
         case coordinationSignals
+        /// Information given to caregivers during the period, by topic (`CaregiverInformation`).
+        case informationGiven
     }
 
     var kind: Kind
@@ -79,6 +81,7 @@ struct ActivityTable: Sendable, Equatable {
                                      condition: ("kind", MeetingKind.coordinatedPlan.rawValue), throughRelationship: true)
         case .planningInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                           condition: ("kind", MeetingKind.carePlanning.rawValue), throughRelationship: true)
+        case .informationGiven: Source(table: "caregiver_information", date: "given_on", column: "topic")
         }
     }
 
@@ -93,6 +96,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessOnTime: ["onTime", "late", "noDueDate"]
         case .restrictionReviews: ["onTime", "late", "notReviewed"]
         case .coordinationSignals: ["sipInvited", "handledOtherwise", "open"]
+        case .informationGiven: InformationTopic.allCases.map(\.rawValue)
         }
     }
 
@@ -107,6 +111,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessShouldNotCarry: "voluntariness.carry.\(category)"
         case .voluntarinessOnTime, .restrictionReviews: "statistics.on_time.\(category)"
         case .coordinationSignals: "statistics.coordination.\(category)"
+        case .informationGiven: "information.topic.\(category)"
         }
     }
 
@@ -118,6 +123,7 @@ struct ActivityTable: Sendable, Equatable {
         case .sipInvitations, .planningInvitations: "statistics.unit.invitations"
         case .restrictionReviews: "statistics.unit.reviews"
         case .coordinationSignals: "statistics.unit.signals"
+        case .informationGiven: "statistics.unit.information"
         default: "statistics.unit.support"
         }
     }

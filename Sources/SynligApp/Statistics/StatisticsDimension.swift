@@ -5,6 +5,9 @@ import SynligCore
 /// record's own vocabularies, so a value added there shows here without a change.
 enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
     case gender, ageBand, foreignBackground, occupation, minorityLanguage, interpreterNeed, relation, hoursBand, careNeedArea
+    /// Minor children at home with the caregiver or the person cared for (seed 003: children's need
+    /// of information, advice and support).
+    case childrenInHousehold
 
     /// What a row counts: a caregiver, or a care relationship (a caregiver may care for several).
     enum Unit: String, Sendable, Codable { case caregivers, relationships }
@@ -28,6 +31,7 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .relation: "relation"
         case .hoursBand: "hours_band"
         case .careNeedArea: "care_need_area"
+        case .childrenInHousehold: "children_in_household"
         }
     }
 
@@ -54,6 +58,7 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .relation: RelationKind.allCases.map(\.rawValue)
         case .hoursBand: HoursBand.allCases.map(\.rawValue)
         case .careNeedArea: CareNeedArea.allCases.map(\.rawValue)
+        case .childrenInHousehold: ChildrenInHousehold.allCases.map(\.rawValue)
         }
         return all.filter { $0 != Self.notStated } + [Self.notStated]
     }
@@ -74,6 +79,7 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
         case .relation: return "caregiver.relation.\(category)"
         case .hoursBand: return "caregiver.hours.\(category)"
         case .careNeedArea: return "recipient.care_need_area.\(category)"
+        case .childrenInHousehold: return "children.situation.\(category)"
         }
     }
 

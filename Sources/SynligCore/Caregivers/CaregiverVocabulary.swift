@@ -148,5 +148,11 @@ public enum FeedbackStatus: String, Sendable, Codable, CaseIterable {
 /// What a caregiver task on the worklist asks its owner to do.
 public enum CaregiverTaskKind: String, Sendable, Codable, CaseIterable {
     case voluntarinessFollowUp, discussVoluntariness, screening, strainFollowUp, planReview, restrictionReview,
-         informFixedContactChange, coordinationSignal
+         informFixedContactChange, coordinationSignal,
+         /// The consent stance is older than the organisation's review interval.
+         consentReview,
+         /// Information to the caregiver was scheduled for this day.
+         informationDue,
+         /// Minor children at home: information, advice and support to them.
+         childrenSupport
 }

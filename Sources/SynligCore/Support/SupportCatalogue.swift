@@ -52,6 +52,9 @@ public enum SupportTargetGroup: String, Codable, Sendable, CaseIterable {
     case childrenWithDisability
     case youngAdultCaregivers
     case workingCaregivers
+    /// Barn som anhöriga: support for children whose parent, or another adult they live with,
+    /// is ill or has particular difficulties (seed 003, "Kommuners och regioners ansvar").
+    case childrenAsRelatives
     case all
 }
 

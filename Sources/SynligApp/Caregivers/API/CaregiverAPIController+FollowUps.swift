@@ -28,7 +28,7 @@ extension CaregiverAPIController {
     }
 
     /// The caregiver in the path, when the reader may see them; reading under it is logged.
-    private func readCaregiver(_ req: Request) async throws -> (user: CurrentUser, caregiverID: UUID) {
+    func readCaregiver(_ req: Request) async throws -> (user: CurrentUser, caregiverID: UUID) {
         let user = try req.currentUser
         let caregiverID = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db).requireID()
         try await req.logAccess(recordType: .caregiver, recordID: caregiverID)

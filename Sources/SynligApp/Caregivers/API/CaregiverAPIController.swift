@@ -37,6 +37,7 @@ struct CaregiverAPIController: APIRouteCollection {
         readers.post("invitations", ":id", "attendance", use: recordAttendance)
 
         bootFollowUps(readers)
+        bootInformation(readers)
     }
 
     // MARK: Caregivers

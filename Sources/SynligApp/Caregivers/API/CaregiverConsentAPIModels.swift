@@ -27,6 +27,8 @@ extension API {
         var note: String
         var documentedByUserId: UUID
         var sequence: Int
+        /// An entry that confirms the stance before it, unchanged, at a review.
+        var review: Bool
         var createdAt: Date?
 
         init(_ record: ConsentRecord) throws {
@@ -43,6 +45,7 @@ extension API {
             note = record.note
             documentedByUserId = record.documentedBy
             sequence = record.sequence
+            review = record.review
             createdAt = record.createdAt
         }
     }
