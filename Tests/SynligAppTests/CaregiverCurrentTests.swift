@@ -286,4 +286,32 @@ struct CaregiverCurrentTests {
             #expect(page.contains("Ny hemtjänstplan"))
         }
     }
+
+    @Test("The statistics count caregivers with children at home and information given in the period, small counts withheld as the rest")
+    func statistics() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let today = CalendarDate.today()
+            for index in 0..<14 {
+                let caregiver = try await world.register(app, "Statistikperson \(index)")
+                let situation: ChildrenInHousehold = index < 8 ? .caregiversChildren : index < 10 ? .both : .none
+                _ = try await InformationService.saveChildren(caregiverID: try caregiver.requireID(),
+                                                              ChildrenInput(situation: situation.rawValue, version: caregiver.version),
+                                                              by: world.consultant, on: app.db)
+                if index < 7 {
+                    _ = try await InformationService.record(caregiverID: try caregiver.requireID(), InformationInput(topic: "supportOffers"),
+                                                            by: world.consultant, on: app.db)
+                }
+            }
+            let report = try await StatisticsTests().report(app, world, String(today.year))
+            let children = StatisticsTests().counts(report, .childrenInHousehold)
+            #expect(children["caregiversChildren"] == .count(8))
+            #expect(children["both"] != .count(2), "two caregivers are too few to publish")
+            let information = Dictionary(uniqueKeysWithValues: (report.activities.first { $0.kind == .informationGiven }?.categories ?? [])
+                .map { ($0.key, $0.count) })
+            #expect(information["supportOffers"] == .count(7))
+            let earlier = try await StatisticsTests().report(app, world, String(today.year - 1))
+            #expect(earlier.activities.first { $0.kind == .informationGiven }?.total == .count(0), "information belongs to the period it was given in")
+        }
+    }
 }
