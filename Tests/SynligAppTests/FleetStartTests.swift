@@ -69,10 +69,10 @@ struct FleetStartTests {
             #expect(try await Organisation.query(on: first.db).filter(\.$code == DemoSeeder.organisationCode).count() == 1)
             let users = try await User.query(on: first.db).count()
             let events = try await AuditEvent.query(on: first.db).count()
-            #expect(users == DemoSeeder.logins.count)
+            #expect(users == DemoSeeder.logins.count + RegionDemo.logins.count)
 
             _ = try await SynligServeCommand.prepare(first, demo: true, demoPassword: nil, address: address)
-            #expect(try await Organisation.query(on: first.db).count() == 1)
+            #expect(try await Organisation.query(on: first.db).count() == 2)
             #expect(try await User.query(on: first.db).count() == users)
             #expect(try await AuditEvent.query(on: first.db).count() == events)
             #expect(try await AuditTrail.verify(on: first.db) == nil)

@@ -65,7 +65,7 @@ struct SetupAndCommandsTests {
         }
     }
 
-    @Test("Demo mode creates Exempelkommun once, with a login per role that reaches its start page")
+    @Test("Demo mode creates Exempelkommun and Region Exempel once, with a login per role that reaches its start page")
     func demoSeeding() async throws {
         try await withSynlig(adjust: { $0.demoMode = true }) { app in
             let first = try await DemoSeeder.seed(app, password: "demo-losenord-123")
@@ -73,8 +73,12 @@ struct SetupAndCommandsTests {
             let second = try await DemoSeeder.seed(app, password: nil)
             #expect(!second.created)
             #expect(second.password == nil)
-            #expect(try await Organisation.query(on: app.db).count() == 1)
-            for login in DemoSeeder.logins {
+            // Exempelkommun, and the region beside it that refers a family caregiver to it.
+            #expect(try await Organisation.query(on: app.db).count() == 2)
+            #expect(try await Organisation.query(on: app.db).filter(\.$code == RegionDemo.code).first()?.kind == .region)
+            // Its nurse has already referred one family caregiver, waiting in the municipality's inbox.
+            #expect(try await Referral.query(on: app.db).filter(\.$status == .sent).count() == 1)
+            for login in DemoSeeder.logins + RegionDemo.logins {
                 let browser = Browser(app)
                 #expect(try await browser.signIn(login.email, password: "demo-losenord-123").status == .seeOther, "\(login.email)")
                 let home = try await browser.get("/")
@@ -86,6 +90,7 @@ struct SetupAndCommandsTests {
             // Giving a password again resets the demo users to it.
             _ = try await DemoSeeder.seed(app, password: "ett annat demolosen")
             #expect(try await Browser(app).signIn("admin@exempel.se", password: "ett annat demolosen").status == .seeOther)
+            #expect(try await Browser(app).signIn(RegionDemo.logins[1].email, password: "ett annat demolosen").status == .seeOther)
         }
     }
 
