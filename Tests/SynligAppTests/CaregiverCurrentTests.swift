@@ -79,6 +79,22 @@ struct CaregiverCurrentTests {
         }
     }
 
+    @Test("A database upgraded with stances recorded before reviews existed gets a review task for each")
+    func upgradeSchedulesExistingStances() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (_, _, relationship) = try await world.pair(app, "Alma Ek", caring: "Arne Ek", in: world.unitA)
+            try await consent(app, world, relationship, [.careAndServices], on: CalendarDate.today().addingMonths(-13))
+            // As before the upgrade: the stance is there, its review task is not.
+            try await CaregiverTask.query(on: app.db).filter(\.$kind == .consentReview).delete()
+            try await ScheduleReviewsOfExistingStances().prepare(on: app.db)
+            let tasks = try await CaregiverTask.query(on: app.db).filter(\.$kind == .consentReview).filter(\.$open == true).all()
+            #expect(tasks.count == 1)
+            #expect(tasks.first?.subjectID == relationship.id)
+            #expect(tasks.first.flatMap { CalendarDate($0.dueOn) }.map { $0 < CalendarDate.today() } == true, "a 13-month-old stance is overdue")
+        }
+    }
+
     @Test("The organisation sets how often stances are reviewed; the next reviews move with it and a bad interval is refused at its field")
     func reviewInterval() async throws {
         try await withSynlig { app in

@@ -41,3 +41,17 @@ struct KeepConsentAndInformationCurrent: AsyncMigration {
         try await database.schema("caregiver_information").delete()
     }
 }
+
+/// Stances recorded before reviews were scheduled get their first review task, due when they
+/// pass the organisation's interval, so an upgraded database follows its stances from the start
+/// and not only once an administrator happens to save the interval.
+struct ScheduleReviewsOfExistingStances: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let organisations = Set(try await ConsentRecord.query(on: database).all(\.$organisationID))
+        for organisationID in organisations {
+            try await ConsentService.rescheduleReviews(organisationID: organisationID, on: database)
+        }
+    }
+
+    func revert(on database: any Database) async throws {}
+}

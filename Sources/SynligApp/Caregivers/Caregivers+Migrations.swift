@@ -14,6 +14,7 @@ enum CaregiverMigrations {
         // Group support's sign-ups point at caregivers, so they come after the record's tables.
         app.migrations.add(CreateGroupAttendance())
         app.migrations.add(KeepConsentAndInformationCurrent())
+        app.migrations.add(ScheduleReviewsOfExistingStances())
     }
 }
 
