@@ -165,6 +165,32 @@ struct GroupAttendanceTests {
         }
     }
 
+    @Test("The statistics count sign-ups for group support held in the period by attendance, withheld like every count")
+    func statisticsCountAttendance() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let group = try await offering(app, world, "Anhöriggrupp demens", kind: .supportGroup)
+            let held = try #require(CalendarDate("2026-03-10")), planned = try #require(CalendarDate("2026-03-01"))
+            let meeting = try await occasion(app, world, group, on: held, today: planned)
+            for index in 0..<11 {
+                let caregiver = try await world.register(app, "Gruppdeltagare \(index)", today: planned)
+                let signUp = try await GroupSupportService.signUp(occasionID: meeting.requireID(), caregiverID: caregiver.id,
+                                                                  by: world.consultant, on: app.db, today: planned)
+                _ = try await GroupSupportService.mark(signUpID: signUp.requireID(), attendance: index < 6 ? "present" : "absent",
+                                                       by: world.consultant, on: app.db, today: held)
+            }
+            let year = try await StatisticsTests().report(app, world, "2026")
+            let table = try #require(year.activities.first { $0.kind == .groupAttendance })
+            let counts = Dictionary(uniqueKeysWithValues: table.categories.map { ($0.key, $0.count) })
+            #expect(counts["present"] == .count(6))
+            #expect(counts["absent"] == .count(5))
+            #expect(counts["notMarked"] == .count(0))
+            #expect(table.total == .count(11))
+            let otherQuarter = try await StatisticsTests().report(app, world, "2026-Q2")
+            #expect(otherQuarter.activities.first { $0.kind == .groupAttendance }?.total == .count(0), "a sign-up belongs to the period its occasion was held in")
+        }
+    }
+
     @Test("Attendance lists are purged twelve months after the occasion; the register extract shows a caregiver's sign-ups")
     func purgeAndExtract() async throws {
         try await withSynlig { app in

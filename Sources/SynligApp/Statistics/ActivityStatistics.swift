@@ -25,6 +25,8 @@ struct ActivityTable: Sendable, Equatable {
         case coordinationSignals
         /// Information given to caregivers during the period, by topic (`CaregiverInformation`).
         case informationGiven
+        /// Sign-ups for group support held in the period, by whether the caregiver came.
+        case groupAttendance
     }
 
     var kind: Kind
@@ -47,6 +49,8 @@ struct ActivityTable: Sendable, Equatable {
         var computed: String? = nil
         /// Only events whose date has come: a review due next month is not late yet.
         var dueByToday = false
+        /// A table the date is on, joined by `table.<column> = <via>.id` (a sign-up is dated by its occasion).
+        var datedBy: (table: String, column: String)? = nil
     }
 
     /// A voluntariness check asked with the earlier single question has no answer to the separate ones.
@@ -82,6 +86,7 @@ struct ActivityTable: Sendable, Equatable {
         case .planningInvitations: Source(table: "meeting_invitations", date: "meeting_on", column: "attendance",
                                           condition: ("kind", MeetingKind.carePlanning.rawValue), throughRelationship: true)
         case .informationGiven: Source(table: "caregiver_information", date: "given_on", column: "topic")
+        case .groupAttendance: Source(table: "group_sign_ups", date: "held_on", column: "attendance", datedBy: ("group_occasions", "occasion_id"))
         }
     }
 
@@ -97,6 +102,7 @@ struct ActivityTable: Sendable, Equatable {
         case .restrictionReviews: ["onTime", "late", "notReviewed"]
         case .coordinationSignals: ["sipInvited", "handledOtherwise", "open"]
         case .informationGiven: InformationTopic.allCases.map(\.rawValue)
+        case .groupAttendance: GroupAttendance.allCases.map(\.rawValue)
         }
     }
 
@@ -112,6 +118,7 @@ struct ActivityTable: Sendable, Equatable {
         case .voluntarinessOnTime, .restrictionReviews: "statistics.on_time.\(category)"
         case .coordinationSignals: "statistics.coordination.\(category)"
         case .informationGiven: "information.topic.\(category)"
+        case .groupAttendance: "occasion.attendance.\(category)"
         }
     }
 
@@ -124,6 +131,7 @@ struct ActivityTable: Sendable, Equatable {
         case .restrictionReviews: "statistics.unit.reviews"
         case .coordinationSignals: "statistics.unit.signals"
         case .informationGiven: "statistics.unit.information"
+        case .groupAttendance: "statistics.unit.sign_ups"
         default: "statistics.unit.support"
         }
     }
@@ -146,7 +154,7 @@ struct ActivityTable: Sendable, Equatable {
     static func grouped(_ kind: Kind, _ scope: StatisticsScope, from start: String, before end: String, today: CalendarDate,
                         extra: (expression: any SQLExpression, alias: String)? = nil, on sql: any SQLDatabase) -> SQLSelectBuilder {
         let source = Self.source(kind)
-        let table = source.table, date = SQLColumn(source.date, table: source.table)
+        let table = source.table, date = SQLColumn(source.date, table: source.datedBy?.table ?? source.table)
         // The grouped value: the column as text, or an expression over the row.
         let value: any SQLExpression = source.computed.map { SQLRaw($0) }
             ?? SQLFunction("CAST", args: SQLList([SQLColumn(source.column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
@@ -156,6 +164,9 @@ struct ActivityTable: Sendable, Equatable {
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(table)
         if let extra { select = select.column(extra.expression, as: extra.alias) }
+        if let datedBy = source.datedBy {
+            select = select.join(datedBy.table, on: SQLColumn(datedBy.column, table: table), .equal, SQLColumn("id", table: datedBy.table))
+        }
         if source.throughRelationship {
             select = select
                 .join("care_relationships", on: SQLColumn("relationship_id", table: table), .equal, SQLColumn("id", table: "care_relationships"))
