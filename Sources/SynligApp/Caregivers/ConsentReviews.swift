@@ -19,11 +19,15 @@ extension ConsentService {
     /// Closes the review task of the stance before (kept as done; not when only the interval
     /// changed, `reviewed: false`) and puts the next one on the
     /// responsible staff's worklist, due when the current stance becomes older than the interval.
-    static func scheduleReview(of relationship: CareRelationship, reviewed: Bool = true, on tx: any Database) async throws {
+    /// `months`: the organisation's interval when the caller already has it (a whole
+    /// organisation rescheduled at once reads it once, not once per relationship).
+    static func scheduleReview(of relationship: CareRelationship, reviewed: Bool = true, months known: Int? = nil,
+                               on tx: any Database) async throws {
         let id = try relationship.requireID()
         guard let stance = try await stanceDate(of: id, on: tx),
               let caregiver = try await Caregiver.find(relationship.caregiverID, on: tx) else { return }
-        let months = try await reviewMonths(for: relationship.organisationID, on: tx)
+        let months: Int
+        if let known { months = known } else { months = try await reviewMonths(for: relationship.organisationID, on: tx) }
         if reviewed { try await CaregiverTaskService.complete(.consentReview, caregiverID: relationship.caregiverID, subject: id, on: tx) }
         try await CaregiverTaskService.schedule(.consentReview, for: caregiver, due: ConsentReviewSchedule.due(after: stance, months: months),
                                                 subject: id, on: tx)
@@ -69,8 +73,9 @@ extension ConsentService {
     static func rescheduleReviews(organisationID: UUID, on tx: any Database) async throws {
         let relationshipIDs = Set(try await ConsentRecord.scoped(to: organisationID, on: tx).all(\.$relationshipID))
         guard !relationshipIDs.isEmpty else { return }
+        let months = try await reviewMonths(for: organisationID, on: tx)
         for relationship in try await CareRelationship.scoped(to: organisationID, on: tx).filter(\.$id ~~ Array(relationshipIDs)).all() {
-            try await scheduleReview(of: relationship, reviewed: false, on: tx)
+            try await scheduleReview(of: relationship, reviewed: false, months: months, on: tx)
         }
     }
 }

@@ -96,9 +96,7 @@ struct CreateAdminCommand: AsyncCommand {
 
     var help: String { "Creates an administrator (and the organisation, if new)." }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = CommandFailure
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -235,4 +233,9 @@ struct PurgeCommand: AsyncCommand {
         }
         if !failed.isEmpty { throw Failed(description: "failed: " + failed.joined(separator: ", ")) }
     }
+}
+
+/// A command refused with a message for the operator: printed as it is, exit status non-zero.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
 }

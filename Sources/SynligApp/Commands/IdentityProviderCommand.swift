@@ -27,9 +27,7 @@ struct IdentityProviderCommand: AsyncCommand {
 
     var help: String { "Sets up or lists an organisation's identity providers (OpenID Connect)." }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = CommandFailure
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

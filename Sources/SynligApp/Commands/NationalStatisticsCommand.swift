@@ -14,9 +14,7 @@ struct NationalStatisticsCommand: AsyncCommand {
 
     var help: String { "Lets a staff account compare every organisation's statistics (grant, revoke, list)." }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = CommandFailure
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

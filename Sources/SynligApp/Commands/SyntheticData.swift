@@ -60,9 +60,7 @@ struct GenerateCommand: AsyncCommand {
 
     var help: String { "Fills the database with synthetic caregivers at national scale (no real people)." }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = CommandFailure
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

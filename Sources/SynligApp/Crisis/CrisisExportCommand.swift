@@ -18,9 +18,7 @@ struct CrisisExportCommand: AsyncCommand {
 
     var help: String { "Writes an organisation's crisis list as an AES-256 password-protected PDF." }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = CommandFailure
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
