@@ -16,6 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try await DatabaseSetup.configure(app, config: config)
     try await DatabaseSetup.prepareConnections(app)
+    PublicPageCache.register(on: app)
 
     app.middleware = .init()
     app.middleware.use(RequestLogMiddleware())
@@ -32,9 +33,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.leaf.tags["tp"] = TranslatePluralTag()
     app.leaf.tags["has"] = HasValueTag()
     app.leaf.tags["law"] = LegalReferenceTag()
-    if app.environment == .production || app.environment == .testing {
-        app.leaf.cache.isEnabled = true
-    }
+    // Templates are read once per process in every environment (issue 11: re-reading them cost a
+    // tenth of a public page); edit a template, restart the server.
+    app.leaf.cache.isEnabled = true
 
     // Each capability's migrations, in the order they first shipped: a later capability's
     // tables may refer to an earlier one's.

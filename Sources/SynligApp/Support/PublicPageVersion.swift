@@ -21,7 +21,17 @@ struct PublicPageVersion: Equatable {
     /// offering raises the newest `created_at`, a removed one lowers the count; organisations
     /// (their names are on the pages) change their `updated_at`. Each aggregate is cast to text,
     /// so both databases answer the same way (PostgreSQL's SUM of a bigint is a numeric).
+    /// `PublicPageCache` keeps the shape for a moment, so most requests ask it nothing.
     static func current(language: String, on db: any Database) async throws -> PublicPageVersion {
+        current(language: language, shape: try await shape(on: db))
+    }
+
+    static func current(language: String, shape: String) -> PublicPageVersion {
+        let digest = SHA256.hash(data: Data([processToken, language, shape].joined(separator: "|").utf8))
+        return PublicPageVersion(tag: "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"")
+    }
+
+    static func shape(on db: any Database) async throws -> String {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let row = try await sql.raw("""
             SELECT (SELECT CAST(COUNT(*) AS TEXT) || '|' || CAST(COALESCE(SUM(version), 0) AS TEXT) || '|'
@@ -29,9 +39,7 @@ struct PublicPageVersion: Equatable {
                 || '#' || (SELECT CAST(COUNT(*) AS TEXT) || '|' || COALESCE(CAST(MAX(updated_at) AS TEXT), '-')
                            FROM organisations) AS shape
             """).first()
-        let shape = try row?.decode(column: "shape", as: String.self) ?? "-"
-        let digest = SHA256.hash(data: Data([processToken, language, shape].joined(separator: "|").utf8))
-        return PublicPageVersion(tag: "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"")
+        return try row?.decode(column: "shape", as: String.self) ?? "-"
     }
 
     /// Whether the request's `If-None-Match` names this version (weak comparison, RFC 9110 13.1.2).

@@ -90,7 +90,7 @@ struct PublicSupportController: RouteCollection {
     static let statements = ["helps_regularly", "practical", "personal_care", "supervision", "contacts", "worried", "own_life"]
 
     func selfCheck(req: Request, language: PublicLanguage) async throws -> Response {
-        try await publicPage(req, language) { try await self.renderSelfCheck(req: req, language: language, ticked: [], answered: false) }
+        try await publicPage(req, language, key: "self-check") { try await self.renderSelfCheck(req: req, language: language, ticked: [], answered: false) }
     }
 
     func selfCheckAnswers(req: Request, language: PublicLanguage) async throws -> Response {
@@ -122,17 +122,26 @@ struct PublicSupportController: RouteCollection {
     }
 
     /// Shared by everyone and holding nothing personal, so caches may keep a public page; they ask
-    /// again each time and get `304 Not Modified` until the catalogue changes.
-    private func publicPage(_ req: Request, _ language: PublicLanguage,
+    /// again each time and get `304 Not Modified` until the catalogue changes. A visitor who is not
+    /// signed in gets the page from memory (`PublicPageCache`), drawn once per `key`: the language,
+    /// the page and its filter as understood, so made-up query strings share one page.
+    private func publicPage(_ req: Request, _ language: PublicLanguage, key: String,
                             render: () async throws -> Response) async throws -> Response {
         req.usePublicLanguage(language)
-        let version = try await PublicPageVersion.current(language: language.code, on: req.db)
+        let cache = req.application.publicPageCache
+        let shape = try await cache.shape(on: req.db)
+        let version = PublicPageVersion.current(language: language.code, shape: shape)
         if version.matches(req) { return version.stamp(Response(status: .notModified)) }
-        return version.stamp(try await render())
+        let key = language.code + "|" + key
+        let anonymous = req.auth.get(CurrentUser.self) == nil
+        if anonymous, let kept = cache.page(key, shape: shape) { return version.stamp(kept.response) }
+        let response = try await render()
+        if anonymous, let page = PublicPageCache.Page(response) { cache.keep(page, as: key, shape: shape) }
+        return version.stamp(response)
     }
 
     func start(req: Request, language: PublicLanguage) async throws -> Response {
-        try await publicPage(req, language) { try await self.renderStart(req: req, language: language) }
+        try await publicPage(req, language, key: "start") { try await self.renderStart(req: req, language: language) }
     }
 
     private func renderStart(req: Request, language: PublicLanguage) async throws -> Response {
@@ -146,16 +155,22 @@ struct PublicSupportController: RouteCollection {
     }
 
     func municipality(req: Request, language: PublicLanguage) async throws -> Response {
-        try await publicPage(req, language) { try await self.renderMunicipality(req: req, language: language) }
+        let filter = Self.filter(of: req)
+        let key = ["municipality", req.parameters.get("code") ?? "", filter.need?.rawValue ?? "", filter.group?.rawValue ?? "",
+                   filter.language ?? ""].joined(separator: "|")
+        return try await publicPage(req, language, key: key) { try await self.renderMunicipality(req: req, language: language, filter: filter) }
     }
 
-    private func renderMunicipality(req: Request, language: PublicLanguage) async throws -> Response {
+    /// Unknown filter values are ignored rather than refused: a caregiver's bookmark should still open.
+    private static func filter(of req: Request) -> SupportFilter {
+        SupportFilter(need: req.query[String.self, at: "need"].flatMap(SupportNeed.init(rawValue:)),
+                      group: req.query[String.self, at: "group"].flatMap(SupportTargetGroup.init(rawValue:)),
+                      language: req.query[String.self, at: "language"].flatMap { SupportLanguage.codes.contains($0) ? $0 : nil })
+    }
+
+    private func renderMunicipality(req: Request, language: PublicLanguage, filter: SupportFilter) async throws -> Response {
         let organisation = try await Organisation.byPublicCode(req)
         let organisationID = try organisation.requireID()
-        // Unknown filter values are ignored rather than refused: a caregiver's bookmark should still open.
-        let filter = SupportFilter(need: req.query[String.self, at: "need"].flatMap(SupportNeed.init(rawValue:)),
-                                   group: req.query[String.self, at: "group"].flatMap(SupportTargetGroup.init(rawValue:)),
-                                   language: req.query[String.self, at: "language"].flatMap { SupportLanguage.codes.contains($0) ? $0 : nil })
         let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
             .filter { filter.matches(kind: $0.kind, groups: $0.targetGroups, languages: $0.languages) }
         let query = [("need", filter.need?.rawValue), ("group", filter.group?.rawValue), ("language", filter.language)]
