@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import LeafKit
 import Vapor
 
@@ -41,6 +42,10 @@ struct ProblemMiddleware: AsyncMiddleware {
             return SynligError(.badRequest, "error.invalid_body", arguments: [Self.describe(error)])
         case let error as any DatabaseError where error.isConstraintFailure:
             return SynligError(.conflict, "error.conflict")
+        case _ where Self.isDatabaseUnreachable(error):
+            // PostgreSQL is restarting or out of reach: nothing was saved, and trying again in a
+            // moment is the right thing to do, so say that instead of "an unexpected error".
+            return SynligError(.serviceUnavailable, "error.database_unavailable", headers: ["Retry-After": "5"])
         case is SecretBoxError:
             // The server's secret key is not the one the secret was sealed with: an operator's
             // matter (a restore under another key), said as such rather than as a crash.
@@ -59,6 +64,21 @@ struct ProblemMiddleware: AsyncMiddleware {
             return SynligError(error.status, key, headers: error.headers)
         default:
             return SynligError(.internalServerError, "error.internal")
+        }
+    }
+
+    /// The database could not be reached or dropped the connection (it restarted, a network
+    /// failed, the pool waited in vain), as opposed to refusing what was asked of it.
+    static func isDatabaseUnreachable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            return [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown].contains(error.code)
+        case let error as any DatabaseError:
+            return error.isConnectionClosed
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError:
+            return true
+        default:
+            return false
         }
     }
 
