@@ -137,7 +137,8 @@ def summary(figures):
                 and key in ("failures", "violations", "server_errors", "rows_lost", "writes_lost", "errors", "5xx")]
     for run in figures.get("runs", []) if isinstance(figures.get("runs"), list) else []:
         failures += [run.get("rows_lost", 0)] + ([1] if run.get("integrity") not in (None, "ok") else []) \
-            + ([1] if run.get("audit_chain_ok") is False else [])
+            + ([1] if run.get("audit_chain_ok") is False else []) \
+            + ([1] if set(run.get("server_error_statuses", [])) - {503} else [])
     rows = figures.get("rows") if isinstance(figures.get("rows"), list) else []
     unmet = [row["request"] for row in rows if row.get("met") is False]
     if any(failures):
