@@ -102,9 +102,16 @@ http {{ access_log off; client_body_temp_path {self.folder}/b; proxy_temp_path {
   fastcgi_temp_path {self.folder}/f; uwsgi_temp_path {self.folder}/u; scgi_temp_path {self.folder}/s;
   server {{ listen 127.0.0.1:{port}; root {self.folder}; location / {{ default_type text/html; try_files /index.html =404; }} }} }}
 """)
+        # nginx's workers drop root's rights: they must be able to read the page.
+        os.chmod(self.folder, 0o755)
+        os.chmod(os.path.join(self.folder, "index.html"), 0o644)
         self.process = subprocess.Popen(["nginx", "-c", config, "-g", "daemon off;"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/", 20)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/", 20)
+        except SystemExit:
+            self.stop()
+            raise
 
     def stop(self):
         self.process.terminate()
