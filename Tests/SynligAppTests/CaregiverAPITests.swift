@@ -356,7 +356,7 @@ struct CaregiverAPITests {
 
             let patient = try #require(byType["Patient"]?.first)
             #expect((patient["name"] as? [[String: Any]])?.first?["text"] as? String == "Maja Norra")
-            #expect(patient.keys.sorted() == ["id", "name", "resourceType"])
+            #expect(patient.keys.sorted() == ["id", "name", "resourceType", "text"])
             let patientURL = "urn:uuid:" + (patient["id"] as? String ?? "")
 
             let person = try #require(byType["RelatedPerson"]?.first)

@@ -78,7 +78,7 @@ struct SupportAPITests {
             #expect(list.map(\.stale) == [false, true])
             let open = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
             #expect(open.status == .ok)
-            let services = try open.content.decode(OpenDataController.HSDSDocument.self).services
+            let services = try open.content.decode(HSDS.Page.self).contents
             #expect(services.map(\.name) == ["Avlösning i hemmet"])
 
             let base = "/api/v1/support-offerings/\(offering.id)"
@@ -107,7 +107,7 @@ struct SupportAPITests {
                 "Samtalsgrupp", extra: ["kind": "supportGroup", "version": 1])))
             #expect(published.status == .ok)
             let after = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
-            #expect(try after.content.decode(OpenDataController.HSDSDocument.self).services.count == 2)
+            #expect(try after.content.decode(HSDS.Page.self).contents.count == 2)
 
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "support.update").count() == 2)
         }

@@ -174,49 +174,6 @@ struct SupportCatalogueTests {
     }
 }
 
-@Suite("Open data")
-struct OpenDataTests {
-    @Test("The published catalogue is open data in the HSDS shape, as JSON and formula-safe CSV; drafts stay out")
-    func hsdsExport() async throws {
-        try await withSynlig { app in
-            let organisation = try await makeOrganisation(app)
-            let user = try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
-            let karin = try await currentUser(app, user)
-            func input(_ name: String, published: Bool) -> OfferingInput {
-                OfferingInput(name: name, kind: "dayCare", provider: "municipality", providerName: "Testkommun", civilSocietyId: nil,
-                              targetGroups: ["dementia"], needsAssessment: true, cost: "=200 kr", languages: ["sv", "fi"], interpreter: true,
-                              accessibility: "Ramp", address: "Storgatan 1", schedule: "Vardagar 9–15", phone: "010-123", email: "dag@test.se",
-                              website: "https://test.se/dag", description: "Dagverksamhet", eligibility: "Efter bistånd",
-                              lastChecked: "2026-10-01", published: published, version: nil)
-            }
-            _ = try await SupportService.save(nil, input("Dagverksamheten", published: true), by: karin, on: app.db)
-            _ = try await SupportService.save(nil, input("Utkastet", published: false), by: karin, on: app.db)
-
-            let response = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
-            #expect(response.status == .ok)
-            #expect(response.headers.first(name: .cacheControl) == "public, max-age=300")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-            let organisationJSON = try #require(json["organization"] as? [String: Any])
-            #expect(organisationJSON["identifier"] as? String == "0180")
-            let services = try #require(json["services"] as? [[String: Any]])
-            #expect(services.count == 1)
-            let service = try #require(services.first)
-            for key in ["id", "organization_id", "name", "description", "url", "email", "status", "fees_description",
-                        "eligibility_description", "assured_date", "languages", "phones", "schedules", "service_at_locations"] {
-                #expect(service[key] != nil, "missing \(key)")
-            }
-            #expect(service["assured_date"] as? String == "2026-10-01")
-            #expect((service["languages"] as? [[String: String]])?.map { $0["code"] ?? "" } == ["fi", "sv"])
-
-            let csv = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services.csv")
-            #expect(csv.body.string.hasPrefix("\u{FEFF}"))
-            #expect(csv.body.string.contains(#""'=200 kr""#))
-            #expect(!csv.body.string.contains("Utkastet"))
-            #expect(try await APIClient(app: app).send(.GET, "/api/v1/open-data/9998/services").status == .notFound)
-        }
-    }
-}
-
 @Suite("Self-check")
 struct SelfCheckTests {
     func post(_ app: Application, _ path: String, _ form: String) async throws -> TestingHTTPResponse {

@@ -31,6 +31,8 @@ enum CaregiverFHIRExport {
         static let consentEntryKind = "https://synlig.se/fhir/CodeSystem/consent-entry-kind"
         static let restrictionReason = "https://synlig.se/fhir/CodeSystem/involvement-restriction-reason"
         static let caregiverSignal = "https://synlig.se/fhir/CodeSystem/caregiver-signal"
+        /// Followed by the organisation's id: a case reference is unique within one organisation.
+        static let caseReference = "https://synlig.se/fhir/sid/case-reference/"
     }
 
     /// What the export is built from: the caregiver and the relationships the reader may see.
@@ -79,11 +81,17 @@ enum CaregiverFHIRExport {
             let patient = FHIR.Reference(reference: urn(recipientID))
             let related = FHIR.Reference(reference: urn(relationshipID))
             if !entries.contains(where: { $0.fullUrl == urn(recipientID) }) {
+                let identifier = patientIdentifier(link.recipient, text: text)
                 entries.append(FHIR.Entry(recipientID, .patient(FHIR.Patient(
-                    id: recipientID.uuidString.lowercased(), name: [FHIR.HumanName(text: link.recipient.name)]))))
+                    id: recipientID.uuidString.lowercased(),
+                    text: narrative([link.recipient.name, identifier.map { ($0.type?.text ?? "") + " " + $0.value }.map {
+                        $0.trimmingCharacters(in: .whitespaces) } ?? ""]),
+                    identifier: identifier.map { [$0] },
+                    name: [FHIR.HumanName(text: link.recipient.name)]))))
             }
             entries.append(FHIR.Entry(relationshipID, .relatedPerson(
-                relatedPerson(caregiver, link.relationship, patient: patient, restricted: !link.activeRestrictions.isEmpty, text: text))))
+                relatedPerson(caregiver, link.relationship, patient: patient, patientName: link.recipient.name,
+                              restricted: !link.activeRestrictions.isEmpty, text: text))))
 
             let entriesInForce = link.consents.compactMap { record in record.entry.map { (record, $0) } }.filter { $0.1.date <= today }
             let deciding = entriesInForce.max { ($0.1.date, $0.1.sequence) < ($1.1.date, $1.1.sequence) }?.0.id
@@ -95,37 +103,42 @@ enum CaregiverFHIRExport {
 
             for restriction in link.activeRestrictions {
                 let reason = label("restriction.reason", restriction.reason.rawValue, text)
+                let words = text("fhir.flag.restriction", [caregiver.name, reason, restriction.reviewOn])
                 flags.append(FHIR.Entry(try restriction.requireID(), .flag(FHIR.Flag(
                     id: try restriction.requireID().uuidString.lowercased(),
+                    text: narrative([words]),
                     extension: [FHIR.Extension(url: System.flagDetail, valueReference: related)],
                     status: "active",
                     category: [FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.flagCategory, code: "safety", display: "Safety")])],
                     code: FHIR.CodeableConcept(
                         coding: [FHIR.Coding(system: System.restrictionReason, code: restriction.reason.rawValue, display: reason)],
-                        text: text("fhir.flag.restriction", [caregiver.name, reason, restriction.reviewOn])),
+                        text: words),
                     subject: patient, period: FHIR.Period(start: restriction.decidedOn)))))
             }
             if link.relationship.coordinationSignal {
                 // Derived, not stored: the id is fixed by the relationship, so exports agree.
                 let id = derivedID("coordination-signal", relationshipID)
+                let words = text("fhir.flag.coordination", [caregiver.name])
                 flags.append(FHIR.Entry(id, .flag(FHIR.Flag(
                     id: id.uuidString.lowercased(),
+                    text: narrative([words]),
                     extension: [FHIR.Extension(url: System.flagDetail, valueReference: related)],
                     status: "active",
                     category: [FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.flagCategory, code: "admin", display: "Administrative")])],
                     code: FHIR.CodeableConcept(
                         coding: [FHIR.Coding(system: System.caregiverSignal, code: "coordinationBurden", display: nil)],
-                        text: text("fhir.flag.coordination", [caregiver.name])),
+                        text: words),
                     subject: patient, period: nil))))
             }
         }
-        return FHIR.Bundle(id: UUID().uuidString.lowercased(), timestamp: instant(now), entry: entries + flags)
+        let all = entries + flags
+        return FHIR.Bundle(id: UUID().uuidString.lowercased(), timestamp: instant(now), entry: all.isEmpty ? nil : all)
     }
 
     /// A restricted pair travels without the caregiver's contact details: the restriction blocks
     /// contact exports, and the Flag says why.
-    private static func relatedPerson(_ caregiver: Caregiver, _ relationship: CareRelationship, patient: FHIR.Reference, restricted: Bool,
-                                      text: (String, [String]) -> String) -> FHIR.RelatedPerson {
+    private static func relatedPerson(_ caregiver: Caregiver, _ relationship: CareRelationship, patient: FHIR.Reference, patientName: String,
+                                      restricted: Bool, text: (String, [String]) -> String) -> FHIR.RelatedPerson {
         var identifier: [FHIR.Identifier]?
         if let stored = caregiver.personalIdentityNumber, case .success(let number) = PersonalIdentityNumber.parse(stored) {
             identifier = [FHIR.Identifier(system: number.kind == .samordningsnummer ? System.samordningsnummer : System.personnummer,
@@ -140,13 +153,16 @@ enum CaregiverFHIRExport {
             telecom.append(FHIR.ContactPoint(system: "email", value: caregiver.email, rank: caregiver.preferredChannel == .email ? 1 : nil))
         }
         let relation = roleCode(relationship.relation)
+        let relationText = relationshipText(relationship.relation, text)
         return FHIR.RelatedPerson(
             id: (relationship.id ?? UUID()).uuidString.lowercased(),
+            text: narrative([relationText.map { text("fhir.narrative.related_person", [caregiver.name, $0, patientName]) }
+                ?? text("fhir.narrative.related_person_unstated", [caregiver.name, patientName])]),
             identifier: identifier,
             patient: patient,
-            relationship: relationship.relation.isStated ? [FHIR.CodeableConcept(
+            relationship: relationText.map { [FHIR.CodeableConcept(
                 coding: relation.map { [FHIR.Coding(system: System.roleCode, code: $0.code, display: $0.display)] },
-                text: label("caregiver.relation", relationship.relation.rawValue, text))] : nil,
+                text: $0)] },
             name: [FHIR.HumanName(text: caregiver.name)],
             telecom: telecom.isEmpty ? nil : telecom,
             // A gender not stated is `unknown`, which AdministrativeGender has for exactly this.
@@ -166,7 +182,8 @@ enum CaregiverFHIRExport {
         var rule = [FHIR.Coding(system: System.consentEntryKind, code: record.kind.rawValue, display: nil)]
         switch record.kind {
         case .withdrawal:
-            (status, permits) = ("rejected", false)
+            // In force and denying while it decides; `rejected` would say it never applied.
+            (status, permits) = (deciding ? "active" : "inactive", false)
             rule.insert(FHIR.Coding(system: System.actCode, code: "OPTOUT", display: "opt-out"), at: 0)
         case .consent:
             let expired = entry.endsOn.map { $0 < today } ?? false
@@ -177,12 +194,15 @@ enum CaregiverFHIRExport {
         }
         let categories = record.categories.sorted { $0.rawValue < $1.rawValue }.map {
             FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.consentCategory, code: $0.rawValue,
-                                                      display: label("consent.category", $0.rawValue, text))])
+                                                      display: CaregiverFHIRExport.label("consent.category", $0.rawValue, text))])
         }
         // The person gives or withdraws consent; a harm assessment is made by staff.
         let performer = record.kind == .harmAssessment ? FHIR.Reference(display: record.decidedBy.isEmpty ? nil : record.decidedBy) : patient
         return FHIR.Consent(
             id: (record.id ?? UUID()).uuidString.lowercased(),
+            text: CaregiverFHIRExport.narrative([text("fhir.narrative.consent", [CaregiverFHIRExport.label("consent.kind", record.kind.rawValue, text), record.date,
+                                                             text("fhir.consent.status." + status, [])])]
+                            + (permits ? categories.compactMap { $0.coding?.first?.display } : [])),
             status: status,
             scope: FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.consentScope, code: "patient-privacy", display: "Privacy Consent")]),
             category: [FHIR.CodeableConcept(coding: [FHIR.Coding(system: System.loinc, code: "59284-0", display: "Consent Document")])],
@@ -237,13 +257,6 @@ enum CaregiverFHIRExport {
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
-
-    /// The localized word for a vocabulary value, or the value itself while no text exists.
-    private static func label(_ prefix: String, _ raw: String, _ text: (String, [String]) -> String) -> String {
-        let key = prefix + "." + raw
-        let found = text(key, [])
-        return found == key ? raw : found
     }
 
     private static func instant(_ date: Date) -> String {

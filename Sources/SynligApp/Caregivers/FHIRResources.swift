@@ -9,7 +9,8 @@ enum FHIR {
         let type = "collection"
         /// When the bundle was assembled (an `instant`).
         var timestamp: String
-        var entry: [Entry]
+        /// Left out when there is nothing to carry: FHIR JSON forbids empty arrays.
+        var entry: [Entry]?
     }
 
     struct Entry: Encodable, Sendable {
@@ -64,8 +65,18 @@ enum FHIR {
     }
 
     struct Identifier: Encodable, Sendable {
+        /// `official` for a national identity number, `secondary` for a local reference.
+        var use: String?
+        var type: CodeableConcept?
         var system: String
         var value: String
+    }
+
+    /// The human-readable summary every DomainResource should carry (`text`, dom-6).
+    struct Narrative: Encodable, Sendable {
+        let status = "generated"
+        /// XHTML in a `div` of the XHTML namespace, with the text escaped.
+        var div: String
     }
 
     struct HumanName: Encodable, Sendable {
@@ -106,12 +117,15 @@ enum FHIR {
     struct Patient: Encodable, Sendable {
         let resourceType = "Patient"
         var id: String
+        var text: Narrative
+        var identifier: [Identifier]?
         var name: [HumanName]
     }
 
     struct RelatedPerson: Encodable, Sendable {
         let resourceType = "RelatedPerson"
         var id: String
+        var text: Narrative
         var identifier: [Identifier]?
         var active = true
         var patient: Reference
@@ -146,7 +160,10 @@ enum FHIR {
     struct Consent: Encodable, Sendable {
         let resourceType = "Consent"
         var id: String
-        /// `active`, `inactive` (superseded or expired) or `rejected` (a withdrawal).
+        var text: Narrative
+        /// `active` for the entry that decides today, `inactive` for superseded or expired ones.
+        /// A withdrawal is an `active` consent that denies (never `rejected`, which R4 keeps for
+        /// a consent that was never in force).
         var status: String
         var scope: CodeableConcept
         var category: [CodeableConcept]
@@ -161,6 +178,7 @@ enum FHIR {
     struct Flag: Encodable, Sendable {
         let resourceType = "Flag"
         var id: String
+        var text: Narrative
         /// `flag-detail`: the `RelatedPerson` the flag is about (R4 lets a flag's subject only be the patient).
         var `extension`: [Extension]
         var status: String

@@ -2,112 +2,77 @@ import Fluent
 import SynligCore
 import Vapor
 
-/// The published catalogue as open data in the shape of the Open Referral Human Services Data
-/// Specification (HSDS 3): organization, services with location, phone, schedule, languages,
-/// eligibility and `assured_date` (when the entry was last checked). Public, no token.
+/// The published catalogue as open data in Open Referral's Human Services Data Specification
+/// 3.0: the services fully nested, paginated as HSDS's API answers them (`contents`), one
+/// service by id, and the tabular package (one CSV per table with `datapackage.json`). Public,
+/// no token, cacheable for five minutes.
 struct OpenDataController: APIRouteCollection {
-    struct HSDSDocument: Content {
-        var organization: HSDSOrganization
-        var services: [HSDSService]
-    }
-
-    struct HSDSOrganization: Content {
-        var id: UUID
-        var name: String
-        var description: String
-        var identifier: String
-    }
-
-    struct HSDSLanguage: Content { var code: String }
-    struct HSDSPhone: Content { var number: String }
-    struct HSDSSchedule: Content { var description: String }
-    struct HSDSAddress: Content { var address_1: String; var city: String; var country: String }
-    struct HSDSAccessibility: Content { var description: String }
-    struct HSDSLocation: Content {
-        var name: String
-        var addresses: [HSDSAddress]
-        var accessibility: [HSDSAccessibility]
-    }
-    struct HSDSServiceAtLocation: Content { var location: HSDSLocation }
-    struct HSDSAttribute: Content { var taxonomy: String; var value: String }
-
-    struct HSDSService: Content {
-        var id: UUID
-        var organization_id: UUID
-        var name: String
-        var description: String
-        var url: String?
-        var email: String?
-        var status: String
-        var fees_description: String
-        var eligibility_description: String
-        var assured_date: String
-        var application_process: String
-        var languages: [HSDSLanguage]
-        var phones: [HSDSPhone]
-        var schedules: [HSDSSchedule]
-        var service_at_locations: [HSDSServiceAtLocation]
-        var attributes: [HSDSAttribute]
-    }
+    static let maxPerPage = 200
 
     func boot(api: APIRoutes) throws {
         let openData = api.open.grouped("open-data", ":code")
-        openData.get("services", use: json)
-        openData.get("services.csv", use: csv)
+        openData.get("services", use: services)
+        openData.get("services", ":serviceId", use: service)
+        openData.get("hsds", "datapackage.json", use: datapackage)
+        openData.get("hsds", ":file", use: table)
+        // The one-file CSV of before moved into the package: its table of services.
+        openData.get("services.csv", use: movedCSV)
     }
 
-    private func document(_ req: Request) async throws -> HSDSDocument {
+    @Sendable func services(req: Request) async throws -> Response {
+        let (page, perPage) = try Self.paging(req)
+        return try await Self.open(HSDSCatalogue.load(req).page(number: page, size: perPage).encodeResponse(for: req))
+    }
+
+    @Sendable func service(req: Request) async throws -> Response {
+        let id = req.parameters.get("serviceId")?.lowercased()
+        guard let service = try await HSDSCatalogue.load(req).services.first(where: { $0.id == id }) else { throw SynligError.notFound }
+        return try await Self.open(service.encodeResponse(for: req))
+    }
+
+    @Sendable func datapackage(req: Request) async throws -> Response {
         let organisation = try await Organisation.byPublicCode(req)
-        let organisationID = try organisation.requireID()
-        let offerings = try await SupportOffering.scoped(to: organisationID, on: req.db).filter(\.$published == true).sort(\.$name).all()
-        // HSDS text is Swedish, like the catalogue it publishes; the act comes from the one file.
-        let applicationProcess = "Ansökan och biståndsbedömning enligt "
-            + (req.application.legalReferences.current("needs_assessment")?.citation(language: "sv") ?? "socialtjänstlagen")
-        let services = try offerings.map { offering in
-            HSDSService(
-                id: try offering.requireID(), organization_id: organisationID, name: offering.name, description: offering.description,
-                url: offering.website.isEmpty ? nil : offering.website, email: offering.email.isEmpty ? nil : offering.email,
-                status: "active", fees_description: offering.cost, eligibility_description: offering.eligibility,
-                assured_date: offering.lastChecked,
-                application_process: offering.needsAssessment ? applicationProcess : "Ingen ansökan",
-                languages: offering.languages.sorted().map(HSDSLanguage.init),
-                phones: offering.phone.isEmpty ? [] : [HSDSPhone(number: offering.phone)],
-                schedules: offering.schedule.isEmpty ? [] : [HSDSSchedule(description: offering.schedule)],
-                service_at_locations: offering.address.isEmpty ? [] : [HSDSServiceAtLocation(location: HSDSLocation(
-                    name: offering.providerName, addresses: [HSDSAddress(address_1: offering.address, city: "", country: "SE")],
-                    accessibility: offering.accessibility.isEmpty ? [] : [HSDSAccessibility(description: offering.accessibility)]))],
-                attributes: [HSDSAttribute(taxonomy: "synlig:support_kind", value: offering.kind.rawValue)]
-                    + offering.targetGroups.map(\.rawValue).sorted().map { HSDSAttribute(taxonomy: "synlig:target_group", value: $0) }
-                    + [HSDSAttribute(taxonomy: "synlig:interpreter", value: offering.interpreter ? "yes" : "no")])
-        }
-        return HSDSDocument(organization: HSDSOrganization(id: organisationID, name: organisation.name,
-                                                           description: organisation.kind == .region ? "Region" : "Kommun",
-                                                           identifier: organisation.code),
-                            services: services)
+        let package = HSDSTabular.datapackage(try HSDSTabular.officialPackage(req.application), organisationName: organisation.name,
+                                              code: organisation.code)
+        let body = try JSONSerialization.data(withJSONObject: package, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let response = Response(status: .ok, body: .init(data: body))
+        response.headers.contentType = .json
+        return Self.open(response)
     }
 
-    @Sendable func json(req: Request) async throws -> Response {
-        let response = try await document(req).encodeResponse(for: req)
+    @Sendable func table(req: Request) async throws -> Response {
+        let official = try HSDSTabular.officialPackage(req.application)
+        let file = req.parameters.get("file") ?? ""
+        guard let name = HSDSTabular.published.first(where: { HSDSTabular.resource($0, in: official)?["path"] as? String == file }),
+              let resource = HSDSTabular.resource(name, in: official)
+        else { throw SynligError.notFound }
+        let tabular = HSDSTabular(try await HSDSCatalogue.load(req))
+        let response = Response(status: .ok, body: .init(string: tabular.csv(name, columns: HSDSTabular.columns(of: resource))))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        return Self.open(response)
+    }
+
+    @Sendable func movedCSV(req: Request) async throws -> Response {
+        let organisation = try await Organisation.byPublicCode(req)
+        return req.redirect(to: "/api/v1/open-data/\(organisation.code)/hsds/services.csv", redirectType: .permanent)
+    }
+
+    /// `page` from 1 and `per_page` from 1 to 200, as HSDS names them; anything else is refused
+    /// rather than quietly changed. A page after the last is empty, as HSDS answers it.
+    static func paging(_ req: Request) throws -> (page: Int, perPage: Int) {
+        func number(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+            guard let raw = req.query[String.self, at: name] else { return value }
+            guard let number = Int(raw), range.contains(number) else {
+                throw SynligError(.badRequest, "open_data.page_invalid", arguments: [String(maxPerPage)])
+            }
+            return number
+        }
+        return (try number("page", default: 1, in: 1...Pagination.maxPage), try number("per_page", default: 50, in: 1...maxPerPage))
+    }
+
+    private static func open(_ response: Response) -> Response {
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
         response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
         return response
-    }
-
-    @Sendable func csv(req: Request) async throws -> Response {
-        let document = try await document(req)
-        let text = CSVText.document(
-            header: ["id", "organization", "name", "description", "kind", "target_groups", "languages", "fees", "eligibility",
-                     "address", "schedule", "phone", "email", "url", "assured_date"],
-            rows: document.services.map { service in
-                let attribute: (String) -> String = { taxonomy in
-                    service.attributes.filter { $0.taxonomy == taxonomy }.map(\.value).joined(separator: ";")
-                }
-                return [service.id.uuidString, document.organization.name, service.name, service.description, attribute("synlig:support_kind"),
-                        attribute("synlig:target_group"), service.languages.map(\.code).joined(separator: ";"), service.fees_description,
-                        service.eligibility_description, service.service_at_locations.first?.location.addresses.first?.address_1 ?? "",
-                        service.schedules.first?.description ?? "", service.phones.first?.number ?? "", service.email ?? "",
-                        service.url ?? "", service.assured_date]
-            })
-        return .csvDownload(text, filename: "stod-\(document.organization.identifier).csv", cacheControl: "public, max-age=300")
     }
 }
