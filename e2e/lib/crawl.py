@@ -98,8 +98,8 @@ class Crawl:
         self.truncated = False
         self.roles = []
 
-    def out_of_budget(self):
-        if self.opened >= self.page_cap or time.time() > self.deadline:
+    def out_of_budget(self, until=None):
+        if self.opened >= self.page_cap or time.time() > min(self.deadline, until or self.deadline):
             self.truncated = True
         return self.truncated
 
@@ -109,15 +109,17 @@ class Crawl:
             self.linked[pattern] = (role, path)
         return pattern
 
-    def crawl(self, driver, role, starts):
-        """Breadth-first from the start paths, in the browser as it is signed in now."""
+    def crawl(self, driver, role, starts, roles_left=1):
+        """Breadth-first from the start paths, in the browser as it is signed in now, within an
+        even share of the time left (roles_left: this and the roles still to come)."""
+        until = time.time() + max(0.0, self.deadline - time.time()) / max(1, roles_left)
         self.roles.append(role)
         seen, queued = set(), Counter()
         queue = deque((start, None) for start in starts)
         for start, _ in queue:
             seen.add(start)
             queued[self.matcher.pattern_of(urlparse(start).path)] += 1
-        while queue and not self.out_of_budget():
+        while queue and not self.out_of_budget(until):
             target, came_from = queue.popleft()
             open_page(driver, target)
             self.opened += 1

@@ -41,7 +41,7 @@ var outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
 var shadow = s.boxShadow && s.boxShadow !== 'none';
 var label = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') +
             ' "' + (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 40) + '"';
-return {key: e.getAttribute('data-kb'), label: label,
+return {key: e.getAttribute('data-kb'), label: label, type: e.type || '',
         visible: (outline || shadow) && now !== e.getAttribute('data-kb-look')};
 """
 
@@ -87,8 +87,9 @@ def audit_tab_order(driver, label):
         if order and now["key"] == order[0] and len(order) > 1:
             break  # round again
         if order and now["key"] == order[-1]:
+            # A date or time field takes one Tab per part (year, month, day) before it lets go.
             stuck += 1
-            if stuck >= 2:
+            if stuck >= (5 if now["type"] in ("date", "time", "datetime-local", "month", "week") else 2):
                 problems.append(f"{label}: Tab does not leave {now['label']} (a keyboard trap)")
                 break
             continue

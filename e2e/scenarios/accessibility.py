@@ -45,13 +45,13 @@ def test_every_page_every_role(driver):
     crawl = Crawl(RouteMatcher(routes), page_cap=CRAWL_PAGES, seconds=CRAWL_SECONDS)
 
     driver.delete_all_cookies()
-    crawl.crawl(driver, "signed out", PUBLIC_STARTS)
     logins = demo_logins()
     check(len(logins) >= 6, f"found only {len(logins)} demo logins in Sources/SynligDemo")
-    for email, role in logins:
+    crawl.crawl(driver, "signed out", PUBLIC_STARTS, roles_left=len(logins) + 1)
+    for index, (email, role) in enumerate(logins):
         driver.delete_all_cookies()
         sign_in(driver, email)
-        crawl.crawl(driver, f"{role} ({email})", ["/"])
+        crawl.crawl(driver, f"{role} ({email})", ["/"], roles_left=len(logins) - index)
 
     forgotten = [r for r in pages if r not in crawl.linked and r not in ALLOW_UNLINKED]
     stale = [r for r in ALLOW_UNLINKED if r not in pages]

@@ -6,13 +6,14 @@ typed text; on every page each control must be reachable with Tab and show its f
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from lib.assurance import write_figures
 from lib.checks import check
 from lib.config import DEMO_PASSWORD, RUN_ID
 from lib.demo import CONSULTANT, MUNICIPALITY_PATH, STAFF
 from lib.driver import open_page, path_of
-from lib.keyboard import Stats, audit_tab_order, choose_with_arrows, enter_and_wait, focused, space, tab_to, type_into
+from lib.keyboard import Stats, audit_tab_order, choose_with_arrows, enter_and_wait, focused, press, space, tab_to, type_into
 from lib.page import h1_text, main_text
 
 CONTACT_FILL_SECONDS = 4  # the server ignores a contact form sent sooner than 3 s after it was shown
@@ -94,11 +95,12 @@ def register_and_record_conversation(driver):
 def answer_mapping(driver):
     driver.delete_all_cookies()
     sign_in_with_keys(driver, STAFF)
+    check(any(a.text.startswith("Besvara kartläggningen") for a in driver.find_elements(By.CSS_SELECTOR, "main a")),
+          "Pia's start page lists no mapping sheet to answer: the demo's sheet was sent by an earlier run "
+          "(restart the server with a fresh SYNLIG_DATA_DIR)")
     follow(driver, "Besvara kartläggningen", css="main a")
     audit(driver, "mapping answer sheet")
     tab_to(driver, css="input[type=radio][name='choice[q1]']")
-    from selenium.webdriver.common.keys import Keys
-    from lib.keyboard import press
     press(driver, Keys.ARROW_DOWN)  # the arrow keys move within the group and choose
     chosen = driver.execute_script("var r = document.querySelector(\"input[name='choice[q1]']:checked\"); return r && r.value;")
     check(chosen, "the arrow keys chose no answer for question 1")
