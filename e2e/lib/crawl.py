@@ -99,9 +99,10 @@ class Crawl:
         self.roles = []
 
     def out_of_budget(self, until=None):
-        if self.opened >= self.page_cap or time.time() > min(self.deadline, until or self.deadline):
+        over = self.opened >= self.page_cap or time.time() > min(self.deadline, until or self.deadline)
+        if over:
             self.truncated = True
-        return self.truncated
+        return over
 
     def note_link(self, role, path):
         pattern = self.matcher.pattern_of(path)
