@@ -73,6 +73,18 @@ TESTS = [
 ]
 
 
+# Issue 14, suite 8 (every page, every role, accessible), kept in a block of its own so the other
+# suites' scenarios (40, 41) merge beside it. Run last: the crawl reads what the others made.
+from scenarios import accessibility, accessibility_keyboard  # noqa: E402
+
+TESTS += [
+    ("42 every page, every role: crawled from each role's links, axe at desktop and phone width, none forgotten",
+     accessibility.test_every_page_every_role),
+    ("43 keyboard only: ask to be contacted, register a family caregiver, record a conversation, answer a mapping",
+     accessibility_keyboard.test_keyboard_main_flows),
+]
+
+
 def main():
     if not DEMO_PASSWORD:
         print("SYNLIG_DEMO_PASSWORD must be set", file=sys.stderr)

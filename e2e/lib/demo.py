@@ -21,3 +21,22 @@ MUNICIPALITY_PATH = "/stod/9999"
 REGION = "Region Exempel"
 REGION_NURSE = "sjukskoterska@region-exempel.se"
 REGION_CAREGIVER = "Lena Lindqvist"
+
+
+def demo_logins():
+    """Every demo login as (email, role) read from the demo's own source (`static let logins` in
+    Sources/SynligDemo), so a role added to the demo is crawled without a change here."""
+    import os
+    import re
+    from lib.config import E2E_DIR
+    folder = os.path.join(os.path.dirname(E2E_DIR), "Sources", "SynligDemo")
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".swift"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            source = handle.read()
+        block = re.search(r"static let logins[^=]*=\s*\[(.*?)\n\s*\]", source, re.S)
+        if block:
+            found += re.findall(r'\("([^"]+@[^"]+)",\s*"[^"]*",\s*\.(\w+)', block.group(1))
+    return found

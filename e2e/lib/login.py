@@ -36,3 +36,15 @@ def check_signed_in(driver, email):
 def login_as_admin(driver):
     login(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     check_signed_in(driver, ADMIN_EMAIL)
+
+
+def sign_in(driver, email, totp_secret=None):
+    """Signs in as a person does, with the second step where the account asks for one: the code
+    from the authenticator app (computed from totp_secret). Ends on the start page."""
+    from lib.totp import totp_code
+    login(driver, email, DEMO_PASSWORD)
+    if path_of(driver) == "/login/second-factor":
+        check(totp_secret, f"{email} has two-step verification on; pass its secret to sign_in")
+        code = fill(driver, "code", totp_code(totp_secret))
+        submit_form_of(driver, code)
+    check_signed_in(driver, email)

@@ -147,7 +147,8 @@ struct PrivacyReviewController: RouteCollection {
             return AccessRow(time: SwedishTime.format(entry.occurredAt, language: req.language.rawValue),
                              user: names[entry.userID] ?? "–", userHref: href([URLQueryItem(name: "user", value: entry.userID.uuidString)]),
                              recordType: type.map { req.t($0.localizationKey) } ?? entry.recordType,
-                             recordID: entry.recordID.uuidString, recordHref: type?.page(entry.recordID).path,
+                             // Only a reader of records is linked to one; an administrator would get 403.
+                             recordID: entry.recordID.uuidString, recordHref: admin.hasAny(CaregiverAccess.readers) ? type?.page(entry.recordID).path : nil,
                              personLogHref: href([URLQueryItem(name: "record", value: entry.recordID.uuidString)]),
                              via: entry.via,
                              flags: AccessLogFlag.allCases.filter(entryFlags.contains).map { req.t("access_log.flag.\($0.rawValue)") })

@@ -22,6 +22,7 @@ struct SupportCatalogueController: RouteCollection {
         var newHref: String
         var organisationsHref: String
         var publicHref: String
+        var occasionsHref: String?  // group support is part of the record: only its readers get the link
     }
 
     struct FormPage: Encodable {
@@ -87,7 +88,8 @@ struct SupportCatalogueController: RouteCollection {
         return try await req.renderPage("support/list", ListPage(
             page: .make(for: req, titleKey: "support.catalogue_title"), rows: rows, staleCount: rows.filter(\.stale).count,
             newHref: SiteURL.supportNew.path, organisationsHref: SiteURL.civilSociety.path,
-            publicHref: SiteURL.publicMunicipality(.sv, code: code).path))
+            publicHref: SiteURL.publicMunicipality(.sv, code: code).path,
+            occasionsHref: user.hasAny(CaregiverAccess.readers) ? SiteURL.groupOccasions.path : nil))
     }
 
     private func formPage(_ req: Request, action: String, titleKey: String, form: OfferingInput, version: Int,
