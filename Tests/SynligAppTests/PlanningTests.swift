@@ -147,6 +147,18 @@ struct PlanningTests {
                                                                       ownerUserID: nil, followUpMonths: "0", itemKeys: [], sourceMappingID: nil,
                                                                       status: nil, version: nil),
                                                             by: try await world.strategistUser(app), on: app.db)
+            let goalPath = SiteURL.goal(try goal.requireID()).path
+            #expect(try await staff.get(goalPath).status == .forbidden, "staff read no plan of their own accord")
+            // Given an action, they reach the goal from their start page and may update what is theirs.
+            _ = try await PlanningService.addAction(to: try goal.requireID(), ActionInput(
+                title: "Skriv rutinen för hemtjänsten", ownerUserID: try world.respondent.requireID().uuidString, dueDate: "2027-01-01"),
+                by: try await world.strategistUser(app), on: app.db)
+            let start = try await staff.get("/")
+            #expect(start.body.string.contains(goalPath))
+            let page = try await staff.get(goalPath)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Skriv rutinen för hemtjänsten"))
+
             let other = try await MappingWorld.make(app, code: "0202")
             let outsider = Browser(app)
             try await outsider.signIn(other.strategist.email)

@@ -201,9 +201,13 @@ struct GoalPages: Sendable {
     }
 
     private func render(_ req: Request, goalID: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
-        let user = try PlanningController.requireReader(req)
+        let user = try req.currentUser
         let goal = try await Goal.find(goalID, in: user.organisationID, on: req.db)
         let actions = try await PlanAction.scoped(to: user.organisationID, on: req.db).filter(\.$goalID == goalID).sort(\.$dueDate).all()
+        // The start page sends the owner of a goal or of one of its actions here, whatever their
+        // role: they may see the goal they work on, and update what is theirs.
+        guard user.hasAny(PlanningService.readers) || goal.ownerUserID == user.id || actions.contains(where: { $0.ownerUserID == user.id })
+        else { throw SynligError.forbidden }
         let followUps = try await PlanFollowUp.query(on: req.db).filter(\.$goalID == goalID).sort(\.$date, .descending).all()
         let links = try await GoalLink.query(on: req.db).filter(\.$goalID == goalID).all()
         let unitNames = try await MappingNames.units(organisationID: user.organisationID, on: req.db)
