@@ -70,7 +70,7 @@ enum SupportDemo {
                 civilSocietyId: civilName.flatMap { civil[$0] }?.uuidString, targetGroups: groups.map(\.rawValue),
                 needsAssessment: assessed, cost: assessed ? "Avgift enligt taxa" : "Kostnadsfritt", languages: languages,
                 interpreter: interpreter, accessibility: "Entré utan trappsteg. Hörslinga finns.",
-                address: "Storgatan \(index + 1), Exempelstad", schedule: "Vardagar 8–16",
+                address: "Storgatan \(index + 1), 123 45 Exempelstad", schedule: "Vardagar 8–16",
                 phone: "010-123 45 \(String(format: "%02d", index))", email: "anhorigstod@exempel.se", website: "https://exempel.se/anhorig",
                 description: description, eligibility: assessed ? "För dig som ger omfattande omsorg." : "",
                 lastChecked: checked, published: index != 17, version: nil), by: consultant, on: db)

@@ -55,7 +55,9 @@ struct HSDSCatalogue {
                 id: HSDS.id("organization-identifier", organisationID), organization_id: organizationID,
                 identifier_type: organisation.kind == .region ? "SCB regionkod" : "SCB kommunkod", identifier: organisation.code)])
         self.organization = organization
-        let county = HSDS.county(ofCode: organisation.code)
+        // HSDS requires a state or province: the county, or the organisation itself where its
+        // code names no county (a test or demo organisation).
+        let county = HSDS.county(ofCode: organisation.code).isEmpty ? organisation.name : HSDS.county(ofCode: organisation.code)
         services = try offerings.map { offering in
             let offeringID = try offering.requireID()
             let serviceID = HSDS.string(offeringID)
