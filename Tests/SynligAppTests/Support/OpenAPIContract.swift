@@ -286,8 +286,10 @@ enum SchemaCheck {
     }
 
     /// ECMA 262 patterns as OpenAPI has them, unanchored unless the pattern anchors itself;
-    /// ICU reads the `\xhh` and `\uhhhh` escapes openapi.yaml uses the same way.
+    /// ICU reads the `\xhh` and `\uhhhh` escapes openapi.yaml uses the same way. ECMA's `$` is
+    /// the end of the text, where ICU's also matches before a final line break: read as `\z`.
     static func matches(_ string: String, pattern: String) -> Bool {
+        let pattern = pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? pattern.dropLast() + "\\z" : pattern
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
         return regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) != nil
     }
