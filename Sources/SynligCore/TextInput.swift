@@ -25,26 +25,37 @@ public enum SearchText {
 /// Single-line fields refuse every control character; multi-line fields keep line breaks and tabs.
 public enum TextInput {
     public static func check(_ value: String?, required: Bool, maxLength: Int, multiline: Bool = false) -> (value: String, problem: TextProblem?) {
-        let normalised = (value ?? "")
+        let lines = (value ?? "")
             .replacingOccurrences(of: "\r\n", with: "\n")
             .replacingOccurrences(of: "\r", with: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if normalised.isEmpty {
-            return (normalised, required ? .required : nil)
-        }
-        if normalised.count > maxLength { return (normalised, .tooLong) }
+        let normalised = lines.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Checked as sent, before trimming: a trailing NEL or line break in a one-line field is
+        // refused, not quietly cut, just as openapi.yaml's patterns say.
         let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\t"] : []
-        let hasControl = normalised.unicodeScalars.contains {
-            $0.properties.generalCategory == .control && !allowed.contains($0)
+        let hasRefused = lines.unicodeScalars.contains { refused($0) && !allowed.contains($0) }
+        if normalised.isEmpty {
+            return (normalised, hasRefused ? .controlCharacters : required ? .required : nil)
         }
-        if hasControl { return (normalised, .controlCharacters) }
-        return (normalised, nil)
+        // Code points, as JSON Schema's maxLength counts them: one letter and a flood of
+        // combining marks is one character on screen but many here. Counted as sent, like a
+        // form's maxlength, so the limit openapi.yaml states is the one applied.
+        if lines.unicodeScalars.count > maxLength { return (normalised, .tooLong) }
+        return (normalised, hasRefused ? .controlCharacters : nil)
+    }
+
+    /// C0 and C1 controls, and the bidirectional embeddings, overrides and isolates that can
+    /// make a name read as another (U+202A–U+202E, U+2066–U+2069). openapi.yaml's `TextLine`
+    /// and `Text` patterns state the same set.
+    static func refused(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// A deliberately plain e-mail check: one @, a dot in the domain, no spaces.
     /// Deliverability is proven by use, not by a regular expression.
     public static func checkEmail(_ value: String?) -> (value: String, problem: TextProblem?) {
-        let (text, problem) = check(value, required: true, maxLength: 254)
+        // An address pasted with a line break after it is still the address.
+        let (text, problem) = check(value?.trimmingCharacters(in: .whitespacesAndNewlines), required: true, maxLength: 254)
         if let problem { return (text.lowercased(), problem) }
         let lowered = text.lowercased()
         let parts = lowered.split(separator: "@", omittingEmptySubsequences: false)

@@ -4,14 +4,17 @@ import Testing
 @Suite("TextInput.check")
 struct TextInputCheckTests {
     @Test func trimsSurroundingWhitespaceAndNewlines() {
-        let result = TextInput.check("  Anna Berg \n\t", required: true, maxLength: 120)
+        let result = TextInput.check("  Anna Berg \n\t", required: true, maxLength: 120, multiline: true)
         #expect(result.value == "Anna Berg")
         #expect(result.problem == nil)
+        // One line takes no line break or tab, not even at its end (openapi.yaml's TextLine).
+        #expect(TextInput.check("  Anna Berg\u{00A0}", required: true, maxLength: 120).value == "Anna Berg")
+        #expect(TextInput.check("Anna Berg\n", required: true, maxLength: 120).problem == .controlCharacters)
     }
 
     @Test(arguments: [nil, "", "   ", " \n\t \r\n"] as [String?])
     func requiredEmptyIsRefused(value: String?) {
-        let result = TextInput.check(value, required: true, maxLength: 120)
+        let result = TextInput.check(value, required: true, maxLength: 120, multiline: true)
         #expect(result.problem == .required)
         #expect(result.value == "")
     }
@@ -23,21 +26,30 @@ struct TextInputCheckTests {
         #expect(result.value == "")
     }
 
-    @Test func lengthIsCountedInCharacters() {
+    @Test func lengthIsCountedInCodePoints() {
         let fits = String(repeating: "ö", count: 120)
         let tooLong = String(repeating: "ö", count: 121)
         #expect(TextInput.check(fits, required: true, maxLength: 120).problem == nil)
         #expect(TextInput.check(tooLong, required: true, maxLength: 120).problem == .tooLong)
-        // A decomposed "ö" (o + combining diaeresis) is still one character.
-        let decomposed = String(repeating: "o\u{0308}", count: 120)
-        #expect(TextInput.check(decomposed, required: true, maxLength: 120).problem == nil)
+        // A decomposed "ö" (o + combining diaeresis) is two code points, as JSON Schema counts:
+        // otherwise one letter and a flood of combining marks would pass any limit.
+        #expect(TextInput.check(String(repeating: "o\u{0308}", count: 60), required: true, maxLength: 120).problem == nil)
+        #expect(TextInput.check(String(repeating: "o\u{0308}", count: 61), required: true, maxLength: 120).problem == .tooLong)
+        #expect(TextInput.check("x" + String(repeating: "\u{0301}", count: 100_000), required: true, maxLength: 120).problem == .tooLong)
     }
 
-    @Test func lengthIsMeasuredAfterTrimming() {
+    @Test func lengthIsMeasuredAsSent() {
         let padded = "   " + String(repeating: "a", count: 10) + "   "
-        let result = TextInput.check(padded, required: true, maxLength: 10)
-        #expect(result.problem == nil)
-        #expect(result.value.count == 10)
+        #expect(TextInput.check(padded, required: true, maxLength: 16).value == String(repeating: "a", count: 10))
+        #expect(TextInput.check(padded, required: true, maxLength: 15).problem == .tooLong)
+        // A line break from a browser (CR LF) counts once, as the form's maxlength counts it.
+        #expect(TextInput.check("a\r\nb", required: true, maxLength: 3, multiline: true).problem == nil)
+    }
+
+    @Test(arguments: ["Anna\u{202E}nilraK", "\u{2066}Anna\u{2069}", "x\u{202A}", "x\u{2067}", "x\u{0085}", "x\u{009F}"])
+    func bidiControlsAndC1AreRefused(value: String) {
+        #expect(TextInput.check(value, required: true, maxLength: 120).problem == .controlCharacters)
+        #expect(TextInput.check(value, required: true, maxLength: 120, multiline: true).problem == .controlCharacters)
     }
 
     @Test(arguments: ["rad ett\nrad två", "ring\u{0007}klocka", "noll\u{0000}byte", "escape\u{001B}[31m", "tab\there", "cr\r\nlf"])

@@ -1,5 +1,6 @@
 import Foundation
 import VaporTesting
+import Testing
 
 /// A form as a browser submits it, read from the rendered HTML rather than written out by the
 /// test: every select sends its selected option or, with none selected, its first; a checkbox or

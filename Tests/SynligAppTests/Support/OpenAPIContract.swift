@@ -83,14 +83,21 @@ struct OpenAPIContract: Sendable {
 
     /// The documented operation a request reaches, if any.
     func operation(_ method: String, _ path: String) -> Operation? {
-        var path = Substring(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        guard path.hasPrefix(prefix + "/") else { return nil }
-        path = path.dropFirst(prefix.count + 1)
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return operations
+        operations(at: path)
             .filter { $0.method == method }
-            .compactMap { operation in operation.score(segments).map { (operation, $0) } }
+            .compactMap { operation in operation.score(segments(path)).map { (operation, $0) } }
             .max { $0.1 < $1.1 }?.0
+    }
+
+    /// The documented operations on a path, whatever their method.
+    func operations(at path: String) -> [Operation] {
+        guard path.hasPrefix(prefix + "/") else { return [] }
+        return operations.filter { $0.score(segments(path)) != nil }
+    }
+
+    private func segments(_ path: String) -> [Substring] {
+        let path = Substring(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        return path.dropFirst(prefix.count + 1).split(separator: "/", omittingEmptySubsequences: false)
     }
 
     /// What is wrong with an answer, measured against the documented operation: an
@@ -100,11 +107,13 @@ struct OpenAPIContract: Sendable {
         let requestPath = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
         guard requestPath.hasPrefix(prefix + "/") else { return [] }
         guard let operation = operation(method, requestPath) else {
-            // A path the API does not have is a 404 problem document, as the description promises.
+            // A path the API does not have is a 404 problem document, as the description promises;
+            // a path it has, asked with another method, is a 405 one.
+            let expected = operations(at: requestPath).isEmpty ? 404 : 405
             let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            guard status == 404, mediaType == "application/problem+json", let problem,
+            guard status == expected, mediaType == "application/problem+json", let problem,
                   let value = try? JSONDecoder().decode(JSONValue.self, from: body), SchemaCheck.passes(value, problem)
-            else { return ["\(method) \(requestPath) is not in openapi.yaml and answered \(status), not a 404 problem document"] }
+            else { return ["\(method) \(requestPath) is not in openapi.yaml and answered \(status), not a \(expected) problem document"] }
             return []
         }
         let code = String(status)
@@ -159,8 +168,8 @@ enum JSONValue: Decodable, Equatable {
 }
 
 /// Checks a value against an OpenAPI 3.0 schema: types, required properties, enums, nullable,
-/// `additionalProperties` where the schema sets it, array items, and the formats date,
-/// date-time, uuid and email, loosely. OpenAPIKit describes schemas but validates no values.
+/// `additionalProperties` where the schema sets it, array items, string lengths (in code points)
+/// and patterns, numeric bounds, and the formats date, date-time, uuid and email, loosely. OpenAPIKit describes schemas but validates no values.
 enum SchemaCheck {
     /// An object that does not say otherwise takes no undocumented property: a field the API
     /// answers with must be in openapi.yaml, so the document stays the single source.
@@ -191,15 +200,34 @@ enum SchemaCheck {
         switch schema {
         case .boolean:
             if case .bool = value {} else { problems.append("\(path): \(value.kind), expected boolean") }
-        case .integer:
-            if case .number(let number) = value, number.rounded() == number {} else {
-                problems.append("\(path): \(describe(value)), expected integer")
+        case .integer(_, let bounds):
+            guard case .number(let number) = value, number.rounded() == number else {
+                problems.append("\(path): \(describe(value)), expected integer"); return
             }
-        case .number:
-            if case .number = value {} else { problems.append("\(path): \(value.kind), expected number") }
-        case .string:
+            if let low = bounds.minimum, number < Double(low.value) || (low.exclusive && number == Double(low.value)) {
+                problems.append("\(path): \(describe(value)) is below the minimum \(low.value)")
+            }
+            if let high = bounds.maximum, number > Double(high.value) || (high.exclusive && number == Double(high.value)) {
+                problems.append("\(path): \(describe(value)) is above the maximum \(high.value)")
+            }
+        case .number(_, let bounds):
+            guard case .number(let number) = value else { problems.append("\(path): \(value.kind), expected number"); return }
+            if let low = bounds.minimum, number < low.value || (low.exclusive && number == low.value) {
+                problems.append("\(path): \(describe(value)) is below the minimum \(low.value)")
+            }
+            if let high = bounds.maximum, number > high.value || (high.exclusive && number == high.value) {
+                problems.append("\(path): \(describe(value)) is above the maximum \(high.value)")
+            }
+        case .string(_, let rules):
             guard case .string(let string) = value else { problems.append("\(path): \(value.kind), expected string"); return }
             if let problem = formatProblem(string, schema.formatString ?? "") { problems.append("\(path): \(problem)") }
+            // JSON Schema counts code points, not what the screen shows as one character.
+            let length = string.unicodeScalars.count
+            if length < rules.minLength { problems.append("\(path): \(length) code points, at least \(rules.minLength) expected") }
+            if let max = rules.maxLength, length > max { problems.append("\(path): \(length) code points, at most \(max) expected") }
+            if let pattern = rules.pattern, !matches(string, pattern: pattern) {
+                problems.append("\(path): \(describe(value)) does not match the pattern \(pattern)")
+            }
         case .object(_, let object):
             guard case .object(let fields) = value else { problems.append("\(path): \(value.kind), expected object"); return }
             for name in object.requiredProperties where fields[name] == nil {
@@ -255,6 +283,15 @@ enum SchemaCheck {
         case (.number(let a), let b as Double): a == b
         default: false
         }
+    }
+
+    /// ECMA 262 patterns as OpenAPI has them, unanchored unless the pattern anchors itself;
+    /// ICU reads the `\xhh` and `\uhhhh` escapes openapi.yaml uses the same way. ECMA's `$` is
+    /// the end of the text, where ICU's also matches before a final line break: read as `\z`.
+    static func matches(_ string: String, pattern: String) -> Bool {
+        let pattern = pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? pattern.dropLast() + "\\z" : pattern
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) != nil
     }
 
     static func describe(_ value: JSONValue) -> String {

@@ -265,10 +265,14 @@ final class Browser: @unchecked Sendable {
         return fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
     }
 
+    /// A GET of `/api/v1/…` (the open data a browser follows a link to) is held up to openapi.yaml too.
     @discardableResult
-    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+    func get(_ path: String, headers extra: HTTPHeaders = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestingHTTPResponse {
         let response = try await app.testing().sendRequest(.GET, path, headers: requestHeaders(extra))
         absorb(response)
+        OpenAPIContract.record(method: "GET", path: path, status: Int(response.status.code),
+                               contentType: response.headers.first(name: .contentType),
+                               body: Data(buffer: response.body), sourceLocation: sourceLocation)
         return response
     }
 

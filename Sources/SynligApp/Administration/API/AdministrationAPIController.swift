@@ -51,8 +51,7 @@ struct AdministrationAPIController: APIRouteCollection {
 
     @Sendable func listUsers(req: Request) async throws -> API.Page<API.UserOut> {
         let admin = try req.currentUser
-        let page = Pagination.page(req.query[Int.self, at: "page"])
-        let per = min(200, max(1, req.query[Int.self, at: "per"] ?? 50))
+        let (page, per) = try Pagination.api(req)
         let query = User.scoped(to: admin.organisationID, on: req.db)
         let total = try await query.count()
         let users = try await User.scoped(to: admin.organisationID, on: req.db)

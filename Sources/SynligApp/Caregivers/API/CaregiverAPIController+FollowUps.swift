@@ -208,7 +208,7 @@ extension CaregiverAPIController {
     @Sendable func worklist(req: Request) async throws -> API.Page<API.CaregiverTaskOut> {
         let user = try req.currentUser
         let today = CalendarDate.today()
-        let (page, per) = Self.paging(req.query[Int.self, at: "page"], req.query[Int.self, at: "per"])
+        let (page, per) = try Pagination.api(req)
         var check = InputChecker()
         let kind = req.query[String.self, at: "kind"].flatMap { check.choice($0, "kind", as: CaregiverTaskKind.self) }
         let due = req.query[String.self, at: "due"].flatMap { check.choice($0, "due", as: DueState.self) }

@@ -48,7 +48,7 @@ struct CaregiverAPIController: APIRouteCollection {
         // Names and numbers are personal data and stay out of URLs: search with POST caregivers/search.
         let q: String? = nil
         if req.query[String.self, at: "q"] != nil { throw SynligError(.badRequest, "api.caregiver.number_in_url") }
-        let (page, per) = Self.paging(req.query[Int.self, at: "page"], req.query[Int.self, at: "per"])
+        let (page, per) = try Pagination.api(req)
         return try await search(q, page: page, per: per, req: req)
     }
 
@@ -56,7 +56,7 @@ struct CaregiverAPIController: APIRouteCollection {
     /// or samordningsnummer.
     @Sendable func searchCaregivers(req: Request) async throws -> API.Page<API.CaregiverSummary> {
         let body = try req.decodeStrict(API.CaregiverSearch.self)
-        let (page, per) = Self.paging(body.page, body.per)
+        let (page, per) = try Pagination.checked(page: body.page, per: body.per)
         return try await search(body.q, page: page, per: per, req: req)
     }
 
@@ -132,7 +132,7 @@ struct CaregiverAPIController: APIRouteCollection {
     /// A page of the people the reader may see, by name; no more than names in a list.
     @Sendable func listRecipients(req: Request) async throws -> API.Page<API.RecipientSummary> {
         let user = try req.currentUser
-        let (page, per) = Self.paging(req.query[Int.self, at: "page"], req.query[Int.self, at: "per"])
+        let (page, per) = try Pagination.api(req)
         let query = try await CaregiverAccess.recipients(for: user, on: req.db)
         let total = try await query.copy().count()
         let rows = try await query.sort(\.$name).sort(\.$id).range((page - 1) * per ..< page * per).all()
@@ -336,10 +336,6 @@ struct CaregiverAPIController: APIRouteCollection {
     }
 
     // MARK: Helpers
-
-    static func paging(_ page: Int?, _ per: Int?) -> (page: Int, per: Int) {
-        (Pagination.page(page), min(200, max(1, per ?? 50)))
-    }
 
     /// The services' form field names that differ from the JSON names.
     static let fieldNames: [String: String] = [
