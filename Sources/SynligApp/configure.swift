@@ -22,7 +22,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(BodyLimitMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(StaticFileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     try Localizer.load(into: app)
     try Application.loadLegalReferences(into: app)

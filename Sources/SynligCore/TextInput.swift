@@ -5,6 +5,7 @@ public enum TextProblem: String, Sendable, Equatable {
     case required = "input.required"
     case tooLong = "input.too_long"
     case controlCharacters = "input.control_characters"
+    case bidiControls = "input.bidi_controls"
     case invalidEmail = "input.invalid_email"
 }
 
@@ -23,7 +24,20 @@ public enum SearchText {
 
 /// Normalises and checks free text before it reaches the database.
 /// Single-line fields refuse every control character; multi-line fields keep line breaks and tabs.
+/// Every form and API body reads its text through here, so each rule holds for every field.
 public enum TextInput {
+    /// Limits count Unicode scalar values (code points), as JSON Schema's `maxLength` does and as
+    /// openapi.yaml documents — never grapheme clusters, or one letter carrying 100,000
+    /// combining marks would pass as one character.
+    public static func length(_ text: String) -> Int { text.unicodeScalars.count }
+
+    /// The explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069): invisible, they reorder what follows, so "Anna\u{202E}nossrep" shows as
+    /// another name on every page that lists it.
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
     public static func check(_ value: String?, required: Bool, maxLength: Int, multiline: Bool = false) -> (value: String, problem: TextProblem?) {
         let normalised = (value ?? "")
             .replacingOccurrences(of: "\r\n", with: "\n")
@@ -32,12 +46,14 @@ public enum TextInput {
         if normalised.isEmpty {
             return (normalised, required ? .required : nil)
         }
-        if normalised.count > maxLength { return (normalised, .tooLong) }
+        if length(normalised) > maxLength { return (normalised, .tooLong) }
+        // C0 and C1 controls (U+0000–U+001F, U+007F–U+009F) are the general category `control`.
         let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\t"] : []
         let hasControl = normalised.unicodeScalars.contains {
             $0.properties.generalCategory == .control && !allowed.contains($0)
         }
         if hasControl { return (normalised, .controlCharacters) }
+        if normalised.unicodeScalars.contains(where: isBidiControl) { return (normalised, .bidiControls) }
         return (normalised, nil)
     }
 
