@@ -24,8 +24,8 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, crisis, decisions, interop, mapping, planning, privacy, referrals, sign_in, statistics,
-                       support)
+                       contact_requests, crisis, decisions, hostile_input, interop, mapping, planning, privacy, referrals,
+                       sign_in, statistics, support)
 
 TESTS = [
     ("1 login page (anonymous, Swedish)", accounts.test_login_page_anonymous),
@@ -68,6 +68,8 @@ TESTS = [
      support.test_group_support_attendance),
     ("31 record kept current: information given and planned, children at home, a consent review from the worklist",
      caregiver_follow_ups.test_information_and_consent_review),
+    ("40 hostile text: markup names stored through the UI are shown as text on every list, nothing runs",
+     hostile_input.test_hostile_text_shown_as_text),
     ("41 interfaces: FHIR exports validate with fhir.resources, open data against HSDS 3.0's schemas and tabular package",
      interop.test_interfaces_validate),
 ]

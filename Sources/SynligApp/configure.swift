@@ -23,7 +23,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(BodyLimitMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(StaticFileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(MethodNotAllowedMiddleware())
 
     try Localizer.load(into: app)

@@ -5,6 +5,7 @@ public enum TextProblem: String, Sendable, Equatable {
     case required = "input.required"
     case tooLong = "input.too_long"
     case controlCharacters = "input.control_characters"
+    case bidiControls = "input.bidi_controls"
     case invalidEmail = "input.invalid_email"
 }
 
@@ -23,7 +24,20 @@ public enum SearchText {
 
 /// Normalises and checks free text before it reaches the database.
 /// Single-line fields refuse every control character; multi-line fields keep line breaks and tabs.
+/// Every form and API body reads its text through here, so each rule holds for every field.
 public enum TextInput {
+    /// Limits count Unicode scalar values (code points), as JSON Schema's `maxLength` does and as
+    /// openapi.yaml documents — never grapheme clusters, or one letter carrying 100,000
+    /// combining marks would pass as one character.
+    public static func length(_ text: String) -> Int { text.unicodeScalars.count }
+
+    /// The explicit bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+    /// U+2066–U+2069): invisible, they reorder what follows, so "Anna\u{202E}nossrep" shows as
+    /// another name on every page that lists it.
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
     public static func check(_ value: String?, required: Bool, maxLength: Int, multiline: Bool = false) -> (value: String, problem: TextProblem?) {
         let lines = (value ?? "")
             .replacingOccurrences(of: "\r\n", with: "\n")
@@ -31,24 +45,23 @@ public enum TextInput {
         let normalised = lines.trimmingCharacters(in: .whitespacesAndNewlines)
         // Checked as sent, before trimming: a trailing NEL or line break in a one-line field is
         // refused, not quietly cut, just as openapi.yaml's patterns say.
+        // C0 and C1 controls (U+0000–U+001F, U+007F–U+009F) are the general category `control`.
         let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\t"] : []
-        let hasRefused = lines.unicodeScalars.contains { refused($0) && !allowed.contains($0) }
+        let hasControl = lines.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowed.contains($0) }
+        let refusal: TextProblem? = hasControl ? .controlCharacters
+            : lines.unicodeScalars.contains(where: isBidiControl) ? .bidiControls : nil
         if normalised.isEmpty {
-            return (normalised, hasRefused ? .controlCharacters : required ? .required : nil)
+            return (normalised, refusal ?? (required ? .required : nil))
         }
-        // Code points, as JSON Schema's maxLength counts them: one letter and a flood of
-        // combining marks is one character on screen but many here. Counted as sent, like a
-        // form's maxlength, so the limit openapi.yaml states is the one applied.
-        if lines.unicodeScalars.count > maxLength { return (normalised, .tooLong) }
-        return (normalised, hasRefused ? .controlCharacters : nil)
+        // Counted as sent, like a form's maxlength, so the limit openapi.yaml states is the one applied.
+        if length(lines) > maxLength { return (normalised, .tooLong) }
+        return (normalised, refusal)
     }
 
     /// C0 and C1 controls, and the bidirectional embeddings, overrides and isolates that can
-    /// make a name read as another (U+202A–U+202E, U+2066–U+2069). openapi.yaml's `TextLine`
-    /// and `Text` patterns state the same set.
+    /// make a name read as another. openapi.yaml's `TextLine` and `Text` patterns state the same set.
     static func refused(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        scalar.properties.generalCategory == .control || isBidiControl(scalar)
     }
 
     /// A deliberately plain e-mail check: one @, a dot in the domain, no spaces.

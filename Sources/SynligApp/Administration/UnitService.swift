@@ -42,6 +42,8 @@ enum UnitService {
     }
 
     static func update(_ id: UUID, _ input: UnitInput, by user: CurrentUser, on db: any Database) async throws -> Unit {
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await Unit.find(id, in: user.organisationID, on: db)
         let valid = try validate(input)
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let unit = try await Unit.find(id, in: user.organisationID, on: tx)

@@ -105,6 +105,8 @@ package enum UserService {
     }
 
     static func update(_ id: UUID, _ input: UserInput, by admin: CurrentUser, request: Request) async throws -> User {
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await User.find(id, in: admin.organisationID, on: request.db)
         let (valid, problems) = validate(input, creating: false)
         guard let valid else { throw SynligError.invalid(problems) }
         let newHash: String? = if let password = valid.password { try await request.password.async.hash(password) } else { nil }

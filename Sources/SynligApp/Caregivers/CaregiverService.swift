@@ -221,6 +221,8 @@ package enum CaregiverService {
     package static func saveRecipient(_ id: UUID?, _ input: RecipientInput, by user: CurrentUser, on db: any Database,
                               today: CalendarDate = .today()) async throws -> CareRecipient {
         guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
+        // The record first (404 for another organisation's id), then the input (422).
+        if let id { _ = try await CareRecipient.find(id, in: user.organisationID, on: db) }
         var check = InputChecker()
         let name = check.line(input.name, "name", required: true, max: 120)
         let reference = check.line(input.externalReference, "externalReference", max: 60)

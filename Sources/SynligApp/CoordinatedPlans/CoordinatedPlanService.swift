@@ -82,6 +82,10 @@ package enum CoordinatedPlanService {
     /// current one. A SIP held names who took part, and may point at the caregiver's invitation.
     package static func recordOutcome(offerID: UUID, _ input: PlanOutcomeInput, by user: CurrentUser, on db: any Database,
                                       today: CalendarDate = .today()) async throws -> CoordinatedPlanOffer {
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await CoordinatedPlanOffer.find(offerID, in: user.organisationID, on: db)
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await CoordinatedPlanOffer.find(offerID, in: user.organisationID, on: db)
         var check = InputChecker()
         let outcome = check.choice(input.outcome, "outcome", as: CoordinatedPlanOutcome.self)
         if outcome == .pending { check.fail("outcome", "input.invalid_choice") }
@@ -212,6 +216,8 @@ package enum CoordinatedPlanService {
     /// agreement is a new contract, so what was followed up stays as it was.
     package static func followUpContract(_ id: UUID, _ input: ContractFollowUpInput, by user: CurrentUser, on db: any Database,
                                          today: CalendarDate = .today()) async throws -> PatientContract {
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await PatientContract.find(id, in: user.organisationID, on: db)
         var check = InputChecker()
         let result = check.choice(input.result, "result", as: PatientContractResult.self)
         let followedUpOn = check.date(input.followedUpOn, "followedUpOn")

@@ -115,9 +115,10 @@ struct CrisisEventController: RouteCollection {
         let values = FormValues(request: req)
         guard let kind = CrisisEvent.Kind(rawValue: values["kind"] ?? "") else { throw SynligError(.badRequest, "crisis_event.kind_unknown") }
         let unitID = try CrisisScope.unit(values["unit"], among: try await Unit.scoped(to: user.organisationID, on: req.db).all())?.id
-        let title = (values["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.count > 100 {
-            return try await renderList(req, values: values, titleError: req.t("crisis_event.title_long"), status: .unprocessableEntity)
+        let (title, titleProblem) = TextInput.check(values["title"], required: false, maxLength: 100)
+        if let titleProblem {
+            let message = titleProblem == .tooLong ? "crisis_event.title_long" : titleProblem.rawValue
+            return try await renderList(req, values: values, titleError: req.t(message), status: .unprocessableEntity)
         }
         let event = try await CrisisEventService.start(kind: kind, title: title, unitID: unitID, by: user, on: req.db)
         return req.redirect(to: SiteURL.crisisEvent(try event.requireID()).path)
@@ -210,12 +211,13 @@ struct CrisisEventController: RouteCollection {
         let event = try await event(req)
         let contactID = try req.idParameter("contactID")
         let values = FormValues(request: req)
-        let note = (values["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let (note, noteProblem) = TextInput.check(values["note"], required: false, maxLength: CrisisEventService.noteLimit, multiline: true)
         guard let status = CrisisEventContact.Status(rawValue: values["status"] ?? "") else {
             return try await renderEvent(req, event, problem: (contactID, req.t("crisis_event.status_unknown")), status: .unprocessableEntity)
         }
-        guard note.count <= CrisisEventService.noteLimit else {
-            return try await renderEvent(req, event, typedNote: note, problem: (contactID, req.t("crisis_event.note_long")), status: .unprocessableEntity)
+        if let noteProblem {
+            let message = noteProblem == .tooLong ? "crisis_event.note_long" : noteProblem.rawValue
+            return try await renderEvent(req, event, typedNote: note, problem: (contactID, req.t(message)), status: .unprocessableEntity)
         }
         guard let version = values.int("version") else { throw SynligError(.badRequest, "error.invalid_input") }
         do {

@@ -25,6 +25,8 @@ enum DecisionService {
 
     static func saveAnalysis(_ id: UUID?, _ input: AnalysisInput, by user: CurrentUser, on db: any Database) async throws -> ConsequenceAnalysis {
         guard user.hasAny(managers) else { throw SynligError.forbidden }
+        // The record first (404 for another organisation's id), then the input (422).
+        if let id { _ = try await ConsequenceAnalysis.find(id, in: user.organisationID, on: db) }
         var problems: [SynligError.FieldProblem] = []
         func text(_ value: String?, _ field: String, required: Bool, max: Int = maxText, multiline: Bool = true) -> String {
             let (text, problem) = TextInput.check(value, required: required, maxLength: max, multiline: multiline)

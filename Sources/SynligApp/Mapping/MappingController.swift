@@ -229,6 +229,8 @@ struct MappingController: RouteCollection {
 
     @Sendable func changeStatus(req: Request) async throws -> Response {
         let id = try req.idParameter()
+        // The mapping first (404 for another organisation's id), then the chosen status (422).
+        _ = try await Mapping.find(id, in: try req.currentUser.organisationID, on: req.db)
         let form = try req.content.decode(StatusForm.self)
         guard let status = form.status.flatMap(MappingStatus.init(rawValue:)) else {
             throw SynligError(.unprocessableEntity, "mapping.status_change_invalid")

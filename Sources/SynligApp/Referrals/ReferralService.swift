@@ -147,6 +147,8 @@ package enum ReferralService {
     static func setStatus(_ id: UUID, status raw: String?, version: Int?, by user: CurrentUser, on db: any Database,
                           now: Date = Date()) async throws -> Referral {
         guard user.hasAny(handlers) else { throw SynligError.forbidden }
+        // The record first (404 for another organisation's id), then the input (422).
+        _ = try await Referral.find(id, in: user.organisationID, on: db)
         var check = InputChecker()
         let status = check.choice(raw, "status", as: ReferralStatus.self)
         try check.finish()

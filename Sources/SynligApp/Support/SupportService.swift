@@ -76,6 +76,9 @@ package enum SupportService {
 
     package static func save(_ id: UUID?, _ input: OfferingInput, by user: CurrentUser, on db: any Database) async throws -> SupportOffering {
         guard user.hasAny(editors) else { throw SynligError.forbidden }
+        // Look the offering up before judging the input: another organisation's id is 404,
+        // never a 422 that would confirm nothing and hide that the offering is not there.
+        if let id { _ = try await SupportOffering.find(id, in: user.organisationID, on: db) }
         var problems: [SynligError.FieldProblem] = []
         func text(_ value: String?, _ field: String, required: Bool = false, max: Int = maxText, multiline: Bool = true) -> String {
             let (text, problem) = TextInput.check(value, required: required, maxLength: max, multiline: multiline)

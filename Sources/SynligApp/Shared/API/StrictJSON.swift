@@ -1,4 +1,5 @@
 import Foundation
+import SynligCore
 import Vapor
 
 /// A JSON request body whose fields are known: anything else is refused with 400 and the
@@ -29,6 +30,16 @@ extension Request {
         else { throw SynligError(.unsupportedMediaType, "error.unsupported_media_type") }
         guard let buffer = body.data, buffer.readableBytes > 0 else {
             throw SynligError(.badRequest, "error.empty_body")
+        }
+        // Syntax first, strictly: Foundation's parser forgives trailing commas and keeps one of
+        // two duplicate keys, so what a client meant would depend on the parser.
+        switch JSONSyntax.check(buffer.readableBytesView) {
+        case nil: break
+        case .byteOrderMark?: throw SynligError(.badRequest, "error.json_byte_order_mark")
+        case .trailingComma?: throw SynligError(.badRequest, "error.json_trailing_comma")
+        case .duplicateKey(let key)?: throw SynligError(.badRequest, "error.json_duplicate_key", arguments: [key])
+        case .tooDeep(let limit)?: throw SynligError(.badRequest, "error.json_too_deep", arguments: [String(limit)])
+        case .malformed?: throw SynligError(.badRequest, "error.malformed_json")
         }
         let data = Data(buffer: buffer)
         guard let object = try? JSONSerialization.jsonObject(with: data, options: []) else {
