@@ -100,7 +100,7 @@ struct LegalReferenceTests {
             let response = try await APIClient(app: app).send(.GET, "/api/v1/open-data/0180/services")
             #expect(response.status == .ok)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-            let service = try #require((json["services"] as? [[String: Any]])?.first)
+            let service = try #require((json["contents"] as? [[String: Any]])?.first)
             #expect(service["application_process"] as? String == "Ansökan och biståndsbedömning enligt socialtjänstlagen (2025:400)")
         }
     }
