@@ -25,6 +25,23 @@ struct HostileRegressionTests {
         }
     }
 
+    @Test("A search for one letter under a flood of combining marks answers, page and API, instead of a 500")
+    func searchWithCombiningFlood() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
+            let flood = "x" + String(repeating: "\u{0301}", count: 100_000)
+            let api = try await APIClient.signedIn(app, "anna@test.se")
+            let body = String(data: try JSONEncoder().encode(["q": flood]), encoding: .utf8) ?? ""
+            let found = try await api.send(.POST, "/api/v1/caregivers/search", json: body)
+            #expect(found.status == .ok)
+            let browser = Browser(app)
+            try await browser.signIn("anna@test.se")
+            let page = try await browser.post("/caregivers", form: [("q", flood)])
+            #expect(page.status.code < 500)
+        }
+    }
+
     @Test("A NUL in the path never cuts a static file's name short: /css/synlig.css%00.html is 404")
     func nulInStaticPath() async throws {
         try await withSynlig { app in

@@ -151,7 +151,7 @@ struct PlanningTests {
             #expect(try await staff.get(goalPath).status == .forbidden, "staff read no plan of their own accord")
             // Given an action, they reach the goal from their start page and may update what is theirs.
             _ = try await PlanningService.addAction(to: try goal.requireID(), ActionInput(
-                title: "Skriv rutinen för hemtjänsten", ownerUserID: try world.respondent.requireID().uuidString, dueDate: "2027-01-01"),
+                title: "Skriv rutinen för hemtjänsten", ownerUserID: try world.respondent.requireID().uuidString, dueDate: CalendarDate.today().iso),
                 by: try await world.strategistUser(app), on: app.db)
             let start = try await staff.get("/")
             #expect(start.body.string.contains(goalPath))

@@ -31,8 +31,8 @@ ALLOW_UNLINKED = {
 }
 
 # A bounded run: seconds and pages for the whole crawl (all roles, both widths).
-CRAWL_SECONDS = int(os.environ.get("SYNLIG_CRAWL_SECONDS", "300"))
-CRAWL_PAGES = int(os.environ.get("SYNLIG_CRAWL_PAGES", "900"))
+CRAWL_SECONDS = int(os.environ.get("SYNLIG_CRAWL_SECONDS", "900"))
+CRAWL_PAGES = int(os.environ.get("SYNLIG_CRAWL_PAGES", "2500"))
 
 
 def page_routes(routes):

@@ -392,7 +392,10 @@ package enum CaregiverService {
             if text.contains(where: \.isNumber), case .success(let pin) = PersonalIdentityNumber.parse(text) {
                 query.filter(\.$personalIdentityNumber == pin.canonical)
             } else {
-                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(SearchText.folded(String(text.prefix(100)))) + "%")
+                // At most 100 code points: one letter under a flood of combining marks is one
+                // Character, and a 200 KB pattern made SQLite refuse the LIKE (a 500).
+                let capped = String(String.UnicodeScalarView(text.unicodeScalars.prefix(100)))
+                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(SearchText.folded(capped)) + "%")
             }
         }
         return query

@@ -54,7 +54,8 @@ struct MappingSheetController: RouteCollection {
     struct SheetPage: Encodable {
         var page: PageContext
         var mappingTitle: String
-        var mappingHref: String
+        /// Respondents who are not readers reach only their own sheet: no link to the mapping.
+        var mappingHref: String?
         var context: String
         var participants: String
         var status: String
@@ -175,7 +176,8 @@ struct MappingSheetController: RouteCollection {
         }
         let page = SheetPage(
             page: .make(for: req, titleKey: "mapping.sheet_title", titleArguments: [mapping.title], errors: summary),
-            mappingTitle: mapping.title, mappingHref: SiteURL.mapping(mappingID).path,
+            mappingTitle: mapping.title,
+            mappingHref: (try req.currentUser).hasAny(MappingService.readers) ? SiteURL.mapping(mappingID).path : nil,
             context: unitName ?? req.t("mapping.whole_organisation"), participants: response.participants,
             status: req.t("mapping.sheet_status.\(response.status.rawValue)"),
             action: SiteURL.mappingResponse(mappingID, try response.requireID()).path,

@@ -47,6 +47,8 @@ struct GoalPages: Sendable {
 
     struct ShowPage: Encodable {
         var page: PageContext
+        /// Owners of an action who are not plan readers see the goal, not the rest of the plan.
+        var planHref: String?
         var goalTitle: String
         var description: String
         var unit: String
@@ -221,12 +223,13 @@ struct GoalPages: Sendable {
         let actionTitles = Dictionary(uniqueKeysWithValues: actions.compactMap { a in a.id.map { ($0, a.title) } })
         let page = ShowPage(
             page: .make(for: req, titleKey: "plan.goal_page_title", titleArguments: [goal.title], errors: summary),
+            planHref: user.hasAny(PlanningService.readers) ? SiteURL.plan.path : nil,
             goalTitle: goal.title, description: goal.description,
             unit: goal.unitID.flatMap { unitNames[$0] } ?? req.t("mapping.whole_organisation"),
             owner: userNames[goal.ownerUserID] ?? "–", targetDate: goal.targetDate,
             status: req.t("plan.goal_status.\(goal.status.rawValue)"), nextFollowUp: goal.nextFollowUp, followUpMonths: goal.followUpMonths,
             links: links.map { texts?[$0.itemKey] ?? $0.itemKey }.sorted(),
-            sourceMapping: source?.title, sourceMappingHref: try source.map { SiteURL.mapping(try $0.requireID()).path },
+            sourceMapping: source?.title, sourceMappingHref: user.hasAny(MappingService.readers) ? try source.map { SiteURL.mapping(try $0.requireID()).path } : nil,
             actions: try actions.map { action in
                 let id = try action.requireID()
                 return ActionView(id: id.uuidString, title: action.title, description: action.description,

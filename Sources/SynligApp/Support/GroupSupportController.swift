@@ -17,7 +17,8 @@ struct GroupSupportController: RouteCollection {
         var newHref: String?
         var upcoming: [OccasionRow]
         var past: [OccasionRow]
-        var catalogueHref: String
+        /// Only for those who may open the catalogue (record readers on staff may not).
+        var catalogueHref: String?
     }
 
     struct SignUpRow: Encodable {
@@ -81,7 +82,7 @@ struct GroupSupportController: RouteCollection {
             page: .make(for: req, titleKey: "occasion.list_title"),
             newHref: offerings.isEmpty ? nil : SiteURL.groupOccasionNew.path,
             upcoming: rows.filter { $0.0 }.map { $0.1 }, past: rows.filter { !$0.0 }.map { $0.1 }.reversed(),
-            catalogueHref: SiteURL.supportCatalogue.path))
+            catalogueHref: user.hasAny([.admin, .strategist, .consultant]) ? SiteURL.supportCatalogue.path : nil))
     }
 
     private func renderNew(_ req: Request, values: FormValues, errors: FormErrors, notice: String?,

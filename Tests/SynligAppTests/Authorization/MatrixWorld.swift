@@ -115,6 +115,9 @@ struct MatrixWorld: Sendable {
             if let id { records[table] = id } else { missing.append(table) }
         }
         #expect(missing.isEmpty, "A has no record in \(missing): add one to MatrixWorld")
+        // Open data names a service by its offering's id; only a published one is a service.
+        records["published_support_offering"] = try await first(
+            "SELECT id FROM support_offerings WHERE organisation_id = \(bind: aID) AND published = \(bind: true) ORDER BY id LIMIT 1")
         let mappingID = records["mappings"] ?? UUID()
         let eventID = records["crisis_events"] ?? UUID()
         let response = try await first("SELECT id FROM mapping_responses WHERE mapping_id = \(bind: mappingID) AND kind = 'workshop' ORDER BY id LIMIT 1")
@@ -153,6 +156,10 @@ struct MatrixWorld: Sendable {
                 case "contactID":
                     value = crisisContact.uuidString
                     namesRecord = true
+                case "serviceId":
+                    value = (records["published_support_offering"] ?? UUID()).uuidString
+                    namesRecord = true
+                case "file": value = "services.csv"
                 default:
                     let two = constants.suffix(2).joined(separator: "/")
                     guard let table = Self.kinds[two] ?? constants.last.flatMap({ Self.kinds[$0] }), let id = records[table] else { return nil }

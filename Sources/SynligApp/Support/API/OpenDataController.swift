@@ -21,13 +21,13 @@ struct OpenDataController: APIRouteCollection {
 
     @Sendable func services(req: Request) async throws -> Response {
         let (page, perPage) = try Self.paging(req)
-        return try await Self.open(HSDSCatalogue.load(req).page(number: page, size: perPage).encodeResponse(for: req))
+        return try Self.open(Self.json(try await HSDSCatalogue.load(req).page(number: page, size: perPage)))
     }
 
     @Sendable func service(req: Request) async throws -> Response {
         let id = req.parameters.get("serviceId")?.lowercased()
         guard let service = try await HSDSCatalogue.load(req).services.first(where: { $0.id == id }) else { throw SynligError.notFound }
-        return try await Self.open(service.encodeResponse(for: req))
+        return try Self.open(Self.json(service))
     }
 
     @Sendable func datapackage(req: Request) async throws -> Response {
@@ -68,6 +68,17 @@ struct OpenDataController: APIRouteCollection {
             return number
         }
         return (try number("page", default: 1, in: 1...Pagination.maxPage), try number("per_page", default: 50, in: 1...maxPerPage))
+    }
+
+    /// Keys sorted: the same catalogue gives the same bytes every time (the encoder's order
+    /// otherwise varies between answers), so caches, diffs and anyone comparing see no change
+    /// where there is none.
+    private static func json<Value: Encodable>(_ value: Value) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: try encoder.encode(value)))
     }
 
     private static func open(_ response: Response) -> Response {
