@@ -8,7 +8,7 @@ and checked by axe at most AXE_PER_SHAPE times in all. Links that change state o
 reached but not opened."""
 
 import time
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from urllib.parse import urlparse
 
 from lib.axe import load_axe
@@ -20,6 +20,7 @@ PHONE = ("phone", 375, 812)
 WIDTHS = (DESKTOP, PHONE)
 
 PER_SHAPE = 2        # URLs opened per route pattern and role
+RESERVE_PAGES = 60   # per role: further records opened while some page route is still unreached
 AXE_PER_SHAPE = 2    # axe runs per route pattern (each at both widths), over all roles
 
 # Links whose path has one of these segments (or endings) are not opened: they sign out, switch
@@ -85,8 +86,11 @@ class Crawl:
     """What all roles' crawls found together: pages checked per width, violations, the route
     patterns reached by some link, and links that led to an error."""
 
-    def __init__(self, matcher, page_cap=900, seconds=240):
+    def __init__(self, matcher, page_cap=900, seconds=240, wanted=()):
         self.matcher = matcher
+        # Page routes some link must reach; while one is not, more records of a shape are opened
+        # (a link to a SIP or to feedback sits only on the records that have one).
+        self.wanted = set(wanted)
         self.page_cap = page_cap
         self.deadline = time.time() + seconds
         self.axe_runs = Counter()          # route pattern -> axe runs (both widths count once)
@@ -120,8 +124,24 @@ class Crawl:
         for start, _ in queue:
             seen.add(start)
             queued[self.matcher.pattern_of(urlparse(start).path)] += 1
-        while queue and not self.out_of_budget(until):
-            target, came_from = queue.popleft()
+        # Links beyond PER_SHAPE, by shape, taken in turn so every shape gets its further records.
+        reserve, turns, reserve_opened = defaultdict(deque), deque(), 0
+        while queue or turns:
+            if queue:
+                if self.out_of_budget(until):
+                    break
+                target, came_from = queue.popleft()
+            else:
+                # The breadth-first walk is done; open further records of shapes already seen
+                # while a wanted route is unreached, within a small budget that is no cap.
+                if not (self.wanted - set(self.linked)) or reserve_opened >= RESERVE_PAGES \
+                        or self.opened >= self.page_cap or time.time() > min(self.deadline, until):
+                    break
+                shape = turns.popleft()
+                target, came_from = reserve[shape].popleft()
+                if reserve[shape]:
+                    turns.append(shape)
+                reserve_opened += 1
             open_page(driver, target)
             self.opened += 1
             here = urlparse(driver.current_url)
@@ -148,6 +168,10 @@ class Crawl:
                 if queued[shape] < PER_SHAPE:
                     queued[shape] += 1
                     queue.append((path, here.path))
+                else:
+                    if not reserve[shape]:
+                        turns.append(shape)
+                    reserve[shape].append((path, here.path))
 
     def check_widths(self, driver, role, path):
         for width in WIDTHS:

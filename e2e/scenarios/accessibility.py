@@ -28,6 +28,8 @@ ALLOW_UNLINKED = {
     "/login/eid": "offered on the login page only once an administrator has set up an identity provider; the demo has none",
     "/admin/identity-providers/:id": "exists only once an administrator has added an identity provider (scenario 28 adds one)",
     "/login/step-up": "a redirect before a record when the organisation asks for strong sign-in, not a link",
+    "/caregivers/feedback/:id": "linked from a record's feedback list, on the few demo records that have feedback, which "
+                                "the crawl's sample of records may miss; e2e 19 follows that link and checks the page with axe",
 }
 
 # A bounded run: seconds and pages for the whole crawl (all roles, both widths).
@@ -45,7 +47,8 @@ def test_every_page_every_role(driver):
     started = time.time()
     routes = get_routes()
     pages = page_routes(routes)
-    crawl = Crawl(RouteMatcher(routes), page_cap=CRAWL_PAGES, seconds=CRAWL_SECONDS)
+    crawl = Crawl(RouteMatcher(routes), page_cap=CRAWL_PAGES, seconds=CRAWL_SECONDS,
+                  wanted=[r for r in pages if r not in ALLOW_UNLINKED])
 
     driver.delete_all_cookies()
     logins = demo_logins()
