@@ -183,20 +183,22 @@ struct CaregiverNotStatedTests {
             let neverAsked = try await register("Tolk Okänd", .notStated)
             let recipient = try await world.recipient(app, "Sture Ek", units: [world.unitA])
 
-            // Back to the shipped schema, where the need was a checkbox …
+            // Back to the shipped schema, where the need was a checkbox, and forward again, all on
+            // one connection, as the migrator runs: SQLite checks "duplicate column" against the
+            // schema its connection last read, and another pooled connection may not have re-read it.
             let migration = RecordWhatWasNotStated()
-            let sql = app.db as! any SQLDatabase
-            // One connection, as the migrator uses: SQLite checks "duplicate column" against the
-            // schema a connection last read, and the pool's other connections may not have re-read it.
-            try await app.db.withConnection { try await migration.revert(on: $0) }
             struct OldRow: Decodable { var name: String; var interpreter_needed: Bool }
-            let old = try await sql.select().column("name").column("interpreter_needed").from("caregivers").all(decoding: OldRow.self)
-            #expect(Dictionary(uniqueKeysWithValues: old.map { ($0.name, $0.interpreter_needed) })
-                == ["Tolk Ja": true, "Tolk Nej": false, "Tolk Okänd": false])
-            #expect(await refusal(sqlError: { try await sql.raw("SELECT care_need_area FROM care_recipients").run() }))
-
-            // … and forward again: only the ticked box is an answer.
-            try await app.db.withConnection { try await migration.prepare(on: $0) }
+            try await app.db.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await migration.revert(on: connection)
+                let old = try await sql.select().column("name").column("interpreter_needed").from("caregivers").all(decoding: OldRow.self)
+                #expect(Dictionary(uniqueKeysWithValues: old.map { ($0.name, $0.interpreter_needed) })
+                    == ["Tolk Ja": true, "Tolk Nej": false, "Tolk Okänd": false])
+                #expect(await refusal(sqlError: { try await sql.raw("SELECT care_need_area FROM care_recipients").run() }))
+                // … and forward: only the ticked box is an answer.
+                try await migration.prepare(on: connection)
+            }
+            let sql = app.db as! any SQLDatabase
             #expect(try await Caregiver.find(ticked, on: app.db)?.interpreterNeed == .yes)
             #expect(try await Caregiver.find(unticked, on: app.db)?.interpreterNeed == .notStated)
             #expect(try await Caregiver.find(neverAsked, on: app.db)?.interpreterNeed == .notStated)
