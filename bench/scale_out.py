@@ -19,7 +19,7 @@ import argparse, http.cookiejar, json, os, re, signal, subprocess, sys, tempfile
 import urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from fleet import CONSULTANT, PASSWORD, FleetFailure, Instance, call  # noqa: E402
+from fleet import CONSULTANT, PASSWORD, FleetFailure, Instance, call, token  # noqa: E402
 from national_floor import PgServer, psql  # noqa: E402
 
 NGINX_CONFIG = """
@@ -91,13 +91,6 @@ def session_is_kept(proxy, instances):
                 raise FleetFailure(f"the session is not known on {instance.name}")
     print("ok session kept across both instances (20 of 20 alternating requests signed in)")
     return 20
-
-
-def token(port):
-    status, body = call(port, "POST", "/api/v1/auth/token", {"email": CONSULTANT, "password": PASSWORD})
-    if status != 201:
-        raise FleetFailure(f"sign-in on {port} answered {status}")
-    return body["token"]
 
 
 def write_here_read_there(instances):

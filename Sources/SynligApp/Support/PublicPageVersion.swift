@@ -22,10 +22,6 @@ struct PublicPageVersion: Equatable {
     /// (their names are on the pages) change their `updated_at`. Each aggregate is cast to text,
     /// so both databases answer the same way (PostgreSQL's SUM of a bigint is a numeric).
     /// `PublicPageCache` keeps the shape for a moment, so most requests ask it nothing.
-    static func current(language: String, on db: any Database) async throws -> PublicPageVersion {
-        current(language: language, shape: try await shape(on: db))
-    }
-
     static func current(language: String, shape: String) -> PublicPageVersion {
         let digest = SHA256.hash(data: Data([processToken, language, shape].joined(separator: "|").utf8))
         return PublicPageVersion(tag: "W/\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"")
