@@ -153,6 +153,39 @@ struct SignInTests {
         }
     }
 
+    @Test("The request's user is identified in one query, with every role and unit, and a change counts at once")
+    func identityInOneQuery() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            let north = try await makeUnit(app, in: organisation, name: "Hemtjänst Norra")
+            let south = try await makeUnit(app, in: organisation, name: "Hemtjänst Södra")
+            let user = try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.staff, .caseOfficer], units: [north, south])
+            let (token, session) = try await Sessions.start(for: user, kind: .api, signIn: .passwordAndTOTP, on: app.db)
+            let request = Request(application: app, on: app.eventLoopGroup.next())
+            let identified = try #require(try await SessionIdentity.user(token: token, kind: .api, request: request))
+            let loaded = try #require(try await CurrentUser.load(session: session, on: app.db))
+            #expect(identified.roles == [.staff, .caseOfficer])
+            #expect(identified.unitIDs == Set([try north.requireID(), try south.requireID()]))
+            #expect(identified.roles == loaded.roles && identified.unitIDs == loaded.unitIDs)
+            #expect(identified.id == loaded.id && identified.organisationID == loaded.organisationID)
+            #expect(identified.organisationName == loaded.organisationName && identified.email == loaded.email)
+            #expect(identified.displayName == loaded.displayName && identified.csrfToken == loaded.csrfToken)
+            #expect(identified.sessionID == loaded.sessionID && identified.signIn == SignInProof.passwordAndTOTP)
+            // The same token is no browser session, and an unknown token is nobody.
+            #expect(try await SessionIdentity.user(token: token, kind: .browser, request: request) == nil)
+            #expect(try await SessionIdentity.user(token: token + "x", kind: .api, request: request) == nil)
+            // A user with no role and no unit is still identified (and then refused by the routes).
+            try await UserRole.query(on: app.db).filter(\.$user.$id == (try user.requireID())).delete()
+            try await UnitMembership.query(on: app.db).filter(\.$user.$id == (try user.requireID())).delete()
+            let bare = try #require(try await SessionIdentity.user(token: token, kind: .api, request: request))
+            #expect(bare.roles.isEmpty && bare.unitIDs.isEmpty)
+            // Deactivated: nobody from the next request on.
+            user.active = false
+            try await user.update(on: app.db)
+            #expect(try await SessionIdentity.user(token: token, kind: .api, request: request) == nil)
+        }
+    }
+
     @Test("Signed-out visitors are sent to the login page and come back afterwards")
     func returnAfterSignIn() async throws {
         try await withSynlig { app in

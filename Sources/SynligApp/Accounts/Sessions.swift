@@ -25,29 +25,6 @@ enum Sessions {
         return (token, session)
     }
 
-    /// The live session for a token, or nil when unknown, ended or past its limits.
-    static func find(token: String, kind: AuthSession.Kind, request: Request) async throws -> AuthSession? {
-        guard !token.isEmpty, token.count < 200 else { return nil }
-        guard let session = try await AuthSession.query(on: request.db)
-            .filter(\.$tokenHash == SecretToken.hash(token))
-            .filter(\.$kind == kind)
-            .filter(\.$endedAt == nil)
-            .first()
-        else { return nil }
-        let now = Date()
-        let policy = policy(request.application)
-        guard policy.isValid(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now) else {
-            session.endedAt = now
-            try await session.update(on: request.db)
-            return nil
-        }
-        if policy.needsTouch(lastSeenAt: session.lastSeenAt, now: now) {
-            session.lastSeenAt = now
-            try await session.update(on: request.db)
-        }
-        return session
-    }
-
     static func end(sessionID: UUID, on db: any Database) async throws {
         try await AuthSession.query(on: db)
             .filter(\.$id == sessionID)
@@ -85,8 +62,7 @@ struct SessionAuthenticator: AsyncMiddleware {
         let token = request.cookies[Sessions.secureCookieName]?.string ?? request.cookies[Sessions.cookieName]?.string
         var hadStaleCookie = false
         if let token {
-            if let session = try await Sessions.find(token: token, kind: .browser, request: request),
-               let user = try await CurrentUser.load(session: session, on: request.db) {
+            if let user = try await SessionIdentity.user(token: token, kind: .browser, request: request) {
                 request.auth.login(user)
             } else {
                 hadStaleCookie = true

@@ -15,6 +15,7 @@ enum CaregiverMigrations {
         app.migrations.add(CreateGroupAttendance())
         app.migrations.add(KeepConsentAndInformationCurrent())
         app.migrations.add(ScheduleReviewsOfExistingStances())
+        app.migrations.add(IndexListsInTheirOrder())
     }
 }
 

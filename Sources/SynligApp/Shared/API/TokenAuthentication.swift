@@ -4,8 +4,7 @@ import Vapor
 struct BearerAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization,
-           let session = try await Sessions.find(token: bearer.token, kind: .api, request: request),
-           let user = try await CurrentUser.load(session: session, on: request.db) {
+           let user = try await SessionIdentity.user(token: bearer.token, kind: .api, request: request) {
             request.auth.login(user)
         }
         return try await next.respond(to: request)
