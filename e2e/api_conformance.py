@@ -36,33 +36,10 @@ ROLES = ["konsulent@exempel.se", "admin@exempel.se"]
 # costs seconds of bcrypt), later ones a token never issued, which is the documented 401.
 SPARE_TOKENS = 3
 # Operations the suite does not fuzz yet, each for a rule openapi.yaml does not state yet; the
-# list only shrinks (issue 14). Everything else runs with every check and must pass.
-NOT_YET = {
-    # Rules on other parameters or on the organisation's data (a year among the last five, rows
-    # and columns that differ, a referenced user or mapping of the organisation, a unique name or
-    # e-mail address, a follow-up required by a choice) that schema-valid data can break: 422/400.
-    "GET /open-data/indicators", "GET /open-data/{code}/indicators", "GET /statistics",
-    "GET /statistics/national", "POST /access-log/reviews", "POST /goals", "POST /goals/{id}/actions",
-    "POST /goals/{id}/follow-ups", "POST /mappings", "POST /mappings/{id}/responses",
-    "POST /support-offerings", "PUT /support-offerings/{id}", "POST /units", "POST /users",
-    "PUT /users/{id}", "PUT /statistics/population",
-    # The same kinds of rule in the caregiver record, SIP and group support, which the consultant
-    # reaches (a date not in the future, a referenced relationship or offering, a consent that
-    # allows the invitation), and a `null` some of them still refuse.
-    "GET /group-occasions", "POST /group-occasions", "POST /caregivers", "PUT /caregivers/{id}",
-    "POST /caregivers/{id}/conversations", "POST /caregivers/{id}/feedback", "POST /caregivers/{id}/information",
-    "POST /caregivers/{id}/referrals", "POST /caregivers/{id}/relationships", "POST /caregivers/{id}/screenings",
-    "POST /caregivers/{id}/support-needs", "POST /caregivers/{id}/voluntariness", "POST /contact-requests/{id}/caregiver",
-    "POST /coordinated-plans/{id}/outcomes", "POST /coordinated-plans/{id}/responsibilities",
-    "POST /patient-contracts/{id}/follow-up", "POST /recipients", "PUT /recipients/{id}",
-    "POST /recipients/{id}/coordinated-plans", "POST /recipients/{id}/discharges", "POST /recipients/{id}/patient-contracts",
-    "POST /referrals/received/{id}/caregiver", "POST /referrals/received/{id}/status", "POST /relationships/{id}/consents",
-    "POST /relationships/{id}/invitations", "POST /relationships/{id}/restrictions", "POST /restrictions/{id}/review",
-    "PUT /caregivers/{id}/children", "PUT /caregivers/{id}/information-schedule", "PUT /caregivers/{id}/support-plan",
-    "PUT /feedback/{id}", "PUT /relationships/{id}", "PUT /support-needs/{id}",
-    # PUT /caregivers/search reaches PUT /caregivers/{id} (404), not 405: one path shadows the other.
-    "POST /caregivers/search",
-}
+# list only shrinks (issue 14), and is empty: every operation runs with every check. A rule the
+# schema cannot express is documented as a status on its operation (the 422 `BusinessRule`, the
+# 400 `YearRefused`) and expected for schema-valid data in schemathesis.toml, operation by operation.
+NOT_YET: set[str] = set()
 
 
 def call(base, method, path, body=None, timeout=20):
@@ -137,6 +114,9 @@ def main():
     where.add_argument("--binary", help="a synlig binary to start on a fresh data folder")
     where.add_argument("--base-url", help="a running demo server")
     parser.add_argument("--port", type=int, default=8110)
+    # Two examples per operation and phase. Most of the run is schemathesis's coverage phase, which
+    # does not depend on it (with all 130 operations: about 100 s of 120 s per role with 2, the
+    # same with 1), so fuzzing every operation did not call for fewer.
     parser.add_argument("--max-examples", type=int, default=int(os.environ.get("SYNLIG_CONFORMANCE_EXAMPLES", "2")))
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--workers", type=int, default=2)

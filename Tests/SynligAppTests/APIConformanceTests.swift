@@ -27,6 +27,15 @@ struct APIConformanceTests {
             #expect(anonymous.status == .methodNotAllowed)
             #expect(anonymous.headers.first(name: .allow) == "GET, HEAD, PUT")
             #expect(try await api.send(.GET, "/api/v1/auth/token").headers.first(name: .allow) == "POST, DELETE")
+            // A path of constants is not taken over by another method's parameter: PUT and GET of
+            // the search reach `caregivers/:id` in the router, yet the path is the search's.
+            for method in [HTTPMethod.PUT, .GET] {
+                let shadowed = try await api.send(method, "/api/v1/caregivers/search")
+                #expect(shadowed.status == .methodNotAllowed)
+                #expect(shadowed.headers.first(name: .allow) == "POST")
+            }
+            try await makeUser(app, in: organisation, email: "karin@test.se", roles: [.consultant])
+            #expect(try await APIClient.signedIn(app, "karin@test.se").send(.GET, "/api/v1/caregivers/\(UUID())").status == .notFound)
 
             let page = try await app.testing().sendRequest(.DELETE, "/login")
             #expect(page.status == .methodNotAllowed)

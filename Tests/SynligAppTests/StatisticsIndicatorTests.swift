@@ -109,7 +109,13 @@ struct StatisticsIndicatorTests {
             let turned = try await cross("rows=hoursBand&columns=gender")
             #expect(turned["rowDimension"] as? String == "gender" && turned["columnDimension"] as? String == "hoursBand")
             #expect(turned["unit"] as? String == "relationships")
+            // One breakdown named, the other takes its documented default (rows gender, columns hours).
+            let ageByHours = try await cross("rows=ageBand")
+            #expect(ageByHours["rowDimension"] as? String == "ageBand" && ageByHours["columnDimension"] as? String == "hoursBand")
+            let genderByRelation = try await cross("columns=relation")
+            #expect(genderByRelation["rowDimension"] as? String == "gender" && genderByRelation["columnDimension"] as? String == "relation")
             #expect(try await api.send(.GET, "/api/v1/statistics?rows=gender&columns=gender").status == .badRequest)
+            #expect(try await api.send(.GET, "/api/v1/statistics?rows=hoursBand").status == .badRequest)
             #expect(try await api.send(.GET, "/api/v1/statistics?rows=shoeSize&columns=gender").status == .badRequest)
 
             let viewer = Browser(app)

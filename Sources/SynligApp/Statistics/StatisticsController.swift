@@ -147,12 +147,17 @@ struct StatisticsController: RouteCollection {
         return StatisticsReport(counts, scope: scope, policy: .standard, population: population, label: { req.t($0) })
     }
 
-    /// `?rows=ageBand&columns=relation`: the two breakdowns to cross; gender × hours by default.
+    /// `?rows=ageBand&columns=relation`: the two breakdowns to cross; gender × hours by default,
+    /// each on its own, as openapi.yaml states (`?rows=ageBand` is age band × hours).
     static func crossChoice(_ req: Request) throws -> CrossChoice {
-        let rows = req.query[String.self, at: "rows"] ?? "", columns = req.query[String.self, at: "columns"] ?? ""
-        if rows.isEmpty && columns.isEmpty { return .genderByHours }
-        guard let first = StatisticsDimension(rawValue: rows), let second = StatisticsDimension(rawValue: columns),
-              let choice = CrossChoice(first, second) else { throw SynligError(.badRequest, "statistics.bad_cross") }
+        func dimension(_ name: String, default fallback: StatisticsDimension) throws -> StatisticsDimension {
+            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return fallback }
+            guard let dimension = StatisticsDimension(rawValue: raw) else { throw SynligError(.badRequest, "statistics.bad_cross") }
+            return dimension
+        }
+        let rows = try dimension("rows", default: CrossChoice.genderByHours.rows)
+        let columns = try dimension("columns", default: CrossChoice.genderByHours.columns)
+        guard let choice = CrossChoice(rows, columns) else { throw SynligError(.badRequest, "statistics.bad_cross") }
         return choice
     }
 

@@ -81,12 +81,13 @@ struct OpenAPIContract: Sendable {
         typeAndSubtype == "application/json" || (typeAndSubtype.hasPrefix("application/") && typeAndSubtype.hasSuffix("+json"))
     }
 
-    /// The documented operation a request reaches, if any.
+    /// The documented operation a request reaches, if any. The path is chosen first, whatever the
+    /// method, as the server does: `PUT /caregivers/search` is the search's path, which takes no
+    /// PUT (405), not `PUT /caregivers/{id}` with the id `search`.
     func operation(_ method: String, _ path: String) -> Operation? {
-        operations(at: path)
-            .filter { $0.method == method }
-            .compactMap { operation in operation.score(segments(path)).map { (operation, $0) } }
-            .max { $0.1 < $1.1 }?.0
+        let scored = operations(at: path).compactMap { operation in operation.score(segments(path)).map { (operation, $0) } }
+        guard let best = scored.map(\.1).max() else { return nil }
+        return scored.first { $0.1 == best && $0.0.method == method }?.0
     }
 
     /// The documented operations on a path, whatever their method.
