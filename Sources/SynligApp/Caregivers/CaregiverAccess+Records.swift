@@ -12,6 +12,12 @@ extension CaregiverAccess {
         return restriction
     }
 
+    /// A restriction to lift or review: other roles are told who may (403), before anything else.
+    static func restrictionToLift(_ id: UUID?, for user: CurrentUser, on db: any Database) async throws -> InvolvementRestriction {
+        guard user.hasAny(restrictionLifters) else { throw SynligError(.forbidden, "restriction.lift_forbidden") }
+        return try await restriction(id, for: user, on: db)
+    }
+
     static func invitation(_ id: UUID?, for user: CurrentUser, on db: any Database) async throws -> MeetingInvitation {
         let invitation = try await MeetingInvitation.find(id, in: user.organisationID, on: db)
         _ = try await relationship(invitation.relationshipID, for: user, on: db)

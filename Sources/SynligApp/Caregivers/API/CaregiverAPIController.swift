@@ -16,7 +16,7 @@ struct CaregiverAPIController: APIRouteCollection {
         let caregiver = readers.naming(CaregiverAccess.caregiver)
         let recipient = readers.naming(CaregiverAccess.recipient)
         let relationship = readers.naming(CaregiverAccess.relationship)
-        let lifters = api.recordReaders(CaregiverAccess.restrictionLifters).naming(CaregiverAccess.restriction)
+        let lifters = readers.naming(CaregiverAccess.restrictionToLift)
 
         readers.get("caregivers", use: listCaregivers)
         readers.post("caregivers", use: createCaregiver)
