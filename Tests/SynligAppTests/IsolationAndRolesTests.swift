@@ -70,49 +70,6 @@ struct IsolationAndRolesTests {
         }
     }
 
-    @Test("Only administrators reach the administration pages; others get 403, visitors the login page")
-    func authorisationMatrix() async throws {
-        try await withSynlig { app in
-            let organisation = try await makeOrganisation(app)
-            let unit = try await makeUnit(app, in: organisation)
-            let admin = try await makeUser(app, in: organisation, email: "admin@test.se", roles: [.admin])
-            let adminPages: [SiteURL] = [.adminUnits, .adminUnitNew, .adminUnit(try unit.requireID()), .adminUsers, .adminUserNew,
-                                         .adminUser(try admin.requireID()), .auditTrail, .accessLog, .adminJobs]
-            for role in Role.allCases where role != .admin {
-                let email = "\(role.rawValue.lowercased())@test.se"
-                try await makeUser(app, in: organisation, email: email, roles: [role])
-                let browser = Browser(app)
-                try await browser.signIn(email)
-                let home = try await browser.get("/")
-                #expect(home.status == .ok)
-                #expect(!home.body.string.contains("/admin/"), "\(role) sees admin links")
-                for page in adminPages {
-                    let response = try await browser.get(page.path)
-                    #expect(response.status == .forbidden, "\(role) on \(page.path)")
-                    #expect(response.body.string.contains("Åtkomst nekad"))
-                }
-                let api = try await APIClient.signedIn(app, email)
-                #expect(try await api.send(.GET, "/api/v1/users").status == .forbidden)
-                #expect(try await api.send(.GET, "/api/v1/jobs").status == .forbidden)
-                #expect(try await api.send(.POST, "/api/v1/units", json: #"{"name":"X","kind":"other"}"#).status == .forbidden)
-                #expect(try await api.send(.GET, "/api/v1/me").status == .ok)
-            }
-            for page in adminPages + [.home, .accountPassword] {
-                let response = try await Browser(app).get(page.path)
-                #expect(response.status == .seeOther, "anonymous on \(page.path)")
-                #expect(response.headers.first(name: .location)?.hasPrefix("/login") == true)
-            }
-            for path in ["/api/v1/me", "/api/v1/organisation", "/api/v1/units", "/api/v1/users"] {
-                let response = try await APIClient(app: app).send(.GET, path)
-                #expect(response.status == .unauthorized, "anonymous API \(path)")
-                #expect(response.headers.first(name: "WWW-Authenticate") == "Bearer")
-            }
-            let adminBrowser = Browser(app)
-            try await adminBrowser.signIn("admin@test.se")
-            for page in adminPages { #expect(try await adminBrowser.get(page.path).status == .ok, "admin on \(page.path)") }
-        }
-    }
-
     /// Every route with an `:id`, as a path with `id` (and any other parameter) filled in.
     static func idRoutes(_ app: Application) -> [(method: HTTPMethod, path: (UUID) -> String, api: Bool)] {
         app.routes.all.compactMap { route in

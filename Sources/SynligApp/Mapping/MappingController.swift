@@ -104,11 +104,14 @@ struct MappingController: RouteCollection {
         let staff = routes.signedIn
         staff.get(SiteURL.mappings.pattern, use: list)
         staff.get(SiteURL.mappingNew.pattern, use: new)
-        staff.post(SiteURL.mappings.pattern, use: create)
         staff.get(SiteURL.mapping(SiteURL.anyID).pattern, use: show)
-        staff.post(SiteURL.mappingStatus(SiteURL.anyID).pattern, use: changeStatus)
-        staff.post(SiteURL.mappingResponses(SiteURL.anyID).pattern, use: addResponse)
-        staff.post(SiteURL.mappingReflection(SiteURL.anyID).pattern, use: saveReflection)
+        // Forms: the role, then the mapping (404), then the form (the services check again).
+        let managers = routes.signedIn(as: MappingService.managers)
+        managers.post(SiteURL.mappings.pattern, use: create)
+        let mapping = managers.naming(Mapping.self)
+        mapping.post(SiteURL.mappingStatus(SiteURL.anyID).pattern, use: changeStatus)
+        mapping.post(SiteURL.mappingResponses(SiteURL.anyID).pattern, use: addResponse)
+        mapping.post(SiteURL.mappingReflection(SiteURL.anyID).pattern, use: saveReflection)
     }
 
     private func requireReader(_ req: Request) throws -> CurrentUser {
@@ -229,8 +232,6 @@ struct MappingController: RouteCollection {
 
     @Sendable func changeStatus(req: Request) async throws -> Response {
         let id = try req.idParameter()
-        // The mapping first (404 for another organisation's id), then the chosen status (422).
-        _ = try await Mapping.find(id, in: try req.currentUser.organisationID, on: req.db)
         let form = try req.content.decode(StatusForm.self)
         guard let status = form.status.flatMap(MappingStatus.init(rawValue:)) else {
             throw SynligError(.unprocessableEntity, "mapping.status_change_invalid")

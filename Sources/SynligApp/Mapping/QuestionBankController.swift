@@ -71,10 +71,13 @@ struct QuestionBankController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.signedIn
         staff.get(SiteURL.banks.pattern, use: list)
-        staff.post(SiteURL.banks.pattern, use: copy)
         staff.get(SiteURL.bank(SiteURL.anyID).pattern, use: show)
-        staff.post(SiteURL.bank(SiteURL.anyID).pattern, use: edit)
-        staff.post(SiteURL.bankQuestions(SiteURL.anyID).pattern, use: addQuestion)
+        // Forms: the role, then the bank (404), then the form (the service checks again).
+        let managers = routes.signedIn(as: MappingService.managers)
+        managers.post(SiteURL.banks.pattern, use: copy)
+        let bank = managers.naming { try await QuestionBank.find($0, availableTo: $1.organisationID, on: $2) }
+        bank.post(SiteURL.bank(SiteURL.anyID).pattern, use: edit)
+        bank.post(SiteURL.bankQuestions(SiteURL.anyID).pattern, use: addQuestion)
     }
 
     private func reader(_ req: Request) throws -> CurrentUser {

@@ -48,15 +48,21 @@ struct PlanningController: RouteCollection {
         staff.get(SiteURL.plan.pattern, use: overview)
         let goals = GoalPages()
         staff.get(SiteURL.goalNew.pattern, use: goals.new)
-        staff.post(SiteURL.goals.pattern, use: goals.create)
         staff.get(SiteURL.goal(SiteURL.anyID).pattern, use: goals.show)
-        staff.post(SiteURL.goalStatus(SiteURL.anyID).pattern, use: goals.changeStatus)
-        staff.post(SiteURL.goalActions(SiteURL.anyID).pattern, use: goals.addAction)
-        staff.post(SiteURL.action(SiteURL.anyID).pattern, use: goals.updateAction)
-        staff.post(SiteURL.goalFollowUps(SiteURL.anyID).pattern, use: goals.addFollowUp)
+        // Forms: the role, then the goal or action (404, or 403 for one the user may not
+        // change), then the form (the services check again).
+        let managers = routes.signedIn(as: PlanningService.managers)
+        managers.post(SiteURL.goals.pattern, use: goals.create)
+        let goal = managers.naming(Goal.self)
+        goal.post(SiteURL.goalStatus(SiteURL.anyID).pattern, use: goals.changeStatus)
+        goal.post(SiteURL.goalActions(SiteURL.anyID).pattern, use: goals.addAction)
+        staff.naming { try await PlanningService.changeableAction($0, by: $1, on: $2) }
+            .post(SiteURL.action(SiteURL.anyID).pattern, use: goals.updateAction)
+        staff.naming { try await PlanningService.followedUpGoal($0, by: $1, on: $2) }
+            .post(SiteURL.goalFollowUps(SiteURL.anyID).pattern, use: goals.addFollowUp)
         let catalogue = RoutineCataloguePage()
         staff.get(SiteURL.routineCatalogue.pattern, use: catalogue.show)
-        staff.post(SiteURL.routineCatalogue.pattern, use: catalogue.mark)
+        managers.post(SiteURL.routineCatalogue.pattern, use: catalogue.mark)
     }
 
     static func requireReader(_ req: Request) throws -> CurrentUser {

@@ -215,6 +215,20 @@ package enum PlanningService {
         }
     }
 
+    /// The action, when the user may change it: managers any, its owner their own (else 403).
+    static func changeableAction(_ id: UUID?, by user: CurrentUser, on db: any Database) async throws -> PlanAction {
+        let action = try await PlanAction.find(id, in: user.organisationID, on: db)
+        guard user.hasAny(managers) || action.ownerUserID == user.id else { throw SynligError.forbidden }
+        return action
+    }
+
+    /// The goal, when the user may follow it up: managers any, its owner their own (else 403).
+    static func followedUpGoal(_ id: UUID?, by user: CurrentUser, on db: any Database) async throws -> Goal {
+        let goal = try await Goal.find(id, in: user.organisationID, on: db)
+        guard user.hasAny(managers) || goal.ownerUserID == user.id else { throw SynligError.forbidden }
+        return goal
+    }
+
     /// Managers change everything; an action's owner may move its status and due date.
     static func updateAction(_ actionID: UUID, _ input: ActionInput, by user: CurrentUser, on db: any Database) async throws -> PlanAction {
         var problems: [SynligError.FieldProblem] = []
@@ -222,9 +236,8 @@ package enum PlanningService {
         guard problems.isEmpty, let due, let status else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            let action = try await PlanAction.find(actionID, in: organisationID, on: tx)
+            let action = try await changeableAction(actionID, by: user, on: tx)
             let isManager = user.hasAny(managers)
-            guard isManager || action.ownerUserID == user.id else { throw SynligError.forbidden }
             guard input.version == action.version else { throw SynligError.staleEdit }
             if isManager {
                 action.title = title
@@ -260,8 +273,7 @@ package enum PlanningService {
         guard problems.isEmpty, let date, let progress else { throw SynligError.invalid(problems) }
         let organisationID = user.organisationID
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            let goal = try await Goal.find(goalID, in: organisationID, on: tx)
-            guard user.hasAny(managers) || goal.ownerUserID == user.id else { throw SynligError.forbidden }
+            let goal = try await followedUpGoal(goalID, by: user, on: tx)
             var actionID: UUID?
             if let raw = input.actionID, !raw.isEmpty {
                 let action = try await PlanAction.find(UUID(uuidString: raw), in: organisationID, on: tx)

@@ -10,7 +10,9 @@ extension RoutesBuilder {
     /// Pages for signed-in staff.
     var signedIn: any RoutesBuilder { browser.grouped(RequireSignIn()) }
 
-    func signedIn(as roles: Role...) -> any RoutesBuilder {
-        browser.grouped(RequireSignIn(), RequireRole(roles: Set(roles)))
+    func signedIn(as roles: Role...) -> any RoutesBuilder { signedIn(as: Set(roles)) }
+
+    func signedIn(as roles: Set<Role>) -> any RoutesBuilder {
+        browser.grouped(RequireSignIn(), RequireRole(roles: roles))
     }
 }

@@ -10,16 +10,14 @@
 /// - WHO: `public` (no sign-in), `signed-in` (any role), or roles and groups joined by `,`.
 /// - FLAGS: `strong` — shows people's records, so a weak sign-in in an organisation that asks
 ///   for a strong one is sent to step up (pages) or refused with 403 (forms, API);
-///   `ends-session` — visited last by each identity;
-///   `body-first` — a known flaw: the request body is checked before the role, so a role not
-///   listed may get 400/422/428 for an empty body instead of 403 (nothing is changed or shown;
-///   the test counts these as `refusedAfterBodyCheck`).
+///   `ends-session` — visited last by each identity.
 ///
 /// What the others get: a visitor is sent to the login page (pages) or gets 401 (API); a role
 /// not listed gets 403 (in another organisation 403 or 404: neither says whether the record
-/// exists); a listed role of another organisation gets 404 for a record of this one — or the
-/// very answer an id nobody has gets (counted as `validatedBeforeLookup`) — and sees none of
-/// its people in a list. A weak sign-in in A sees no person's name outside `strong` routes.
+/// exists); a listed role of another organisation gets 404 for a record of this one, and sees
+/// none of its people in a list. The role and the record come before the body: the matrix
+/// posts `{}` (API) or a form with no fields of the route's own, so a 400, 422 or 428 where
+/// 403 or 404 is due fails it. A weak sign-in in A sees no person's name outside `strong` routes.
 enum AuthorizationMatrix {
     static let groups: [String: String] = [
         "records": "consultant,caseOfficer,staff",          // people's records (CaregiverAccess)
@@ -69,15 +67,15 @@ enum AuthorizationMatrix {
     GET    /mappings/new                                  planners
     POST   /mappings                                      planners
     GET    /mappings/:x                                   overview
-    POST   /mappings/:x/status                            planners    body-first
+    POST   /mappings/:x/status                            planners
     POST   /mappings/:x/**                                planners
     GET    /mappings/:x/**                                overview
     GET    /question-banks                                overview
-    POST   /question-banks                                planners    body-first
+    POST   /question-banks                                planners
     GET    /question-banks/:x                             overview
     POST   /question-banks/:x/**                          planners
     GET    /plan/goals/new                                planners
-    POST   /plan/goals/:x/follow-ups                      planners    body-first
+    POST   /plan/goals/:x/follow-ups                      planners
     GET    /plan/**                                       overview
     POST   /plan/**                                       planners
     GET    /decisions/analyses/new                        planners
@@ -133,17 +131,17 @@ enum AuthorizationMatrix {
 
     GET    /api/v1/question-banks/**                      signed-in
     GET    /api/v1/mappings/:x/responses/:x               overview
-    PUT    /api/v1/mappings/:x/responses/:x/answers       planners    body-first
+    PUT    /api/v1/mappings/:x/responses/:x/answers       planners
     GET    /api/v1/mappings/**                            overview
     *      /api/v1/mappings/**                            planners
     GET    /api/v1/goals/**                               overview
-    POST   /api/v1/goals/:x/follow-ups                    planners    body-first
+    POST   /api/v1/goals/:x/follow-ups                    planners
     *      /api/v1/goals/**                               planners
-    PUT    /api/v1/actions/:x                             planners    body-first
+    PUT    /api/v1/actions/:x                             planners
     GET    /api/v1/routine-statuses                       overview
 
     GET    /api/v1/statistics/**                          statistics
-    PUT    /api/v1/statistics/**                          admin       body-first
+    PUT    /api/v1/statistics/**                          admin
 
     *      /api/v1/support-offerings/**                   catalogue
     *      /api/v1/civil-society-organisations            catalogue

@@ -59,7 +59,6 @@ struct MatrixRule: CustomStringConvertible, Sendable {
     let who: Who
     let strong: Bool
     let endsSession: Bool
-    let bodyFirst: Bool
 
     var description: String { "line \(line): \(text)" }
 
@@ -109,11 +108,10 @@ struct MatrixRule: CustomStringConvertible, Sendable {
                 who = .roles(roles)
             }
             let flags = Set(words.dropFirst(3))
-            guard flags.isSubset(of: ["strong", "ends-session", "body-first"]) else { throw Bad(description: "line \(index + 1): flags \(flags)") }
+            guard flags.isSubset(of: ["strong", "ends-session"]) else { throw Bad(description: "line \(index + 1): flags \(flags)") }
             rules.append(MatrixRule(line: index + 1, text: text, method: words[0],
                                     pattern: words[1].split(separator: "/").map(String.init), who: who,
-                                    strong: flags.contains("strong"), endsSession: flags.contains("ends-session"),
-                                    bodyFirst: flags.contains("body-first")))
+                                    strong: flags.contains("strong"), endsSession: flags.contains("ends-session")))
         }
         return rules
     }

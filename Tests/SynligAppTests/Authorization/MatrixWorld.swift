@@ -127,13 +127,6 @@ struct MatrixWorld: Sendable {
                            formFields: [("source", try official.requireID().uuidString)])
     }
 
-    /// `path` with every record of A in it replaced by an id nobody has.
-    func unknown(_ path: String) -> String {
-        (Array(records.values) + [mappingResponse, crisisContact]).reduce(path) {
-            $0.replacingOccurrences(of: $1.uuidString, with: UUID().uuidString)
-        }
-    }
-
     /// The value for each parameter of `route`, and whether one of them is a record of A.
     func path(_ route: MatrixRoute) -> (path: String, namesRecord: Bool)? {
         var parts: [String] = []

@@ -10,11 +10,11 @@ struct AdministrationAPIController: APIRouteCollection {
 
         let admin = api.signedIn.grouped(RequireRole(roles: [.admin]))
         admin.post("units", use: createUnit)
-        admin.put("units", ":id", use: updateUnit)
+        admin.naming(Unit.self).put("units", ":id", use: updateUnit)
         admin.get("users", use: listUsers)
         admin.post("users", use: createUser)
         admin.get("users", ":id", use: getUser)
-        admin.put("users", ":id", use: updateUser)
+        admin.naming(User.self).put("users", ":id", use: updateUser)
         admin.post("users", ":id", "deactivate", use: deactivateUser)
         admin.post("users", ":id", "reactivate", use: reactivateUser)
     }

@@ -5,26 +5,26 @@ import Vapor
 /// The follow-up of a caregiver's own situation and the worklist, in `/api/v1`. Every list
 /// under a caregiver is a read of their record and is logged; histories come newest first.
 extension CaregiverAPIController {
-    func bootFollowUps(_ readers: any RoutesBuilder) {
+    func bootFollowUps(_ readers: any RoutesBuilder, caregiver: any RoutesBuilder) {
         readers.get("caregivers", ":id", "conversations", use: listConversations)
-        readers.post("caregivers", ":id", "conversations", use: addConversation)
+        caregiver.post("caregivers", ":id", "conversations", use: addConversation)
         readers.get("caregivers", ":id", "voluntariness", use: listVoluntariness)
-        readers.post("caregivers", ":id", "voluntariness", use: recordVoluntariness)
+        caregiver.post("caregivers", ":id", "voluntariness", use: recordVoluntariness)
         readers.get("screening-instruments", use: listInstruments)
         readers.get("caregivers", ":id", "screenings", use: listScreenings)
-        readers.post("caregivers", ":id", "screenings", use: screen)
+        caregiver.post("caregivers", ":id", "screenings", use: screen)
         readers.get("caregivers", ":id", "support-plan", use: getPlan)
-        readers.put("caregivers", ":id", "support-plan", use: savePlan)
+        caregiver.put("caregivers", ":id", "support-plan", use: savePlan)
         readers.get("caregivers", ":id", "support-needs", use: listSupportNeeds)
-        readers.post("caregivers", ":id", "support-needs", use: addSupportNeed)
-        readers.put("support-needs", ":id", use: updateSupportNeed)
+        caregiver.post("caregivers", ":id", "support-needs", use: addSupportNeed)
+        readers.naming(CaregiverAccess.supportNeed).put("support-needs", ":id", use: updateSupportNeed)
         readers.get("caregivers", ":id", "feedback", use: listFeedback)
-        readers.post("caregivers", ":id", "feedback", use: addFeedback)
-        readers.put("feedback", ":id", use: updateFeedback)
+        caregiver.post("caregivers", ":id", "feedback", use: addFeedback)
+        readers.naming(CaregiverAccess.feedback).put("feedback", ":id", use: updateFeedback)
         readers.get("caregivers", ":id", "memo-notes", use: listMemos)
-        readers.post("caregivers", ":id", "memo-notes", use: addMemo)
+        caregiver.post("caregivers", ":id", "memo-notes", use: addMemo)
         readers.get("worklist", use: worklist)
-        readers.post("tasks", ":id", "done", use: markTaskDone)
+        readers.naming(CaregiverAccess.task).post("tasks", ":id", "done", use: markTaskDone)
     }
 
     /// The caregiver in the path, when the reader may see them; reading under it is logged.

@@ -7,13 +7,13 @@ extension InformationInput: StrictJSONBody {}
 /// Keeping consent and information current in `/api/v1`: information given, the next occasion,
 /// children in the household and a stance reviewed unchanged. Reads are logged like the record's.
 extension CaregiverAPIController {
-    func bootInformation(_ readers: any RoutesBuilder) {
+    func bootInformation(_ readers: any RoutesBuilder, caregiver: any RoutesBuilder, relationship: any RoutesBuilder) {
         readers.get("caregivers", ":id", "information", use: listInformation)
-        readers.post("caregivers", ":id", "information", use: recordInformation)
-        readers.put("caregivers", ":id", "information-schedule", use: scheduleInformation)
+        caregiver.post("caregivers", ":id", "information", use: recordInformation)
+        caregiver.put("caregivers", ":id", "information-schedule", use: scheduleInformation)
         readers.get("caregivers", ":id", "children", use: getChildren)
-        readers.put("caregivers", ":id", "children", use: saveChildren)
-        readers.post("relationships", ":id", "consent-reviews", use: reviewConsent)
+        caregiver.put("caregivers", ":id", "children", use: saveChildren)
+        relationship.post("relationships", ":id", "consent-reviews", use: reviewConsent)
     }
 
     /// Newest first, with the next occasion planned.

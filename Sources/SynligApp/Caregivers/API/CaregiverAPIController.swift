@@ -12,32 +12,38 @@ import Vapor
 struct CaregiverAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
         let readers = api.recordReaders(CaregiverAccess.readers)
+        // Writes to a record: the record first (404, 403), then the body.
+        let caregiver = readers.naming(CaregiverAccess.caregiver)
+        let recipient = readers.naming(CaregiverAccess.recipient)
+        let relationship = readers.naming(CaregiverAccess.relationship)
+        let lifters = readers.naming(CaregiverAccess.restrictionToLift)
 
         readers.get("caregivers", use: listCaregivers)
         readers.post("caregivers", use: createCaregiver)
-        readers.post("contact-requests", ":id", "caregiver", use: registerFromContactRequest)
+        api.recordReaders(SupportService.editors.intersection(CaregiverAccess.readers)).naming(ContactRequest.self)
+            .post("contact-requests", ":id", "caregiver", use: registerFromContactRequest)
         readers.post("caregivers", "search", use: searchCaregivers)
         readers.get("caregivers", ":id", use: getCaregiver)
-        readers.put("caregivers", ":id", use: updateCaregiver)
+        caregiver.put("caregivers", ":id", use: updateCaregiver)
         readers.get("caregivers", ":id", "fhir", use: fhirExport)
 
         readers.get("recipients", use: listRecipients)
         readers.post("recipients", use: createRecipient)
         readers.get("recipients", ":id", use: getRecipient)
-        readers.put("recipients", ":id", use: updateRecipient)
+        recipient.put("recipients", ":id", use: updateRecipient)
 
-        readers.post("caregivers", ":id", "relationships", use: addRelationship)
-        readers.put("relationships", ":id", use: updateRelationship)
+        caregiver.post("caregivers", ":id", "relationships", use: addRelationship)
+        relationship.put("relationships", ":id", use: updateRelationship)
         readers.get("relationships", ":id", "consents", use: consentHistory)
-        readers.post("relationships", ":id", "consents", use: recordConsent)
-        readers.post("relationships", ":id", "restrictions", use: restrict)
-        readers.post("restrictions", ":id", "lift", use: liftRestriction)
-        readers.post("restrictions", ":id", "review", use: reviewRestriction)
-        readers.post("relationships", ":id", "invitations", use: invite)
-        readers.post("invitations", ":id", "attendance", use: recordAttendance)
+        relationship.post("relationships", ":id", "consents", use: recordConsent)
+        relationship.post("relationships", ":id", "restrictions", use: restrict)
+        lifters.post("restrictions", ":id", "lift", use: liftRestriction)
+        lifters.post("restrictions", ":id", "review", use: reviewRestriction)
+        relationship.post("relationships", ":id", "invitations", use: invite)
+        readers.naming(CaregiverAccess.invitation).post("invitations", ":id", "attendance", use: recordAttendance)
 
-        bootFollowUps(readers)
-        bootInformation(readers)
+        bootFollowUps(readers, caregiver: caregiver)
+        bootInformation(readers, caregiver: caregiver, relationship: relationship)
     }
 
     // MARK: Caregivers

@@ -9,13 +9,16 @@ struct CoordinatedPlanAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
         let readers = api.recordReaders(CaregiverAccess.readers)
         readers.get("recipients", ":id", "coordinated-plans", use: list)
-        readers.post("recipients", ":id", "discharges", use: recordDischarge)
-        readers.post("recipients", ":id", "coordinated-plans", use: offer)
-        readers.post("coordinated-plans", ":id", "outcomes", use: recordOutcome)
-        readers.post("coordinated-plans", ":id", "responsibilities", use: addResponsibility)
+        // Writes with a body: the record first (404), then the body.
+        let recipient = readers.naming(CaregiverAccess.recipient)
+        let plan = readers.naming(CoordinatedPlanOffer.self)
+        recipient.post("recipients", ":id", "discharges", use: recordDischarge)
+        recipient.post("recipients", ":id", "coordinated-plans", use: offer)
+        plan.post("coordinated-plans", ":id", "outcomes", use: recordOutcome)
+        plan.post("coordinated-plans", ":id", "responsibilities", use: addResponsibility)
         readers.post("responsibilities", ":id", "done", use: responsibilityDone)
-        readers.post("recipients", ":id", "patient-contracts", use: addContract)
-        readers.post("patient-contracts", ":id", "follow-up", use: followUpContract)
+        recipient.post("recipients", ":id", "patient-contracts", use: addContract)
+        readers.naming(PatientContract.self).post("patient-contracts", ":id", "follow-up", use: followUpContract)
         readers.get("recipient-tasks", use: tasks)
         readers.post("recipient-tasks", ":id", "done", use: taskDone)
     }

@@ -21,13 +21,14 @@ struct MappingAPIController: APIRouteCollection {
         readers.get("mappings", use: listMappings)
         managers.post("mappings", use: createMapping)
         readers.get("mappings", ":id", use: getMapping)
-        managers.post("mappings", ":id", "status", use: changeMappingStatus)
+        let managedMapping = managers.naming(Mapping.self)
+        managedMapping.post("mappings", ":id", "status", use: changeMappingStatus)
         readers.get("mappings", ":id", "responses", use: listResponses)
-        managers.post("mappings", ":id", "responses", use: addResponse)
+        managedMapping.post("mappings", ":id", "responses", use: addResponse)
         // The respondent, or readers: checked in the handlers and the service.
         signedIn.get("mappings", ":id", "responses", ":responseId", use: getSheet)
         signedIn.put("mappings", ":id", "responses", ":responseId", "answers", use: saveAnswers)
-        managers.put("mappings", ":id", "reflections", ":areaKey", use: saveReflection)
+        managedMapping.put("mappings", ":id", "reflections", ":areaKey", use: saveReflection)
         readers.get("mappings", ":id", "results", use: results)
         readers.get("mappings", ":id", "gaps", use: gaps)
     }
@@ -157,6 +158,8 @@ struct MappingAPIController: APIRouteCollection {
     @Sendable func saveAnswers(req: Request) async throws -> API.SheetOut {
         let user = try req.currentUser
         let (_, response) = try await sheetInPath(req)
+        // Who may write on the sheet is decided before its answers are read.
+        try MappingService.ensureMayAnswer(response, user: user)
         let body = try req.decodeStrict(API.AnswersUpdate.self)
         try rejectUnknownAnswerFields(req)
         _ = try await MappingService.saveAnswers(

@@ -14,11 +14,11 @@ struct PlanAPIController: APIRouteCollection {
         readers.get("goals", use: listGoals)
         managers.post("goals", use: createGoal)
         readers.get("goals", ":id", use: getGoal)
-        managers.post("goals", ":id", "status", use: changeGoalStatus)
-        managers.post("goals", ":id", "actions", use: addAction)
-        // Managers, or the action's owner / the goal's owner: the service decides.
-        signedIn.put("actions", ":id", use: updateAction)
-        signedIn.post("goals", ":id", "follow-ups", use: addFollowUp)
+        managers.naming(Goal.self).post("goals", ":id", "status", use: changeGoalStatus)
+        managers.naming(Goal.self).post("goals", ":id", "actions", use: addAction)
+        // Managers, or the action's owner / the goal's owner: the service's rule, before the body.
+        signedIn.naming { try await PlanningService.changeableAction($0, by: $1, on: $2) }.put("actions", ":id", use: updateAction)
+        signedIn.naming { try await PlanningService.followedUpGoal($0, by: $1, on: $2) }.post("goals", ":id", "follow-ups", use: addFollowUp)
 
         readers.get("routine-statuses", use: routineStatuses)
     }

@@ -8,12 +8,13 @@ import Vapor
 struct ReferralAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
         let handlers = api.recordReaders(ReferralService.handlers)
-        handlers.post("caregivers", ":id", "referrals", use: send)
+        handlers.naming(CaregiverAccess.caregiver).post("caregivers", ":id", "referrals", use: send)
         handlers.get("referrals", "sent", use: listSent)
         handlers.get("referrals", "received", use: listReceived)
         handlers.get("referrals", "received", ":id", use: getReceived)
-        handlers.post("referrals", "received", ":id", "status", use: setStatus)
-        handlers.post("referrals", "received", ":id", "caregiver", use: createCaregiver)
+        let received = handlers.naming(Referral.self)
+        received.post("referrals", "received", ":id", "status", use: setStatus)
+        received.post("referrals", "received", ":id", "caregiver", use: createCaregiver)
     }
 
     @Sendable func send(req: Request) async throws -> Response {

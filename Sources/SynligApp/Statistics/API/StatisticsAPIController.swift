@@ -7,9 +7,10 @@ struct StatisticsAPIController: APIRouteCollection {
         readers.get("statistics", use: statistics)
         readers.get("statistics", "national", use: national)
         readers.get("statistics", "settings", use: settings)
-        // The services refuse everyone but administrators (403), as on the page.
-        readers.put("statistics", "population", use: setPopulation)
-        readers.put("statistics", "publication", use: setPublication)
+        // Administrators only, refused before the body is read (the services check it again).
+        let admin = api.signedIn.grouped(RequireRole(roles: [.admin]))
+        admin.put("statistics", "population", use: setPopulation)
+        admin.put("statistics", "publication", use: setPublication)
     }
 
     /// `GET /api/v1/statistics/settings`: whether the indicators are published as open data,

@@ -12,8 +12,8 @@ struct GroupSupportAPIController: APIRouteCollection {
         readers.get("group-occasions", use: list)
         readers.post("group-occasions", use: create)
         readers.get("group-occasions", ":id", use: get)
-        readers.post("group-occasions", ":id", "sign-ups", use: signUp)
-        readers.put("group-sign-ups", ":id", "attendance", use: mark)
+        readers.naming(GroupOccasion.self).post("group-occasions", ":id", "sign-ups", use: signUp)
+        readers.naming(GroupSignUp.self).put("group-sign-ups", ":id", "attendance", use: mark)
     }
 
     /// Occasions from `from` (default three months back) on, oldest first; no person.

@@ -13,7 +13,7 @@ struct SupportAPIController: APIRouteCollection {
         editors.get("support-offerings", use: listOfferings)
         editors.post("support-offerings", use: createOffering)
         editors.get("support-offerings", ":id", use: getOffering)
-        editors.put("support-offerings", ":id", use: updateOffering)
+        editors.naming(SupportOffering.self).put("support-offerings", ":id", use: updateOffering)
 
         editors.get("civil-society-organisations", use: listCivilSociety)
         editors.post("civil-society-organisations", use: createCivilSociety)
@@ -22,7 +22,7 @@ struct SupportAPIController: APIRouteCollection {
         let inbox = api.recordReaders(SupportService.editors)
         inbox.get("contact-requests", use: listContactRequests)
         inbox.get("contact-requests", ":id", use: getContactRequest)
-        inbox.post("contact-requests", ":id", "close", use: closeContactRequest)
+        inbox.naming(ContactRequest.self).post("contact-requests", ":id", "close", use: closeContactRequest)
     }
 
     // MARK: Offerings
