@@ -20,6 +20,13 @@ public enum TextLimit {
 /// the search is an indexed comparison and every writer folds the same way.
 public enum SearchText {
     public static func folded(_ name: String) -> String { name.lowercased() }
+
+    /// A search term as typed: like any text a person types, one with a control character or a
+    /// bidi control is refused (so it is not passed on to a query or shown back disguised).
+    /// Its length is not: a search compares a capped prefix.
+    public static func check(_ raw: String?) -> (value: String, problem: TextProblem?) {
+        TextInput.check(raw, required: false, maxLength: .max)
+    }
 }
 
 /// Normalises and checks free text before it reaches the database.

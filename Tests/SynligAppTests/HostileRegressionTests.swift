@@ -42,6 +42,32 @@ struct HostileRegressionTests {
         }
     }
 
+    @Test("A search term with a control character or a bidi control is refused on the field, page and API, never passed on")
+    func searchRefusesControls() async throws {
+        try await withSynlig { app in
+            let organisation = try await makeOrganisation(app)
+            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
+            let api = try await APIClient.signedIn(app, "anna@test.se")
+            let browser = Browser(app)
+            try await browser.signIn("anna@test.se")
+            for (term, key) in [("Anna\u{0000}", "input.control_characters"), ("An\u{001B}na", "input.control_characters"),
+                                ("An\u{0085}na", "input.control_characters"), ("\u{202E}anna", "input.bidi_controls")] {
+                let found = try await api.send(.POST, "/api/v1/caregivers/search", json: json(["q": term]))
+                #expect(found.status == .unprocessableEntity)
+                #expect(found.fieldProblems["q"] == app.localizer.text(key, "sv"))
+                for path in ["/caregivers", "/recipients"] {
+                    try await browser.get(path)
+                    let page = try await browser.post(path, form: [("q", term)])
+                    #expect(page.status == .unprocessableEntity, "\(path)")
+                    #expect(page.body.string.contains(#"<p class="field-error" id="q-error">"#), "\(path)")
+                    #expect(page.body.string.contains(##"href="#q""##), "\(path): the error summary leads to the field")
+                }
+            }
+            let swedish = try await api.send(.POST, "/api/v1/caregivers/search", json: json(["q": "Åsa Öberg-Ärlig d'Été"]))
+            #expect(swedish.status == .ok)
+        }
+    }
+
     @Test("A NUL in the path never cuts a static file's name short: /css/synlig.css%00.html is 404")
     func nulInStaticPath() async throws {
         try await withSynlig { app in

@@ -151,3 +151,19 @@ struct TextInputLoneCarriageReturnTests {
         #expect(result.value == "rad ett\nrad två")
     }
 }
+
+@Suite("SearchText.check")
+struct SearchTextCheckTests {
+    @Test(arguments: [("Anna\u{0000}", TextProblem.controlCharacters), ("An\u{001B}na", .controlCharacters),
+                      ("An\u{0085}na", .controlCharacters), ("\u{202E}anna", .bidiControls), ("\u{2066}Anna\u{2069}", .bidiControls)])
+    func refusesControlsAndBidi(term: String, problem: TextProblem) {
+        #expect(SearchText.check(term).problem == problem)
+    }
+
+    @Test func keepsWhatAPersonTypesAndAnyLength() {
+        #expect(SearchText.check("  Åsa Öberg-Ärlig d'Été ") == ("Åsa Öberg-Ärlig d'Été", nil))
+        let long = String(repeating: "a", count: 100_000)
+        #expect(SearchText.check(long).problem == nil)
+        #expect(SearchText.check(nil) == ("", nil))
+    }
+}

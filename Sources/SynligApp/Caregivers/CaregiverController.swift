@@ -23,6 +23,7 @@ struct CaregiverController: RouteCollection {
         var action: String
         var previousPage: Int?
         var nextPage: Int?
+        var errors: FormErrors = .none
     }
 
     static let pageSize = 50
@@ -47,6 +48,14 @@ struct CaregiverController: RouteCollection {
         let user = try req.currentUser
         let form = FormValues(request: req)
         let query = req.method == .POST ? (form["q"] ?? "") : ""
+        // A term with a control or bidi character is refused on the field, with the page kept.
+        if let problem = SearchText.check(query).problem {
+            let errors = FormErrors([.init(field: "q", messageKey: problem.rawValue)], request: req)
+            return try await req.renderPage("caregivers/list", ListPage(
+                page: .make(for: req, titleKey: "caregiver.list_title", errors: errors.summary([("q", "caregiver.search_label")], request: req)),
+                query: query, rows: [], total: 0, searched: true, newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
+                recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path, errors: errors), status: .unprocessableEntity)
+        }
         let page = Pagination.page(req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page"))
         let (rows, total) = try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
         return try await req.renderPage("caregivers/list", ListPage(

@@ -392,8 +392,9 @@ package enum CaregiverService {
 
     /// The people matching a search, before counting and paging.
     static func searchQuery(_ rawQuery: String?, for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<Caregiver> {
+        let (text, problem) = SearchText.check(rawQuery)
+        if let problem { throw SynligError.invalid([.init(field: "q", messageKey: problem.rawValue)]) }
         let query = try await CaregiverAccess.caregivers(for: user, on: db)
-        let text = (rawQuery ?? "").trimmingCharacters(in: .whitespaces)
         if !text.isEmpty {
             if text.contains(where: \.isNumber), case .success(let pin) = PersonalIdentityNumber.parse(text) {
                 query.filter(\.$personalIdentityNumber == pin.canonical)

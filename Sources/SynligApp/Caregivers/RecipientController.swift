@@ -31,6 +31,7 @@ struct RecipientController: RouteCollection {
         var query: String
         var rows: [CaregiverController.ListRow]
         var total: Int
+        var errors: FormErrors = .none
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -45,7 +46,14 @@ struct RecipientController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.currentUser
         // Posted, like the caregiver search, so names stay out of addresses.
-        let text = (req.method == .POST ? FormValues(request: req)["q"] ?? "" : "").trimmingCharacters(in: .whitespaces)
+        let typed = req.method == .POST ? FormValues(request: req)["q"] ?? "" : ""
+        let (text, problem) = SearchText.check(typed)
+        if let problem {
+            let errors = FormErrors([.init(field: "q", messageKey: problem.rawValue)], request: req)
+            return try await req.renderPage("caregivers/recipients", ListPage(
+                page: .make(for: req, titleKey: "recipient.list_title", errors: errors.summary([("q", "recipient.search_label")], request: req)),
+                query: typed, rows: [], total: 0, errors: errors), status: .unprocessableEntity)
+        }
         let query = try await CaregiverAccess.recipients(for: user, on: req.db)
         // Recipients are few per unit; a plain name filter in Swift keeps Swedish letters right on both databases.
         let all = try await query.sort(\.$name).all()
