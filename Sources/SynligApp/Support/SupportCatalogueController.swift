@@ -120,9 +120,11 @@ struct SupportCatalogueController: RouteCollection {
     }
 
     static let summaryFields: [(id: String, labelKey: String)] = [
-        ("name", "support.name"), ("kind", "support.kind"), ("provider", "support.provider"), ("civilSocietyId", "support.civil_society"),
+        ("name", "support.name"), ("kind", "support.kind"), ("provider", "support.provider"), ("providerName", "support.provider_name"),
+        ("civilSocietyId", "support.civil_society"),
         ("targetGroups", "support.target_groups"), ("languages", "support.languages"), ("description", "support.description"),
-        ("email", "support.email"), ("website", "support.website"), ("lastChecked", "support.last_checked"),
+        ("eligibility", "support.eligibility"), ("cost", "support.cost"), ("address", "support.address"), ("schedule", "support.schedule"),
+        ("accessibility", "support.accessibility"), ("phone", "support.phone"), ("email", "support.email"), ("website", "support.website"), ("lastChecked", "support.last_checked"),
     ]
 
     @Sendable func new(req: Request) async throws -> Response {
@@ -179,7 +181,8 @@ struct SupportCatalogueController: RouteCollection {
             return req.redirect(to: SiteURL.civilSociety.path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await renderOrganisations(req, errors: errors, summary: errors.summary([("csoName", "support.cso_name")], request: req),
+            return try await renderOrganisations(req, errors: errors, summary: errors.summary([("csoName", "support.cso_name"), ("csoDescription", "support.description"), ("csoContact", "support.cso_contact"),
+                                                                                           ("csoCooperation", "support.cso_cooperation")], request: req),
                                                  status: error.status)
         }
     }
