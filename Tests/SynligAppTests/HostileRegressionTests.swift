@@ -45,11 +45,7 @@ struct HostileRegressionTests {
     @Test("A search term with a control character or a bidi control is refused on the field, page and API, never passed on")
     func searchRefusesControls() async throws {
         try await withSynlig { app in
-            let organisation = try await makeOrganisation(app)
-            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
-            let api = try await APIClient.signedIn(app, "anna@test.se")
-            let browser = Browser(app)
-            try await browser.signIn("anna@test.se")
+            let (api, browser) = try await Self.signedInConsultant(app)
             for (term, key) in [("Anna\u{0000}", "input.control_characters"), ("An\u{001B}na", "input.control_characters"),
                                 ("An\u{0085}na", "input.control_characters"), ("\u{202E}anna", "input.bidi_controls")] {
                 let found = try await api.send(.POST, "/api/v1/caregivers/search", json: json(["q": term]))
@@ -108,11 +104,7 @@ struct HostileRegressionTests {
     @Test("A name flooded with combining marks, or disguised with bidi controls, is refused in the form and the API")
     func lengthAndBidiInNames() async throws {
         try await withSynlig { app in
-            let organisation = try await makeOrganisation(app)
-            try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
-            let api = try await APIClient.signedIn(app, "anna@test.se")
-            let browser = Browser(app)
-            try await browser.signIn("anna@test.se")
+            let (api, browser) = try await Self.signedInConsultant(app)
             let flood = "x" + String(repeating: "\u{0301}", count: 100_000)
             for (name, message) in [(flood, "input.too_long"), ("Anna \u{202E}greB", "input.bidi_controls"),
                                     ("\u{2066}Anna\u{2069}", "input.bidi_controls"), ("An\u{0085}na", "input.control_characters")] {
@@ -144,5 +136,15 @@ struct HostileRegressionTests {
             let response = try await anna.post("/support/\(try offering.requireID())", form: [("name", ""), ("version", "1")])
             #expect(response.status == .notFound)
         }
+    }
+
+    /// A consultant of a fresh organisation, signed in to the API and in a browser.
+    static func signedInConsultant(_ app: Application) async throws -> (APIClient, Browser) {
+        let organisation = try await makeOrganisation(app)
+        try await makeUser(app, in: organisation, email: "anna@test.se", roles: [.consultant])
+        let api = try await APIClient.signedIn(app, "anna@test.se")
+        let browser = Browser(app)
+        try await browser.signIn("anna@test.se")
+        return (api, browser)
     }
 }

@@ -49,24 +49,22 @@ struct CaregiverController: RouteCollection {
         let form = FormValues(request: req)
         let query = req.method == .POST ? (form["q"] ?? "") : ""
         // A term with a control or bidi character is refused on the field, with the page kept.
-        if let problem = SearchText.check(query).problem {
-            let errors = FormErrors([.init(field: "q", messageKey: problem.rawValue)], request: req)
-            return try await req.renderPage("caregivers/list", ListPage(
-                page: .make(for: req, titleKey: "caregiver.list_title", errors: errors.summary([("q", "caregiver.search_label")], request: req)),
-                query: query, rows: [], total: 0, searched: true, newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
-                recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path, errors: errors), status: .unprocessableEntity)
-        }
+        let problem = SearchText.check(query).problem
+        let errors = problem.map { FormErrors([.init(field: "q", messageKey: $0.rawValue)], request: req) } ?? .none
         let page = Pagination.page(req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page"))
-        let (rows, total) = try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
+        let (rows, total) = problem != nil ? ([], 0)
+            : try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
         return try await req.renderPage("caregivers/list", ListPage(
-            page: .make(for: req, titleKey: "caregiver.list_title"), query: query,
+            page: .make(for: req, titleKey: "caregiver.list_title", errors: errors.summary([("q", "caregiver.search_label")], request: req)),
+            query: query,
             rows: try rows.map {
                 ListRow(name: $0.name, href: SiteURL.caregiver(try $0.requireID()).path,
                         registered: CalendarDate($0.registeredOn).map { SwedishTime.formatDate($0, language: req.language.rawValue) } ?? "")
             },
             total: total, searched: !query.isEmpty, newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
             recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path,
-            previousPage: page > 1 ? page - 1 : nil, nextPage: page * Self.pageSize < total ? page + 1 : nil))
+            previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: page * Self.pageSize < total ? page + 1 : nil, errors: errors),
+            status: problem == nil ? .ok : .unprocessableEntity)
     }
 
     // MARK: Register and edit
