@@ -50,7 +50,7 @@ struct GenerateTests {
             #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM care_relationships") >= 300)
             #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM care_recipients")
                 == Self.count(sql, "SELECT COUNT(*) AS n FROM care_relationships"))
-            for table in ["caregiver_support", "voluntariness_checks", "screening_results"] {
+            for table in ["caregiver_support", "voluntariness_checks", "screening_results", "caregiver_tasks"] {
                 #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM \(table)") > 30, "\(table)")
             }
             // A second run adds organisations under codes still free.
@@ -149,6 +149,7 @@ struct GenerateTests {
                 ("caregiver_support", "status", raw(SupportStatus.self)), ("voluntariness_checks", "answer", raw(VoluntarinessAnswer.self)),
                 ("screening_results", "level", raw(ScreeningLevel.self)), ("units", "kind", raw(UnitKind.self)),
                 ("organisations", "kind", raw(OrganisationKind.self)), ("user_roles", "role", raw(Role.self)),
+                ("caregiver_tasks", "kind", raw(CaregiverTaskKind.self)),
             ]
             for (table, column, allowed) in vocabularies {
                 let stored = Set(try await Self.counts(sql, table, column).keys)
@@ -164,6 +165,13 @@ struct GenerateTests {
                    OR s.ended_on < s.started_on OR s.requested_on > '\(today)' OR s.ended_on > '\(today)'
                 """) == 0)
             #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregivers WHERE personal_identity_number IS NOT NULL") == 0)
+            // Each caregiver followed up has one open follow-up, on the responsible consultant's worklist.
+            #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregiver_tasks WHERE open")
+                == Self.count(sql, "SELECT COUNT(*) AS n FROM caregivers WHERE responsible_user_id IS NOT NULL"))
+            #expect(try await Self.count(sql, """
+                SELECT COUNT(*) AS n FROM caregiver_tasks t JOIN caregivers c ON c.id = t.caregiver_id
+                WHERE c.responsible_user_id IS NULL OR t.assignee_id <> c.responsible_user_id
+                """) == 0)
         }
     }
 

@@ -280,8 +280,9 @@ enum VoluntarinessText {
 
     /// The reasons behind each caregiver's open talk about voluntariness on a worklist: those of
     /// their latest check that asked for one. One query for the whole list.
-    static func reasons(of tasks: [CaregiverTask], organisationID: UUID, req: Request) async throws -> [UUID: Reasons] {
-        let caregiverIDs = Array(Set(tasks.filter { $0.kind == .discussVoluntariness }.map(\.caregiverID)))
+    static func reasons(of tasks: [WorklistQuery.Entry], organisationID: UUID, req: Request) async throws -> [UUID: Reasons] {
+        let caregiverIDs = Array(Set(tasks.filter { $0.isAboutCaregiver && $0.kind == CaregiverTaskKind.discussVoluntariness.rawValue }
+            .map(\.person_id)))
         guard !caregiverIDs.isEmpty else { return [:] }
         let checks = try await VoluntarinessCheck.scoped(to: organisationID, on: req.db).filter(\.$caregiverID ~~ caregiverIDs)
             .sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()

@@ -16,6 +16,7 @@ enum CaregiverMigrations {
         app.migrations.add(KeepConsentAndInformationCurrent())
         app.migrations.add(ScheduleReviewsOfExistingStances())
         app.migrations.add(IndexListsInTheirOrder())
+        app.migrations.add(IndexWorklistInItsOrder())
     }
 }
 

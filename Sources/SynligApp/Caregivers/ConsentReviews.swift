@@ -82,8 +82,8 @@ extension ConsentService {
 
 extension ConsentText {
     /// "Ställningstagandet är 14 månader gammalt" per relationship a review task is about, for the worklist.
-    static func stanceAges(of tasks: [CaregiverTask], organisationID: UUID, req: Request) async throws -> [UUID: String] {
-        let ids = tasks.filter { $0.kind == .consentReview }.compactMap(\.subjectID)
+    static func stanceAges(of tasks: [WorklistQuery.Entry], organisationID: UUID, req: Request) async throws -> [UUID: String] {
+        let ids = tasks.filter { $0.isAboutCaregiver && $0.kind == CaregiverTaskKind.consentReview.rawValue }.compactMap(\.subject_id)
         guard !ids.isEmpty else { return [:] }
         var latest: [UUID: CalendarDate] = [:]
         for entry in try await ConsentRecord.scoped(to: organisationID, on: req.db).filter(\.$relationshipID ~~ ids).all() {

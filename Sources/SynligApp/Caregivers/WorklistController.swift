@@ -3,7 +3,10 @@ import SynligCore
 import Vapor
 
 /// What is due about caregivers and the people they care for, per user: follow-ups due and
-/// overdue, reviews and signals, SIPs to draw up and their follow-ups.
+/// overdue, reviews and signals, SIPs to draw up and their follow-ups. The user's own tasks,
+/// and for consultants those nobody is responsible for, about people the user may see
+/// (`WorklistQuery`: units change, and a task does not open a record to someone who no longer
+/// works with the person).
 struct WorklistController: RouteCollection {
     struct Row: Encodable {
         var caregiver: String
@@ -24,30 +27,24 @@ struct WorklistController: RouteCollection {
         var kinds: [SelectOption]
         var dues: [SelectOption]
         var sorts: [SelectOption]
-        var total: Int
+        /// "12 uppgifter.", or "more than 1 000" when the list is longer than it is worth counting.
+        var countText: String
+        /// "Visar 51–100." when the list runs over more than one page.
+        var showing: String?
+        var previousPage: String?
+        var nextPage: String?
         var action: String
     }
 
-    static let limit = 200
+    static let perPage = 50
+    /// Counting every one of a consultant's tasks would cost as much as the tasks are many, so
+    /// the list counts to here and says "more than" beyond: the page stays as fast at any size.
+    static let countCap = 1_000
 
     func boot(routes: any RoutesBuilder) throws {
         let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.caregiverWorklist.pattern, use: worklist)
         readers.post(SiteURL.caregiverTaskDone(SiteURL.anyID).pattern, use: done)
-    }
-
-    /// The user's open tasks: their own, and for consultants those of caregivers nobody is
-    /// responsible for — about caregivers the user may see (units change; a task does not
-    /// open a record to someone who no longer works with the person).
-    static func openTasks(for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<CaregiverTask> {
-        let query = CaregiverTask.scoped(to: user.organisationID, on: db).filter(\.$open == true).group(.or) { group in
-            group.filter(\.$assigneeID == user.id)
-            if user.has(.consultant) { group.filter(\.$assigneeID == nil) }
-        }
-        if !CaregiverAccess.seesWholeOrganisation(user) {
-            query.filter(\.$caregiverID ~~ (try await CaregiverAccess.caregivers(for: user, on: db).all(\.$id)))
-        }
-        return query
     }
 
     @Sendable func worklist(req: Request) async throws -> Response {
@@ -57,72 +54,63 @@ struct WorklistController: RouteCollection {
         let recipientKind = RecipientTaskKind(rawValue: kindText)
         let due = (try? req.query.get(String.self, at: "due")) ?? ""
         let sort = (try? req.query.get(String.self, at: "sort")) ?? "due"
+        let pageNumber = Pagination.page(try? req.query.get(Int.self, at: "page"))
         let today = CalendarDate.today()
         let language = req.language.rawValue
-        func row(name: String, href: String, task: String, detail: String? = nil, dueOn: String, action: String?) -> (due: String, kind: String, row: Row) {
-            let dueDate = CalendarDate(dueOn) ?? today
+
+        let query = try await WorklistQuery.make(for: user, caregiverKind: kind, recipientKind: recipientKind,
+                                                 due: WorklistQuery.Due(rawValue: due) ?? .any, today: today, on: req.db)
+        let offset = (pageNumber - 1) * Self.perPage
+        let entries = try await query.page(offset: offset, limit: Self.perPage, order: sort == "kind" ? .kind : .due, on: req.db)
+        let total = try await query.count(upTo: Self.countCap, on: req.db)
+        let reasons = try await VoluntarinessText.reasons(of: entries, organisationID: user.organisationID, req: req)
+        let stanceAges = try await ConsentText.stanceAges(of: entries, organisationID: user.organisationID, req: req)
+        let rows = entries.map { entry in
+            let dueDate = CalendarDate(entry.due_on) ?? today
             let state = DueState.of(dueDate, today: today)
-            return (dueOn, task, Row(caregiver: name, href: href, task: task, detail: detail, due: SwedishTime.formatDate(dueDate, language: language),
-                                     state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue, action: action))
-        }
-        var rows: [(due: String, kind: String, row: Row)] = []
-        var total = 0
-        if recipientKind == nil {
-            let query = try await Self.openTasks(for: user, on: req.db)
-            if let kind { query.filter(\.$kind == kind) }
-            Self.filterDue(query, \.$dueOn, due, today: today)
-            total += try await query.copy().count()
-            let tasks = try await query.sort(\.$dueOn).sort(\.$id).limit(Self.limit).all()
-            let caregiverIDs = Array(Set(tasks.map(\.caregiverID)))
-            let names = caregiverIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Caregiver.scoped(to: user.organisationID, on: req.db)
-                .filter(\.$id ~~ caregiverIDs).all().map { (try $0.requireID(), $0.name) })
-            let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
-            let stanceAges = try await ConsentText.stanceAges(of: tasks, organisationID: user.organisationID, req: req)
-            rows += try tasks.map { task in
-                row(name: names[task.caregiverID] ?? "–", href: SiteURL.caregiver(task.caregiverID).path, task: req.t("task.kind.\(task.kind.rawValue)"),
-                    detail: task.kind == .discussVoluntariness ? reasons[task.caregiverID]?.text
-                        : task.kind == .consentReview ? task.subjectID.flatMap { stanceAges[$0] } : nil, dueOn: task.dueOn,
-                    action: CaregiverTaskService.doneByHand.contains(task.kind) ? SiteURL.caregiverTaskDone(try task.requireID()).path : nil)
+            var row = Row(caregiver: entry.name, href: SiteURL.caregiver(entry.person_id).path, task: "", detail: nil,
+                          due: SwedishTime.formatDate(dueDate, language: language),
+                          state: req.t("task.due.\(state.rawValue)"), overdue: state == .overdue, action: nil)
+            if entry.isAboutCaregiver, let kind = CaregiverTaskKind(rawValue: entry.kind) {
+                row.task = req.t("task.kind.\(kind.rawValue)")
+                row.detail = kind == .discussVoluntariness ? reasons[entry.person_id]?.text
+                    : kind == .consentReview ? entry.subject_id.flatMap { stanceAges[$0] } : nil
+                if CaregiverTaskService.doneByHand.contains(kind) { row.action = SiteURL.caregiverTaskDone(entry.id).path }
+            } else if let kind = RecipientTaskKind(rawValue: entry.kind) {
+                row.task = req.t("recipient_task.kind.\(kind.rawValue)")
+                row.href = RecipientTaskService.href(kind: kind, recipientID: entry.person_id, subjectID: entry.subject_id)
+                if RecipientTaskService.doneByHand.contains(kind) { row.action = SiteURL.recipientTaskDone(entry.id).path }
             }
+            return row
         }
-        if kind == nil {
-            // Tasks about the person cared for (a SIP to draw up, a follow-up) on the same list.
-            let query = try await RecipientTaskService.openTasks(for: user, on: req.db)
-            if let recipientKind { query.filter(\.$kind == recipientKind) }
-            Self.filterDue(query, \.$dueOn, due, today: today)
-            total += try await query.copy().count()
-            let tasks = try await query.sort(\.$dueOn).sort(\.$id).limit(Self.limit).all()
-            let recipientIDs = Array(Set(tasks.map(\.recipientID)))
-            let names = recipientIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await CareRecipient.scoped(to: user.organisationID, on: req.db)
-                .filter(\.$id ~~ recipientIDs).all().map { (try $0.requireID(), $0.name) })
-            rows += try tasks.map { task in
-                row(name: names[task.recipientID] ?? "–", href: RecipientTaskService.href(of: task),
-                    task: req.t("recipient_task.kind.\(task.kind.rawValue)"), dueOn: task.dueOn,
-                    action: RecipientTaskService.doneByHand.contains(task.kind) ? SiteURL.recipientTaskDone(try task.requireID()).path : nil)
-            }
+
+        func pageLink(_ number: Int) -> String {
+            var items = [URLQueryItem]()
+            if !kindText.isEmpty { items.append(.init(name: "kind", value: kindText)) }
+            if !due.isEmpty { items.append(.init(name: "due", value: due)) }
+            if sort != "due" { items.append(.init(name: "sort", value: sort)) }
+            items.append(.init(name: "page", value: String(number)))
+            var components = URLComponents()
+            components.queryItems = items
+            return SiteURL.caregiverWorklist.path + "?" + (components.percentEncodedQuery ?? "")
         }
-        rows.sort { sort == "kind" && $0.kind != $1.kind ? $0.kind < $1.kind : $0.due < $1.due }
+        let hasNext = offset + rows.count < total
         let kindOptions = CaregiverTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("task.kind.\($0.rawValue)"), selected: $0 == kind) }
             + RecipientTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("recipient_task.kind.\($0.rawValue)"), selected: $0 == recipientKind) }
         return try await req.renderPage("caregivers/worklist", Page(
             page: .make(for: req, titleKey: "worklist.caregivers_title"),
-            rows: rows.prefix(Self.limit).map(\.row),
+            rows: rows,
             kinds: [SelectOption(value: "", label: req.t("worklist.all_kinds"), selected: kind == nil && recipientKind == nil)] + kindOptions,
             dues: [("", "worklist.all_dates"), ("overdue", "task.due.overdue"), ("soon", "worklist.due_soon")].map {
                 SelectOption(value: $0.0, label: req.t($0.1), selected: $0.0 == due)
             },
             sorts: [("due", "worklist.sort_due"), ("kind", "worklist.sort_kind")].map { SelectOption(value: $0.0, label: req.t($0.1), selected: $0.0 == sort) },
-            total: total, action: SiteURL.caregiverWorklist.path))
-    }
-
-    /// "overdue" or "soon" (within the window, not overdue), on either kind of task.
-    private static func filterDue<M: Model>(_ query: QueryBuilder<M>, _ field: KeyPath<M, FieldProperty<M, String>>, _ due: String,
-                                            today: CalendarDate) {
-        if due == "overdue" { query.filter(field < today.iso) }
-        if due == "soon" {
-            let soon = DueState.soonWindow(today: today)
-            query.filter(field >= soon.from).filter(field <= soon.through)
-        }
+            countText: total > Self.countCap ? req.t("worklist.count_more", req.grouped(Self.countCap)) : req.tp("worklist.count", total),
+            showing: rows.isEmpty || (pageNumber == 1 && !hasNext) ? nil
+                : req.t("worklist.showing", String(offset + 1), String(offset + rows.count)),
+            previousPage: pageNumber > 1 ? pageLink(pageNumber - 1) : nil,
+            nextPage: hasNext ? pageLink(pageNumber + 1) : nil,
+            action: SiteURL.caregiverWorklist.path))
     }
 
     @Sendable func done(req: Request) async throws -> Response {
@@ -133,22 +121,21 @@ struct WorklistController: RouteCollection {
         return req.redirect(to: back)
     }
 
-    /// The start page's summary of this list.
+    /// The start page's summary of this list, counted to the same cap as the list.
     static func items(for user: CurrentUser, request req: Request) async throws -> [HomeController.WorklistItem] {
         guard user.hasAny(CaregiverAccess.readers) else { return [] }
-        let soon = DueState.soonWindow(today: .today())
-        let overdue = try await openTasks(for: user, on: req.db).filter(\.$dueOn < soon.from).count()
-            + RecipientTaskService.openTasks(for: user, on: req.db).filter(\.$dueOn < soon.from).count()
-        let dueSoon = try await openTasks(for: user, on: req.db).filter(\.$dueOn >= soon.from)
-            .filter(\.$dueOn <= soon.through).count()
-            + RecipientTaskService.openTasks(for: user, on: req.db).filter(\.$dueOn >= soon.from).filter(\.$dueOn <= soon.through).count()
+        let overdue = try await WorklistQuery.make(for: user, due: .overdue, on: req.db).count(upTo: countCap, on: req.db)
+        let dueSoon = try await WorklistQuery.make(for: user, due: .soon, on: req.db).count(upTo: countCap, on: req.db)
+        func label(_ key: String, _ count: Int) -> String {
+            count > countCap ? req.t(key + "_more", req.grouped(countCap)) : req.tp(key, count)
+        }
         var items: [HomeController.WorklistItem] = []
         if overdue > 0 {
-            items.append(.init(label: req.tp("worklist.caregiver_overdue", overdue), href: SiteURL.caregiverWorklist.path + "?due=overdue",
+            items.append(.init(label: label("worklist.caregiver_overdue", overdue), href: SiteURL.caregiverWorklist.path + "?due=overdue",
                                due: req.t("task.due.overdue"), overdue: true))
         }
         if dueSoon > 0 {
-            items.append(.init(label: req.tp("worklist.caregiver_soon", dueSoon), href: SiteURL.caregiverWorklist.path + "?due=soon",
+            items.append(.init(label: label("worklist.caregiver_soon", dueSoon), href: SiteURL.caregiverWorklist.path + "?due=soon",
                                due: req.t("worklist.due_soon"), overdue: false))
         }
         return items

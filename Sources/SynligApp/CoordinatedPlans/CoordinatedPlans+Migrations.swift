@@ -5,6 +5,18 @@ import Vapor
 enum CoordinatedPlanMigrations {
     static func register(in app: Application) {
         app.migrations.add(CreateCoordinatedPlans())
+        app.migrations.add(IndexRecipientWorklistInItsOrder())
+    }
+}
+
+/// The person's tasks share the caregiver worklist's page, so they get its indexes (see there).
+struct IndexRecipientWorklistInItsOrder: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await IndexWorklistInItsOrder.replace("recipient_tasks_worklist_idx", on: RecipientTask.schema, database: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await IndexWorklistInItsOrder.restore("recipient_tasks_worklist_idx", on: RecipientTask.schema, database: database)
     }
 }
 

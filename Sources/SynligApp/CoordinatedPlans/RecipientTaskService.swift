@@ -66,6 +66,11 @@ package enum RecipientTaskService {
     /// Where a task is done: the caregiver's relationship for an invitation, otherwise the
     /// person's SIP page.
     static func href(of task: RecipientTask) -> String {
-        task.kind == .inviteCaregiverToPlan ? SiteURL.relationship(task.subjectID).path : SiteURL.recipientPlans(task.recipientID).path
+        href(kind: task.kind, recipientID: task.recipientID, subjectID: task.subjectID)
+    }
+
+    static func href(kind: RecipientTaskKind, recipientID: UUID, subjectID: UUID?) -> String {
+        if kind == .inviteCaregiverToPlan, let subjectID { return SiteURL.relationship(subjectID).path }
+        return SiteURL.recipientPlans(recipientID).path
     }
 }

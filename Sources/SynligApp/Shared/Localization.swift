@@ -150,6 +150,19 @@ extension Request {
     func tp(_ key: String, _ count: Int, _ arguments: String...) -> String {
         application.localizer.plural(key, textLanguage, count: count, arguments)
     }
+
+    /// 16 000 in Swedish, 16,000 in English.
+    func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var groups: [String] = []
+        var rest = Substring(digits)
+        while rest.count > 3 {
+            groups.insert(String(rest.suffix(3)), at: 0)
+            rest = rest.dropLast(3)
+        }
+        groups.insert(String(rest), at: 0)
+        return (value < 0 ? "-" : "") + groups.joined(separator: language == .sv ? "\u{00A0}" : ",")
+    }
 }
 
 /// `#t("key")` in a template.

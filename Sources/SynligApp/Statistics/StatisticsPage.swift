@@ -241,15 +241,5 @@ struct StatisticsPage: Encodable {
     }
 
     /// 16 000 in Swedish, 16,000 in English.
-    static func grouped(_ value: Int, _ req: Request) -> String {
-        let digits = String(value)
-        var groups: [String] = []
-        var rest = Substring(digits)
-        while rest.count > 3 {
-            groups.insert(String(rest.suffix(3)), at: 0)
-            rest = rest.dropLast(3)
-        }
-        groups.insert(String(rest), at: 0)
-        return groups.joined(separator: req.language == .sv ? "\u{00A0}" : ",")
-    }
+    static func grouped(_ value: Int, _ req: Request) -> String { req.grouped(value) }
 }

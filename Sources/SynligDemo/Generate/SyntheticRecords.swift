@@ -41,10 +41,14 @@ struct SyntheticRecords {
         "id", "organisation_id", "caregiver_id", "instrument_id", "instrument_version", "answers", "score", "level",
         "screened_on", "author_id", "created_at",
     ])
+    /// The next voluntariness follow-up of each caregiver followed up, open on the consultant's worklist.
+    var tasks = BulkTable("caregiver_tasks", [
+        "id", "organisation_id", "caregiver_id", "kind", "due_on", "assignee_id", "subject_id", "open", "done_at", "created_at",
+    ])
 
     var buffered: Int { caregivers.rows.count }
     static let tables: [WritableKeyPath<SyntheticRecords, BulkTable>] = [
-        \.caregivers, \.recipients, \.relationships, \.support, \.voluntariness, \.screenings,
+        \.caregivers, \.recipients, \.relationships, \.support, \.voluntariness, \.screenings, \.tasks,
     ]
     var writtenByTable: [(String, Int)] { Self.tables.map { (self[keyPath: $0].name, self[keyPath: $0].written) } }
 
@@ -204,13 +208,24 @@ struct SyntheticRecordWriter {
         let answers = person.isHeavy ? Weighted<VoluntarinessAnswer>([(.yes, 0.65), (.partly, 0.25), (.no, 0.10)])
             : Weighted<VoluntarinessAnswer>([(.yes, 0.85), (.partly, 0.12), (.no, 0.03)])
         var due = registered - Int.random(in: 0...30, using: &random)
+        // The follow-up still open: the last one missed (overdue since its day), or else the next.
+        var missed: Int?
         while due >= 0 {
             if Self.chance(0.7, &random) {
                 records.voluntariness.add([ids(uuid()), org, ids(caregiver), calendar.day(due),
                                            Value.text(answers.draw(&random).rawValue), Value.emptyText, author, calendar.stamp(due)])
+                missed = nil
+            } else if missed == nil {
+                missed = due
             }
             due -= schedule.voluntarinessMonths * 30 + Int.random(in: -10...20, using: &random)
         }
+        // No draw is added here, so a seed gives the same records as before tasks were generated.
+        let openOn = missed.map { calendar.today.addingDays(-$0) } ?? calendar.today.addingDays(-due)
+        records.tasks.add([
+            ids(uuid()), org, ids(caregiver), Value.text(CaregiverTaskKind.voluntarinessFollowUp.rawValue), Value.text(openOn.iso),
+            author, Value.null, Value.bool(true), Value.null, calendar.stamp(registered),
+        ])
         guard let instrument, Self.chance(person.isHeavy ? 0.7 : 0.35, &random) else { return }
         let strain = min(0.9, 0.2 + (person.isHeavy ? 0.25 : 0) + (person.gender == .woman ? 0.05 : 0) + Double.random(in: 0...0.2, using: &random))
         var screened = registered - Int.random(in: 0...60, using: &random)

@@ -215,29 +215,15 @@ extension CaregiverAPIController {
         if due == .later { check.fail("due", "input.invalid_choice") }
         try check.finish()
 
-        let query = CaregiverTask.scoped(to: user.organisationID, on: req.db).filter(\.$open == true)
-        if CaregiverAccess.seesWholeOrganisation(user) {
-            query.group(.or) { $0.filter(\.$assigneeID == user.id).filter(\.$assigneeID == nil) }
-        } else {
-            // Someone outside the user's units could be assigned to them; their name stays hidden.
-            let visible = try await CaregiverAccess.caregivers(for: user, on: req.db).all(\.$id)
-            query.filter(\.$assigneeID == user.id).filter(\.$caregiverID ~~ visible)
-        }
-        if let kind { query.filter(\.$kind == kind) }
-        switch due {
-        case .overdue: query.filter(\.$dueOn < today.iso)
-        case .dueSoon:
-            let soon = DueState.soonWindow(today: today)
-            query.filter(\.$dueOn >= soon.from).filter(\.$dueOn <= soon.through)
-        case .later, nil: break
-        }
-        let total = try await query.copy().count()
-        let tasks = try await query.sort(\.$dueOn).sort(\.$id).range((page - 1) * per ..< page * per).all()
-        let names = try await caregiverNames(tasks.map(\.caregiverID), organisationID: user.organisationID, on: req.db)
-        let reasons = try await VoluntarinessText.reasons(of: tasks, organisationID: user.organisationID, req: req)
-        return API.Page(items: try tasks.map {
-            try API.CaregiverTaskOut($0, caregiverName: names[$0.caregiverID] ?? "", today: today,
-                                     reasons: $0.kind == .discussVoluntariness ? reasons[$0.caregiverID] : nil)
+        let query = try await WorklistQuery.make(for: user, caregiverKind: kind, withRecipientTasks: false,
+                                                 due: due == .overdue ? .overdue : due == .dueSoon ? .soon : .any, today: today, on: req.db)
+        // The API's total is exact, as its clients page by it.
+        let total = try await query.count(on: req.db)
+        let entries = try await query.page(offset: (page - 1) * per, limit: per, on: req.db)
+        let reasons = try await VoluntarinessText.reasons(of: entries, organisationID: user.organisationID, req: req)
+        return API.Page(items: entries.compactMap {
+            API.CaregiverTaskOut($0, today: today,
+                                 reasons: $0.kind == CaregiverTaskKind.discussVoluntariness.rawValue ? reasons[$0.person_id] : nil)
         },
                         page: page, per: per, total: total)
     }

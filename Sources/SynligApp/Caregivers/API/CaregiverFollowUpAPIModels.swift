@@ -323,5 +323,22 @@ extension API {
             self.reasons = reasons?.codes
             reasonText = reasons?.text
         }
+
+        /// An open task as the worklist reads it, with no whole row behind it.
+        init?(_ entry: WorklistQuery.Entry, today: CalendarDate, reasons: VoluntarinessText.Reasons? = nil) {
+            guard entry.isAboutCaregiver, let kind = CaregiverTaskKind(rawValue: entry.kind) else { return nil }
+            id = entry.id
+            self.kind = kind
+            dueOn = entry.due_on
+            dueState = CalendarDate(entry.due_on).map { DueState.of($0, today: today).rawValue } ?? DueState.overdue.rawValue
+            caregiverId = entry.person_id
+            caregiverName = entry.name
+            subjectId = entry.subject_id
+            assigneeUserId = entry.assignee_id
+            open = true
+            doneAt = nil
+            self.reasons = reasons?.codes
+            reasonText = reasons?.text
+        }
     }
 }
