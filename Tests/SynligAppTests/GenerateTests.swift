@@ -196,6 +196,32 @@ struct GenerateTests {
         }
     }
 
+    @Test("A register and a worklist longer than the count's cap say 'more than', and page on to the end")
+    func longListsCountToTheirCap() async throws {
+        try await withSynlig { app in
+            let summary = try await SyntheticGenerator.run(app, Self.request(municipalities: 1, caregivers: 1_060))
+            let code = try #require(summary.organisations.first?.code)
+            let consultant = Browser(app)
+            try await consultant.signIn(SyntheticGenerator.consultantEmail(code: code))
+            let first = try await consultant.get("/caregivers").body.string
+            #expect(first.contains("Fler än 1\u{00A0}000 anhöriga som du får se."), "the register counts to its cap")
+            #expect(first.contains("Nästa sida"))
+            // Page 22 holds people 1,051–1,060: the last page, found past the cap, with no next.
+            let last = try await consultant.post("/caregivers", form: [("q", ""), ("page", "22")]).body.string
+            #expect(last.components(separatedBy: "<tr><td><a href=").count - 1 == 10)
+            #expect(!last.contains("Nästa sida") && last.contains("Föregående sida"))
+            let search = try await consultant.post("/caregivers", form: [("q", "Anhörig \(code)-10")]).body.string
+            // -10, -100 … -109, -1000 … -1060: 1 + 10 + 61 people.
+            #expect(search.contains("72 träffar."))
+            let api = try await APIClient.signedIn(app, SyntheticGenerator.consultantEmail(code: code))
+            let page = try await api.send(.GET, "/api/v1/caregivers?per=10").decoded(API.Page<API.CaregiverSummary>.self)
+            #expect(page.total == 1_060, "the API's total is exact")
+            let tasks = try await Self.count(app.db as! any SQLDatabase, "SELECT COUNT(*) AS n FROM caregiver_tasks WHERE open")
+            let worklist = try await consultant.get("/caregivers/worklist").body.string
+            #expect(worklist.contains(tasks > WorklistController.countCap ? "Fler än 1\u{00A0}000 uppgifter." : "\(tasks) uppgifter."), "\(tasks)")
+        }
+    }
+
     @Test("synlig generate runs from the command line; a build without the demo target refuses")
     func command() async throws {
         try await withSynlig { app in

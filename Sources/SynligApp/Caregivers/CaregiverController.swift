@@ -15,8 +15,8 @@ struct CaregiverController: RouteCollection {
         var page: PageContext
         var query: String
         var rows: [ListRow]
-        var total: Int
-        var searched: Bool
+        /// "1 234 anhöriga som du får se.", or "more than 1 000" past the count's cap.
+        var countText: String
         var newHref: String
         var worklistHref: String
         var recipientsHref: String
@@ -27,6 +27,9 @@ struct CaregiverController: RouteCollection {
     }
 
     static let pageSize = 50
+    /// Counting a register of 100,000 walks 100,000 index entries per page view; past this the
+    /// page says "more than" and points to the search (issue 11).
+    static let countCap = 1_000
 
     func boot(routes: any RoutesBuilder) throws {
         let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
@@ -52,8 +55,12 @@ struct CaregiverController: RouteCollection {
         let problem = SearchText.check(query).problem
         let errors = problem.map { FormErrors([.init(field: "q", messageKey: $0.rawValue)], request: req) } ?? .none
         let page = Pagination.page(req.method == .POST ? form.int("page") : try? req.query.get(Int.self, at: "page"))
-        let (rows, total) = problem != nil ? ([], 0)
-            : try await CaregiverService.search(query, for: user, limit: Self.pageSize, offset: (page - 1) * Self.pageSize, on: req.db)
+        // One row past the page says whether there is a next one, whatever the count's cap.
+        let (found, total) = problem != nil ? ([], 0)
+            : try await CaregiverService.search(query, for: user, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize,
+                                                countUpTo: Self.countCap, on: req.db)
+        let rows = found.prefix(Self.pageSize)
+        let key = query.isEmpty ? "caregiver.count" : "caregiver.search_count"
         return try await req.renderPage("caregivers/list", ListPage(
             page: .make(for: req, titleKey: "caregiver.list_title", errors: errors.summary([("q", "caregiver.search_label")], request: req)),
             query: query,
@@ -61,9 +68,9 @@ struct CaregiverController: RouteCollection {
                 ListRow(name: $0.name, href: SiteURL.caregiver(try $0.requireID()).path,
                         registered: CalendarDate($0.registeredOn).map { SwedishTime.formatDate($0, language: req.language.rawValue) } ?? "")
             },
-            total: total, searched: !query.isEmpty, newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
+            countText: total > Self.countCap ? req.t(key + "_more", req.grouped(Self.countCap)) : req.tp(key, total), newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
             recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path,
-            previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: page * Self.pageSize < total ? page + 1 : nil, errors: errors),
+            previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: found.count > Self.pageSize ? page + 1 : nil, errors: errors),
             status: problem == nil ? .ok : .unprocessableEntity)
     }
 

@@ -376,10 +376,12 @@ package enum CaregiverService {
     }
 
     /// Search by name (part of it) or by an exact personnummer, among the people the user may see.
-    static func search(_ rawQuery: String?, for user: CurrentUser, limit: Int = 50, offset: Int = 0,
+    /// `countUpTo` counts to that cap and one past it (the page then says "more than"), so the
+    /// register's page costs the same at any size; without it the count is exact (the API's total).
+    static func search(_ rawQuery: String?, for user: CurrentUser, limit: Int = 50, offset: Int = 0, countUpTo: Int? = nil,
                        on db: any Database) async throws -> (rows: [Caregiver], total: Int) {
         let query = try await searchQuery(rawQuery, for: user, on: db)
-        let total = try await query.copy().count()
+        let total = if let countUpTo { try await query.count(upTo: countUpTo) } else { try await query.copy().count() }
         let rows = try await inListOrder(query, limit: limit, offset: offset).all()
         return (rows, total)
     }

@@ -1,3 +1,5 @@
+import FluentSQL
+import SQLKit
 import Vapor
 
 /// Page numbers from a request, kept in a range where `(page - 1) * per` cannot overflow:
@@ -36,5 +38,28 @@ enum Pagination {
         if let per, !(1...maxPer).contains(per) { problems.append(.init(field: "per", messageKey: "api.paging.per")) }
         if !problems.isEmpty { throw SynligError.invalid(problems) }
         return (page ?? 1, per ?? defaultPer)
+    }
+}
+
+/// The SELECT behind a count to a cap: no per-driver types are involved in a read, so the plain
+/// converter renders it as either driver would.
+private struct CappedCount: Decodable { var n: Int }
+
+private struct ReadOnlyConverterDelegate: SQLConverterDelegate {
+    func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
+}
+
+extension QueryBuilder {
+    /// How many rows match, counted to `cap + 1` at most: a list that says "more than 1 000"
+    /// beyond the cap costs the same at any size, where `count()` walks every match (issue 11).
+    func count(upTo cap: Int) async throws -> Int {
+        guard let sql = database as? any SQLDatabase else { return try await copy().limit(cap + 1).all().count }
+        var read = copy().query
+        read.fields = [.custom(SQLLiteral.numeric("1"))]
+        read.sorts = []
+        read.offsets = []
+        read.limits = [.count(cap + 1)]
+        let select = SQLQueryConverter(delegate: ReadOnlyConverterDelegate()).convert(read)
+        return try await sql.raw("SELECT COUNT(*) AS n FROM (\(select)) capped").first(decoding: CappedCount.self)?.n ?? 0
     }
 }
