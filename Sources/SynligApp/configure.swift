@@ -17,6 +17,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try await DatabaseSetup.configure(app, config: config)
     try await DatabaseSetup.prepareConnections(app)
     PublicPageCache.register(on: app)
+    app.statisticsCache = StatisticsCache()
 
     app.middleware = .init()
     app.middleware.use(RequestLogMiddleware())

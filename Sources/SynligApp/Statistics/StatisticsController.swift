@@ -142,7 +142,10 @@ struct StatisticsController: RouteCollection {
     }
 
     static func report(_ scope: StatisticsScope, req: Request) async throws -> StatisticsReport {
-        let counts = try await StatisticsService.counts(scope, cross: try crossChoice(req), on: req.db)
+        let cross = try crossChoice(req), today = CalendarDate.today()
+        let counts = try await req.application.statisticsCache.counts(.init(scope, cross: cross, today: today), on: req.db) {
+            try await StatisticsService.counts(scope, cross: cross, today: today, on: req.db)
+        }
         let population = try await StatisticsPopulationService.current(scope.organisationID, on: req.db)
         return StatisticsReport(counts, scope: scope, policy: .standard, population: population, label: { req.t($0) })
     }

@@ -1,0 +1,86 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import SynligCore
+import Vapor
+
+/// The statistics' counts, kept in memory until anything is written (issue 11). At 100,000
+/// caregivers one set of counts is some thirty aggregates over the whole organisation, seconds of
+/// work, while the answer stays the same until the record changes; a viewer changing the cross
+/// table or the unit, or a second viewer, should not pay for it again.
+///
+/// "Until anything is written" is read from the database, so it holds across instances: every
+/// change to the record goes through `AuditTrail.transaction`, which moves the audit chain's head
+/// (its lock count on every write, its sequence on every event) in the same transaction. The
+/// counts are kept with the head they were computed after, read before computing, and served
+/// only while the head is unchanged. Only aggregates are kept, never a person.
+final class StatisticsCache: Sendable {
+    /// Bounds memory when every period, cross and unit is tried: past this, start over.
+    static let capacity = 256
+
+    struct Key: Hashable, Sendable {
+        var organisations: [UUID]
+        var period: StatisticsPeriod
+        var trendYears: Int
+        var rows: String
+        var columns: String
+        /// Overdue and on-time counts depend on the day.
+        var today: String
+
+        init(_ scope: StatisticsScope, cross: CrossChoice, today: CalendarDate) {
+            organisations = scope.organisations ?? [scope.organisationID]
+            period = scope.period
+            trendYears = scope.trendYears
+            rows = cross.rows.rawValue
+            columns = cross.columns.rawValue
+            self.today = today.iso
+        }
+    }
+
+    private struct Kept {
+        var version: String
+        var counts: CaregiverCounts
+    }
+
+    private let kept = NIOLockedValueBox<[Key: Kept]>([:])
+
+    /// The counts for `key`: from memory while nothing has been written since, else computed.
+    func counts(_ key: Key, on db: any Database, compute: () async throws -> CaregiverCounts) async throws -> CaregiverCounts {
+        let version = try await Self.dataVersion(on: db)
+        if let hit = kept.withLockedValue({ $0[key] }), hit.version == version { return hit.counts }
+        let counts = try await compute()
+        kept.withLockedValue { kept in
+            if kept.count >= Self.capacity { kept = [:] }
+            kept[key] = Kept(version: version, counts: counts)
+        }
+        return counts
+    }
+
+    /// The audit chain's head as text: it moves with every committed change to the record.
+    static func dataVersion(on db: any Database) async throws -> String {
+        guard let sql = db as? any SQLDatabase else { return UUID().uuidString }
+        struct Head: Decodable { var seq: Int64; var lock_count: Int64 }
+        let head = try await sql.select().column("seq").column("lock_count").from(AuditChainHead.schema)
+            .where("id", .equal, SQLBind(1)).first(decoding: Head.self)
+        return head.map { "\($0.seq).\($0.lock_count)" } ?? UUID().uuidString
+    }
+
+    /// How many sets of counts are kept now; for tests.
+    var keptCount: Int { kept.withLockedValue { $0.count } }
+}
+
+extension Application {
+    private struct StatisticsCacheKey: StorageKey {
+        typealias Value = StatisticsCache
+    }
+
+    /// One per process, made at configuration.
+    var statisticsCache: StatisticsCache {
+        get {
+            guard let cache = storage[StatisticsCacheKey.self] else { fatalError("StatisticsCache was not registered") }
+            return cache
+        }
+        set { storage[StatisticsCacheKey.self] = newValue }
+    }
+}

@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import SQLKit
+import SynligCore
+import Testing
+import Vapor
+@testable import SynligApp
+
+/// The statistics' counts are computed once and kept while nothing is written (issue 11); any
+/// audited write, through this instance or any other sharing the database, is counted at once.
+@Suite("Statistics kept until the record changes")
+struct StatisticsCacheTests {
+    static func identified(_ api: APIClient, _ year: Int) async throws -> Int? {
+        let response = try await api.send(.GET, "/api/v1/statistics?period=\(year)")
+        #expect(response.status == .ok)
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any]
+        return (json?["identified"] as? [String: Any])?["count"] as? Int
+    }
+
+    @Test("Counted once while nothing is written; an audited write anywhere is counted on the next view, on page and API")
+    func keptUntilWritten() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let year = CalendarDate.today().year
+            for index in 0..<6 { try await world.register(app, "Statistikperson \(index)") }
+            let api = try await APIClient.signedIn(app, world.strategist.email)
+            #expect(try await Self.identified(api, year) == 6)
+            #expect(app.statisticsCache.keptCount == 1)
+
+            // A change that bypasses the audit trail (only a database administrator could make one)
+            // is not seen: the second view is served from memory, which is what makes it fast.
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("UPDATE caregivers SET registered_on = '2199-01-01' WHERE name = 'Statistikperson 0'").run()
+            #expect(try await Self.identified(api, year) == 6)
+
+            // Any audited write moves the chain's head, as one on another instance would: the next
+            // view counts again, and sees both changes.
+            try await world.register(app, "Statistikperson 6")
+            #expect(try await Self.identified(api, year) == 6, "one moved out of the period, one registered")
+            let browser = Browser(app)
+            try await browser.signIn(world.strategist.email)
+            #expect(try await browser.get("/statistics?period=\(year)").status == .ok)
+            try await AuditTrail.transaction(on: app.db, actor: .system) { tx, audit in
+                try await (tx as! any SQLDatabase).raw("UPDATE caregivers SET registered_on = '2199-01-01' WHERE name = 'Statistikperson 1'").run()
+                audit.record("test.change", "caregiver", id: nil, organisation: try world.organisation.requireID())
+            }
+            #expect(try await Self.identified(api, year) == 5)
+        }
+    }
+
+    @Test("Each period and cross table is kept apart, and another organisation's are never served")
+    func keysKeptApart() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let other = try await RecordWorld.make(app, name: "Annan kommun", code: "0181")
+            let year = CalendarDate.today().year
+            for index in 0..<5 { try await world.register(app, "Statistikperson \(index)") }
+            for index in 0..<7 { try await other.register(app, "Annan person \(index)") }
+            let ours = try await APIClient.signedIn(app, world.strategist.email)
+            let theirs = try await APIClient.signedIn(app, other.strategist.email)
+            #expect(try await Self.identified(ours, year) == 5)
+            #expect(try await Self.identified(theirs, year) == 7)
+            let previous = try await Self.identified(ours, year - 1)
+            #expect(previous == nil || previous == 0)
+            let crossed = try await ours.send(.GET, "/api/v1/statistics?period=\(year)&rows=ageBand&columns=relation")
+            #expect(crossed.status == .ok)
+            #expect(app.statisticsCache.keptCount == 4)
+        }
+    }
+}
