@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import SynligCore
 import Testing
@@ -65,6 +66,41 @@ struct StatisticsCacheTests {
             let crossed = try await ours.send(.GET, "/api/v1/statistics?period=\(year)&rows=ageBand&columns=relation")
             #expect(crossed.status == .ok)
             #expect(app.statisticsCache.keptCount == 4)
+        }
+    }
+
+    @Test("Viewers asking for the same figures at once share one computation")
+    func oneComputationForManyViewers() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil,
+                                        period: try #require(StatisticsPeriod.year(CalendarDate.today().year)))
+            let key = StatisticsCache.Key(scope, cross: .genderByHours, today: .today())
+            let computed = NIOLockedValueBox(0)
+            let cache = app.statisticsCache
+            let db = app.db
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await cache.counts(key, on: db) {
+                            computed.withLockedValue { $0 += 1 }
+                            try await Task.sleep(for: .milliseconds(200))
+                            return try await StatisticsService.counts(scope, on: db)
+                        }.caregivers.reduce(0, +)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(results.count == 8 && Set(results) == [0])
+            #expect(computed.withLockedValue { $0 } == 1, "eight viewers, one computation")
+            // A write moves the head: the next viewer computes again, once.
+            try await world.register(app, "Ny person")
+            let after = try await cache.counts(key, on: db) {
+                computed.withLockedValue { $0 += 1 }
+                return try await StatisticsService.counts(scope, on: db)
+            }
+            #expect(after.caregivers.reduce(0, +) == 1)
+            #expect(computed.withLockedValue { $0 } == 2)
         }
     }
 }

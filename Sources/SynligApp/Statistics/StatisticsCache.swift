@@ -43,18 +43,45 @@ final class StatisticsCache: Sendable {
         var counts: CaregiverCounts
     }
 
-    private let kept = NIOLockedValueBox<[Key: Kept]>([:])
+    private struct State {
+        var kept: [Key: Kept] = [:]
+        /// Computations under way: a second viewer of the same figures waits for the first
+        /// one's, instead of starting the same seconds of work beside it.
+        var running: [Key: (version: String, task: Task<CaregiverCounts, any Error>)] = [:]
+    }
 
-    /// The counts for `key`: from memory while nothing has been written since, else computed.
-    func counts(_ key: Key, on db: any Database, compute: () async throws -> CaregiverCounts) async throws -> CaregiverCounts {
+    private let state = NIOLockedValueBox(State())
+
+    /// The counts for `key`: from memory while nothing has been written since, else computed once
+    /// however many ask at the same time.
+    func counts(_ key: Key, on db: any Database,
+                compute: @escaping @Sendable () async throws -> CaregiverCounts) async throws -> CaregiverCounts {
         let version = try await Self.dataVersion(on: db)
-        if let hit = kept.withLockedValue({ $0[key] }), hit.version == version { return hit.counts }
-        let counts = try await compute()
-        kept.withLockedValue { kept in
-            if kept.count >= Self.capacity { kept = [:] }
-            kept[key] = Kept(version: version, counts: counts)
+        let kept: CaregiverCounts?, task: Task<CaregiverCounts, any Error>?
+        (kept, task) = state.withLockedValue { state in
+            if let hit = state.kept[key], hit.version == version { return (hit.counts, nil) }
+            if let running = state.running[key], running.version == version { return (nil, running.task) }
+            let task = Task { try await compute() }
+            state.running[key] = (version, task)
+            return (nil, task)
         }
-        return counts
+        if let kept { return kept }
+        guard let task else { throw Abort(.internalServerError) }
+        do {
+            let counts = try await task.value
+            state.withLockedValue { state in
+                guard state.running[key]?.version == version else { return }
+                state.running[key] = nil
+                if state.kept.count >= Self.capacity { state.kept = [:] }
+                state.kept[key] = Kept(version: version, counts: counts)
+            }
+            return counts
+        } catch {
+            state.withLockedValue { state in
+                if state.running[key]?.version == version { state.running[key] = nil }
+            }
+            throw error
+        }
     }
 
     /// The audit chain's head as text: it moves with every committed change to the record.
@@ -67,7 +94,7 @@ final class StatisticsCache: Sendable {
     }
 
     /// How many sets of counts are kept now; for tests.
-    var keptCount: Int { kept.withLockedValue { $0.count } }
+    var keptCount: Int { state.withLockedValue { $0.kept.count } }
 }
 
 extension Application {
