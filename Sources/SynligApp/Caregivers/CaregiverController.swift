@@ -15,7 +15,7 @@ struct CaregiverController: RouteCollection {
         var page: PageContext
         var query: String
         var rows: [ListRow]
-        /// "1 234 anhöriga som du får se.", or "more than 1 000" past the count's cap.
+        /// "1 234 anhöriga som du får se.", or "more than 1 000" past the count's cap; empty after a refused search.
         var countText: String
         var newHref: String
         var worklistHref: String
@@ -68,7 +68,8 @@ struct CaregiverController: RouteCollection {
                 ListRow(name: $0.name, href: SiteURL.caregiver(try $0.requireID()).path,
                         registered: CalendarDate($0.registeredOn).map { SwedishTime.formatDate($0, language: req.language.rawValue) } ?? "")
             },
-            countText: total > Self.countCap ? req.t(key + "_more", req.grouped(Self.countCap)) : req.tp(key, total), newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
+            // A refused search searched nothing: no count, rather than a false "0 matches".
+            countText: problem != nil ? "" : total > Self.countCap ? req.t(key + "_more", req.grouped(Self.countCap)) : req.tp(key, total), newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
             recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path,
             previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: found.count > Self.pageSize ? page + 1 : nil, errors: errors),
             status: problem == nil ? .ok : .unprocessableEntity)

@@ -30,7 +30,8 @@ struct RecipientController: RouteCollection {
         var page: PageContext
         var query: String
         var rows: [CaregiverController.ListRow]
-        var total: Int
+        /// Empty when the search was refused: nothing was searched, so nothing is counted.
+        var countText: String
         var errors: FormErrors = .none
     }
 
@@ -52,7 +53,7 @@ struct RecipientController: RouteCollection {
             let errors = FormErrors([.init(field: "q", messageKey: problem.rawValue)], request: req)
             return try await req.renderPage("caregivers/recipients", ListPage(
                 page: .make(for: req, titleKey: "recipient.list_title", errors: errors.summary([("q", "recipient.search_label")], request: req)),
-                query: typed, rows: [], total: 0, errors: errors), status: .unprocessableEntity)
+                query: typed, rows: [], countText: "", errors: errors), status: .unprocessableEntity)
         }
         let query = try await CaregiverAccess.recipients(for: user, on: req.db)
         // Recipients are few per unit; a plain name filter in Swift keeps Swedish letters right on both databases.
@@ -61,7 +62,7 @@ struct RecipientController: RouteCollection {
         return try await req.renderPage("caregivers/recipients", ListPage(
             page: .make(for: req, titleKey: "recipient.list_title"), query: text,
             rows: try matching.prefix(200).map { CaregiverController.ListRow(name: $0.name, href: SiteURL.recipient(try $0.requireID()).path, registered: "") },
-            total: matching.count))
+            countText: req.tp("recipient.count", matching.count)))
     }
 
     private func render(_ req: Request, recipient: CareRecipient, values: FormValues, errors: FormErrors, notice: String?,
