@@ -213,6 +213,10 @@ struct GenerateTests {
             let search = try await consultant.post("/caregivers", form: [("q", "Anhörig \(code)-10")]).body.string
             // -10, -100 … -109, -1000 … -1060: 1 + 10 + 61 people.
             #expect(search.contains("72 träffar."))
+            // The people cared for open the same way: the first 200 names and a count to the cap.
+            let recipients = try await consultant.get("/recipients").body.string
+            #expect(recipients.contains("Fler än 1\u{00A0}000 närstående som du får se."))
+            #expect(recipients.components(separatedBy: "<li><a href=\"/recipients/").count - 1 == RecipientController.shownAtMost)
             let api = try await APIClient.signedIn(app, SyntheticGenerator.consultantEmail(code: code))
             let page = try await api.send(.GET, "/api/v1/caregivers?per=10").decoded(API.Page<API.CaregiverSummary>.self)
             #expect(page.total == 1_060, "the API's total is exact")

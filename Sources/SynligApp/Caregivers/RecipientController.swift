@@ -35,6 +35,9 @@ struct RecipientController: RouteCollection {
         var errors: FormErrors = .none
     }
 
+    /// The list shows this many names; past it, the search finds the rest.
+    static let shownAtMost = 200
+
     func boot(routes: any RoutesBuilder) throws {
         let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
         readers.get(SiteURL.recipients.pattern, use: list)
@@ -56,13 +59,25 @@ struct RecipientController: RouteCollection {
                 query: typed, rows: [], countText: "", errors: errors), status: .unprocessableEntity)
         }
         let query = try await CaregiverAccess.recipients(for: user, on: req.db)
-        // Recipients are few per unit; a plain name filter in Swift keeps Swedish letters right on both databases.
-        let all = try await query.sort(\.$name).all()
-        let matching = text.isEmpty ? all : all.filter { $0.name.localizedCaseInsensitiveContains(text) }
+        let shown: [CareRecipient], countText: String
+        if text.isEmpty {
+            // The list as it opens: the first names from the name index and a count to the cap,
+            // never every person of a large municipality.
+            let total = try await query.count(upTo: CaregiverController.countCap)
+            shown = try await query.sort(\.$name).limit(Self.shownAtMost).all()
+            countText = total > CaregiverController.countCap ? req.t("recipient.count_more", req.grouped(CaregiverController.countCap))
+                : req.tp("recipient.count", total)
+        } else {
+            // A search filters by name in Swift, which keeps Swedish letters right on both databases;
+            // it reads every person the user may see (a folded-name column would let SQL do it).
+            let matching = try await query.sort(\.$name).all().filter { $0.name.localizedCaseInsensitiveContains(text) }
+            shown = Array(matching.prefix(Self.shownAtMost))
+            countText = req.tp("recipient.count", matching.count)
+        }
         return try await req.renderPage("caregivers/recipients", ListPage(
             page: .make(for: req, titleKey: "recipient.list_title"), query: text,
-            rows: try matching.prefix(200).map { CaregiverController.ListRow(name: $0.name, href: SiteURL.recipient(try $0.requireID()).path, registered: "") },
-            countText: req.tp("recipient.count", matching.count)))
+            rows: try shown.map { CaregiverController.ListRow(name: $0.name, href: SiteURL.recipient(try $0.requireID()).path, registered: "") },
+            countText: countText))
     }
 
     private func render(_ req: Request, recipient: CareRecipient, values: FormValues, errors: FormErrors, notice: String?,
