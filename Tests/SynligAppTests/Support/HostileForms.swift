@@ -13,6 +13,10 @@ struct DiscoveredForm {
     let method: String
     /// The fields a person types into (text, e-mail, phone, search, url, text areas).
     let textFields: [String]
+    /// Each text field's kind (`textarea`, or the input's `type`) and its element id, which an
+    /// error message points at.
+    var kinds: [String: String] = [:]
+    var ids: [String: String] = [:]
     /// The action with ids replaced, to compare with the router's patterns.
     var pattern: String { HostileCrawl.pattern(of: action) }
 }
@@ -72,16 +76,21 @@ enum HostileCrawl {
             let rest = html[match.range.upperBound...]
             let body = rest[..<(rest.range(of: "</form>")?.lowerBound ?? rest.endIndex)]
             var fields: [String] = []
+            var kinds: [String: String] = [:]
+            var ids: [String: String] = [:]
             for control in body.matches(of: textControl) {
                 let kind = String(control.output[1].substring ?? "")
                 let attributes = String(control.output[2].substring ?? "")
-                guard let name = attribute("name", in: attributes), name != "_csrf" else { continue }
+                // A honeypot (tabindex -1, hidden from people) is left as a person leaves it: empty.
+                guard let name = attribute("name", in: attributes), name != "_csrf", attribute("tabindex", in: attributes) != "-1" else { continue }
                 let type = (attribute("type", in: attributes) ?? "text").lowercased()
                 if kind == "textarea" || ["text", "email", "tel", "search", "url"].contains(type) {
                     if !fields.contains(name) { fields.append(name) }
+                    kinds[name] = kind == "textarea" ? "textarea" : type
+                    ids[name] = attribute("id", in: attributes) ?? name
                 }
             }
-            found.append(DiscoveredForm(browser: browser, page: page, action: action, method: method, textFields: fields))
+            found.append(DiscoveredForm(browser: browser, page: page, action: action, method: method, textFields: fields, kinds: kinds, ids: ids))
         }
         return found
     }
@@ -89,9 +98,16 @@ enum HostileCrawl {
     /// Reads the form fresh from its page (a new CSRF token, the current version), types
     /// `value` into `field`, and submits it as a browser would.
     static func submit(_ form: DiscoveredForm, field: String, value: String) async throws -> TestingHTTPResponse? {
+        try await submit(form, typing: [(field, value)])
+    }
+
+    /// `submit`, typing into several fields; nil when the page no longer offers the form or a field.
+    static func submit(_ form: DiscoveredForm, typing: [(String, String)]) async throws -> TestingHTTPResponse? {
         let html = try await form.browser.get(form.page).body.string
         guard var browserForm = try? BrowserForm(html: html, action: form.action) else { return nil }
-        do { try browserForm.fill(field, value) } catch { return nil }
+        for (field, value) in typing {
+            do { try browserForm.fill(field, value) } catch { return nil }
+        }
         if form.method == "GET" {
             let query = browserForm.fields.map { "\(Browser.encode($0.name))=\(Browser.encode($0.value))" }.joined(separator: "&")
             return try await form.browser.get(form.action + (form.action.contains("?") ? "&" : "?") + query)

@@ -65,6 +65,17 @@ struct OpenAPIBodies {
         return resolve(current as? [String: Any] ?? [:], components)
     }
 
+    /// A property's schema with its `$ref` and `allOf` parts merged (`{allOf: [Text], maxLength: 300}`
+    /// is a string of at most 300 code points); what the property itself says wins.
+    static func flatten(_ node: [String: Any], _ components: [String: Any]) -> [String: Any] {
+        var merged = resolve(node, components)
+        let parts = (merged.removeValue(forKey: "allOf") as? [[String: Any]]) ?? []
+        for part in parts {
+            for (key, value) in flatten(part, components) where merged[key] == nil { merged[key] = value }
+        }
+        return merged
+    }
+
     /// The properties of an object schema, `allOf` merged, each property's own `$ref` resolved.
     static func properties(of schema: [String: Any], _ components: [String: Any]) -> [Property] {
         var merged: [String: [String: Any]] = [:]
@@ -73,8 +84,8 @@ struct OpenAPIBodies {
             let node = resolve(node, components)
             for part in (node["allOf"] as? [[String: Any]]) ?? [] { absorb(part) }
             for (name, value) in (node["properties"] as? [String: Any]) ?? [:] {
-                var property = resolve(value as? [String: Any] ?? [:], components)
-                if let items = property["items"] as? [String: Any] { property["items"] = resolve(items, components) }
+                var property = flatten(value as? [String: Any] ?? [:], components)
+                if let items = property["items"] as? [String: Any] { property["items"] = flatten(items, components) }
                 merged[name] = property
             }
             required.formUnion((node["required"] as? [String]) ?? [])
