@@ -6,15 +6,23 @@ import Foundation
 /// SQLite and the run on PostgreSQL each keep their own figures under `byDatabase`; the top
 /// level is the latest run.
 enum AssuranceFigures {
-    static func write(_ suite: String, _ figures: [String: Any]) throws {
+    /// Writes `figures` as the suite's; with `part`, as one part of a suite several tests share
+    /// (the hostile-input suite's API bodies, forms and browser run): the part's figures are kept
+    /// as `part.key` beside the other parts', and `failures` is their sum.
+    static func write(_ suite: String, part: String? = nil, _ figures: [String: Any]) throws {
         guard let directory = ProcessInfo.processInfo.environment["SYNLIG_ASSURANCE_OUT"], !directory.isEmpty else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let url = URL(fileURLWithPath: directory).appendingPathComponent("\(suite).json")
         let database = TestDatabase.isPostgres ? "postgresql" : "sqlite"
         let earlier = (try? Data(contentsOf: url)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         var byDatabase = earlier?["byDatabase"] as? [String: Any] ?? [:]
-        byDatabase[database] = figures
         var object = figures
+        if let part {
+            object = (byDatabase[database] as? [String: Any] ?? [:]).filter { $0.key.contains(".") && !$0.key.hasPrefix(part + ".") }
+            for (key, value) in figures { object[part + "." + key] = value }
+            object["failures"] = object.filter { $0.key.hasSuffix(".failures") }.compactMap { $0.value as? Int }.reduce(0, +)
+        }
+        byDatabase[database] = object
         object["suite"] = suite
         object["database"] = database
         object["byDatabase"] = byDatabase
