@@ -16,6 +16,13 @@ struct OpenAPIBodies {
         /// Text a person types: a string with no vocabulary and no machine format.
         var isFreeText: Bool {
             type == "string" && !isEnumerated && !["uuid", "date", "date-time", "email", "uri", "binary", "byte"].contains(format ?? "")
+                && allows(HostileInput.swedish.value)
+        }
+        /// Whether `value` matches the property's `pattern` (a time as HH:MM takes no name).
+        func allows(_ value: String) -> Bool {
+            guard let pattern = schema["pattern"] as? String else { return true }
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+            return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
         }
         var isTextList: Bool {
             type == "array" && ((schema["items"] as? [String: Any]).map { OpenAPIBodies.Property(name: name, schema: $0, required: false).isFreeText } ?? false)
