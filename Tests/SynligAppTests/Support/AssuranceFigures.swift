@@ -23,6 +23,12 @@ enum AssuranceFigures {
             object["failures"] = object.filter { $0.key.hasSuffix(".failures") }.compactMap { $0.value as? Int }.reduce(0, +)
         }
         byDatabase[database] = object
+        if part != nil {
+            // Parts written by another runner (e2e's browser part) are no database's: kept as they are.
+            let databaseKeys = Set(byDatabase.values.flatMap { ($0 as? [String: Any])?.keys.map { $0 } ?? [] })
+            for (key, value) in earlier ?? [:] where key.contains(".") && !databaseKeys.contains(key) { object[key] = value }
+            object["failures"] = object.filter { $0.key.hasSuffix(".failures") }.compactMap { $0.value as? Int }.reduce(0, +)
+        }
         object["suite"] = suite
         object["database"] = database
         object["byDatabase"] = byDatabase
