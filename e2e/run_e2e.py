@@ -24,7 +24,7 @@ from lib.config import BASE_URL, DEMO_PASSWORD
 from lib.driver import new_driver, wait_for_server
 from lib.screenshots import screenshot
 from scenarios import (accounts, administration, caregiver_follow_ups, caregiver_relationships, caregivers,
-                       contact_requests, crisis, decisions, hostile_input, interop, mapping, planning, privacy, referrals,
+                       contact_requests, crisis, decisions, hostile_forms, hostile_input, interop, mapping, planning, privacy, referrals,
                        sign_in, statistics, support)
 
 TESTS = [
@@ -70,6 +70,10 @@ TESTS = [
      caregiver_follow_ups.test_information_and_consent_review),
     ("40 hostile text: markup names stored through the UI are shown as text on every list, nothing runs",
      hostile_input.test_hostile_text_shown_as_text),
+    ("44 hostile text: markup typed into every form two roles reach, shown again or stored, runs nothing anywhere",
+     hostile_forms.test_hostile_text_in_every_form),
+    ("45 Swedish text round-trips byte for byte: typed on the page, read through the API, and back",
+     hostile_forms.test_swedish_round_trips),
     ("41 interfaces: FHIR exports validate with fhir.resources, open data against HSDS 3.0's schemas and tabular package",
      interop.test_interfaces_validate),
 ]

@@ -102,7 +102,7 @@ struct SurfaceTests {
             #expect(tally.failures.isEmpty, "\(tally.failures.count) surface failures: \(tally.failures.prefix(40))")
             #expect(tally.requests > routes.count)
             #expect(tally.errorAnswers > 50)
-            try SuiteFigures.write("surface", [
+            try AssuranceFigures.write("surface", [
                 "routes": routes.count, "requests": tally.requests, "headerChecks": tally.headerChecks,
                 "noStoreChecks": tally.noStoreChecks, "errorAnswersChecked": tally.errorAnswers, "cookiesChecked": tally.cookies,
                 "cookiesCheckedBehindTLS": tally.secureCookies, "logLinesChecked": tally.logLines, "failures": tally.failures.count,

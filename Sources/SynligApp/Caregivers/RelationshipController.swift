@@ -102,7 +102,12 @@ struct RelationshipController: RouteCollection {
             var recipientID = values["recipient"].flatMap(UUID.init(uuidString:))
             if recipientID == nil {
                 let name = (values["recipientName"] ?? "").trimmingCharacters(in: .whitespaces)
+                // The new person's name is checked here, on this form's field: the recipient's own
+                // check would name its field `name`, which this form does not have.
+                var check = InputChecker()
+                if !name.isEmpty { _ = check.line(name, "recipientName", max: 120) }
                 var problems: [SynligError.FieldProblem] = name.isEmpty ? [.init(field: "recipient", messageKey: "relationship.recipient_required")] : []
+                problems += check.problems
                 do { _ = try CaregiverService.validate(input) } catch let error as SynligError { problems += error.fieldProblems }
                 guard problems.isEmpty else { throw SynligError.invalid(problems) }
                 // The caregiver's unit when the user may place people there, otherwise the user's own units.

@@ -54,6 +54,8 @@ struct CrisisEventController: RouteCollection {
         var version: Int
         var updated: String?
         var error: String?
+        /// A refused note, shown at the note field (which then holds what was typed).
+        var noteError: String?
     }
 
     struct EventPage: Encodable {
@@ -127,7 +129,8 @@ struct CrisisEventController: RouteCollection {
     // MARK: - One event's checklist
 
     private func renderEvent(_ req: Request, _ event: CrisisEvent, notice: String? = nil, typedNote: String? = nil,
-                             problem: (contactID: UUID, message: String)? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+                             problem: (contactID: UUID, message: String)? = nil, noteProblem: String? = nil,
+                             status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.currentUser
         let eventID = try event.requireID()
         let contacts = try await CrisisEventContact.scoped(to: user.organisationID, on: req.db).filter(\.$eventID == eventID).all()
@@ -177,15 +180,16 @@ struct CrisisEventController: RouteCollection {
                 statuses: CrisisEventContact.Status.allCases.map {
                     SelectOption(value: $0.rawValue, label: req.t("crisis_event.status.\($0.rawValue)"), selected: $0 == contact.status)
                 },
-                note: contact.note, version: contact.version,
+                note: noteProblem != nil && problem?.contactID == id ? typedNote ?? "" : contact.note, version: contact.version,
                 updated: contact.updatedAt.map { req.t("crisis_event.updated", SwedishTime.format($0, language: req.textLanguage),
                                                        contact.updatedBy.flatMap { updaterNames[$0] } ?? "–") },
-                error: problem?.contactID == id ? problem?.message : nil)
+                error: problem?.contactID == id && noteProblem == nil ? problem?.message : nil,
+                noteError: problem?.contactID == id ? noteProblem : nil)
         }
         let statuses = contacts.map(\.status)
         let needingHelp = rows.filter { $0.status == CrisisEventContact.Status.needsHelp.rawValue }.map { "\($0.caregiver) (\($0.recipient))" }
         var errors: [PageContext.FormError] = []
-        if let problem { errors.append(.init(field: "status-\(problem.contactID.uuidString)", message: problem.message)) }
+        if let problem { errors.append(.init(field: (noteProblem == nil ? "status-" : "note-") + problem.contactID.uuidString, message: problem.message)) }
         let scope: String = if let unitID = event.unitID {
             try await Unit.scoped(to: user.organisationID, on: req.db).filter(\.$id == unitID).first()?.name ?? "–"
         } else { req.t("crisis.all_units") }
@@ -217,7 +221,9 @@ struct CrisisEventController: RouteCollection {
         }
         if let noteProblem {
             let message = noteProblem == .tooLong ? "crisis_event.note_long" : noteProblem.rawValue
-            return try await renderEvent(req, event, typedNote: note, problem: (contactID, req.t(message)), status: .unprocessableEntity)
+            // At the note field, holding what was typed, so only the note needs mending.
+            return try await renderEvent(req, event, typedNote: values["note"] ?? note, problem: (contactID, req.t(message)),
+                                         noteProblem: req.t(message), status: .unprocessableEntity)
         }
         guard let version = values.int("version") else { throw SynligError(.badRequest, "error.invalid_input") }
         do {

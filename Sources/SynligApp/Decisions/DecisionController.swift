@@ -18,6 +18,7 @@ struct DecisionController: RouteCollection {
         var id: String
         var title: String
         var text: String
+        var chosen = false
     }
 
     struct RecordRow: Encodable {
@@ -38,6 +39,8 @@ struct DecisionController: RouteCollection {
         var recordAction: String
         var today: String
         var errors: FormErrors
+        /// What was typed into the requirement or record form, shown again after a refusal.
+        var values: [String: String] = [:]
     }
 
     struct AnalysisPage: Encodable {
@@ -86,7 +89,8 @@ struct DecisionController: RouteCollection {
         try await renderOverview(req, errors: .none, summary: [], status: .ok)
     }
 
-    private func renderOverview(_ req: Request, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
+    private func renderOverview(_ req: Request, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus,
+                                typed: [String: String?] = [:], chosenRequirements: [String] = []) async throws -> Response {
         let user = try reader(req)
         let analyses = try await ConsequenceAnalysis.scoped(to: user.organisationID, on: req.db).sort(\.$decisionDate, .descending).all()
         let requirements = try await ProcurementRequirement.scoped(to: user.organisationID, on: req.db).sort(\.$title).all()
@@ -99,14 +103,17 @@ struct DecisionController: RouteCollection {
                 AnalysisRow(title: $0.title, href: SiteURL.analysis(try $0.requireID()).path, decisionDate: $0.decisionDate,
                             reference: $0.decisionReference, status: req.t("decision.status.\($0.status.rawValue)"))
             },
-            requirements: requirements.map { RequirementRow(id: $0.id?.uuidString ?? "", title: $0.title, text: $0.text) },
+            requirements: requirements.map {
+                RequirementRow(id: $0.id?.uuidString ?? "", title: $0.title, text: $0.text, chosen: chosenRequirements.contains($0.id?.uuidString ?? "-"))
+            },
             records: records.map { record in
                 RecordRow(title: record.title, reference: record.reference, date: record.date,
                           requirements: links.filter { $0.recordID == record.id }.compactMap { titles[$0.requirementID] }.sorted())
             },
             mayManage: user.hasAny(DecisionService.managers), newAnalysisHref: SiteURL.analysisNew.path,
             requirementAction: SiteURL.procurementRequirements.path, recordAction: SiteURL.procurementRecords.path,
-            today: CalendarDate.today().iso, errors: errors), status: status)
+            today: typed["procurementDate"].flatMap { $0 } ?? CalendarDate.today().iso, errors: errors,
+            values: typed.mapValues { $0 ?? "" }), status: status)
     }
 
     private func values(_ form: AnalysisInput) -> [String: String] {
@@ -185,7 +192,8 @@ struct DecisionController: RouteCollection {
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await renderOverview(req, errors: errors, summary: errors.summary(
-                [("requirementTitle", "decision.requirement_title"), ("requirementText", "decision.requirement_text")], request: req), status: error.status)
+                [("requirementTitle", "decision.requirement_title"), ("requirementText", "decision.requirement_text")], request: req), status: error.status,
+                typed: ["requirementTitle": form.requirementTitle, "requirementText": form.requirementText])
         }
     }
 
@@ -199,7 +207,9 @@ struct DecisionController: RouteCollection {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await renderOverview(req, errors: errors, summary: errors.summary(
                 [("procurementTitle", "decision.procurement_title"), ("procurementReference", "decision.reference"),
-                 ("procurementDate", "decision.date"), ("requirements", "decision.requirements")], request: req), status: error.status)
+                 ("procurementDate", "decision.date"), ("requirements", "decision.requirements")], request: req), status: error.status,
+                typed: ["procurementTitle": form.procurementTitle, "procurementReference": form.procurementReference, "procurementDate": form.procurementDate],
+                chosenRequirements: form.requirements ?? [])
         }
     }
 }

@@ -19,6 +19,7 @@ struct MappingSheetController: RouteCollection {
         var condition: String
         var label: String
         var value: String
+        var error: String?
     }
 
     struct RoutineField: Encodable {
@@ -28,6 +29,7 @@ struct MappingSheetController: RouteCollection {
         var referenceID: String
         var referenceName: String
         var reference: String
+        var error: String?
     }
 
     struct QuestionField: Encodable {
@@ -134,12 +136,18 @@ struct MappingSheetController: RouteCollection {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await render(req, mapping: mapping, response: response, content: content, values: answers,
                                     mayAnswer: true, errors: errors, summary: errors.fieldProblems(req).map {
-                                        PageContext.FormError(field: Self.fieldID($0.field), message: $0.field + ": " + $0.message)
+                                        PageContext.FormError(field: Self.inputID($0.field, in: content), message: $0.field + ": " + $0.message)
                                     }, status: error.status, saved: false)
         }
     }
 
     static func fieldID(_ key: String) -> String { "item-" + key.replacingOccurrences(of: ".", with: "-") }
+
+    /// Where a problem with `key` is typed: a routine's reference field, or the item's own.
+    static func inputID(_ key: String, in content: QuestionBankContent) -> String {
+        let routines = content.areas.flatMap { content.questions(in: $0.key) }.flatMap(\.routines).map(\.key)
+        return routines.contains(key) ? fieldID(key) + "-reference" : fieldID(key)
+    }
 
     private func render(_ req: Request, mapping: Mapping, response: MappingResponse, content: QuestionBankContent,
                         values: [String: AnswerInput], mayAnswer: Bool, errors: FormErrors, summary: [PageContext.FormError],
@@ -163,13 +171,14 @@ struct MappingSheetController: RouteCollection {
                     followUps: question.followUps.map { followUp in
                         FollowUpField(id: Self.fieldID(followUp.key), name: "text[\(followUp.key)]",
                                       condition: req.t("mapping.condition.\(followUp.condition.rawValue)"),
-                                      label: followUp.text.text(language), value: values[followUp.key]?.text ?? "")
+                                      label: followUp.text.text(language), value: values[followUp.key]?.text ?? "",
+                                      error: errors.byField[followUp.key])
                     },
                     routines: question.routines.map { routine in
                         RoutineField(key: routine.key, text: routine.text.text(language),
                                      choices: RoutineState.allCases.map { choice(routine.key, $0.rawValue, "mapping.routine.\($0.rawValue)") },
                                      referenceID: Self.fieldID(routine.key) + "-reference", referenceName: "text[\(routine.key)]",
-                                     reference: values[routine.key]?.text ?? "")
+                                     reference: values[routine.key]?.text ?? "", error: errors.byField[routine.key])
                     },
                     error: errors.byField[question.key])
             })

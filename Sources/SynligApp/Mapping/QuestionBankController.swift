@@ -31,6 +31,8 @@ struct QuestionBankController: RouteCollection {
         var isCustom: Bool
         var followUps: [String]
         var routines: [String]
+        var svError: String?
+        var enError: String?
     }
 
     struct ShowPage: Encodable {
@@ -47,6 +49,8 @@ struct QuestionBankController: RouteCollection {
         var version: Int
         var areas: [Option]
         var errors: FormErrors
+        /// What was typed into the new-question form before a refusal.
+        var newSv = "", newEn = ""
     }
 
     struct CopyForm: Content {
@@ -119,7 +123,9 @@ struct QuestionBankController: RouteCollection {
         try await render(req, bankID: try req.idParameter(), errors: .none, summary: [], status: .ok)
     }
 
-    private func render(_ req: Request, bankID: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
+    /// The bank page; after a refusal `typed` holds the texts as typed, so nothing is lost.
+    private func render(_ req: Request, bankID: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus,
+                        typed: EditForm? = nil, added: AddForm? = nil) async throws -> Response {
         let user = try reader(req)
         let bank = try await QuestionBank.find(bankID, availableTo: user.organisationID, on: req.db)
         let content = try bank.content
@@ -134,13 +140,15 @@ struct QuestionBankController: RouteCollection {
             isOfficial: bank.isOfficial, editable: editable, lockedReason: lockedReason,
             questions: content.questions.map { question in
                 QuestionRow(key: question.key, number: question.number, area: areaTitles[question.area] ?? question.area,
-                            sv: question.text.sv, en: question.text.en, isCustom: question.isCustom,
+                            sv: typed?.sv?[question.key] ?? question.text.sv, en: typed?.en?[question.key] ?? question.text.en,
+                            isCustom: question.isCustom,
                             followUps: question.followUps.map { $0.text.text(language) },
-                            routines: question.routines.map { $0.text.text(language) })
+                            routines: question.routines.map { $0.text.text(language) },
+                            svError: errors.byField["sv-" + question.key], enError: errors.byField["en-" + question.key])
             },
             action: SiteURL.bank(bankID).path, addAction: SiteURL.bankQuestions(bankID).path, version: bank.version,
             areas: content.areas.map { Option(value: $0.key, label: $0.title.text(language), selected: false) },
-            errors: errors), status: status)
+            errors: errors, newSv: added?.newSv ?? "", newEn: added?.newEn ?? ""), status: status)
     }
 
     @Sendable func edit(req: Request) async throws -> Response {
@@ -157,7 +165,7 @@ struct QuestionBankController: RouteCollection {
             return req.redirect(to: SiteURL.bank(bankID).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await render(req, bankID: bankID, errors: errors, summary: Self.editSummary(errors, req), status: error.status)
+            return try await render(req, bankID: bankID, errors: errors, summary: Self.editSummary(errors, req), status: error.status, typed: form)
         }
     }
 
@@ -184,7 +192,7 @@ struct QuestionBankController: RouteCollection {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await render(req, bankID: bankID, errors: errors, summary: errors.summary(
                 [("newArea", "bank.area"), ("newFormat", "bank.format"), ("newSv", "bank.text_sv"), ("newEn", "bank.text_en")], request: req),
-                status: error.status)
+                status: error.status, added: form)
         }
     }
 }

@@ -76,6 +76,8 @@ struct GoalPages: Sendable {
         var progressOptions: [Option]
         var today: String
         var errors: FormErrors
+        /// What was typed into the action or follow-up form before a refusal.
+        var values: [String: String] = [:]
     }
 
     struct GoalForm: Content {
@@ -202,7 +204,8 @@ struct GoalPages: Sendable {
         try await render(req, goalID: try req.idParameter(), errors: .none, summary: [], status: .ok)
     }
 
-    private func render(_ req: Request, goalID: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
+    private func render(_ req: Request, goalID: UUID, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus,
+                        typed: [String: String] = [:]) async throws -> Response {
         let user = try req.currentUser
         let goal = try await Goal.find(goalID, in: user.organisationID, on: req.db)
         let actions = try await PlanAction.scoped(to: user.organisationID, on: req.db).filter(\.$goalID == goalID).sort(\.$dueDate).all()
@@ -253,7 +256,7 @@ struct GoalPages: Sendable {
             actionOptions: [Option(value: "", label: req.t("plan.whole_goal"), selected: true)]
                 + (try actions.map { Option(value: try $0.requireID().uuidString, label: $0.title, selected: false) }),
             progressOptions: FollowUpProgress.allCases.map { Option(value: $0.rawValue, label: req.t("plan.progress.\($0.rawValue)"), selected: $0 == .onTrack) },
-            today: today.iso, errors: errors)
+            today: today.iso, errors: errors, values: typed)
         return try await req.renderPage("planning/goal", page, status: status)
     }
 
@@ -263,7 +266,12 @@ struct GoalPages: Sendable {
             return req.redirect(to: SiteURL.goal(goalID).path)
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
-            return try await render(req, goalID: goalID, errors: errors, summary: errors.summary(Self.goalPageFields, request: req), status: error.status)
+            // What was typed stays in the form, so only the refused field needs mending.
+            let posted = FormValues(request: req)
+            let typed = Dictionary(["actionTitle", "actionDescription", "dueDate", "followUpDate", "note"].compactMap { key in posted[key].map { (key, $0) } },
+                                   uniquingKeysWith: { first, _ in first })
+            return try await render(req, goalID: goalID, errors: errors, summary: errors.summary(Self.goalPageFields, request: req),
+                                    status: error.status, typed: typed)
         }
     }
 

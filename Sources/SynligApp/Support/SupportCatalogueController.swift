@@ -54,6 +54,16 @@ struct SupportCatalogueController: RouteCollection {
         var page: PageContext
         var rows: [Row]
         var errors: FormErrors
+        /// What was typed, shown again after a refusal so nothing has to be typed twice.
+        var values: Typed = .init()
+        struct Typed: Encodable {
+            var csoName = "", csoDescription = "", csoContact = "", csoCooperation = "", csoStateGrant = false
+            init(_ form: OrganisationForm? = nil) {
+                guard let form else { return }
+                csoName = form.csoName ?? ""; csoDescription = form.csoDescription ?? ""; csoContact = form.csoContact ?? ""
+                csoCooperation = form.csoCooperation ?? ""; csoStateGrant = form.csoStateGrant == "on"
+            }
+        }
     }
 
     struct OrganisationForm: Content {
@@ -163,13 +173,14 @@ struct SupportCatalogueController: RouteCollection {
         try await renderOrganisations(req, errors: .none, summary: [], status: .ok)
     }
 
-    private func renderOrganisations(_ req: Request, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus) async throws -> Response {
+    private func renderOrganisations(_ req: Request, errors: FormErrors, summary: [PageContext.FormError], status: HTTPStatus,
+                                     values: OrganisationsPage.Typed = .init()) async throws -> Response {
         let user = try req.currentUser
         let rows = try await CivilSocietyOrganisation.scoped(to: user.organisationID, on: req.db).sort(\.$name).all().map {
             OrganisationsPage.Row(name: $0.name, description: $0.description, contact: $0.contact, stateGrant: $0.stateGrant, cooperation: $0.cooperation)
         }
         return try await req.renderPage("support/organisations", OrganisationsPage(
-            page: .make(for: req, titleKey: "support.organisations_title", errors: summary), rows: rows, errors: errors), status: status)
+            page: .make(for: req, titleKey: "support.organisations_title", errors: summary), rows: rows, errors: errors, values: values), status: status)
     }
 
     @Sendable func addOrganisation(req: Request) async throws -> Response {
@@ -183,7 +194,7 @@ struct SupportCatalogueController: RouteCollection {
             let errors = FormErrors(error.fieldProblems, request: req)
             return try await renderOrganisations(req, errors: errors, summary: errors.summary([("csoName", "support.cso_name"), ("csoDescription", "support.description"), ("csoContact", "support.cso_contact"),
                                                                                            ("csoCooperation", "support.cso_cooperation")], request: req),
-                                                 status: error.status)
+                                                 status: error.status, values: .init(form))
         }
     }
 }

@@ -36,6 +36,13 @@ struct HostileInput: Sendable {
 
     static var accepted: [HostileInput] { all.filter { $0.expectation == .accepted } }
     static var refused: [HostileInput] { all.filter { $0.expectation == .refused } }
+    /// Control characters and bidi controls: refused in every text, whatever its length limit.
+    static var alwaysRefused: [HostileInput] { refused.filter { !floods.map(\.name).contains($0.name) } }
+    /// Text too long for any field, in bytes or in code points; refused where a field has a limit.
+    static var floods: [HostileInput] { all.filter { $0.name == "100 KB string" || $0.name == "combining-mark flood" } }
+
+    /// Where the suite's figures go: `$SYNLIG_ASSURANCE_OUT/hostile-input.json`, one part per test.
+    static let figuresFile = "hostile-input"
 
     /// Markup that, found unescaped in a page, means an injected element.
     static let injectedMarkup = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -57,17 +64,4 @@ struct HostileInput: Sendable {
         "/%E5%A4%A9%E5%9F%8E", "/" + String(repeating: "%E2%80%AE", count: 200), "//etc/passwd",
         "/api/v1/open-data/%00/services", "/stod/9999%00", "/en/support/" + String(repeating: "x", count: 300),
     ]
-}
-
-/// The figures a suite writes for `docs/assurance.md`, as one JSON object in
-/// `$SYNLIG_ASSURANCE_OUT/<suite>.json`, when that variable names a directory.
-enum SuiteFigures {
-    static func write(_ suite: String, _ figures: [String: Any]) throws {
-        guard let directory = ProcessInfo.processInfo.environment["SYNLIG_ASSURANCE_OUT"], !directory.isEmpty else { return }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var object = figures
-        object["suite"] = suite
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try data.write(to: URL(fileURLWithPath: directory).appendingPathComponent("\(suite).json"))
-    }
 }

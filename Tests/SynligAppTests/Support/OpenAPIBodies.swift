@@ -16,6 +16,13 @@ struct OpenAPIBodies {
         /// Text a person types: a string with no vocabulary and no machine format.
         var isFreeText: Bool {
             type == "string" && !isEnumerated && !["uuid", "date", "date-time", "email", "uri", "binary", "byte"].contains(format ?? "")
+                && allows(HostileInput.swedish.value)
+        }
+        /// Whether `value` matches the property's `pattern` (a time as HH:MM takes no name).
+        func allows(_ value: String) -> Bool {
+            guard let pattern = schema["pattern"] as? String else { return true }
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return true }
+            return regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
         }
         var isTextList: Bool {
             type == "array" && ((schema["items"] as? [String: Any]).map { OpenAPIBodies.Property(name: name, schema: $0, required: false).isFreeText } ?? false)
@@ -65,6 +72,17 @@ struct OpenAPIBodies {
         return resolve(current as? [String: Any] ?? [:], components)
     }
 
+    /// A property's schema with its `$ref` and `allOf` parts merged (`{allOf: [Text], maxLength: 300}`
+    /// is a string of at most 300 code points); what the property itself says wins.
+    static func flatten(_ node: [String: Any], _ components: [String: Any]) -> [String: Any] {
+        var merged = resolve(node, components)
+        let parts = (merged.removeValue(forKey: "allOf") as? [[String: Any]]) ?? []
+        for part in parts {
+            for (key, value) in flatten(part, components) where merged[key] == nil { merged[key] = value }
+        }
+        return merged
+    }
+
     /// The properties of an object schema, `allOf` merged, each property's own `$ref` resolved.
     static func properties(of schema: [String: Any], _ components: [String: Any]) -> [Property] {
         var merged: [String: [String: Any]] = [:]
@@ -73,8 +91,8 @@ struct OpenAPIBodies {
             let node = resolve(node, components)
             for part in (node["allOf"] as? [[String: Any]]) ?? [] { absorb(part) }
             for (name, value) in (node["properties"] as? [String: Any]) ?? [:] {
-                var property = resolve(value as? [String: Any] ?? [:], components)
-                if let items = property["items"] as? [String: Any] { property["items"] = resolve(items, components) }
+                var property = flatten(value as? [String: Any] ?? [:], components)
+                if let items = property["items"] as? [String: Any] { property["items"] = flatten(items, components) }
                 merged[name] = property
             }
             required.formUnion((node["required"] as? [String]) ?? [])
