@@ -61,7 +61,9 @@ struct WorklistController: RouteCollection {
         let query = try await WorklistQuery.make(for: user, caregiverKind: kind, recipientKind: recipientKind,
                                                  due: WorklistQuery.Due(rawValue: due) ?? .any, today: today, on: req.db)
         let offset = (pageNumber - 1) * Self.perPage
-        let entries = try await query.page(offset: offset, limit: Self.perPage, order: sort == "kind" ? .kind : .due, on: req.db)
+        // One row past the page says whether there is a next one, whatever the count's cap.
+        let found = try await query.page(offset: offset, limit: Self.perPage + 1, order: sort == "kind" ? .kind : .due, on: req.db)
+        let entries = Array(found.prefix(Self.perPage))
         let total = try await query.count(upTo: Self.countCap, on: req.db)
         let reasons = try await VoluntarinessText.reasons(of: entries, organisationID: user.organisationID, req: req)
         let stanceAges = try await ConsentText.stanceAges(of: entries, organisationID: user.organisationID, req: req)
@@ -94,7 +96,7 @@ struct WorklistController: RouteCollection {
             components.queryItems = items
             return SiteURL.caregiverWorklist.path + "?" + (components.percentEncodedQuery ?? "")
         }
-        let hasNext = offset + rows.count < total
+        let hasNext = found.count > Self.perPage
         let kindOptions = CaregiverTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("task.kind.\($0.rawValue)"), selected: $0 == kind) }
             + RecipientTaskKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("recipient_task.kind.\($0.rawValue)"), selected: $0 == recipientKind) }
         return try await req.renderPage("caregivers/worklist", Page(

@@ -267,11 +267,8 @@ struct GoalPages: Sendable {
         } catch let error as SynligError where !error.fieldProblems.isEmpty {
             let errors = FormErrors(error.fieldProblems, request: req)
             // What was typed stays in the form, so only the refused field needs mending.
-            let posted = FormValues(request: req)
-            let typed = Dictionary(["actionTitle", "actionDescription", "dueDate", "followUpDate", "note"].compactMap { key in posted[key].map { (key, $0) } },
-                                   uniquingKeysWith: { first, _ in first })
             return try await render(req, goalID: goalID, errors: errors, summary: errors.summary(Self.goalPageFields, request: req),
-                                    status: error.status, typed: typed)
+                                    status: error.status, typed: FormValues(request: req).dictionary)
         }
     }
 

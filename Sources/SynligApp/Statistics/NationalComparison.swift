@@ -111,7 +111,7 @@ struct NationalComparisonPage: Encodable {
             let rate = row.perThousandAdults.map { StatisticsPage.decimal($0, req) } ?? "–"
             return Row(name: row.name, own: row.isOwn, known: text(row.values?.caregiversKnown),
                        women: row.womenShare.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
-                       adults: row.adults.map { StatisticsPage.grouped($0, req) } ?? "–", perThousand: rate,
+                       adults: row.adults.map { req.grouped($0) } ?? "–", perThousand: rate,
                        bar: row.perThousandAdults.flatMap { highest > 0 ? $0 / highest * 100 : nil },
                        voluntariness: text(row.values?.voluntarinessFollowUps), supportBegun: text(row.values?.supportBegun),
                        summary: req.t("statistics.national.bar_summary", row.name, rate))

@@ -57,16 +57,19 @@ final class StatisticsCache: Sendable {
     func counts(_ key: Key, on db: any Database,
                 compute: @escaping @Sendable () async throws -> CaregiverCounts) async throws -> CaregiverCounts {
         let version = try await Self.dataVersion(on: db)
-        let kept: CaregiverCounts?, task: Task<CaregiverCounts, any Error>?
-        (kept, task) = state.withLockedValue { state in
-            if let hit = state.kept[key], hit.version == version { return (hit.counts, nil) }
-            if let running = state.running[key], running.version == version { return (nil, running.task) }
+        enum Found { case kept(CaregiverCounts), running(Task<CaregiverCounts, any Error>) }
+        let found: Found = state.withLockedValue { state in
+            if let hit = state.kept[key], hit.version == version { return .kept(hit.counts) }
+            if let running = state.running[key], running.version == version { return .running(running.task) }
             let task = Task { try await compute() }
             state.running[key] = (version, task)
-            return (nil, task)
+            return .running(task)
         }
-        if let kept { return kept }
-        guard let task else { throw Abort(.internalServerError) }
+        let task: Task<CaregiverCounts, any Error>
+        switch found {
+        case .kept(let counts): return counts
+        case .running(let running): task = running
+        }
         do {
             let counts = try await task.value
             state.withLockedValue { state in

@@ -200,7 +200,7 @@ struct StatisticsPage: Encodable {
         equity = report.equity.map { $0.sentence(req) }
         forUnit = report.scope.unitID != nil
         reach = report.reach.map { reach in
-            func number(_ value: Int) -> String { Self.grouped(value, req) }
+            func number(_ value: Int) -> String { req.grouped(value) }
             let perThousand = reach.perThousandAdults.map { Self.decimal($0, req) } ?? "–"
             return ReachView(facts: [
                 Fact(label: req.t("statistics.reach.adults"), value: req.t("statistics.reach.adults_value", number(reach.adults), reach.source, String(reach.year))),
@@ -239,7 +239,4 @@ struct StatisticsPage: Encodable {
     static func decimal(_ value: Double, _ req: Request) -> String {
         String(format: "%.1f", value).replacingOccurrences(of: ".", with: req.language == .sv ? "," : ".")
     }
-
-    /// 16 000 in Swedish, 16,000 in English.
-    static func grouped(_ value: Int, _ req: Request) -> String { req.grouped(value) }
 }
