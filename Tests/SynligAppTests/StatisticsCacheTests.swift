@@ -49,6 +49,35 @@ struct StatisticsCacheTests {
         }
     }
 
+    @Test("Signing in and out is not a change to the record: the kept counts are served; a record change is counted")
+    func signInsKeepTheCounts() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let year = CalendarDate.today().year
+            for index in 0..<5 { try await world.register(app, "Statistikperson \(index)") }
+            let api = try await APIClient.signedIn(app, world.strategist.email)
+            #expect(try await Self.identified(api, year) == 5)
+            let sql = try #require(app.db as? any SQLDatabase)
+            // Bypassing the audit shows whether the next view is computed or served from memory.
+            try await sql.raw("UPDATE caregivers SET registered_on = '2199-01-01' WHERE name = 'Statistikperson 0'").run()
+
+            // A morning of sign-ins, on the page and through the API, and a sign-out: all audited.
+            let before = try #require(try await AuditChainHead.find(1, on: app.db))
+            let browser = Browser(app)
+            try await browser.signIn(world.consultant.email)
+            try await browser.get("/")
+            #expect(try await browser.post("/logout", form: []).status == .seeOther)
+            _ = try await APIClient.signedIn(app, world.viewer.email)
+            let after = try #require(try await AuditChainHead.find(1, on: app.db))
+            #expect(after.sequence > before.sequence, "the sign-ins are in the audit trail")
+            #expect(try await Self.identified(api, year) == 5, "served from memory: nothing in the record changed")
+
+            // A change to the record is counted at once, with the one made behind the audit's back.
+            try await world.register(app, "Statistikperson 5")
+            #expect(try await Self.identified(api, year) == 5, "one moved out of the period, one registered")
+        }
+    }
+
     @Test("Each period and cross table is kept apart, and another organisation's are never served")
     func keysKeptApart() async throws {
         try await withSynlig { app in

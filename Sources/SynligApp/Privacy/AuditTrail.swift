@@ -90,9 +90,28 @@ package enum AuditTrail {
                 .run()
             let recorder = AuditRecorder()
             let result = try await work(tx, recorder)
-            try await append([(actor, recorder.drain())], on: tx)
+            let events = recorder.drain()
+            try await append([(actor, events)], on: tx)
+            if mayChangeData(events) {
+                try await sql.update(AuditChainHead.schema)
+                    .set("data_changes", to: SQLBinaryExpression(SQLIdentifier("data_changes"), .add, SQLLiteral.numeric("1")))
+                    .where("id", .equal, SQLBind(1))
+                    .run()
+            }
             return result
         }
+    }
+
+    /// Events about signing in (sessions, second factors, passwords), never about what the record holds.
+    static func isAccessOnly(_ action: String) -> Bool {
+        action.hasPrefix("session.") || action.hasPrefix("second_factor.") || action == "user.password_change" || action == "user.password_reset"
+    }
+
+    /// Whether a transaction that recorded `events` may have changed the record: yes unless it
+    /// recorded something and all of it was about signing in. A transaction that recorded nothing
+    /// counts as a change, so a write that forgot its event still reaches the statistics.
+    static func mayChangeData(_ events: [AuditRecorder.Pending]) -> Bool {
+        events.isEmpty || !events.allSatisfy { isAccessOnly($0.action) }
     }
 
     /// Runs many audited changes — each through its own `transaction` call, by its own actor —

@@ -10,6 +10,7 @@ enum PrivacyMigrations {
         app.migrations.add(SealAccessLog())
         app.migrations.add(IndexAuditEventsByRecord())
         app.migrations.add(CreateAccessLogReviews())
+        app.migrations.add(CountDataChangesAtTheChainHead())
     }
 }
 
@@ -96,5 +97,20 @@ struct IndexAuditEventsByRecord: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase { try await sql.drop(index: "audit_events_record_idx").run() }
+    }
+}
+
+/// A counter of committed transactions that may change what the record holds, beside the chain
+/// head's lock count (which every audited transaction moves, sign-ins included): the statistics
+/// cache keys on it, so a day of sign-ins does not make every view count everything again.
+struct CountDataChangesAtTheChainHead: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditChainHead.schema)
+            .field("data_changes", .int64, .required, .sql(.default(0)))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditChainHead.schema).deleteField("data_changes").update()
     }
 }

@@ -11,10 +11,10 @@ import Vapor
 /// table or the unit, or a second viewer, should not pay for it again.
 ///
 /// "Until anything is written" is read from the database, so it holds across instances: every
-/// change to the record goes through `AuditTrail.transaction`, which moves the audit chain's head
-/// (its lock count on every write, its sequence on every event) in the same transaction. The
-/// counts are kept with the head they were computed after, read before computing, and served
-/// only while the head is unchanged. Only aggregates are kept, never a person.
+/// change to the record goes through `AuditTrail.transaction`, which moves the chain head's count
+/// of data changes in the same transaction (sign-ins and other access-only events do not). The
+/// counts are kept with the count they were computed after, read before computing, and served
+/// only while it is unchanged. Only aggregates are kept, never a person.
 final class StatisticsCache: Sendable {
     /// Bounds memory when every period, cross and unit is tried: past this, start over.
     static let capacity = 256
@@ -87,13 +87,14 @@ final class StatisticsCache: Sendable {
         }
     }
 
-    /// The audit chain's head as text: it moves with every committed change to the record.
+    /// The count of committed changes to the record, as text (`AuditTrail.mayChangeData`): every
+    /// audited write moves it in its own transaction, on any instance; sign-ins do not.
     static func dataVersion(on db: any Database) async throws -> String {
         guard let sql = db as? any SQLDatabase else { return UUID().uuidString }
-        struct Head: Decodable { var seq: Int64; var lock_count: Int64 }
-        let head = try await sql.select().column("seq").column("lock_count").from(AuditChainHead.schema)
+        struct Head: Decodable { var data_changes: Int64 }
+        let head = try await sql.select().column("data_changes").from(AuditChainHead.schema)
             .where("id", .equal, SQLBind(1)).first(decoding: Head.self)
-        return head.map { "\($0.seq).\($0.lock_count)" } ?? UUID().uuidString
+        return head.map { String($0.data_changes) } ?? UUID().uuidString
     }
 
     /// How many sets of counts are kept now; for tests.
