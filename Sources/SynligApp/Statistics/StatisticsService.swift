@@ -83,8 +83,10 @@ enum StatisticsService {
                        on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let units = try await unitRows(scope.organisationID, on: db)
-        async let breakdownTables = StatisticsDimension.allCases.concurrentMap { dimension in
-            RawBreakdown(dimension: dimension, counts: try await breakdownCounts(dimension, scope, units: units, on: sql))
+        // One pass over the caregivers and one over the relationships count every breakdown.
+        let byUnit = [StatisticsDimension.Unit.caregivers, .relationships].map { unit in StatisticsDimension.allCases.filter { $0.unit == unit } }
+        async let breakdownTables = byUnit.concurrentMap { dimensions in
+            zip(dimensions, try await breakdownCounts(dimensions, scope, units: units, on: sql)).map { RawBreakdown(dimension: $0, counts: $1) }
         }
         async let new = newPerUnit(sql, scope, units: units)
         async let active = ActiveCaregivers.perUnit(scope, units: units, on: sql)
@@ -98,7 +100,8 @@ enum StatisticsService {
         async let coordinatedPlans = CoordinatedPlanStatistics.offers(scope, on: sql)
         async let discharges = CoordinatedPlanStatistics.discharges(scope, on: sql)
 
-        let breakdowns = try await breakdownTables
+        let counted = try await breakdownTables.joined()
+        let breakdowns = StatisticsDimension.allCases.compactMap { dimension in counted.first { $0.dimension == dimension } }
         func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
             (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
         }
@@ -144,15 +147,57 @@ enum StatisticsService {
     /// One breakdown of those known by the period's end: a row per unit, categories in the order of `dimension.categories`.
     static func breakdownCounts(_ dimension: StatisticsDimension, _ scope: StatisticsScope, units: [UUID?],
                                 on sql: any SQLDatabase) async throws -> [[Int]] {
-        var table = Array(repeating: Array(repeating: 0, count: dimension.categories.count), count: units.count)
-        for (key, count) in try await groupedCounts(sql, scope, by: [dimension.column], unit: dimension.unit) {
-            let category = dimension == .ageBand
-                ? AgeBand.of(birthYear: key.values[0].flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
-                : (key.values[0] ?? StatisticsDimension.notStated)
-            guard let row = units.firstIndex(of: key.unit), let column = dimension.categories.firstIndex(of: category) else { continue }
-            table[row][column] += count
+        try await breakdownCounts([dimension], scope, units: units, on: sql)[0]
+    }
+
+    /// Several breakdowns that count the same thing (all caregivers, or all relationships) in one
+    /// pass: a `SUM(CASE …)` column per dimension and category, grouped by unit. Each table as
+    /// `breakdownCounts(_:)` gives it; a stored value outside the vocabulary is counted nowhere.
+    static func breakdownCounts(_ dimensions: [StatisticsDimension], _ scope: StatisticsScope, units: [UUID?],
+                                on sql: any SQLDatabase) async throws -> [[[Int]]] {
+        guard let unit = dimensions.first?.unit else { return [] }
+        precondition(dimensions.allSatisfy { $0.unit == unit }, "one pass counts one kind of row")
+        var select = sql.select().column(unitKey(scope), as: "u")
+        for (d, dimension) in dimensions.enumerated() {
+            let category = categoryExpression(dimension, on: scope.period.end.addingDays(-1))
+            for (c, name) in dimension.categories.enumerated() {
+                let counted = SQLList([SQLRaw("CASE WHEN "), category, SQLRaw(" = "), SQLBind(name), SQLRaw(" THEN 1 ELSE 0 END")],
+                                      separator: SQLRaw(""))
+                select = select.column(SQLFunction("SUM", args: counted), as: "d\(d)c\(c)")
+            }
         }
-        return table
+        let columns = dimensions.map(\.column)
+        select = scoped(select, scope, unit: unit, registeredBefore: scope.period.end.iso,
+                        withRecipients: columns.contains { StatisticsDimension.table(of: $0) == "care_recipients" },
+                        withHistory: columns.contains("hours_band"))
+        var tables = dimensions.map { Array(repeating: Array(repeating: 0, count: $0.categories.count), count: units.count) }
+        for row in try await select.groupBy(unitKey(scope)).all() {
+            guard let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
+            for (d, dimension) in dimensions.enumerated() {
+                for c in dimension.categories.indices { tables[d][index][c] += try row.decode(column: "d\(d)c\(c)", as: Int.self) }
+            }
+        }
+        return tables
+    }
+
+    /// The category a row falls in, as SQL text: the stored value ("not stated" for none), or for
+    /// age the band reached in the reference day's year (`AgeBand.of`), as ranges of birth years.
+    static func categoryExpression(_ dimension: StatisticsDimension, on reference: CalendarDate) -> any SQLExpression {
+        guard dimension == .ageBand else {
+            let text = SQLFunction("CAST", args: SQLList([expression(of: dimension.column), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
+            return SQLFunction("COALESCE", args: text, SQLBind(StatisticsDimension.notStated))
+        }
+        let year = SQLColumn("birth_year", table: "caregivers")
+        let years = (reference.year - AgeBand.oldestPlausibleAge)...reference.year
+        var cases: [any SQLExpression] = [SQLRaw("CASE")]
+        for band in AgeBand.allCases where band != .notStated {
+            let born = years.filter { AgeBand.of(birthYear: $0, on: reference) == band }
+            guard let first = born.first, let last = born.last else { continue }
+            cases += [SQLRaw(" WHEN "), year, SQLRaw(" BETWEEN "), SQLLiteral.numeric(String(first)), SQLRaw(" AND "),
+                      SQLLiteral.numeric(String(last)), SQLRaw(" THEN "), SQLBind(band.rawValue)]
+        }
+        cases += [SQLRaw(" ELSE "), SQLBind(AgeBand.notStated.rawValue), SQLRaw(" END")]
+        return SQLList(cases, separator: SQLRaw(""))
     }
 
     /// Caregivers registered during the period, per unit.
