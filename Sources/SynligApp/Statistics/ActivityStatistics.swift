@@ -136,33 +136,57 @@ struct ActivityTable: Sendable, Equatable {
         }
     }
 
-    /// Every table for the scope, a row per unit: one GROUP BY each, run side by side.
+    /// Every table for the scope, a row per unit. Kinds read from the same rows by the same date
+    /// (the five voluntariness tables, say) are counted in one GROUP BY over all their values;
+    /// the passes run side by side.
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
                        today: CalendarDate = .today(), on sql: any SQLDatabase) async throws -> [ActivityTable] {
-        try await kinds.concurrentMap { kind in
-            let rows = try await grouped(kind, scope, from: scope.period.start.iso, before: scope.period.end.iso, today: today, on: sql).all()
-            var counts = Array(repeating: Array(repeating: 0, count: Self.categories(kind).count), count: units.count)
-            for row in rows {
-                if let cell = try cell(row, kind, units: units) { counts[cell.unit][cell.category] += cell.count }
-            }
-            return ActivityTable(kind: kind, categories: Self.categories(kind), counts: counts)
+        var passes: [[Kind]] = []
+        for kind in kinds {
+            if let index = passes.firstIndex(where: { passKey($0[0]) == passKey(kind) }) { passes[index].append(kind) } else { passes.append([kind]) }
         }
+        let tables = try await passes.concurrentMap { pass in
+            let rows = try await grouped(pass, scope, from: scope.period.start.iso, before: scope.period.end.iso, today: today, on: sql).all()
+            var counts = pass.map { Array(repeating: Array(repeating: 0, count: Self.categories($0).count), count: units.count) }
+            for row in rows {
+                for (index, kind) in pass.enumerated() {
+                    if let cell = try cell(row, kind, units: units, column: "k\(index)") { counts[index][cell.unit][cell.category] += cell.count }
+                }
+            }
+            return zip(pass, counts).map { ActivityTable(kind: $0, categories: Self.categories($0), counts: $1) }
+        }.joined()
+        return kinds.compactMap { kind in tables.first { $0.kind == kind } }
+    }
+
+    /// Kinds with the same key are counted from the same rows: all but the grouped value agree.
+    private static func passKey(_ kind: Kind) -> String {
+        let source = source(kind)
+        return [source.table, source.date, source.condition.map { "\($0.column)=\($0.value)" } ?? "", "\(source.throughRelationship)",
+                "\(source.dueByToday)", source.datedBy.map { "\($0.table).\($0.column)" } ?? ""].joined(separator: "|")
     }
 
     /// The events of `kind` in the scope dated in [start, end), counted by unit (column `u`) and
-    /// category (`k`) into `n`, and also by `extra` when given (the open indicators add the year).
+    /// category (`k0`) into `n`, and also by `extra` when given (the open indicators add the year).
     static func grouped(_ kind: Kind, _ scope: StatisticsScope, from start: String, before end: String, today: CalendarDate,
                         extra: (expression: any SQLExpression, alias: String)? = nil, on sql: any SQLDatabase) -> SQLSelectBuilder {
-        let source = Self.source(kind)
+        grouped([kind], scope, from: start, before: end, today: today, extra: extra, on: sql)
+    }
+
+    /// As `grouped(_:)` for kinds of one pass (`passKey`): each kind's value is column `k<index>`.
+    static func grouped(_ kinds: [Kind], _ scope: StatisticsScope, from start: String, before end: String, today: CalendarDate,
+                        extra: (expression: any SQLExpression, alias: String)? = nil, on sql: any SQLDatabase) -> SQLSelectBuilder {
+        precondition(!kinds.isEmpty && kinds.allSatisfy { passKey($0) == passKey(kinds[0]) }, "kinds of one pass")
+        let source = Self.source(kinds[0])
         let table = source.table, date = SQLColumn(source.date, table: source.datedBy?.table ?? source.table)
-        // The grouped value: the column as text, or an expression over the row.
-        let value: any SQLExpression = source.computed.map { SQLRaw($0) }
-            ?? SQLFunction("CAST", args: SQLList([SQLColumn(source.column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
-        var select = sql.select()
-            .column(StatisticsService.unitKey(scope), as: "u")
-            .column(value, as: "k")
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(table)
+        // Each grouped value: the column as text, or an expression over the row.
+        let values: [any SQLExpression] = kinds.map { kind in
+            let source = Self.source(kind)
+            return source.computed.map { SQLRaw($0) }
+                ?? SQLFunction("CAST", args: SQLList([SQLColumn(source.column, table: table), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
+        }
+        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u")
+        for (index, value) in values.enumerated() { select = select.column(value, as: "k\(index)") }
+        select = select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
         if let extra { select = select.column(extra.expression, as: extra.alias) }
         if let datedBy = source.datedBy {
             select = select.join(datedBy.table, on: SQLColumn(datedBy.column, table: table), .equal, SQLColumn("id", table: datedBy.table))
@@ -183,14 +207,15 @@ struct ActivityTable: Sendable, Equatable {
         if let condition = source.condition {
             select = select.where(SQLColumn(condition.column, table: table), .equal, SQLBind(condition.value))
         }
-        select = select.groupBy(StatisticsService.unitKey(scope)).groupBy(value)
+        select = select.groupBy(StatisticsService.unitKey(scope))
+        for value in values { select = select.groupBy(value) }
         return extra.map { select.groupBy($0.expression) } ?? select
     }
 
     /// Where a row of `grouped` counts: its unit's row and category's column, or nil for a row
     /// outside the layout.
-    static func cell(_ row: any SQLRow, _ kind: Kind, units: [UUID?]) throws -> (unit: Int, category: Int, count: Int)? {
-        guard let key = try row.decode(column: "k", as: String?.self) ?? source(kind).missing,
+    static func cell(_ row: any SQLRow, _ kind: Kind, units: [UUID?], column: String = "k0") throws -> (unit: Int, category: Int, count: Int)? {
+        guard let key = try row.decode(column: column, as: String?.self) ?? source(kind).missing,
               let category = categories(kind).firstIndex(of: key),
               let unit = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { return nil }
         return (unit, category, try row.decode(column: "n", as: Int.self))
