@@ -1,4 +1,6 @@
 import Fluent
+import FluentSQL
+import SQLKit
 import SynligCore
 import Vapor
 
@@ -13,39 +15,45 @@ package enum CaregiverAccess {
 
     static func seesWholeOrganisation(_ user: CurrentUser) -> Bool { user.has(.consultant) }
 
-    /// The recipients a unit-scoped user's units are responsible for; nil means all.
-    private static func unitRecipientIDs(_ user: CurrentUser, on db: any Database) async throws -> [UUID]? {
-        guard !seesWholeOrganisation(user) else { return nil }
-        guard !user.unitIDs.isEmpty else { return [] }
-        return try await CareRecipientUnit.query(on: db)
-            .filter(\.$organisationID == user.organisationID)
-            .filter(\.$unitID ~~ Array(user.unitIDs)).all(\.$recipientID)
-    }
-
     /// Caregivers this user may see, as a query to narrow further (search, lists).
     static func caregivers(for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<Caregiver> {
         guard user.hasAny(readers) else { throw SynligError.forbidden }
         let query = Caregiver.scoped(to: user.organisationID, on: db)
-        guard let recipientIDs = try await unitRecipientIDs(user, on: db) else { return query }
-        let viaRecipients = recipientIDs.isEmpty ? [] : try await CareRelationship.scoped(to: user.organisationID, on: db)
-            .filter(\.$recipientID ~~ recipientIDs).all(\.$caregiverID)
-        let units = Array(user.unitIDs)
-        return query.group(.or) { group in
-            group.filter(\.$id ~~ Array(Set(viaRecipients)))
-            if !units.isEmpty { group.filter(\.$unitID ~~ units) }
-        }
+        guard let visible = visibleCaregiver(user, id: SQLQueryString("\(ident: Caregiver.schema).\(ident: "id")"),
+                                             unit: SQLQueryString("\(ident: Caregiver.schema).\(ident: "unit_id")")) else { return query }
+        return query.filter(.sql(embed: visible))
     }
 
     static func recipients(for user: CurrentUser, on db: any Database) async throws -> QueryBuilder<CareRecipient> {
         guard user.hasAny(readers) else { throw SynligError.forbidden }
         let query = CareRecipient.scoped(to: user.organisationID, on: db)
-        guard let recipientIDs = try await unitRecipientIDs(user, on: db) else { return query }
-        // Also the people cared for by a caregiver the user's unit registered.
-        let ownCaregivers = user.unitIDs.isEmpty ? [] : try await Caregiver.scoped(to: user.organisationID, on: db)
-            .filter(\.$unitID ~~ Array(user.unitIDs)).all(\.$id)
-        let viaCaregivers = ownCaregivers.isEmpty ? [] : try await CareRelationship.scoped(to: user.organisationID, on: db)
-            .filter(\.$caregiverID ~~ ownCaregivers.compactMap { $0 }).all(\.$recipientID)
-        return query.filter(\.$id ~~ Array(Set(recipientIDs + viaCaregivers)))
+        guard let visible = visibleRecipient(user, id: SQLQueryString("\(ident: CareRecipient.schema).\(ident: "id")")) else { return query }
+        return query.filter(.sql(embed: visible))
+    }
+
+    /// SQL that holds for a caregiver (its `id` and `unit` columns) a unit-scoped user may see:
+    /// registered by one of their units, or caring for someone a unit of theirs is responsible
+    /// for. Nil for users who see the whole organisation. Correlated `EXISTS`, never a list of
+    /// ids: a look-up probes one caregiver's relationships, and a unit of any size stays within
+    /// the databases' limits on bound values.
+    static func visibleCaregiver(_ user: CurrentUser, id: SQLQueryString, unit: SQLQueryString) -> SQLQueryString? {
+        guard !seesWholeOrganisation(user) else { return nil }
+        guard !user.unitIDs.isEmpty else { return "1 = 0" }
+        let units = Array(user.unitIDs)
+        return "(" + unit + " IN (\(binds: units)) OR EXISTS (SELECT 1 FROM care_relationships vr JOIN care_recipient_units vu"
+            + " ON vu.recipient_id = vr.recipient_id WHERE vr.caregiver_id = " + id + " AND vu.unit_id IN (\(binds: units))))"
+    }
+
+    /// SQL that holds for a person cared for (its `id` column) a unit-scoped user may see: one a
+    /// unit of theirs is responsible for, or cared for by a caregiver one of their units
+    /// registered. Nil for users who see the whole organisation.
+    static func visibleRecipient(_ user: CurrentUser, id: SQLQueryString) -> SQLQueryString? {
+        guard !seesWholeOrganisation(user) else { return nil }
+        guard !user.unitIDs.isEmpty else { return "1 = 0" }
+        let units = Array(user.unitIDs)
+        return "(EXISTS (SELECT 1 FROM care_recipient_units vu WHERE vu.recipient_id = " + id + " AND vu.unit_id IN (\(binds: units)))"
+            + " OR EXISTS (SELECT 1 FROM care_relationships vr JOIN caregivers vc ON vc.id = vr.caregiver_id"
+            + " WHERE vr.recipient_id = " + id + " AND vc.unit_id IN (\(binds: units))))"
     }
 
     /// The caregiver, or 404 when it does not exist, is in another organisation, or is outside

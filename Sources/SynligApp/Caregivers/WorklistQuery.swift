@@ -39,8 +39,12 @@ struct WorklistQuery: Sendable {
     private let userID: UUID
     /// Consultants also see the tasks nobody is assigned to.
     private let includesUnassigned: Bool
-    /// The people a unit-scoped user may see; nil for the whole organisation.
-    private let visibleCaregivers: [UUID]?, visibleRecipients: [UUID]?
+    /// For a unit-scoped user, SQL that holds for a task about someone they may see
+    /// (`CaregiverAccess.visibleCaregiver` and `visibleRecipient` on the task's person); nil for
+    /// the whole organisation.
+    private let visibleCaregiver: SQLQueryString?, visibleRecipient: SQLQueryString?
+    /// A unit-scoped user with no unit sees nobody, so no task.
+    private let seesNobody: Bool
     private let sources: [Source]
     private let kind: String?
     private let due: Due
@@ -54,12 +58,13 @@ struct WorklistQuery: Sendable {
         var sources: [Source] = []
         if recipientKind == nil { sources.append(.caregiver) }
         if caregiverKind == nil, withRecipientTasks { sources.append(.recipient) }
-        let whole = CaregiverAccess.seesWholeOrganisation(user)
+        guard user.hasAny(CaregiverAccess.readers) else { throw SynligError.forbidden }
         // Someone outside the user's units could be assigned to them; the task stays hidden.
-        let caregivers = whole || !sources.contains(.caregiver) ? nil : try await CaregiverAccess.caregivers(for: user, on: db).all(\.$id)
-        let recipients = whole || !sources.contains(.recipient) ? nil : try await CaregiverAccess.recipients(for: user, on: db).all(\.$id)
+        let caregiverUnit: SQLQueryString = "(SELECT vp.unit_id FROM caregivers vp WHERE vp.id = t.caregiver_id)"
         return WorklistQuery(organisationID: user.organisationID, userID: user.id, includesUnassigned: user.has(.consultant),
-                             visibleCaregivers: caregivers.map { $0.compactMap { $0 } }, visibleRecipients: recipients.map { $0.compactMap { $0 } },
+                             visibleCaregiver: CaregiverAccess.visibleCaregiver(user, id: "t.caregiver_id", unit: caregiverUnit),
+                             visibleRecipient: CaregiverAccess.visibleRecipient(user, id: "t.recipient_id"),
+                             seesNobody: !CaregiverAccess.seesWholeOrganisation(user) && user.unitIDs.isEmpty,
                              sources: sources, kind: caregiverKind?.rawValue ?? recipientKind?.rawValue, due: due, today: today)
     }
 
@@ -97,8 +102,8 @@ struct WorklistQuery: Sendable {
     private func arms(columns template: String) -> [SQLQueryString] {
         var arms: [SQLQueryString] = []
         for source in sources {
-            let visible = source == .caregiver ? visibleCaregivers : visibleRecipients
-            if let visible, visible.isEmpty { continue }
+            if seesNobody { continue }
+            let visible = source == .caregiver ? visibleCaregiver : visibleRecipient
             for assignee in includesUnassigned ? [userID, nil] : [userID] {
                 let select = template.replacingOccurrences(of: "{source}", with: source.rawValue)
                     .replacingOccurrences(of: "{table}", with: source.table).replacingOccurrences(of: "{people}", with: source.people)
@@ -114,7 +119,7 @@ struct WorklistQuery: Sendable {
                     let window = DueState.soonWindow(today: today)
                     arm += " AND t.due_on >= \(bind: window.from) AND t.due_on <= \(bind: window.through)"
                 }
-                if let visible { arm += " AND t.\(ident: source.personColumn) IN (\(binds: visible))" }
+                if let visible { arm += " AND " + visible }
                 arms.append(arm)
             }
         }

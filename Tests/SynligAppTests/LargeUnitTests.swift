@@ -1,0 +1,68 @@
+import Fluent
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+@testable import SynligApp
+
+/// A unit's staff see the people their unit is responsible for, and a home-care unit of a large
+/// municipality is responsible for thousands. Who may see whom is decided in SQL on each row
+/// (`CaregiverAccess.visibleCaregiver`), not by loading every visible person's id first (issue 11).
+@Suite("A large unit")
+struct LargeUnitTests {
+    @Test("Staff of a unit responsible for 3,000 people list, search and open them; another unit's staff see none of them")
+    func staffOfALargeUnit() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (caregiver, _, _) = try await world.pair(app, "Agnes Anhörigsson", caring: "Bertil Omsorgsson", in: world.unitA)
+            let organisationID = try world.organisation.requireID(), unitID = try world.unitA.requireID()
+            try await app.db.transaction { tx in
+                for start in stride(from: 0, to: 3_000, by: 1_000) {
+                    let recipients = (start..<start + 1_000).map { index in
+                        let recipient = CareRecipient()
+                        recipient.id = UUID()
+                        recipient.organisationID = organisationID
+                        recipient.name = "Mottagare \(index)"
+                        recipient.externalReference = ""
+                        recipient.fixedCareContact = ""
+                        recipient.fixedDoctorContact = ""
+                        recipient.fixedCareHomeContact = ""
+                        recipient.patientContract = false
+                        recipient.careNeedArea = .notStated
+                        recipient.version = 1
+                        return recipient
+                    }
+                    try await recipients.create(on: tx)
+                    try await recipients.map { CareRecipientUnit(organisationID: organisationID, recipientID: $0.id!, unitID: unitID) }.create(on: tx)
+                }
+            }
+
+            let staff = Browser(app)
+            try await staff.signIn(world.staffA.email)
+            let list = try await staff.get("/caregivers")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("Agnes Anhörigsson"))
+            #expect(try await staff.get("/caregivers/\(try caregiver.requireID())").status == .ok)
+            #expect(try await staff.get("/caregivers/worklist").status == .ok)
+            let recipients = try await staff.get("/recipients")
+            #expect(recipients.status == .ok)
+            #expect(recipients.body.string.contains("Mottagare 0"))
+            #expect(recipients.body.string.contains("Fler än"), "counted to the cap")
+            let found = try await staff.post("/recipients", form: [("q", "Mottagare 2999")])
+            #expect(found.status == .ok)
+            #expect(found.body.string.contains("Mottagare 2999"))
+
+            let api = try await APIClient.signedIn(app, world.staffA.email)
+            let listed = try await api.send(.GET, "/api/v1/caregivers")
+            #expect(listed.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(listed.body.string.utf8)) as? [String: Any]
+            #expect(json?["total"] as? Int == 1, "the one caregiver of the unit's people")
+
+            // Unit B's case officer sees none of unit A's people, however many there are.
+            let other = Browser(app)
+            try await other.signIn(world.caseOfficerB.email)
+            #expect(try await other.get("/caregivers/\(try caregiver.requireID())").status == .notFound)
+            #expect(try await other.get("/recipients").body.string.contains("Mottagare 0") == false)
+        }
+    }
+}
