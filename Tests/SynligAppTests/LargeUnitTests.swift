@@ -23,6 +23,7 @@ struct LargeUnitTests {
                         recipient.id = UUID()
                         recipient.organisationID = organisationID
                         recipient.name = "Mottagare \(index)"
+                        recipient.nameFolded = "" // as before the folded column: the migration folds them
                         recipient.externalReference = ""
                         recipient.fixedCareContact = ""
                         recipient.fixedDoctorContact = ""
@@ -36,6 +37,8 @@ struct LargeUnitTests {
                     try await recipients.map { CareRecipientUnit(organisationID: organisationID, recipientID: $0.id!, unitID: unitID) }.create(on: tx)
                 }
             }
+
+            try await FoldRecipientNamesForSearch.foldExisting(on: app.db)
 
             let staff = Browser(app)
             try await staff.signIn(world.staffA.email)
@@ -63,6 +66,28 @@ struct LargeUnitTests {
             try await other.signIn(world.caseOfficerB.email)
             #expect(try await other.get("/caregivers/\(try caregiver.requireID())").status == .notFound)
             #expect(try await other.get("/recipients").body.string.contains("Mottagare 0") == false)
+        }
+    }
+
+    @Test("A search among the people cared for ignores case, keeps å, ä and ö apart, and stays within the user's units")
+    func recipientSearchInSQL() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            _ = try await world.recipient(app, "Åsa Östlund", units: [world.unitA])
+            _ = try await world.recipient(app, "Asa Ostlund", units: [world.unitA])
+            _ = try await world.recipient(app, "Åsa Östberg", units: [world.unitB])
+            let staff = Browser(app)
+            try await staff.signIn(world.staffA.email)
+            _ = try await staff.get("/recipients")
+            let found = try await staff.post("/recipients", form: [("q", "åSA ÖST")])
+            #expect(found.status == .ok)
+            #expect(found.body.string.contains("Åsa Östlund"))
+            #expect(!found.body.string.contains("Asa Ostlund"), "å is not a")
+            #expect(!found.body.string.contains("Åsa Östberg"), "another unit's person")
+            #expect(found.body.string.contains("1 närstående"))
+            let wildcard = try await staff.post("/recipients", form: [("q", "%")])
+            #expect(wildcard.status == .ok)
+            #expect(wildcard.body.string.contains("Åsa Östlund"), "a typed wildcard is dropped, not matched as a pattern")
         }
     }
 }

@@ -52,6 +52,8 @@ package final class CareRecipient: Model, OrganisationScoped, @unchecked Sendabl
     @ID(key: .id) package var id: UUID?
     @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "name") package var name: String
+    /// The name as a search compares it (`SearchText.folded`), so SQL can search it.
+    @Field(key: "name_folded") package var nameFolded: String
     /// A reference to the case or journal system (not a personnummer).
     @Field(key: "external_reference") package var externalReference: String
     @Field(key: "fixed_care_contact") package var fixedCareContact: String

@@ -254,6 +254,7 @@ package enum CaregiverService {
             }
             for unitID in unitIDs { try await requireUnit(unitID, of: user, on: tx, field: "unitIds") }
             recipient.name = name
+            recipient.nameFolded = SearchText.folded(name)
             recipient.externalReference = reference
             recipient.fixedCareContact = careContact
             recipient.fixedDoctorContact = doctorContact
@@ -401,13 +402,18 @@ package enum CaregiverService {
             if text.contains(where: \.isNumber), case .success(let pin) = PersonalIdentityNumber.parse(text) {
                 query.filter(\.$personalIdentityNumber == pin.canonical)
             } else {
-                // At most 100 code points: one letter under a flood of combining marks is one
-                // Character, and a 200 KB pattern made SQLite refuse the LIKE (a 500).
-                let capped = String(String.UnicodeScalarView(text.unicodeScalars.prefix(100)))
-                query.filter(\.$nameFolded, .custom("LIKE"), "%" + escapeLike(SearchText.folded(capped)) + "%")
+                query.filter(\.$nameFolded, .custom("LIKE"), namePattern(text))
             }
         }
         return query
+    }
+
+    /// The LIKE pattern for a name search over a folded-name column. At most 100 code points: one
+    /// letter under a flood of combining marks is one Character, and a 200 KB pattern made SQLite
+    /// refuse the LIKE (a 500).
+    static func namePattern(_ text: String) -> String {
+        let capped = String(String.UnicodeScalarView(text.unicodeScalars.prefix(100)))
+        return "%" + escapeLike(SearchText.folded(capped)) + "%"
     }
 
     /// Wildcards typed by the user are dropped: a search is for a name, not a pattern.

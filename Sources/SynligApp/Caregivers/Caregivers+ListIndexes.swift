@@ -1,4 +1,5 @@
 import Fluent
+import SynligCore
 import SQLKit
 import Vapor
 
@@ -44,5 +45,42 @@ struct IndexWorklistInItsOrder: AsyncMigration {
         try await sql.create(index: old).on(table).column("organisation_id").column("open").column("assignee_id").column("due_on").run()
         try await sql.drop(index: "\(table)_due_order_idx").run()
         try await sql.drop(index: "\(table)_kind_order_idx").run()
+    }
+}
+
+/// The people cared for get the caregivers' folded name, so a search among them runs in SQL
+/// instead of reading every person the user may see into memory. Existing names are folded in
+/// Swift (`SearchText.folded`): SQLite's LOWER leaves å, ä and ö as they are.
+struct FoldRecipientNamesForSearch: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(CareRecipient.schema).field("name_folded", .string, .required, .sql(.default(""))).update()
+        try await Self.foldExisting(on: database)
+        try await (database as! any SQLDatabase).create(index: "care_recipients_org_folded_idx").on(CareRecipient.schema)
+            .column("organisation_id").column("name_folded").run()
+    }
+
+    /// Folds every stored name, a thousand rows at a time in id order, in one transaction.
+    static func foldExisting(on database: any Database) async throws {
+        struct Row: Decodable { var id: UUID; var name: String }
+        try await database.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            var after: UUID?
+            while true {
+                var page = sql.select().column("id").column("name").from(CareRecipient.schema).orderBy("id").limit(1_000)
+                if let after { page = page.where("id", .greaterThan, SQLBind(after)) }
+                let rows = try await page.all(decoding: Row.self)
+                for row in rows {
+                    try await sql.update(CareRecipient.schema).set("name_folded", to: SQLBind(SearchText.folded(row.name)))
+                        .where("id", .equal, SQLBind(row.id)).run()
+                }
+                guard rows.count == 1_000, let last = rows.last else { break }
+                after = last.id
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).drop(index: "care_recipients_org_folded_idx").run()
+        try await database.schema(CareRecipient.schema).deleteField("name_folded").update()
     }
 }

@@ -17,6 +17,7 @@ enum CaregiverMigrations {
         app.migrations.add(ScheduleReviewsOfExistingStances())
         app.migrations.add(IndexListsInTheirOrder())
         app.migrations.add(IndexWorklistInItsOrder())
+        app.migrations.add(FoldRecipientNamesForSearch())
     }
 }
 

@@ -59,21 +59,13 @@ struct RecipientController: RouteCollection {
                 query: typed, rows: [], countText: "", errors: errors), status: .unprocessableEntity)
         }
         let query = try await CaregiverAccess.recipients(for: user, on: req.db)
-        let shown: [CareRecipient], countText: String
-        if text.isEmpty {
-            // The list as it opens: the first names from the name index and a count to the cap,
-            // never every person of a large municipality.
-            let total = try await query.count(upTo: CaregiverController.countCap)
-            shown = try await query.sort(\.$name).limit(Self.shownAtMost).all()
-            countText = total > CaregiverController.countCap ? req.t("recipient.count_more", req.grouped(CaregiverController.countCap))
-                : req.tp("recipient.count", total)
-        } else {
-            // A search filters by name in Swift, which keeps Swedish letters right on both databases;
-            // it reads every person the user may see (a folded-name column would let SQL do it).
-            let matching = try await query.sort(\.$name).all().filter { $0.name.localizedCaseInsensitiveContains(text) }
-            shown = Array(matching.prefix(Self.shownAtMost))
-            countText = req.tp("recipient.count", matching.count)
-        }
+        // The first names in name order and a count to the cap, never every person of a large
+        // municipality; a search compares the folded name in SQL, as the caregiver search does.
+        if !text.isEmpty { query.filter(\.$nameFolded, .custom("LIKE"), CaregiverService.namePattern(text)) }
+        let total = try await query.count(upTo: CaregiverController.countCap)
+        let shown = try await query.sort(\.$name).limit(Self.shownAtMost).all()
+        let countText = total > CaregiverController.countCap ? req.t("recipient.count_more", req.grouped(CaregiverController.countCap))
+            : req.tp("recipient.count", total)
         return try await req.renderPage("caregivers/recipients", ListPage(
             page: .make(for: req, titleKey: "recipient.list_title"), query: text,
             rows: try shown.map { CaregiverController.ListRow(name: $0.name, href: SiteURL.recipient(try $0.requireID()).path, registered: "") },

@@ -23,7 +23,7 @@ struct SyntheticRecords {
         "created_at", "updated_at",
     ])
     var recipients = BulkTable("care_recipients", [
-        "id", "organisation_id", "name", "external_reference", "fixed_care_contact", "fixed_doctor_contact",
+        "id", "organisation_id", "name", "name_folded", "external_reference", "fixed_care_contact", "fixed_doctor_contact",
         "fixed_care_home_contact", "patient_contract", "care_need_area", "version", "created_at",
     ])
     var relationships = BulkTable("care_relationships", [
@@ -147,8 +147,9 @@ struct SyntheticRecordWriter {
         ])
         for (index, care) in person.cares.enumerated() {
             let recipient = uuid()
+            let recipientName = "Närstående \(organisation.code)-\(number)-\(index + 1)"
             records.recipients.add([
-                ids(recipient), org, Value.text("Närstående \(organisation.code)-\(number)-\(index + 1)"), Value.emptyText,
+                ids(recipient), org, Value.text(recipientName), Value.text(recipientName.lowercased()), Value.emptyText,
                 Value.emptyText, Value.emptyText, Value.emptyText, Value.bool(false), Value.text(care.needArea.rawValue), Value.one,
                 calendar.stamp(registered),
             ])
