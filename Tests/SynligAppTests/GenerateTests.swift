@@ -149,7 +149,9 @@ struct GenerateTests {
                 ("caregiver_support", "status", raw(SupportStatus.self)), ("voluntariness_checks", "answer", raw(VoluntarinessAnswer.self)),
                 ("screening_results", "level", raw(ScreeningLevel.self)), ("units", "kind", raw(UnitKind.self)),
                 ("organisations", "kind", raw(OrganisationKind.self)), ("user_roles", "role", raw(Role.self)),
-                ("caregiver_tasks", "kind", raw(CaregiverTaskKind.self)),
+                ("caregiver_tasks", "kind", raw(CaregiverTaskKind.self)), ("meeting_invitations", "kind", raw(MeetingKind.self)),
+                ("meeting_invitations", "attendance", raw(MeetingAttendance.self)),
+                ("involvement_restrictions", "reason", raw(RestrictionReason.self)),
             ]
             for (table, column, allowed) in vocabularies {
                 let stored = Set(try await Self.counts(sql, table, column).keys)
@@ -166,11 +168,30 @@ struct GenerateTests {
                 """) == 0)
             #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregivers WHERE personal_identity_number IS NOT NULL") == 0)
             // Each caregiver followed up has one open follow-up, on the responsible consultant's worklist.
-            #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregiver_tasks WHERE open")
+            let followUp = CaregiverTaskKind.voluntarinessFollowUp.rawValue, signal = CaregiverTaskKind.coordinationSignal.rawValue
+            #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregiver_tasks WHERE open AND kind = '\(followUp)'")
                 == Self.count(sql, "SELECT COUNT(*) AS n FROM caregivers WHERE responsible_user_id IS NOT NULL"))
             #expect(try await Self.count(sql, """
                 SELECT COUNT(*) AS n FROM caregiver_tasks t JOIN caregivers c ON c.id = t.caregiver_id
-                WHERE c.responsible_user_id IS NULL OR t.assignee_id <> c.responsible_user_id
+                WHERE t.kind = '\(followUp)' AND (c.responsible_user_id IS NULL OR t.assignee_id <> c.responsible_user_id)
+                """) == 0)
+            // A coordination signal for each relationship that raises one (the caregiver coordinates), about that relationship.
+            #expect(try await Self.count(sql, """
+                SELECT COUNT(*) AS n FROM care_relationships WHERE carries_coordination OR tasks LIKE '%coordination%'
+                """) == Self.count(sql, """
+                SELECT COUNT(*) AS n FROM caregiver_tasks t JOIN care_relationships r ON r.id = t.subject_id AND r.caregiver_id = t.caregiver_id
+                WHERE t.kind = '\(signal)'
+                """))
+            #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM caregiver_tasks WHERE kind = '\(signal)'") > 0)
+            // Invitations to meetings after the caregiver was known and not after today; reviews after their restriction.
+            #expect(try await Self.count(sql, "SELECT COUNT(*) AS n FROM meeting_invitations") > 0)
+            #expect(try await Self.count(sql, """
+                SELECT COUNT(*) AS n FROM meeting_invitations m JOIN care_relationships r ON r.id = m.relationship_id
+                JOIN caregivers c ON c.id = r.caregiver_id WHERE m.meeting_on < c.registered_on OR m.meeting_on > '\(today)'
+                """) == 0)
+            #expect(try await Self.count(sql, """
+                SELECT COUNT(*) AS n FROM restriction_reviews v JOIN involvement_restrictions x ON x.id = v.restriction_id
+                WHERE v.due_on <> x.review_on OR v.reviewed_on < x.decided_on OR v.reviewed_on > '\(today)' OR x.relationship_id <> v.relationship_id
                 """) == 0)
         }
     }

@@ -46,9 +46,21 @@ struct SyntheticRecords {
         "id", "organisation_id", "caregiver_id", "kind", "due_on", "assignee_id", "subject_id", "open", "done_at", "created_at",
     ])
 
+    /// SIP and care-planning meetings the caregiver was invited to, and whether they took part.
+    var invitations = BulkTable("meeting_invitations", [
+        "id", "organisation_id", "relationship_id", "kind", "meeting_on", "invited_by", "attendance", "created_at",
+    ])
+    var restrictions = BulkTable("involvement_restrictions", [
+        "id", "organisation_id", "relationship_id", "reason", "note", "decided_on", "review_on", "author_id", "created_at",
+    ])
+    var reviews = BulkTable("restriction_reviews", [
+        "id", "organisation_id", "restriction_id", "relationship_id", "due_on", "reviewed_on", "outcome", "reviewed_by", "created_at",
+    ])
+
     var buffered: Int { caregivers.rows.count }
     static let tables: [WritableKeyPath<SyntheticRecords, BulkTable>] = [
         \.caregivers, \.recipients, \.relationships, \.support, \.voluntariness, \.screenings, \.tasks,
+        \.invitations, \.restrictions, \.reviews,
     ]
     var writtenByTable: [(String, Int)] { Self.tables.map { (self[keyPath: $0].name, self[keyPath: $0].written) } }
 
@@ -107,7 +119,7 @@ struct SyntheticRecordWriter {
 
     let ids: IDBinding
     /// The organisation and its consultant as bound values, made once.
-    private let org: any SQLExpression, author: any SQLExpression
+    let org: any SQLExpression, author: any SQLExpression
 
     /// `random` is the organisation's own stream (`SeededGenerator.organisation`), already used for its accounts.
     init(organisation: GeneratedOrganisation, calendar: SyntheticCalendar, instrument: ScreeningInstrument?, ids: IDBinding,
@@ -154,12 +166,17 @@ struct SyntheticRecordWriter {
                 calendar.stamp(registered),
             ])
             let since = Self.chance(0.7, &random) ? calendar.day(registered + Int.random(in: 30...3650, using: &random)) : Value.null
+            let relationship = uuid()
+            let carriesCoordination = care.tasks.contains(.coordination) && Self.chance(0.5, &random)
             records.relationships.add([
-                ids(uuid()), org, ids(id), ids(recipient), Value.text(care.relation.rawValue),
+                ids(relationship), org, ids(id), ids(recipient), Value.text(care.relation.rawValue),
                 Value.bool(care.livesTogether), since, Value.text(care.hours.rawValue),
                 Value.text(care.tasks.map(\.rawValue).joined(separator: ",")), Value.emptyText,
-                Value.bool(care.tasks.contains(.coordination) && Self.chance(0.5, &random)), Value.one, calendar.stamp(registered),
+                Value.bool(carriesCoordination), Value.one, calendar.stamp(registered),
             ])
+            addInvolvement(relationship, caregiver: id, followed: followed, registered: registered, heavy: care.hours.isMoreThanTen,
+                           signalled: CoordinationSignal.raised(coordinatedContacts: 0, carriesCoordination: carriesCoordination, tasks: Set(care.tasks)),
+                           to: &records)
         }
         addSupport(id, registered: registered, heavy: person.isHeavy, to: &records)
         if followed { addFollowUps(id, registered: registered, person: person, to: &records) }
