@@ -90,7 +90,7 @@ enum StatisticsDimension: String, CaseIterable, Sendable, Codable {
 /// category's count in the column breakdown, which the page publishes anyway. Both must count the
 /// same thing, so a caregiver breakdown crossed with a relationship breakdown counts relationships
 /// (by the caregiver's gender, say) with the relationship breakdown as columns.
-struct CrossChoice: Sendable, Equatable {
+struct CrossChoice: Sendable, Hashable {
     let rows: StatisticsDimension
     let columns: StatisticsDimension
 

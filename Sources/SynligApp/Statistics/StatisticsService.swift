@@ -83,59 +83,43 @@ enum StatisticsService {
                        on db: any Database) async throws -> CaregiverCounts {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let units = try await unitRows(scope.organisationID, on: db)
-        // One pass over the caregivers and one over the relationships count every breakdown.
-        let byUnit = [StatisticsDimension.Unit.caregivers, .relationships].map { unit in StatisticsDimension.allCases.filter { $0.unit == unit } }
-        async let breakdownTables = byUnit.concurrentMap { dimensions in
-            zip(dimensions, try await breakdownCounts(dimensions, scope, units: units, on: sql)).map { RawBreakdown(dimension: $0, counts: $1) }
+        // One pass over the caregivers and one over the relationships count every breakdown and
+        // cross table, and the caregivers who give more than ten hours a week.
+        let crosses = cross == .genderByHours ? [cross] : [.genderByHours, cross]
+        let passes = [StatisticsDimension.Unit.caregivers, .relationships].map { unit in
+            BreakdownPass(unit: unit, dimensions: StatisticsDimension.allCases.filter { $0.unit == unit },
+                          crosses: crosses.filter { $0.counts == unit }, countsMoreThanTen: unit == .relationships)
         }
+        async let passCounts = passes.concurrentMap { try await $0.run(scope, units: units, on: sql) }
         async let new = newPerUnit(sql, scope, units: units)
         async let active = ActiveCaregivers.perUnit(scope, units: units, on: sql)
-        async let genderByHours = crossCounts(.genderByHours, scope, on: sql)
-        async let crossed = cross == .genderByHours ? nil : crossCounts(cross, scope, on: sql)
         async let activities = ActivityTable.counts(scope, units: units, today: today, on: sql)
         async let trend = quarterlyTrend(scope, years: scope.trendYears, units: units, on: db)
-        async let moreThanTen = moreThanTenHours(sql, scope)
         async let outcomes = OutcomeStatistics.counts(scope, on: sql)
         async let contactRequests = ContactRequestStatistics.counts(scope, on: sql)
         async let coordinatedPlans = CoordinatedPlanStatistics.offers(scope, on: sql)
         async let discharges = CoordinatedPlanStatistics.discharges(scope, on: sql)
 
-        let counted = try await breakdownTables.joined()
-        let breakdowns = StatisticsDimension.allCases.compactMap { dimension in counted.first { $0.dimension == dimension } }
+        let counted = try await passCounts
+        let breakdowns = StatisticsDimension.allCases.compactMap { dimension in counted.flatMap(\.breakdowns).first { $0.dimension == dimension } }
+        func crossed(_ choice: CrossChoice) -> [[Int]] { counted.compactMap { $0.crosses[choice] }.first ?? [] }
         func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
             (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
         }
         let caregivers = rowSums(.caregivers)
-        let byGenderAndHours = try await genderByHours
         return CaregiverCounts(
             units: units, caregivers: caregivers, relationships: rowSums(.relationships),
             registration: zip(try await new, caregivers).map { [$0, max(0, $1 - $0)] },
             active: zip(try await active, caregivers).map { [$0, max(0, $1 - $0)] },
-            breakdowns: breakdowns, genderByHours: byGenderAndHours,
-            cross: cross, crossed: try await crossed ?? byGenderAndHours,
+            breakdowns: breakdowns, genderByHours: crossed(.genderByHours),
+            cross: cross, crossed: crossed(cross),
             activities: try await activities,
             trend: try await trend,
-            moreThanTenHours: try await moreThanTen,
+            moreThanTenHours: counted.map(\.moreThanTen).reduce(0, +),
             outcomes: try await outcomes,
             contactRequests: try await contactRequests,
             coordinatedPlans: try await coordinatedPlans,
             discharges: try await discharges)
-    }
-
-    /// The whole organisation's counts for two breakdowns crossed, rows × columns in category order.
-    static func crossCounts(_ cross: CrossChoice, _ scope: StatisticsScope, on sql: any SQLDatabase) async throws -> [[Int]] {
-        let rows = cross.rows.categories, columns = cross.columns.categories
-        var table = Array(repeating: Array(repeating: 0, count: columns.count), count: rows.count)
-        func category(_ dimension: StatisticsDimension, _ raw: String?) -> String {
-            dimension == .ageBand ? AgeBand.of(birthYear: raw.flatMap { Int($0) }, on: scope.period.end.addingDays(-1)).rawValue
-                : (raw ?? StatisticsDimension.notStated)
-        }
-        for (key, count) in try await groupedCounts(sql, scope, by: [cross.rows.column, cross.columns.column], unit: cross.counts) {
-            guard let row = rows.firstIndex(of: category(cross.rows, key.values[0])),
-                  let column = columns.firstIndex(of: category(cross.columns, key.values[1])) else { continue }
-            table[row][column] += count
-        }
-        return table
     }
 
     /// The rows every per-unit table has: the organisation's units in a fixed order, then "no unit".
@@ -147,57 +131,7 @@ enum StatisticsService {
     /// One breakdown of those known by the period's end: a row per unit, categories in the order of `dimension.categories`.
     static func breakdownCounts(_ dimension: StatisticsDimension, _ scope: StatisticsScope, units: [UUID?],
                                 on sql: any SQLDatabase) async throws -> [[Int]] {
-        try await breakdownCounts([dimension], scope, units: units, on: sql)[0]
-    }
-
-    /// Several breakdowns that count the same thing (all caregivers, or all relationships) in one
-    /// pass: a `SUM(CASE …)` column per dimension and category, grouped by unit. Each table as
-    /// `breakdownCounts(_:)` gives it; a stored value outside the vocabulary is counted nowhere.
-    static func breakdownCounts(_ dimensions: [StatisticsDimension], _ scope: StatisticsScope, units: [UUID?],
-                                on sql: any SQLDatabase) async throws -> [[[Int]]] {
-        guard let unit = dimensions.first?.unit else { return [] }
-        precondition(dimensions.allSatisfy { $0.unit == unit }, "one pass counts one kind of row")
-        var select = sql.select().column(unitKey(scope), as: "u")
-        for (d, dimension) in dimensions.enumerated() {
-            let category = categoryExpression(dimension, on: scope.period.end.addingDays(-1))
-            for (c, name) in dimension.categories.enumerated() {
-                let counted = SQLList([SQLRaw("CASE WHEN "), category, SQLRaw(" = "), SQLBind(name), SQLRaw(" THEN 1 ELSE 0 END")],
-                                      separator: SQLRaw(""))
-                select = select.column(SQLFunction("SUM", args: counted), as: "d\(d)c\(c)")
-            }
-        }
-        let columns = dimensions.map(\.column)
-        select = scoped(select, scope, unit: unit, registeredBefore: scope.period.end.iso,
-                        withRecipients: columns.contains { StatisticsDimension.table(of: $0) == "care_recipients" },
-                        withHistory: columns.contains("hours_band"))
-        var tables = dimensions.map { Array(repeating: Array(repeating: 0, count: $0.categories.count), count: units.count) }
-        for row in try await select.groupBy(unitKey(scope)).all() {
-            guard let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
-            for (d, dimension) in dimensions.enumerated() {
-                for c in dimension.categories.indices { tables[d][index][c] += try row.decode(column: "d\(d)c\(c)", as: Int.self) }
-            }
-        }
-        return tables
-    }
-
-    /// The category a row falls in, as SQL text: the stored value ("not stated" for none), or for
-    /// age the band reached in the reference day's year (`AgeBand.of`), as ranges of birth years.
-    static func categoryExpression(_ dimension: StatisticsDimension, on reference: CalendarDate) -> any SQLExpression {
-        guard dimension == .ageBand else {
-            let text = SQLFunction("CAST", args: SQLList([expression(of: dimension.column), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
-            return SQLFunction("COALESCE", args: text, SQLBind(StatisticsDimension.notStated))
-        }
-        let year = SQLColumn("birth_year", table: "caregivers")
-        let years = (reference.year - AgeBand.oldestPlausibleAge)...reference.year
-        var cases: [any SQLExpression] = [SQLRaw("CASE")]
-        for band in AgeBand.allCases where band != .notStated {
-            let born = years.filter { AgeBand.of(birthYear: $0, on: reference) == band }
-            guard let first = born.first, let last = born.last else { continue }
-            cases += [SQLRaw(" WHEN "), year, SQLRaw(" BETWEEN "), SQLLiteral.numeric(String(first)), SQLRaw(" AND "),
-                      SQLLiteral.numeric(String(last)), SQLRaw(" THEN "), SQLBind(band.rawValue)]
-        }
-        cases += [SQLRaw(" ELSE "), SQLBind(AgeBand.notStated.rawValue), SQLRaw(" END")]
-        return SQLList(cases, separator: SQLRaw(""))
+        try await BreakdownPass(unit: dimension.unit, dimensions: [dimension]).run(scope, units: units, on: sql).breakdowns[0].counts
     }
 
     /// Caregivers registered during the period, per unit.
@@ -267,7 +201,7 @@ enum StatisticsService {
     }
 
     /// The caregivers of the scope, as a FROM with its conditions: relationships join their caregiver.
-    private static func scoped(_ select: SQLSelectBuilder, _ scope: StatisticsScope, unit: StatisticsDimension.Unit,
+    static func scoped(_ select: SQLSelectBuilder, _ scope: StatisticsScope, unit: StatisticsDimension.Unit,
                                registeredBefore end: String, withRecipients: Bool = false, withHistory: Bool = false) -> SQLSelectBuilder {
         var select = select
         if unit == .relationships {
@@ -299,43 +233,12 @@ enum StatisticsService {
         return select.where(SQLColumn("organisation_id", table: "caregivers"), .equal, SQLBind(scope.organisationID))
     }
 
-    /// Caregivers (each once) with a relationship of more than ten hours a week.
-    private static func moreThanTenHours(_ sql: any SQLDatabase, _ scope: StatisticsScope) async throws -> Int {
-        let bands = HoursBand.allCases.filter(\.isMoreThanTen).map { SQLBind($0.rawValue) }
-        let select = scoped(sql.select().column(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("id", table: "caregivers"))), as: "n"),
-                            scope, unit: .relationships, registeredBefore: scope.period.end.iso, withHistory: true)
-            .where(hoursBandAtEnd, .in, SQLGroupExpression(SQLList(bands)))
-        return try await select.first()?.decode(column: "n", as: Int.self) ?? 0
-    }
-
     /// The hours band counted: the state in force at the period's end (joined as `s` by
     /// `scoped(withHistory:)`), or the relationship's own where it has no history.
     static let hoursBandAtEnd = SQLFunction("COALESCE", args: SQLColumn("hours_band", table: "s"), SQLColumn("hours_band", table: "care_relationships"))
 
     /// The expression a grouped column is read from.
-    private static func expression(of column: String) -> any SQLExpression {
+    static func expression(of column: String) -> any SQLExpression {
         column == "hours_band" ? hoursBandAtEnd : SQLColumn(column, table: StatisticsDimension.table(of: column))
-    }
-
-    /// Counts grouped by the caregiver's unit and one or two columns; each key value as text (nil
-    /// for a missing value).
-    private static func groupedCounts(_ sql: any SQLDatabase, _ scope: StatisticsScope, by columns: [String],
-                                      unit: StatisticsDimension.Unit) async throws -> [((unit: UUID?, values: [String?]), Int)] {
-        let table = StatisticsDimension.table(of:)
-        var select = sql.select().column(unitKey(scope), as: "u")
-        // Keys are read as text on both databases (a birth year is an integer column).
-        for (index, column) in columns.enumerated() {
-            let asText = SQLFunction("CAST", args: SQLList([expression(of: column), SQLRaw("TEXT")], separator: SQLRaw(" AS ")))
-            select = select.column(asText, as: "k\(index)")
-        }
-        select = scoped(select.column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"), scope,
-                        unit: unit, registeredBefore: scope.period.end.iso,
-                        withRecipients: columns.contains { table($0) == "care_recipients" }, withHistory: columns.contains("hours_band"))
-        select = select.groupBy(unitKey(scope))
-        for column in columns { select = select.groupBy(expression(of: column)) }
-        return try await select.all().map { row in
-            let key = try columns.indices.map { try row.decode(column: "k\($0)", as: String?.self) }
-            return ((try row.decode(column: "u", as: UUID?.self), key), try row.decode(column: "n", as: Int.self))
-        }
     }
 }
