@@ -80,17 +80,17 @@ struct QueryPlanTests {
             let byNumber = try await CaregiverService.searchQuery("19121212-1212", for: world.consultant, on: app.db)
             let plan = try await Self.plan(of: byNumber, on: app.db)
             #expect(plan.contains("caregivers_org_pin_idx"), "\(plan)")
-            // Staff see the people linked to their units: found through the unit link table.
+            // Staff see the people linked to their units: each caregiver or person cared for is
+            // checked through its own relationships and unit links by index, never by a scan.
             let recipient = try await world.recipient(app, "Maj", units: [world.unitA])
             _ = try await world.link(app, try await world.register(app, "Åsa"), recipient)
-            let unitLinks = CareRecipientUnit.query(on: app.db).filter(\.$organisationID == (try world.organisation.requireID()))
-                .filter(\.$unitID ~~ Array(world.staffA.unitIDs))
-            let plan1 = try await Self.plan(of: unitLinks, on: app.db)
-            #expect(plan1.contains("care_recipient_units_unit_idx"), "\(plan1)")
-            let relationships = CareRelationship.scoped(to: try world.organisation.requireID(), on: app.db)
-                .filter(\.$recipientID ~~ [try recipient.requireID()])
-            let plan2 = try await Self.plan(of: relationships, on: app.db)
-            #expect(plan2.contains("care_relationships_recipient_idx"), "\(plan2)")
+            for (name, query) in [("caregivers", try await Self.plan(of: CaregiverAccess.caregivers(for: world.staffA, on: app.db), on: app.db)),
+                                  ("recipients", try await Self.plan(of: CaregiverAccess.recipients(for: world.staffA, on: app.db), on: app.db))] {
+                for table in ["care_relationships", "care_recipient_units", "caregivers"] {
+                    #expect(!query.contains("Seq Scan on \(table) v"), "\(name): \(query)")
+                }
+                for alias in ["vr", "vu", "vc"] { #expect(!query.contains("SCAN \(alias)"), "\(name): \(query)") }
+            }
         }
     }
 
@@ -116,6 +116,24 @@ struct QueryPlanTests {
             let sql = try #require(app.db as? any SQLDatabase)
             let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod.year(2026)))
             let plan = try await Self.plan(of: StatisticsService.newPerUnitQuery(sql, scope).query, on: app.db)
+            #expect(plan.contains("caregivers_org_registered_idx"), "\(plan)")
+        }
+    }
+
+    @Test("Who was in contact during a period is read from the period's contacts by their day indexes")
+    func activeCaregiversByDay() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            _ = try await world.register(app, "Åsa")
+            let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod.quarter(2, of: 2026)))
+            let plan = try await Self.plan(of: ActiveCaregivers.query(scope), on: app.db)
+            if TestDatabase.isPostgres {
+                // With empty tables PostgreSQL cannot tell a table's (organisation, day) indexes
+                // apart; what must hold is that no contact table is read whole.
+                #expect(!plan.contains("Seq Scan"), "\(plan)")
+            } else {
+                for index in IndexContactsByDay.indexes { #expect(plan.contains(index.name), "\(index.name): \(plan)") }
+            }
             #expect(plan.contains("caregivers_org_registered_idx"), "\(plan)")
         }
     }

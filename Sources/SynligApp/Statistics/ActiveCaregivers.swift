@@ -3,7 +3,9 @@ import SQLKit
 
 /// Caregivers in contact with the organisation during the period: registered, or any
 /// conversation, follow-up, screening, support step, meeting or feedback dated in it. Counted per
-/// unit in one query; each caregiver once however many contacts they had.
+/// unit in one query; each caregiver once however many contacts they had. The query starts from
+/// the period's contacts, each table read by its (organisation, day) index (`IndexContactsByDay`),
+/// so a quarter costs a quarter's contacts rather than a pass over every caregiver.
 enum ActiveCaregivers {
     /// The record's dated contacts: table, date column, and whether it reaches its caregiver
     /// through a care relationship.
@@ -20,17 +22,26 @@ enum ActiveCaregivers {
 
     /// Per unit (rows as `units`): how many were active during the period.
     static func perUnit(_ scope: StatisticsScope, units: [UUID?], on sql: any SQLDatabase) async throws -> [Int] {
-        let start = scope.period.start.iso, end = scope.period.end.iso
-        var query = SQLQueryString("SELECT c.unit_id AS u, COUNT(*) AS n FROM caregivers c WHERE c.organisation_id = \(bind: scope.organisationID)")
-        query = query + SQLQueryString(" AND c.registered_on < \(bind: end) AND (c.registered_on >= \(bind: start)")
+        try await DatedRecord.perUnit(query(scope), units: units, on: sql)
+    }
+
+    /// The query behind `perUnit`, apart so its plan can be checked (`QueryPlanTests`).
+    static func query(_ scope: StatisticsScope) -> SQLQueryString {
+        let organisation = scope.organisationID, start = scope.period.start.iso, end = scope.period.end.iso
+        // Every caregiver id with a contact in the period (UNION keeps each once), and those registered in it.
+        var ids = SQLQueryString("SELECT id AS caregiver_id FROM caregivers WHERE organisation_id = \(bind: organisation)")
+            + " AND registered_on >= \(bind: start) AND registered_on < \(bind: end)"
         for contact in contacts {
-            let owner = contact.throughRelationship
-                ? "x.relationship_id IN (SELECT r.id FROM care_relationships r WHERE r.caregiver_id = c.id)"
-                : "x.caregiver_id = c.id"
-            query = query + SQLQueryString(" OR ") + DatedRecord.exists(contact.table, contact.date, owner: owner, from: start, before: end)
+            let day = SQLQueryString("x.\(ident: contact.date)")
+            ids = ids + " UNION "
+                + (contact.throughRelationship
+                    ? "SELECT r.caregiver_id FROM \(ident: contact.table) x JOIN care_relationships r ON r.id = x.relationship_id"
+                    : "SELECT x.caregiver_id FROM \(ident: contact.table) x")
+                + " WHERE x.organisation_id = \(bind: organisation) AND " + day + " >= \(bind: start) AND " + day + " < \(bind: end)"
         }
-        query = query + SQLQueryString(") GROUP BY c.unit_id")
-        return try await DatedRecord.perUnit(query, units: units, on: sql)
+        // Held to the organisation's caregivers known by the period's end, whatever a contact row says.
+        return "SELECT c.unit_id AS u, COUNT(*) AS n FROM (" + ids + ") a JOIN caregivers c ON c.id = a.caregiver_id"
+            + " WHERE c.organisation_id = \(bind: organisation) AND c.registered_on < \(bind: end) GROUP BY c.unit_id"
     }
 }
 

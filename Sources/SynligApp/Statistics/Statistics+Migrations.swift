@@ -9,6 +9,7 @@ enum StatisticsMigrations {
         app.migrations.add(CreateStatisticsPopulations())
         app.migrations.add(IndexCaregiversByRegistration())
         app.migrations.add(CreateNationalStatisticsGrants())
+        app.migrations.add(IndexContactsByDay())
     }
 }
 
@@ -60,5 +61,25 @@ struct IndexCaregiversByRegistration: AsyncMigration {
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.drop(index: "caregivers_org_registered_idx").run()
+    }
+}
+
+/// Who was in contact during a period is read from the period's contacts, not from every
+/// caregiver (`ActiveCaregivers`): each dated contact gets an (organisation, day) index.
+struct IndexContactsByDay: AsyncMigration {
+    static var indexes: [(name: String, table: String, day: String)] {
+        ActiveCaregivers.contacts.map { ("\($0.table)_org_\($0.date)_idx", $0.table, $0.date) }
+    }
+
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        for index in Self.indexes {
+            try await sql.create(index: index.name).on(index.table).column("organisation_id").column(index.day).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        for index in Self.indexes { try await sql.drop(index: index.name).run() }
     }
 }
