@@ -129,7 +129,6 @@ def run_postgres(args):
     folder = tempfile.mkdtemp(prefix="synlig-crash-pg-")
     env = dict(os.environ, SYNLIG_DATA_DIR=folder, SYNLIG_DEMO_PASSWORD=PASSWORD, DATABASE_URL=server.url)
     instance = Instance(args.binary, args.port, env, folder, "postgresql")
-    data = f"{server.folder}/data"
     try:
         instance.start(demo=True)
         instance.wait_healthy()
@@ -139,10 +138,9 @@ def run_postgres(args):
             kill_and_restart(instance, args.kills, "PostgreSQL server")
             for number in range(args.database_restarts):
                 time.sleep(random.uniform(0.5, 2.0))
-                server.run([PgServer.binary("pg_ctl"), "-D", data, "-m", "immediate", "stop"])
+                server.crash()
                 time.sleep(random.uniform(0.2, 1.0))
-                options = f"-p {PgServer.port} -k {server.folder} -c listen_addresses=127.0.0.1"
-                server.run([PgServer.binary("pg_ctl"), "-D", data, "-l", f"{server.folder}/log", "-w", "-o", options, "start"])
+                server.run_cluster()
                 print(f"  PostgreSQL: database crash {number + 1}/{args.database_restarts}, restarted", flush=True)
             before = len(writers.acknowledged)
             time.sleep(3)

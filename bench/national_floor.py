@@ -1,6 +1,6 @@
 """The floors national_statistics.py measures Synlig against: the same rows bulk-inserted without
 Synlig, and the same aggregates as one raw SQL query. Plain SQL that SQLite and PostgreSQL both speak."""
-import glob, os, shlex, shutil, sqlite3, subprocess, tempfile, time
+import glob, os, shlex, shutil, socket, sqlite3, subprocess, tempfile, time
 
 # Parents before children, as foreign keys need.
 TABLES = ["organisations", "units", "users", "user_roles", "statistics_publications", "statistics_populations",
@@ -161,17 +161,25 @@ def psql(url, sql, quiet=True):
 
 
 class PgServer:
-    """A throw-away PostgreSQL cluster (fsync off), as scripts/test starts one."""
-    port = 54431
+    """A throw-away PostgreSQL cluster (fsync off), as scripts/test starts one. It listens on
+    SYNLIG_BENCH_PG_PORT or else on a port free at start, so benchmarks and test runs side by
+    side on one machine do not meet on a fixed port."""
 
     @staticmethod
     def binary(name):
         found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
         return found if isinstance(found, str) else (found[-1] if found else name)
 
-    def __init__(self, folder):
-        self.folder = folder
-        self.url = f"postgres://synlig@127.0.0.1:{self.port}/postgres"
+    @staticmethod
+    def free_port():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    def __init__(self, folder, port):
+        self.folder, self.port = folder, port
+        self.data = f"{folder}/data"
+        self.url = f"postgres://synlig@127.0.0.1:{port}/postgres"
 
     def run(self, command):
         if os.geteuid() == 0:  # initdb refuses root; the cluster belongs to postgres
@@ -180,15 +188,23 @@ class PgServer:
 
     @classmethod
     def start(cls):
-        server = cls(tempfile.mkdtemp(prefix="synlig-pg-"))
+        port = int(os.environ.get("SYNLIG_BENCH_PG_PORT") or cls.free_port())
+        server = cls(tempfile.mkdtemp(prefix="synlig-pg-"), port)
         if os.geteuid() == 0:
             shutil.chown(server.folder, "postgres")
-        data = f"{server.folder}/data"
-        server.run([cls.binary("initdb"), "-D", data, "-U", "synlig", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
-        options = f"-p {cls.port} -k {server.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        server.run([cls.binary("pg_ctl"), "-D", data, "-l", f"{server.folder}/log", "-w", "-o", options, "start"])
+        server.run([cls.binary("initdb"), "-D", server.data, "-U", "synlig", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        server.run_cluster()
         return server
 
+    def run_cluster(self):
+        """Starts the cluster (again, after `crash`) on the same port, and waits until it takes connections."""
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.run([self.binary("pg_ctl"), "-D", self.data, "-l", f"{self.folder}/log", "-w", "-o", options, "start"])
+
+    def crash(self):
+        """Stops the cluster as a crash would: `-m immediate`, no checkpoint, recovery at the next start."""
+        self.run([self.binary("pg_ctl"), "-D", self.data, "-m", "immediate", "stop"])
+
     def stop(self):
-        self.run([self.binary("pg_ctl"), "-D", f"{self.folder}/data", "-m", "fast", "stop"])
+        self.run([self.binary("pg_ctl"), "-D", self.data, "-m", "fast", "stop"])
         shutil.rmtree(self.folder, ignore_errors=True)

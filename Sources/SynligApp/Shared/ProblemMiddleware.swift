@@ -27,8 +27,11 @@ struct ProblemMiddleware: AsyncMiddleware {
             if let leaf = error as? LeafError {
                 // Template errors name the template and the tag, never data: safe to log whole.
                 request.logger.error("Template error: \(String(describing: leaf))")
+            } else if problem.messageKey == Self.databaseUnavailableKey {
+                // Expected while PostgreSQL restarts: a warning that names the failure, not "unhandled".
+                request.logger.warning("Database out of reach (\(Self.failureName(error))) on \(Self.routeName(request))")
             } else if problem.status.code >= 500 {
-                request.logger.error("Unhandled \(String(reflecting: type(of: error))) on \(request.method.rawValue) \(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(unrouted)")")
+                request.logger.error("Unhandled \(String(reflecting: type(of: error))) on \(Self.routeName(request))")
             }
             return await render(problem, for: request)
         }
@@ -45,7 +48,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         case _ where Self.isDatabaseUnreachable(error):
             // PostgreSQL is restarting or out of reach: nothing was saved, and trying again in a
             // moment is the right thing to do, so say that instead of "an unexpected error".
-            return SynligError(.serviceUnavailable, "error.database_unavailable", headers: ["Retry-After": "5"])
+            return SynligError(.serviceUnavailable, Self.databaseUnavailableKey, headers: ["Retry-After": "5"])
         case is SecretBoxError:
             // The server's secret key is not the one the secret was sealed with: an operator's
             // matter (a restore under another key), said as such rather than as a crash.
@@ -67,12 +70,33 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
-    /// The database could not be reached or dropped the connection (it restarted, a network
-    /// failed, the pool waited in vain), as opposed to refusing what was asked of it.
+    static let databaseUnavailableKey = "error.database_unavailable"
+
+    /// The database could not be reached or dropped the connection (it restarted, crashed, is
+    /// still recovering, a network failed, the pool waited in vain), as opposed to refusing what
+    /// was asked of it: a constraint, a syntax error or any other bug stays what it is.
+    ///
+    /// PostgreSQL says "not now" in two ways: the driver loses the connection (refused, reset,
+    /// closed), or the server answers with an error whose SQLSTATE blames the server rather than
+    /// the statement — a request that arrives while it is still starting up gets 57P03, one that
+    /// was running when it was stopped gets 57P01. Fluent's transactions and ours
+    /// (`WriteTransaction`, `AuditTrail.transaction`) rethrow the driver's error unchanged (or the
+    /// failed ROLLBACK's, of the same kinds), so no unwrapping is needed.
     static func isDatabaseUnreachable(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError:
-            return [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown].contains(error.code)
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+                return true
+            case .server:
+                return error.serverInfo?[.sqlState].map { isDatabaseUnreachable(sqlState: $0) } ?? false
+            default:
+                return false
+            }
+        case let error as PostgresError:
+            // The driver's older error type, which its compatibility paths still throw.
+            if case .server = error { return isDatabaseUnreachable(sqlState: error.code.raw) }
+            return error.isConnectionClosed
         case let error as any DatabaseError:
             return error.isConnectionClosed
         case is ConnectionPoolTimeoutError, is ConnectionPoolError:
@@ -80,6 +104,32 @@ struct ProblemMiddleware: AsyncMiddleware {
         default:
             return false
         }
+    }
+
+    /// The SQLSTATEs that blame the server or the connection, never the statement: 57P01
+    /// (admin_shutdown: the server is stopping, or an administrator ended the session), 57P02
+    /// (crash_shutdown: another server process crashed and every session is being reset), 57P03
+    /// (cannot_connect_now: starting up, shutting down or recovering), 53300 (too many
+    /// connections: passes as others close), and class 08, connection exceptions — except 08P01,
+    /// a protocol violation, which is a driver's bug and not a reason to try again.
+    static func isDatabaseUnreachable(sqlState: String) -> Bool {
+        switch sqlState {
+        case "57P01", "57P02", "57P03", "53300": true
+        case "08P01": false
+        default: sqlState.hasPrefix("08")
+        }
+    }
+
+    /// What failed, for the server log: the driver's code and the SQLSTATE, never a message
+    /// (a server's message can quote the data).
+    private static func failureName(_ error: any Error) -> String {
+        let type = String(reflecting: Swift.type(of: error))
+        guard let error = error as? PSQLError else { return type }
+        return "\(type) \(error.code)" + (error.serverInfo?[.sqlState].map { " SQLSTATE \($0)" } ?? "")
+    }
+
+    private static func routeName(_ request: Request) -> String {
+        "\(request.method.rawValue) \(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(unrouted)")"
     }
 
     /// Names the field and what was wrong with it, never the value sent.
