@@ -48,7 +48,7 @@ struct DatabaseOutageTests {
             let page = try await app.testing().sendRequest(.GET, "/test-outage", headers: ["Accept-Language": "en"])
             #expect(page.status == .serviceUnavailable)
             #expect(page.headers.first(name: "Retry-After") == "5")
-            #expect(page.body.string.contains("What you tried to save was not saved"))
+            #expect(page.body.string.contains("first check whether what you tried to save was saved"))
         }
     }
 
