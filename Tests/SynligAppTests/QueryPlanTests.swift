@@ -127,6 +127,9 @@ struct QueryPlanTests {
             _ = try await world.register(app, "Åsa")
             let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod.quarter(2, of: 2026)))
             let plan = try await Self.plan(of: ActiveCaregivers.query(scope), on: app.db)
+            // Every contact the query reads has its index.
+            #expect(Set(ActiveCaregivers.contacts.map { "\($0.table).\($0.date)" }).isSubset(of: IndexContactsByDay.indexes.map { "\($0.table).\($0.day)" }),
+                    "a contact the query reads has no (organisation, day) index")
             if TestDatabase.isPostgres {
                 // With empty tables PostgreSQL cannot tell a table's (organisation, day) indexes
                 // apart; what must hold is that no contact table is read whole.

@@ -46,8 +46,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         case let error as any DatabaseError where error.isConstraintFailure:
             return SynligError(.conflict, "error.conflict")
         case _ where Self.isDatabaseUnreachable(error):
-            // PostgreSQL is restarting or out of reach: nothing was saved, and trying again in a
-            // moment is the right thing to do, so say that instead of "an unexpected error".
+            // PostgreSQL is restarting or out of reach: trying again in a moment is the right thing
+            // to do (Retry-After), after checking what was saved, since a connection lost during
+            // COMMIT leaves that unknown. Said so instead of "an unexpected error".
             return SynligError(.serviceUnavailable, Self.databaseUnavailableKey, headers: ["Retry-After": "5"])
         case is SecretBoxError:
             // The server's secret key is not the one the secret was sealed with: an operator's

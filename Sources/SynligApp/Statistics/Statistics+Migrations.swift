@@ -65,11 +65,15 @@ struct IndexCaregiversByRegistration: AsyncMigration {
 }
 
 /// Who was in contact during a period is read from the period's contacts, not from every
-/// caregiver (`ActiveCaregivers`): each dated contact gets an (organisation, day) index.
+/// caregiver (`ActiveCaregivers`): each dated contact gets an (organisation, day) index. Written
+/// out, not derived from `ActiveCaregivers.contacts`: a migration that has run must not change;
+/// a contact added later gets its index in a migration of its own.
 struct IndexContactsByDay: AsyncMigration {
-    static var indexes: [(name: String, table: String, day: String)] {
-        ActiveCaregivers.contacts.map { ("\($0.table)_org_\($0.date)_idx", $0.table, $0.date) }
-    }
+    static let indexes: [(name: String, table: String, day: String)] = [
+        ("caregiver_conversations", "held_on"), ("voluntariness_checks", "asked_on"), ("screening_results", "screened_on"),
+        ("caregiver_support", "requested_on"), ("caregiver_support", "offered_on"), ("caregiver_support", "started_on"),
+        ("caregiver_feedback", "received_on"), ("meeting_invitations", "meeting_on"),
+    ].map { ("\($0.0)_org_\($0.1)_idx", $0.0, $0.1) }
 
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
