@@ -120,24 +120,15 @@ struct QueryPlanTests {
         }
     }
 
-    @Test("Who was in contact during a period is read from the period's contacts by their day indexes")
-    func activeCaregiversByDay() async throws {
+    @Test("A relationship's invitations are read through the relationship, not through the organisation in date order")
+    func relationshipInvitations() async throws {
         try await withSynlig { app in
             let world = try await RecordWorld.make(app)
-            _ = try await world.register(app, "Åsa")
-            let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod.quarter(2, of: 2026)))
-            let plan = try await Self.plan(of: ActiveCaregivers.query(scope), on: app.db)
-            // Every contact the query reads has its index.
-            #expect(Set(ActiveCaregivers.contacts.map { "\($0.table).\($0.date)" }).isSubset(of: IndexContactsByDay.indexes.map { "\($0.table).\($0.day)" }),
-                    "a contact the query reads has no (organisation, day) index")
-            if TestDatabase.isPostgres {
-                // With empty tables PostgreSQL cannot tell a table's (organisation, day) indexes
-                // apart; what must hold is that no contact table is read whole.
-                #expect(!plan.contains("Seq Scan"), "\(plan)")
-            } else {
-                for index in IndexContactsByDay.indexes { #expect(plan.contains(index.name), "\(index.name): \(plan)") }
-            }
-            #expect(plan.contains("caregivers_org_registered_idx"), "\(plan)")
+            let (_, _, relationship) = try await world.pair(app, "Åsa", caring: "Maj", in: world.unitA)
+            let query = MeetingInvitation.scoped(to: try world.organisation.requireID(), on: app.db)
+                .filter(\.$relationshipID ~~ [try relationship.requireID()]).sort(\.$meetingOn, .descending).sort(\.$createdAt, .descending)
+            let plan = try await Self.plan(of: query, on: app.db)
+            #expect(plan.contains("meeting_invitations_relationship_idx"), "\(plan)")
         }
     }
 

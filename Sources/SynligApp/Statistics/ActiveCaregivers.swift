@@ -4,8 +4,9 @@ import SQLKit
 /// Caregivers in contact with the organisation during the period: registered, or any
 /// conversation, follow-up, screening, support step, meeting or feedback dated in it. Counted per
 /// unit in one query; each caregiver once however many contacts they had. The query starts from
-/// the period's contacts, each table read by its (organisation, day) index (`IndexContactsByDay`),
-/// so a quarter costs a quarter's contacts rather than a pass over every caregiver.
+/// the period's contacts rather than asking every caregiver ever registered. No (organisation,
+/// day) indexes: SQLite then read a caregiver's invitations through one, in date order, instead
+/// of through the relationship (`QueryPlanTests.relationshipInvitations`).
 enum ActiveCaregivers {
     /// The record's dated contacts: table, date column, and whether it reaches its caregiver
     /// through a care relationship.

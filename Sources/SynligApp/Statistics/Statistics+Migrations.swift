@@ -9,7 +9,6 @@ enum StatisticsMigrations {
         app.migrations.add(CreateStatisticsPopulations())
         app.migrations.add(IndexCaregiversByRegistration())
         app.migrations.add(CreateNationalStatisticsGrants())
-        app.migrations.add(IndexContactsByDay())
     }
 }
 
@@ -61,29 +60,5 @@ struct IndexCaregiversByRegistration: AsyncMigration {
     func revert(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.drop(index: "caregivers_org_registered_idx").run()
-    }
-}
-
-/// Who was in contact during a period is read from the period's contacts, not from every
-/// caregiver (`ActiveCaregivers`): each dated contact gets an (organisation, day) index. Written
-/// out, not derived from `ActiveCaregivers.contacts`: a migration that has run must not change;
-/// a contact added later gets its index in a migration of its own.
-struct IndexContactsByDay: AsyncMigration {
-    static let indexes: [(name: String, table: String, day: String)] = [
-        ("caregiver_conversations", "held_on"), ("voluntariness_checks", "asked_on"), ("screening_results", "screened_on"),
-        ("caregiver_support", "requested_on"), ("caregiver_support", "offered_on"), ("caregiver_support", "started_on"),
-        ("caregiver_feedback", "received_on"), ("meeting_invitations", "meeting_on"),
-    ].map { ("\($0.0)_org_\($0.1)_idx", $0.0, $0.1) }
-
-    func prepare(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
-        for index in Self.indexes {
-            try await sql.create(index: index.name).on(index.table).column("organisation_id").column(index.day).run()
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { return }
-        for index in Self.indexes { try await sql.drop(index: index.name).run() }
     }
 }
