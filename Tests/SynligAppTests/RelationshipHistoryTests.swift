@@ -58,10 +58,13 @@ struct RelationshipHistoryTests {
         try await withSynlig { app in
             let world = try await RecordWorld.make(app)
             let start = CalendarDate(year: 2025, month: 3, day: 1)
-            let caregiver = try await world.register(app, "Lena Nilsson", today: start)
-            let recipient = try await world.recipient(app, "Gösta Nilsson", units: [world.unitA])
-            let relationship = try await world.link(app, caregiver, recipient, today: start)
-            _ = try await edit(app, world, relationship, hours: .from35to49, on: "2026-02-01")
+            // Five, so the band's count is settled and shown (`StockSettlement`).
+            for name in ["Lena", "Olle", "Kim", "Sara", "Per"] {
+                let caregiver = try await world.register(app, "\(name) Nilsson", today: start)
+                let recipient = try await world.recipient(app, "Gösta \(name)", units: [world.unitA])
+                let relationship = try await world.link(app, caregiver, recipient, today: start)
+                _ = try await edit(app, world, relationship, hours: .from35to49, on: "2026-02-01")
+            }
 
             let sql = try #require(app.db as? any SQLDatabase)
             let organisationID = try world.organisation.requireID()
@@ -73,13 +76,13 @@ struct RelationshipHistoryTests {
                 return Dictionary(uniqueKeysWithValues: categories.indices.map { column in (categories[column], table.reduce(0) { $0 + $1[column] }) })
                     .filter { $0.value > 0 }
             }
-            #expect(try await bands("2025") == ["from10to19": 1])
-            #expect(try await bands("2026-Q1") == ["from35to49": 1])
+            #expect(try await bands("2025") == ["from10to19": 5])
+            #expect(try await bands("2026-Q1") == ["from35to49": 5])
             // The last day of January is still the old band; the change counts from its own day.
-            #expect(try await bands("2025-Q4") == ["from10to19": 1])
+            #expect(try await bands("2025-Q4") == ["from10to19": 5])
             #expect(try await StatisticsService.counts(StatisticsScope(organisationID: organisationID, unitID: nil,
                                                                        period: try #require(StatisticsPeriod("2025"))), on: app.db)
-                .moreThanTenHours == 1)
+                .moreThanTenHours == 5)
         }
     }
 

@@ -6,6 +6,11 @@ import SynligCore
 /// that counts many tables at once: a `SUM(CASE …)` column per breakdown and category, and per
 /// cell of each cross table, grouped by unit. At 100,000 caregivers each table was a pass of its
 /// own (200–750 ms on SQLite); now the caregivers' tables cost one and the relationships' one.
+///
+/// The rows are also grouped by the month the caregiver was registered, so the same pass gives
+/// every table as it stood at each quarter end up to the period's, and the counts are settled
+/// over those quarters (`StockSettlement`): a period's breakdown set beside another period's must
+/// not give away who came in between.
 struct BreakdownPass: Sendable {
     /// What the rows are; every table of the pass counts the same rows.
     let unit: StatisticsDimension.Unit
@@ -15,15 +20,22 @@ struct BreakdownPass: Sendable {
     var countsMoreThanTen = false
 
     struct Counts: Sendable {
+        /// Settled at the period's end; each unit's row adds up to its exact count.
         var breakdowns: [RawBreakdown]
-        /// The whole organisation's cross tables, rows × columns in category order.
-        var crosses: [CrossChoice: [[Int]]]
+        /// The whole scope's cross tables: per column category, its split by the rows, settled so
+        /// that it adds up to the column's settled count; nil where it cannot.
+        var crosses: [CrossChoice: [[Int]?]]
         var moreThanTen: Int
     }
 
-    func run(_ scope: StatisticsScope, units: [UUID?], on sql: any SQLDatabase) async throws -> Counts {
+    /// Counts of one kind grouped by quarter of registration: `[quarter: [unit][category]]`.
+    private typealias Flows = [Int: [[Int]]]
+
+    func run(_ scope: StatisticsScope, units: [UUID?], policy: SuppressionPolicy = .standard,
+             on sql: any SQLDatabase) async throws -> Counts {
         precondition(dimensions.allSatisfy { $0.unit == unit } && crosses.allSatisfy { $0.counts == unit }, "one pass counts one kind of row")
         precondition(!countsMoreThanTen || unit == .relationships, "hours are a relationship's")
+        precondition(crosses.allSatisfy { dimensions.contains($0.columns) }, "a cross table's columns are settled with their breakdown")
         let reference = scope.period.end.addingDays(-1)
         func counted(_ condition: [any SQLExpression]) -> any SQLExpression {
             SQLFunction("SUM", args: SQLList([SQLRaw("CASE WHEN ")] + condition + [SQLRaw(" THEN 1 ELSE 0 END")], separator: SQLRaw("")))
@@ -31,7 +43,8 @@ struct BreakdownPass: Sendable {
         func equals(_ dimension: StatisticsDimension, _ category: String) -> [any SQLExpression] {
             [Self.categoryExpression(dimension, on: reference), SQLRaw(" = "), SQLBind(category)]
         }
-        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u")
+        let month = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
+        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u").column(month, as: "m")
         for (d, dimension) in dimensions.enumerated() {
             for (c, category) in dimension.categories.enumerated() { select = select.column(counted(equals(dimension, category)), as: "d\(d)c\(c)") }
         }
@@ -53,26 +66,83 @@ struct BreakdownPass: Sendable {
                                           withRecipients: columns.contains { StatisticsDimension.table(of: $0) == "care_recipients" },
                                           withHistory: countsMoreThanTen || columns.contains("hours_band"))
 
-        var result = Counts(
-            breakdowns: dimensions.map { RawBreakdown(dimension: $0, counts: Array(repeating: Array(repeating: 0, count: $0.categories.count), count: units.count)) },
-            crosses: Dictionary(uniqueKeysWithValues: crosses.map { cross in
-                (cross, Array(repeating: Array(repeating: 0, count: cross.columns.categories.count), count: cross.rows.categories.count))
-            }),
-            moreThanTen: 0)
-        for row in try await select.groupBy(StatisticsService.unitKey(scope)).all() {
-            // Cross tables and the hours count are the whole scope's: every unit's row adds to them.
+        // Per quarter of registration: each dimension's [unit][category], each cross table's
+        // [row][column] for the whole scope, and the caregivers who give more than ten hours.
+        // A caregiver is registered in one month, so their distinct count adds up across months.
+        var breakdownFlows = dimensions.map { _ in Flows() }
+        var crossFlows = crosses.map { _ in Flows() }
+        var tenFlows: [Int: Int] = [:]
+        func zeros(_ rows: Int, _ columns: Int) -> [[Int]] { Array(repeating: Array(repeating: 0, count: columns), count: rows) }
+        for row in try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(month).all() {
+            guard let quarter = Self.quarterKey(try row.decode(column: "m", as: String?.self)) else { continue }
             for (x, cross) in crosses.enumerated() {
                 for r in cross.rows.categories.indices {
-                    for c in cross.columns.categories.indices { result.crosses[cross]?[r][c] += try row.decode(column: "x\(x)r\(r)c\(c)", as: Int.self) }
+                    for c in cross.columns.categories.indices {
+                        crossFlows[x][quarter, default: zeros(cross.rows.categories.count, cross.columns.categories.count)][r][c]
+                            += try row.decode(column: "x\(x)r\(r)c\(c)", as: Int.self)
+                    }
                 }
             }
-            if countsMoreThanTen { result.moreThanTen += try row.decode(column: "ten", as: Int.self) }
+            if countsMoreThanTen { tenFlows[quarter, default: 0] += try row.decode(column: "ten", as: Int.self) }
             guard let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
             for (d, dimension) in dimensions.enumerated() {
-                for c in dimension.categories.indices { result.breakdowns[d].counts[index][c] += try row.decode(column: "d\(d)c\(c)", as: Int.self) }
+                for c in dimension.categories.indices {
+                    breakdownFlows[d][quarter, default: zeros(units.count, dimension.categories.count)][index][c]
+                        += try row.decode(column: "d\(d)c\(c)", as: Int.self)
+                }
             }
         }
+
+        // Every quarter end from the first registration to the period's; before the first, every
+        // count is 0, which settles at 0, so where the history starts changes nothing.
+        let last = Self.quarterKey(String(reference.iso.prefix(7)))!
+        let first = (breakdownFlows.flatMap(\.keys) + crossFlows.flatMap(\.keys) + tenFlows.keys).min().map { min($0, last) } ?? last
+        let quarters = Array(first...last)
+        func cumulative<T>(_ flows: [Int: T], zero: T, add: (T, T) -> T) -> [T] {
+            var running = zero
+            return quarters.map { quarter in
+                if let flow = flows[quarter] { running = add(running, flow) }
+                return running
+            }
+        }
+        func plus(_ a: [[Int]], _ b: [[Int]]) -> [[Int]] { zip(a, b).map { zip($0, $1).map(+) } }
+
+        let settlement = StockSettlement(policy: policy)
+        var result = Counts(breakdowns: [], crosses: [:], moreThanTen: 0)
+        // Each dimension's settled [unit][category] at every quarter end, for the cross tables' columns.
+        var settledByQuarter: [StatisticsDimension: [[[Int]]]] = [:]
+        for (d, dimension) in dimensions.enumerated() {
+            let history = cumulative(breakdownFlows[d], zero: zeros(units.count, dimension.categories.count), add: plus)
+            let absorber = dimension.categories.count - 1
+            // Per unit, its row at every quarter end; a row adding up to its own sum is always settled.
+            let perUnit = units.indices.map { unit in
+                settlement.settle(rows: history.map { $0[unit] }, absorber: absorber).map { $0 ?? [] }
+            }
+            settledByQuarter[dimension] = quarters.indices.map { quarter in perUnit.map { $0[quarter] } }
+            result.breakdowns.append(RawBreakdown(dimension: dimension, counts: perUnit.map { $0.last ?? [] }))
+        }
+        for (x, cross) in crosses.enumerated() {
+            let history = cumulative(crossFlows[x], zero: zeros(cross.rows.categories.count, cross.columns.categories.count), add: plus)
+            let columnTotals = (settledByQuarter[cross.columns] ?? []).map { units in
+                cross.columns.categories.indices.map { column in units.reduce(0) { $0 + ($1.indices.contains(column) ? $1[column] : 0) } }
+            }
+            result.crosses[cross] = cross.columns.categories.indices.map { column in
+                settlement.settle(rows: history.map { rows in rows.map { $0[column] } },
+                                  absorber: cross.rows.categories.count - 1,
+                                  totals: columnTotals.map { $0[column] }).last ?? nil
+            }
+        }
+        if countsMoreThanTen {
+            result.moreThanTen = settlement.settle(series: cumulative(tenFlows, zero: 0, add: +)).last ?? 0
+        }
         return result
+    }
+
+    /// Quarters as consecutive numbers (year × 4 + quarter − 1), from a registration date's "YYYY-MM".
+    static func quarterKey(_ month: String?) -> Int? {
+        guard let month, month.count == 7, let year = Int(month.prefix(4)), let number = Int(month.suffix(2)), (1...12).contains(number)
+        else { return nil }
+        return year * 4 + (number - 1) / 3
     }
 
     /// The category a row falls in, as SQL text: the stored value ("not stated" for none), or for

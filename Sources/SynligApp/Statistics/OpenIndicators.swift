@@ -94,19 +94,13 @@ enum OpenIndicators {
             let unitRows = try await StatisticsService.unitRows(of: chunk, on: db)
             // The grouped queries' row keys, organisation after organisation.
             let keys = chunk.flatMap { id in (unitRows[id] ?? [nil]).map { $0 ?? id } }
-            async let genderByYear = registeredByYear(scope, keys: keys, before: last + 1, on: sql)
+            async let genderByYear = knownByYear(scope, keys: keys, years: years, policy: policy, on: sql)
             async let voluntarinessByYear = eventsByYear(.voluntariness, scope, keys: keys, years: first...last, on: sql)
             async let supportByYear = eventsByYear(.supportGiven, scope, keys: keys, years: first...last, on: sql)
-            let registered = try await genderByYear, voluntariness = try await voluntarinessByYear, support = try await supportByYear
+            let known = try await genderByYear, voluntariness = try await voluntarinessByYear, support = try await supportByYear
             let categories = StatisticsDimension.gender.categories.count
             for year in years {
-                // Known by the year's end: everyone registered in any year up to it.
-                var byGender = Array(repeating: Array(repeating: 0, count: categories), count: keys.count)
-                for (registeredIn, counts) in registered where registeredIn <= year {
-                    for (row, columns) in counts.enumerated() {
-                        for (column, count) in columns.enumerated() { byGender[row][column] += count }
-                    }
-                }
+                let byGender = known[year] ?? Array(repeating: Array(repeating: 0, count: categories), count: keys.count)
                 let empty = { (kind: ActivityTable.Kind) in
                     Array(repeating: Array(repeating: 0, count: ActivityTable.categories(kind).count), count: keys.count)
                 }
@@ -125,29 +119,44 @@ enum OpenIndicators {
         return result
     }
 
-    /// Caregivers registered before the start of `endYear`, by the year they were registered in:
-    /// `[year: counts[row][gender category]]`, rows as `keys`. Registration dates are ISO text, so
-    /// their first four characters are the year on both databases.
-    private static func registeredByYear(_ scope: StatisticsScope, keys: [UUID], before endYear: Int,
-                                         on sql: any SQLDatabase) async throws -> [Int: [[Int]]] {
-        let year = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("4"))
+    /// Caregivers known by the end of each of `years`, by gender, settled over the quarters as the
+    /// statistics page settles them (`BreakdownPass`), so a year's open data set beside another's
+    /// gives away no newcomer either: `[year: counts[row][gender category]]`, rows as `keys`.
+    /// Registration dates are ISO text, so their first seven characters are the month on both databases.
+    private static func knownByYear(_ scope: StatisticsScope, keys: [UUID], years: [Int], policy: SuppressionPolicy,
+                                    on sql: any SQLDatabase) async throws -> [Int: [[Int]]] {
+        guard let lastYear = years.max() else { return [:] }
+        let month = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
         let gender = SQLColumn("gender", table: "caregivers")
         let rows = try await StatisticsService.inScope(
-            sql.select().column(StatisticsService.unitKey(scope), as: "u").column(gender, as: "k").column(year, as: "y")
+            sql.select().column(StatisticsService.unitKey(scope), as: "u").column(gender, as: "k").column(month, as: "m")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("caregivers"), scope)
-            .where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind("\(endYear)-01-01"))
-            .groupBy(StatisticsService.unitKey(scope)).groupBy(gender).groupBy(year).all()
+            .where(SQLColumn("registered_on", table: "caregivers"), .lessThan, SQLBind("\(lastYear + 1)-01-01"))
+            .groupBy(StatisticsService.unitKey(scope)).groupBy(gender).groupBy(month).all()
         let categories = StatisticsDimension.gender.categories
-        var counts: [Int: [[Int]]] = [:]
+        let zeros = Array(repeating: Array(repeating: 0, count: categories.count), count: keys.count)
+        var flows: [Int: [[Int]]] = [:]
         for row in rows {
             let key = try row.decode(column: "k", as: String?.self) ?? StatisticsDimension.notStated
-            guard let registeredIn = Int(try row.decode(column: "y", as: String.self)),
+            guard let quarter = BreakdownPass.quarterKey(try row.decode(column: "m", as: String?.self)),
                   let unit = keys.firstIndex(of: try row.decode(column: "u", as: UUID.self)),
                   let column = categories.firstIndex(of: key) else { continue }
-            counts[registeredIn, default: Array(repeating: Array(repeating: 0, count: categories.count), count: keys.count)][unit][column]
-                += try row.decode(column: "n", as: Int.self)
+            flows[quarter, default: zeros][unit][column] += try row.decode(column: "n", as: Int.self)
         }
-        return counts
+        let last = lastYear * 4 + 3
+        let quarters = Array(min(flows.keys.min() ?? last, last)...last)
+        var running = zeros
+        let history = quarters.map { quarter in
+            if let flow = flows[quarter] { running = zip(running, flow).map { zip($0, $1).map(+) } }
+            return running
+        }
+        let settlement = StockSettlement(policy: policy)
+        let settled = keys.indices.map { unit in
+            settlement.settle(rows: history.map { $0[unit] }, absorber: categories.count - 1).map { $0 ?? [] }
+        }
+        return Dictionary(uniqueKeysWithValues: years.compactMap { year in
+            quarters.firstIndex(of: year * 4 + 3).map { index in (year, settled.map { $0[index] }) }
+        })
     }
 
     /// One activity table for each of `years`, from one GROUP BY on unit, category and year:

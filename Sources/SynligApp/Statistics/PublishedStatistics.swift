@@ -36,13 +36,15 @@ struct PublishedStatistics: Sendable {
         active = people(counts.active, caregivers)
         let breakdowns = counts.breakdowns.map { people($0.counts, $0.dimension.unit == .caregivers ? caregivers : relationships) }
         self.breakdowns = breakdowns
-        /// Each column of a cross table split by its rows, where the column breakdown publishes the column's count.
-        func splits(_ body: [[Int]], columns dimension: StatisticsDimension) -> [[PublishedCount]?] {
+        /// Each column of a cross table split by its rows, where the column breakdown publishes the
+        /// column's count and the settled split adds up to it.
+        func splits(_ body: [[Int]?], columns dimension: StatisticsDimension) -> [[PublishedCount]?] {
             guard let index = counts.breakdowns.firstIndex(where: { $0.dimension == dimension }) else { return [] }
             let totals = breakdowns[index].organisation.counts
             return totals.indices.map { column in
-                guard !totals[column].isSuppressed else { return nil }
-                return policy.publish(split: body.map { $0.indices.contains(column) ? $0[column] : 0 })
+                guard let total = totals[column].value, body.indices.contains(column), let split = body[column],
+                      split.reduce(0, +) == total else { return nil }
+                return policy.publish(split: split)
             }
         }
         let genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)

@@ -149,7 +149,7 @@ struct StatisticsPage: Encodable {
         identified = text(report.identified)
         new = report.new.map(text) ?? "–"
         active = report.active.map(text) ?? "–"
-        threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel)
+        threshold = req.t("statistics.threshold_note", policy.belowThresholdLabel, SuppressionPolicy.complementaryLabel, String(policy.threshold))
         func rows(_ categories: [StatisticsReport.Category]) -> [Row] {
             categories.map { category in
                 Row(label: category.label, count: text(category.count), share: percent(category.share),

@@ -46,18 +46,21 @@ struct CaregiverCounts: Sendable {
     var registration: [[Int]]
     /// Per unit: [in contact during the period, not in contact] (`ActiveCaregivers`).
     var active: [[Int]]
+    /// Known by the period's end, so settled over the quarters before it (`BreakdownPass`).
     var breakdowns: [RawBreakdown]
-    /// The whole organisation's relationships by the caregiver's gender (rows) and hours band
-    /// (columns): what the equity summary reads.
-    var genderByHours: [[Int]]
-    /// The cross table asked for, the whole organisation's, rows × columns in category order.
+    /// The whole organisation's relationships in each hours band (columns) split by the
+    /// caregiver's gender (rows): what the equity summary reads. Nil for a column whose settled
+    /// split does not fit its settled count.
+    var genderByHours: [[Int]?]
+    /// The cross table asked for, the whole organisation's, in the same shape.
     var cross: CrossChoice = .genderByHours
-    var crossed: [[Int]] = []
+    var crossed: [[Int]?] = []
     /// Support, voluntariness and strain events during the period, per unit.
     var activities: [ActivityTable]
     /// New caregivers per quarter and unit, whole years up to the period's end.
     var trend: [(quarter: StatisticsPeriod, new: [Int])]
-    /// Caregivers of the whole organisation known by the period's end who give more than ten hours a week to someone.
+    /// Caregivers of the whole organisation known by the period's end who give more than ten hours
+    /// a week to someone, settled like the breakdowns.
     var moreThanTenHours: Int = 0
     /// The whole organisation's outcome follow-up (`OutcomeStatistics`).
     var outcomes: OutcomeStatistics.Counts = [:]
@@ -102,7 +105,7 @@ enum StatisticsService {
 
         let counted = try await passCounts
         let breakdowns = StatisticsDimension.allCases.compactMap { dimension in counted.flatMap(\.breakdowns).first { $0.dimension == dimension } }
-        func crossed(_ choice: CrossChoice) -> [[Int]] { counted.compactMap { $0.crosses[choice] }.first ?? [] }
+        func crossed(_ choice: CrossChoice) -> [[Int]?] { counted.compactMap { $0.crosses[choice] }.first ?? [] }
         func rowSums(_ unit: StatisticsDimension.Unit) -> [Int] {
             (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
         }
