@@ -103,8 +103,8 @@ struct StatisticsIndicatorTests {
             #expect(cell("from65to79", "woman")?["count"] as? Int == 7)
             #expect(cell("from25to44", "woman")?["count"] as? Int == 5)
             // The three men of April 2026 are fewer than the threshold, so "man" stays settled at
-            // the five of 2025 and the three are among the rest, which is small: both are
-            // withheld, and a column whose count is withheld is not split.
+            // the five of 2025 and the three are in the rest; both are withheld (unit B's hidden
+            // part of the rest is small), and a column whose count is withheld is not split.
             #expect(!keys.contains("man"))
             #expect(age["omittedColumns"] as? Bool == true)
             // A caregiver breakdown and a relationship breakdown count relationships, columns the relationship one.

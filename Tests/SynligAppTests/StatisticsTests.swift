@@ -50,8 +50,10 @@ struct StatisticsTests {
             let gender = counts(year, .gender)
             #expect(gender["woman"] == .count(12))
             // Five men by the end of 2025; the three of April 2026 are fewer than the threshold, so
-            // "man" stays settled at five and they count as not yet settled, beside the not stated.
-            // Both small counts are withheld, as any would be.
+            // "man" stays settled at five and they count in the rest ("not stated or not yet
+            // shown"). They are all of unit B, which is too small to show and is hidden with the
+            // caregivers of no unit; the hidden rest is small, so the rest and the smallest
+            // category beside it are withheld, or they would say how many B has.
             #expect(gender["man"] == .suppressed(.complementary))
             #expect(gender["other"] == .count(0))
             #expect(gender["notStated"] == .suppressed(.belowThreshold))
@@ -60,7 +62,7 @@ struct StatisticsTests {
             #expect(counts(try await report(app, world, "2026-Q1"), .gender)["man"] == .count(5))
             // Born 1960 and 1950 are 65–79 in 2026; born 2001 is 25; no birth year is not stated.
             let age = counts(year, .ageBand)
-            // Three without a birth year are withheld, and so is the smallest other band, or 20 − 12 would give them away.
+            // Three without a birth year (unit B's) are the rest, withheld as above.
             #expect(age["from65to79"] == .count(12))
             #expect(age["notStated"] == .suppressed(.belowThreshold))
             #expect(age["from25to44"] == .suppressed(.complementary))
@@ -214,7 +216,8 @@ struct StatisticsTests {
             #expect(Set(breakdowns.compactMap { $0["dimension"] as? String }) == Set(StatisticsDimension.allCases.map(\.rawValue)))
             let gender = try #require(breakdowns.first { $0["dimension"] as? String == "gender" })
             // The one "other" of June is fewer than the threshold: "other" stays settled at 0, and
-            // the rest (not stated, or not yet shown by category) is small and withheld.
+            // the person is in the rest (not stated, or not yet shown by category), with the three
+            // men of April; withheld, as unit B's part of it is hidden and small.
             let categories = try #require(gender["categories"] as? [[String: Any]])
             let other = try #require(categories.first { $0["key"] as? String == "other" })
             #expect((other["value"] as? [String: Any])?["count"] as? Int == 0)

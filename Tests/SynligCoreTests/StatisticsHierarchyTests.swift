@@ -9,7 +9,9 @@ private struct HierarchyReader {
     /// Unknowns that were shown as withheld, and hidden cells that are small: none may be exact.
     var mustStayOpen: [Int] = []
 
-    init(body: [[Int]], unitTotals: PublishedBreakdown?, published: PublishedHierarchy, policy: SuppressionPolicy) {
+    /// `restColumn`: a settled table's rest, which needs no protection of its own (it is still an unknown).
+    init(body: [[Int]], unitTotals: PublishedBreakdown?, published: PublishedHierarchy, policy: SuppressionPolicy,
+         restColumn: Int? = nil) {
         let rowSums = body.map { $0.reduce(0, +) }
         let columns = body[0].count
         let columnSums = (0..<columns).map { column in body.reduce(0) { $0 + $1[column] } }
@@ -17,21 +19,21 @@ private struct HierarchyReader {
         let cap = grand + 1
         var view = ReaderView()
         var open: [Int] = []
-        func labelled(_ item: PublishedCount, _ truth: Int, whole: Bool) -> ConsistentRanges.Entry {
+        func labelled(_ item: PublishedCount, _ truth: Int, whole: Bool, column: Int? = nil) -> ConsistentRanges.Entry {
             let entry = view.entry(item, truth: truth, policy: policy, wholeTableWithheld: whole, cap: cap)
-            if case .unknown(let index) = entry { open.append(index) }
+            if case .unknown(let index) = entry, column == nil || column != restColumn { open.append(index) }
             return entry
         }
-        func unlabelled(_ truth: Int) -> ConsistentRanges.Entry {
+        func unlabelled(_ truth: Int, column: Int? = nil, knownZero: Bool = false) -> ConsistentRanges.Entry {
             view.system.lower.append(0)
-            view.system.upper.append(cap)
+            view.system.upper.append(knownZero ? 0 : cap)
             view.truths.append(truth)
-            if policy.isBelowThreshold(truth) { open.append(view.truths.count - 1) }
+            if policy.isBelowThreshold(truth), column == nil || column != restColumn { open.append(view.truths.count - 1) }
             return .unknown(view.truths.count - 1)
         }
         let organisationWhole = published.organisation.total == .suppressed(.belowThreshold)
         let grandEntry = labelled(published.organisation.total, grand, whole: organisationWhole)
-        let columnEntries = (0..<columns).map { labelled(published.organisation.counts[$0], columnSums[$0], whole: organisationWhole) }
+        let columnEntries = (0..<columns).map { labelled(published.organisation.counts[$0], columnSums[$0], whole: organisationWhole, column: $0) }
         var rowEntries: [ConsistentRanges.Entry] = []
         var cells: [[ConsistentRanges.Entry]] = []
         for (row, counts) in body.enumerated() {
@@ -39,11 +41,14 @@ private struct HierarchyReader {
                 let whole = unit.total == .suppressed(.belowThreshold)
                 if let unitTotals { #expect(unit.total == unitTotals.counts[row]) }
                 rowEntries.append(labelled(unit.total, rowSums[row], whole: whole))
-                cells.append(counts.indices.map { labelled(unit.counts[$0], counts[$0], whole: whole) })
+                cells.append(counts.indices.map { labelled(unit.counts[$0], counts[$0], whole: whole, column: $0) })
             } else {
                 // A unit with no table of its own: its count is all a reader is told, if that.
                 rowEntries.append(unitTotals.map { labelled($0.counts[row], rowSums[row], whole: false) } ?? unlabelled(rowSums[row]))
-                cells.append(counts.map { unlabelled($0) })
+                // A reader who knows the settlement knows a small unit's categories are 0: a
+                // settled category is 0 or at least the threshold. Its people are all in the rest.
+                let small = restColumn != nil && unitTotals.map { policy.isBelowThreshold(rowSums[row]) && $0.counts[row].isSuppressed } == true
+                cells.append(counts.indices.map { unlabelled(counts[$0], column: $0, knownZero: small && $0 != restColumn) })
             }
         }
         for row in body.indices { view.system.addLine(parts: cells[row], total: rowEntries[row]) }
@@ -119,6 +124,52 @@ struct HierarchySuppressionTests {
             checked += reader.mustStayOpen.count
         }
         #expect(checked > 300)
+    }
+
+    @Test("A small unit hidden with a large one: the organisation's rest does not give the small unit's count away")
+    func restOfAHiddenSmallUnit() throws {
+        let policy = SuppressionPolicy.standard
+        // Settled: the small unit's one person is in the rest; the large units have none there.
+        // Shown, an organisation's rest of 1 would say the small unit has exactly one person.
+        let body = [[10, 0, 0], [10, 0, 0], [0, 0, 1]]
+        let totals = try #require(policy.publish(unitTotals: body.map { $0.reduce(0, +) }))
+        let published = try #require(policy.publish(hierarchy: body, unitTotals: totals, restColumn: 2))
+        #expect(published.organisation.counts[2].isSuppressed)
+        let reader = HierarchyReader(body: body, unitTotals: totals, published: published, policy: policy, restColumn: 2)
+        #expect(reader.exactlyKnown().isEmpty)
+    }
+
+    @Test("Settled tables: the rest is shown however small, and nothing withheld or hidden is exact, to a reader who knows the settlement",
+          arguments: [SuppressionPolicy.standard, SuppressionPolicy(threshold: 10)!])
+    func settledRest(policy: SuppressionPolicy) throws {
+        var random = SeededGenerator(seed: 7 + UInt64(policy.threshold))
+        var checked = 0, wholeCategories = 0, smallRestsShown = 0
+        for round in 0..<300 {
+            let rows = Int.random(in: 1...5, using: &random), columns = Int.random(in: 2...4, using: &random)
+            // As `StockSettlement` gives them: categories 0 or at least the threshold, the rest
+            // (last) anything; a small unit has all its people in the rest.
+            let table = (0..<rows).map { _ in
+                Int.random(in: 0..<4, using: &random) == 0
+                    ? Array(repeating: 0, count: columns - 1) + [Int.random(in: 1...4, using: &random)]
+                    : (0..<columns - 1).map { _ in Bool.random(using: &random) ? 0 : Int.random(in: policy.threshold...30, using: &random) }
+                        + [Int.random(in: 0...6, using: &random)]
+            }
+            let totals = try #require(policy.publish(unitTotals: table.map { $0.reduce(0, +) }))
+            let published = try #require(policy.publish(hierarchy: table, unitTotals: totals, restColumn: columns - 1), "round \(round): \(table)")
+            // A table withheld whole says nothing; its settled categories are 0 by construction.
+            guard !published.organisation.total.isSuppressed else { continue }
+            let reader = HierarchyReader(body: table, unitTotals: totals, published: published, policy: policy, restColumn: columns - 1)
+            let exact = reader.exactlyKnown()
+            #expect(exact.isEmpty, "round \(round): \(table) gives away \(exact)")
+            checked += 1
+            // What the rest buys: categories are withheld only as complements, and seldom.
+            let shown = [published.organisation] + published.units.compactMap { $0 }
+            if shown.allSatisfy({ $0.counts.dropLast().allSatisfy { !$0.isSuppressed } }) { wholeCategories += 1 }
+            smallRestsShown += shown.filter { $0.counts.last?.value.map(policy.isBelowThreshold) == true }.count
+        }
+        #expect(checked > 200)
+        #expect(wholeCategories * 10 > checked * 6, "\(wholeCategories) of \(checked) with every category shown")
+        #expect(smallRestsShown > 50)
     }
 
     @Test("Random organisations, events by unit: no withheld or hidden small count is exact")

@@ -181,7 +181,8 @@ enum OpenIndicators {
     /// One organisation's values from its raw per-unit counts.
     private static func publish(byGender: [[Int]], activities: [(ActivityTable.Kind, [[Int]])], policy: SuppressionPolicy) -> Values {
         let caregivers = PublishedStatistics.unitTotals(byGender.map { $0.reduce(0, +) }, policy)
-        let gender = PublishedStatistics.people(byGender, caregivers, policy).organisation
+        let gender = PublishedStatistics.people(byGender, caregivers, policy,
+                                                restColumn: StatisticsDimension.gender.categories.count - 1).organisation
         func count(_ key: Gender) -> PublishedCount {
             StatisticsDimension.gender.categories.firstIndex(of: key.rawValue).map { gender.counts[$0] } ?? .suppressed(.belowThreshold)
         }

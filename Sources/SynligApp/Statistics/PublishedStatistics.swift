@@ -34,7 +34,11 @@ struct PublishedStatistics: Sendable {
         func events(_ body: [[Int]]) -> PublishedHierarchy { Self.events(body, caregivers, policy) }
         registration = people(counts.registration, caregivers)
         active = people(counts.active, caregivers)
-        let breakdowns = counts.breakdowns.map { people($0.counts, $0.dimension.unit == .caregivers ? caregivers : relationships) }
+        // Settled tables: their last category is the rest, never withheld for being small.
+        let breakdowns = counts.breakdowns.map { breakdown in
+            Self.people(breakdown.counts, breakdown.dimension.unit == .caregivers ? caregivers : relationships, policy,
+                        restColumn: breakdown.dimension.categories.count - 1)
+        }
         self.breakdowns = breakdowns
         /// Each column of a cross table split by its rows, where the column breakdown publishes the
         /// column's count and the settled split adds up to it.
@@ -44,7 +48,7 @@ struct PublishedStatistics: Sendable {
             return totals.indices.map { column in
                 guard let total = totals[column].value, body.indices.contains(column), let split = body[column],
                       split.reduce(0, +) == total else { return nil }
-                return policy.publish(split: split)
+                return policy.publish(split: split, rest: split.count - 1)
             }
         }
         let genderByHours = splits(counts.genderByHours, columns: CrossChoice.genderByHours.columns)
@@ -87,8 +91,10 @@ struct PublishedStatistics: Sendable {
     }
 
     /// People per unit and category, with the units' published counts as row totals.
-    static func people(_ body: [[Int]], _ totals: PublishedBreakdown, _ policy: SuppressionPolicy) -> PublishedHierarchy {
-        policy.publish(hierarchy: body, unitTotals: totals) ?? withheld(body)
+    /// `restColumn`: a settled table's "not stated or not yet shown" (`StockSettlement`).
+    static func people(_ body: [[Int]], _ totals: PublishedBreakdown, _ policy: SuppressionPolicy,
+                       restColumn: Int? = nil) -> PublishedHierarchy {
+        policy.publish(hierarchy: body, unitTotals: totals, restColumn: restColumn) ?? withheld(body)
     }
 
     /// Events per unit and category; units whose count of caregivers is withheld are not shown.

@@ -63,6 +63,8 @@ struct BreakdownLine {
     var values: [Int]
     var published: [PublishedCount]
     let policy: SuppressionPolicy
+    /// An entry that needs no protection of its own (a settled split's rest).
+    var exempt: Int?
 
     init(values: [Int], policy: SuppressionPolicy) {
         self.values = values
@@ -94,7 +96,7 @@ struct BreakdownLine {
     }
 
     func firstExposedEntry() -> Int? {
-        published.indices.first { published[$0].isSuppressed && !isProtected($0) }
+        published.indices.first { published[$0].isSuppressed && $0 != exempt && !isProtected($0) }
     }
 
     /// The last resort, should no further count hide an exposed one: nothing is shown, and ".."
@@ -110,11 +112,13 @@ extension SuppressionPolicy {
     /// Counts that add up to a total another table already publishes (one hours band's
     /// relationships split by gender): the total is known to the reader and stays, so only the
     /// counts may be withheld. Nil when no withholding of counts alone protects them; the split
-    /// is then not shown.
-    public func publish(split counts: [Int]) -> [PublishedCount]? {
+    /// is then not shown. `rest` is a settled split's "not stated or not yet shown", not withheld
+    /// for being small (`publish(hierarchy:unitTotals:restColumn:)`).
+    public func publish(split counts: [Int], rest: Int? = nil) -> [PublishedCount]? {
         guard counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) >= threshold || counts.allSatisfy({ $0 == 0 }) else { return nil }
         var line = BreakdownLine(values: counts + [counts.reduce(0, +)], policy: self)
-        for index in counts.indices where isBelowThreshold(counts[index]) {
+        line.exempt = rest
+        for index in counts.indices where isBelowThreshold(counts[index]) && index != rest {
             line.published[index] = .suppressed(.belowThreshold)
         }
         while let exposed = line.firstExposedEntry() {
@@ -123,11 +127,11 @@ extension SuppressionPolicy {
                 .sorted { (counts[$0], $0) < (counts[$1], $1) }
                 .first { candidate in
                     var trial = line
-                    trial.published[candidate] = .suppressed(.complementary)
+                    trial.published[candidate] = withheldAsComplement(counts[candidate])
                     return trial.isProtected(exposed)
                 }
             guard let hiding else { return nil }
-            line.published[hiding] = .suppressed(.complementary)
+            line.published[hiding] = withheldAsComplement(counts[hiding])
         }
         return Array(line.published.dropLast())
     }

@@ -52,13 +52,17 @@ extension SuppressionPolicy {
     ///   unit's count of caregivers), so they are shown as they are and never withheld here;
     /// - `hiddenRows`: rows that are never shown (units too small to show on their own, merged into
     ///   one). A reader can still work their cells out from the totals, so those cells are in the
-    ///   grid, withheld and unlabelled, and protected like any other when they are small.
-    func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>) -> MarginGrid? {
+    ///   grid, withheld and unlabelled, and protected like any other when they are small;
+    /// - `exemptColumns`: columns whose counts describe no characteristic of anyone (a settled
+    ///   table's rest, `StockSettlement`), so they are not withheld for being small; where hidden
+    ///   they are protected as `MarginGrid.exemptColumns` says; they may be withheld as complements.
+    func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>, exemptColumns: Set<Int> = []) -> MarginGrid? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }), body.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else {
             return nil
         }
         var grid = MarginGrid(body: body, columns: columns, policy: self)
+        grid.exemptColumns = exemptColumns
         if rowTotalsKnown {
             grid.fixed = Set((0..<grid.rows).map { GridCell(row: $0, column: grid.columns - 1) })
         }
@@ -73,7 +77,8 @@ extension SuppressionPolicy {
             for cell in grid.allCells { grid[cell] = .suppressed(.belowThreshold) }
         } else if grandTotal >= threshold || rowTotalsKnown {
             for cell in grid.hidden { grid[cell] = .suppressed(.complementary) }
-            for cell in grid.allCells where isBelowThreshold(grid.value(cell)) && !grid.fixed.contains(cell) && !grid.hidden.contains(cell) {
+            for cell in grid.allCells where isBelowThreshold(grid.value(cell)) && !grid.fixed.contains(cell) && !grid.hidden.contains(cell)
+                && !grid.exemptColumns.contains(cell.column) {
                 grid[cell] = .suppressed(.belowThreshold)
             }
             withholdComplements(in: &grid)
@@ -94,12 +99,12 @@ extension SuppressionPolicy {
             guard !candidates.isEmpty else {
                 // Not reached in the property test; kept so that the loop is safe by construction.
                 for cell in grid.allCells where !grid[cell].isSuppressed && !grid.fixed.contains(cell) {
-                    grid[cell] = .suppressed(.complementary)
+                    grid[cell] = withheldAsComplement(grid.value(cell))
                 }
                 return
             }
             for cell in chooseComplement(for: exposed, from: candidates, in: grid) {
-                grid[cell] = .suppressed(.complementary)
+                grid[cell] = withheldAsComplement(grid.value(cell))
             }
         }
     }

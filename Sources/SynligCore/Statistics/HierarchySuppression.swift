@@ -33,12 +33,18 @@ extension SuppressionPolicy {
     /// Units whose count is withheld are merged into one row that is never shown; the rest are
     /// shown with their count as published. Nil for a ragged table, a negative count, or unit
     /// totals that do not belong to the rows.
-    public func publish(hierarchy body: [[Int]], unitTotals: PublishedBreakdown) -> PublishedHierarchy? {
+    ///
+    /// `restColumn` is a settled table's "not stated or not yet shown" (`StockSettlement`): it
+    /// mixes those who did not say with those not yet counted by category, so it describes no
+    /// characteristic of anyone and is not withheld for being small. It may still be withheld so
+    /// that another count cannot be worked out. Small units' people are all in it (their
+    /// categories cannot settle), so without this a table with two small units would be withheld whole.
+    public func publish(hierarchy body: [[Int]], unitTotals: PublishedBreakdown, restColumn: Int? = nil) -> PublishedHierarchy? {
         guard unitTotals.counts.count == body.count,
               zip(unitTotals.counts, body).allSatisfy({ $0.value == nil || $0.value == $1.reduce(0, +) })
         else { return nil }
         return publish(hierarchy: body, shown: unitTotals.counts.map { !$0.isSuppressed }, rowTotalsKnown: true,
-                       organisationTotal: unitTotals.total)
+                       organisationTotal: unitTotals.total, restColumn: restColumn)
     }
 
     /// Events in each unit (rows) by category (columns), such as support begun: the units' own
@@ -50,7 +56,7 @@ extension SuppressionPolicy {
     }
 
     private func publish(hierarchy body: [[Int]], shown: [Bool], rowTotalsKnown: Bool,
-                         organisationTotal: PublishedCount?) -> PublishedHierarchy? {
+                         organisationTotal: PublishedCount?, restColumn: Int? = nil) -> PublishedHierarchy? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }) else { return nil }
         let withheldWhole = PublishedBreakdown(counts: Array(repeating: .suppressed(.belowThreshold), count: columns),
@@ -62,7 +68,7 @@ extension SuppressionPolicy {
         // A unit whose count is shown, but whose small counts its own count would give away even
         // with every other count of the unit withheld ("< 5" and "< 5" of 8 are both 4), shows its
         // count alone; its row stays in the grid, unlabelled.
-        let shownRows = body.indices.filter { shown[$0] && (!rowTotalsKnown || canShow(row: body[$0])) }
+        let shownRows = body.indices.filter { shown[$0] && (!rowTotalsKnown || canShow(row: body[$0], restColumn: restColumn)) }
         let countOnly = rowTotalsKnown ? body.indices.filter { shown[$0] && !shownRows.contains($0) } : []
         let merged = body.indices.filter { !shown[$0] }
         var rows = (shownRows + countOnly).map { body[$0] }
@@ -71,7 +77,7 @@ extension SuppressionPolicy {
         }
         let hidden = Set(shownRows.count..<rows.count)
         guard !rows.isEmpty, columns > 0,
-              let grid = publishedGrid(rows, rowTotalsKnown: rowTotalsKnown, hiddenRows: hidden)
+              let grid = publishedGrid(rows, rowTotalsKnown: rowTotalsKnown, hiddenRows: hidden, exemptColumns: Set(restColumn.map { [$0] } ?? []))
         else {
             return columns == 0 || body.isEmpty ? nil : PublishedHierarchy(organisation: withheldWhole, units: body.map { _ in nil })
         }
@@ -86,8 +92,11 @@ extension SuppressionPolicy {
 
     /// Whether a unit's row, with its total known, keeps every small count open when all its
     /// counts are withheld: the most any protection of the whole table could withhold of it.
-    private func canShow(row counts: [Int]) -> Bool {
+    private func canShow(row counts: [Int], restColumn: Int?) -> Bool {
+        // A settled row with nothing small outside its rest has nothing to protect.
+        if restColumn != nil, !counts.indices.contains(where: { $0 != restColumn && isBelowThreshold(counts[$0]) }) { return true }
         var line = BreakdownLine(values: counts + [counts.reduce(0, +)], policy: self)
+        line.exempt = restColumn
         for (index, count) in counts.enumerated() where count > 0 {
             line.published[index] = .suppressed(isBelowThreshold(count) ? .belowThreshold : .complementary)
         }

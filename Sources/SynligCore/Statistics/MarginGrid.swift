@@ -34,6 +34,11 @@ struct MarginGrid {
     /// Entries never shown (a merged row of small units): the reader knows nothing of them but
     /// what the totals give, and only a small one needs protecting.
     var hidden: Set<GridCell> = []
+    /// Columns that need no protection of their own (a settled table's rest): they are never
+    /// withheld for being small, and only matter as unknowns that protect others. Where hidden,
+    /// such a cell is protected like any hidden cell unless it is its whole row (a merge of small
+    /// units, all of whose people are in the rest): then it says no more than the row's known total.
+    var exemptColumns: Set<Int> = []
 
     init(body: [[Int]], columns: Int, policy: SuppressionPolicy) {
         let rowTotals = body.map { $0.reduce(0, +) }
@@ -126,14 +131,21 @@ struct MarginGrid {
     /// or none, may be known of the small units together.
     func firstExposedCell() -> GridCell? {
         allCells.first { cell in
-            self[cell].isSuppressed && (!hidden.contains(cell) || policy.isBelowThreshold(value(cell))) && !isProtected(cell)
+            self[cell].isSuppressed && !needsNoProtection(cell)
+                && (!hidden.contains(cell) || policy.isBelowThreshold(value(cell))) && !isProtected(cell)
         }
+    }
+
+    /// An exempt column's cell, shown, or hidden but equal to its row's known total.
+    private func needsNoProtection(_ cell: GridCell) -> Bool {
+        guard exemptColumns.contains(cell.column) else { return false }
+        return !hidden.contains(cell) || (fixed.contains(GridCell(row: cell.row, column: columns - 1)) && value(cell) == values[cell.row][columns - 1])
     }
 
     /// Whether withholding `extra` as well would protect `exposed`.
     func wouldProtect(_ exposed: GridCell, byWithholding extra: [GridCell]) -> Bool {
         var trial = self
-        for cell in extra { trial[cell] = .suppressed(.complementary) }
+        for cell in extra { trial[cell] = policy.withheldAsComplement(value(cell)) }
         return trial.isProtected(exposed)
     }
 }

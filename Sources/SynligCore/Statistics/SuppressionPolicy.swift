@@ -36,6 +36,13 @@ public struct SuppressionPolicy: Sendable, Equatable, Hashable {
         count > 0 && count < threshold
     }
 
+    /// A count withheld only so that another cannot be worked out: "..", which says it is at
+    /// least the threshold, or "< 5" for a small one that was not withheld on its own account (a
+    /// settled table's rest, `StockSettlement`), so that the label stays true.
+    func withheldAsComplement(_ count: Int) -> PublishedCount {
+        .suppressed(isBelowThreshold(count) ? .belowThreshold : .complementary)
+    }
+
     /// The label for a count withheld below the threshold: "< 5" for the standard policy.
     public var belowThresholdLabel: String { "< \(threshold)" }
 
