@@ -309,7 +309,9 @@ struct CaregiverCurrentTests {
             let world = try await RecordWorld.make(app)
             let today = CalendarDate.today()
             for index in 0..<14 {
-                let caregiver = try await world.register(app, "Statistikperson \(index)")
+                // Registered a year back: counts of people are placed by category only after a
+                // whole quarter in which at least five came in (`StockSettlement`).
+                let caregiver = try await world.register(app, "Statistikperson \(index)", today: today.addingDays(-366))
                 let situation: ChildrenInHousehold = index < 8 ? .caregiversChildren : index < 10 ? .both : .none
                 _ = try await InformationService.saveChildren(caregiverID: try caregiver.requireID(),
                                                               ChildrenInput(situation: situation.rawValue, version: caregiver.version),

@@ -3,10 +3,11 @@ import Testing
 
 /// A unit's breakdown over quarters as statistics of a small municipality look: a few newcomers a
 /// quarter, in a handful of categories, some with nothing stated (the last category).
-private func growingHistory(quarters: Int, categories: Int, _ random: inout SeededGenerator) -> [[Int]] {
+private func growingHistory(quarters: Int, categories: Int, newcomers: ClosedRange<Int> = 0...6,
+                            _ random: inout SeededGenerator) -> [[Int]] {
     var row = Array(repeating: 0, count: categories)
     return (0..<quarters).map { _ in
-        for _ in 0..<Int.random(in: 0...6, using: &random) {
+        for _ in 0..<Int.random(in: newcomers, using: &random) {
             row[Int.random(in: 0..<categories, using: &random)] += 1
         }
         return row
@@ -49,6 +50,47 @@ struct StockSettlementTests {
         }
         // The histories were long enough for categories to move, not all zeros.
         #expect(moves > 500)
+    }
+
+    @Test("Random histories: a count moves only at the end of a whole quarter in which at least the threshold came in",
+          arguments: policies)
+    func movesOnlyAmongMany(policy: SuppressionPolicy) throws {
+        var random = SeededGenerator(seed: 1312 + UInt64(policy.threshold))
+        let settlement = StockSettlement(policy: policy)
+        var moves = 0
+        for round in 0..<300 {
+            let categories = Int.random(in: 2...5, using: &random)
+            let history = growingHistory(quarters: Int.random(in: 2...16, using: &random), categories: categories,
+                                         newcomers: 0...(2 * policy.threshold), &random)
+            let arrivals = history.indices.map { history[$0].reduce(0, +) - ($0 == 0 ? 0 : history[$0 - 1].reduce(0, +)) }
+            // The last quarter is still running.
+            let complete = history.indices.map { $0 < history.count - 1 }
+            let eligible = settlement.eligibleQuarters(arrivals: arrivals, complete: complete)
+            let settled = try settlement.settle(rows: history, absorber: categories - 1, eligible: eligible)
+                .map { try #require($0, "round \(round)") }
+            for quarter in settled.indices {
+                #expect(settled[quarter].reduce(0, +) == history[quarter].reduce(0, +))
+                let before = quarter == 0 ? Array(repeating: 0, count: categories) : settled[quarter - 1]
+                for category in 0..<categories - 1 where settled[quarter][category] != before[category] {
+                    #expect(eligible[quarter], "round \(round): category \(category) moved at quarter \(quarter) with \(arrivals[quarter]) newcomers, of \(history)")
+                    #expect(abs(settled[quarter][category] - before[category]) >= policy.threshold)
+                    moves += 1
+                }
+            }
+        }
+        #expect(moves > 100)
+    }
+
+    @Test("Four known, one newcomer: the count does not move to say who the newcomer is")
+    func oneNewcomerMovesNothing() {
+        let settlement = StockSettlement(policy: .standard)
+        // Romani, no minority language, not stated: 44 people, then one more.
+        let eligible = settlement.eligibleQuarters(arrivals: [44, 1, 6], complete: [true, true, false])
+        #expect(eligible == [true, false, false])
+        #expect(settlement.settle(rows: [[4, 40, 0], [5, 40, 0], [6, 45, 0]], absorber: 2, eligible: eligible)
+                == [[0, 40, 4], [0, 40, 5], [0, 40, 11]])
+        // Without the rule, the newcomer would be given away: 0 → 5 beside a total one higher.
+        #expect(settlement.settle(rows: [[4, 40, 0], [5, 40, 0]], absorber: 2) == [[0, 40, 4], [5, 40, 0]])
     }
 
     @Test("A quarter's figures depend on the quarters up to it alone, whichever period is asked for")

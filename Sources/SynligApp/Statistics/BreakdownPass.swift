@@ -31,7 +31,7 @@ struct BreakdownPass: Sendable {
     /// Counts of one kind grouped by quarter of registration: `[quarter: [unit][category]]`.
     private typealias Flows = [Int: [[Int]]]
 
-    func run(_ scope: StatisticsScope, units: [UUID?], policy: SuppressionPolicy = .standard,
+    func run(_ scope: StatisticsScope, units: [UUID?], policy: SuppressionPolicy = .standard, today: CalendarDate = .today(),
              on sql: any SQLDatabase) async throws -> Counts {
         precondition(dimensions.allSatisfy { $0.unit == unit } && crosses.allSatisfy { $0.counts == unit }, "one pass counts one kind of row")
         precondition(!countsMoreThanTen || unit == .relationships, "hours are a relationship's")
@@ -44,7 +44,9 @@ struct BreakdownPass: Sendable {
             [Self.categoryExpression(dimension, on: reference), SQLRaw(" = "), SQLBind(category)]
         }
         let month = SQLFunction("SUBSTR", args: SQLColumn("registered_on", table: "caregivers"), SQLLiteral.numeric("1"), SQLLiteral.numeric("7"))
-        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u").column(month, as: "m")
+        // The people who came in, whatever the rows are: who may have made a count move.
+        let people = SQLFunction("COUNT", args: SQLDistinct(SQLColumn("id", table: "caregivers")))
+        var select = sql.select().column(StatisticsService.unitKey(scope), as: "u").column(month, as: "m").column(people, as: "p")
         for (d, dimension) in dimensions.enumerated() {
             for (c, category) in dimension.categories.enumerated() { select = select.column(counted(equals(dimension, category)), as: "d\(d)c\(c)") }
         }
@@ -72,9 +74,12 @@ struct BreakdownPass: Sendable {
         var breakdownFlows = dimensions.map { _ in Flows() }
         var crossFlows = crosses.map { _ in Flows() }
         var tenFlows: [Int: Int] = [:]
+        var arrivals: [Int: [Int]] = [:]
         func zeros(_ rows: Int, _ columns: Int) -> [[Int]] { Array(repeating: Array(repeating: 0, count: columns), count: rows) }
         for row in try await select.groupBy(StatisticsService.unitKey(scope)).groupBy(month).all() {
-            guard let quarter = Self.quarterKey(try row.decode(column: "m", as: String?.self)) else { continue }
+            guard let quarter = Self.quarterKey(try row.decode(column: "m", as: String?.self)),
+                  let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
+            // Cross tables and the hours count are the whole scope's: every unit's row adds to them.
             for (x, cross) in crosses.enumerated() {
                 for r in cross.rows.categories.indices {
                     for c in cross.columns.categories.indices {
@@ -84,7 +89,7 @@ struct BreakdownPass: Sendable {
                 }
             }
             if countsMoreThanTen { tenFlows[quarter, default: 0] += try row.decode(column: "ten", as: Int.self) }
-            guard let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) else { continue }
+            arrivals[quarter, default: Array(repeating: 0, count: units.count)][index] += try row.decode(column: "p", as: Int.self)
             for (d, dimension) in dimensions.enumerated() {
                 for c in dimension.categories.indices {
                     breakdownFlows[d][quarter, default: zeros(units.count, dimension.categories.count)][index][c]
@@ -108,6 +113,13 @@ struct BreakdownPass: Sendable {
         func plus(_ a: [[Int]], _ b: [[Int]]) -> [[Int]] { zip(a, b).map { zip($0, $1).map(+) } }
 
         let settlement = StockSettlement(policy: policy)
+        // Counts move only at the end of a whole quarter in which at least the threshold came in,
+        // per unit for its own rows and in all for the whole scope's tables.
+        let thisQuarter = Self.quarterKey(String(today.iso.prefix(7)))!
+        let complete = quarters.map { $0 < thisQuarter }
+        let unitArrivals = quarters.map { arrivals[$0] ?? Array(repeating: 0, count: units.count) }
+        let eligible = units.indices.map { unit in settlement.eligibleQuarters(arrivals: unitArrivals.map { $0[unit] }, complete: complete) }
+        let eligibleInAll = settlement.eligibleQuarters(arrivals: unitArrivals.map { $0.reduce(0, +) }, complete: complete)
         var result = Counts(breakdowns: [], crosses: [:], moreThanTen: 0)
         // Each dimension's settled [unit][category] at every quarter end, for the cross tables' columns.
         var settledByQuarter: [StatisticsDimension: [[[Int]]]] = [:]
@@ -116,7 +128,7 @@ struct BreakdownPass: Sendable {
             let absorber = dimension.categories.count - 1
             // Per unit, its row at every quarter end; a row adding up to its own sum is always settled.
             let perUnit = units.indices.map { unit in
-                settlement.settle(rows: history.map { $0[unit] }, absorber: absorber).map { $0 ?? [] }
+                settlement.settle(rows: history.map { $0[unit] }, absorber: absorber, eligible: eligible[unit]).map { $0 ?? [] }
             }
             settledByQuarter[dimension] = quarters.indices.map { quarter in perUnit.map { $0[quarter] } }
             result.breakdowns.append(RawBreakdown(dimension: dimension, counts: perUnit.map { $0.last ?? [] }))
@@ -129,11 +141,11 @@ struct BreakdownPass: Sendable {
             result.crosses[cross] = cross.columns.categories.indices.map { column in
                 settlement.settle(rows: history.map { rows in rows.map { $0[column] } },
                                   absorber: cross.rows.categories.count - 1,
-                                  totals: columnTotals.map { $0[column] }).last ?? nil
+                                  totals: columnTotals.map { $0[column] }, eligible: eligibleInAll).last ?? nil
             }
         }
         if countsMoreThanTen {
-            result.moreThanTen = settlement.settle(series: cumulative(tenFlows, zero: 0, add: +)).last ?? 0
+            result.moreThanTen = settlement.settle(series: cumulative(tenFlows, zero: 0, add: +), eligible: eligibleInAll).last ?? 0
         }
         return result
     }

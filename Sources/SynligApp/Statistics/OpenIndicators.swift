@@ -151,8 +151,12 @@ enum OpenIndicators {
             return running
         }
         let settlement = StockSettlement(policy: policy)
+        // As `BreakdownPass`: counts move only after a whole quarter in which at least the threshold came in.
+        let thisQuarter = BreakdownPass.quarterKey(String(CalendarDate.today().iso.prefix(7)))!
         let settled = keys.indices.map { unit in
-            settlement.settle(rows: history.map { $0[unit] }, absorber: categories.count - 1).map { $0 ?? [] }
+            let arrivals = quarters.map { quarter in flows[quarter].map { $0[unit].reduce(0, +) } ?? 0 }
+            let eligible = settlement.eligibleQuarters(arrivals: arrivals, complete: quarters.map { $0 < thisQuarter })
+            return settlement.settle(rows: history.map { $0[unit] }, absorber: categories.count - 1, eligible: eligible).map { $0 ?? [] }
         }
         return Dictionary(uniqueKeysWithValues: years.compactMap { year in
             quarters.firstIndex(of: year * 4 + 3).map { index in (year, settled.map { $0[index] }) }

@@ -93,7 +93,7 @@ enum StatisticsService {
             BreakdownPass(unit: unit, dimensions: StatisticsDimension.allCases.filter { $0.unit == unit },
                           crosses: crosses.filter { $0.counts == unit }, countsMoreThanTen: unit == .relationships)
         }
-        async let passCounts = passes.concurrentMap { try await $0.run(scope, units: units, on: sql) }
+        async let passCounts = passes.concurrentMap { try await $0.run(scope, units: units, today: today, on: sql) }
         async let new = newPerUnit(sql, scope, units: units)
         async let active = ActiveCaregivers.perUnit(scope, units: units, on: sql)
         async let activities = ActivityTable.counts(scope, units: units, today: today, on: sql)

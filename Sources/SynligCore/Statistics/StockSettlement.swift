@@ -13,8 +13,19 @@
 /// absorbing category ("not stated, or not yet counted by category"), so every table still adds
 /// up to the exact number of people. Between any two quarter ends, a category's published count
 /// is then either the same or different by at least the threshold, whatever the periods chosen,
-/// and a count settled is decided by the quarters up to it alone, so a period's figures do not
-/// depend on when they are asked for.
+/// and a count settled is decided by the quarters up to it alone.
+///
+/// When a count moves also says something: someone who came in since the last chance to move
+/// is in that category (four known, one newcomer, and the count goes 0 → 5 beside a total one
+/// higher). So counts move only at an eligible quarter end (`eligible`): a whole quarter, not the
+/// one still running, in which at least the threshold came in. Whoever made a count move is then
+/// one of at least that many.
+///
+/// Not covered: the history is rebuilt from the records as they are, so a record corrected after
+/// the fact (an answer, a relationship added to an earlier caregiver, a purge) rewrites earlier
+/// quarters, and age and hours band are taken as at the period's end; either can show as a
+/// smaller move between two periods asked for at different times. Keeping each quarter's
+/// settled counts once it has ended would close that.
 ///
 /// A settled count is 0 or at least the threshold: it moves into the band 1–4 only where a loss
 /// forces it (below), so the category counts of a stock table need no withholding of their own.
@@ -27,35 +38,46 @@ public struct StockSettlement: Sendable {
         self.policy = policy
     }
 
-    /// One count's settled value at each quarter end, from its true value there.
-    public func settle(series: [Int]) -> [Int] {
+    /// One count's settled value at each quarter end, from its true value there; it moves only
+    /// at quarter ends marked eligible (all, when `eligible` is nil).
+    public func settle(series: [Int], eligible: [Bool]? = nil) -> [Int] {
         var cell = Cell()
-        return series.map { value in
-            cell.step(to: value, threshold: policy.threshold)
+        return series.indices.map { quarter in
+            if eligible.map({ $0.indices.contains(quarter) && $0[quarter] }) ?? true {
+                cell.step(to: series[quarter], threshold: policy.threshold)
+            }
             return cell.settled
         }
+    }
+
+    /// The quarter ends at which counts may move: whole quarters in which at least the threshold
+    /// came in. `arrivals[q]` is how many came in during quarter `q`; `complete[q]` whether it has ended.
+    public func eligibleQuarters(arrivals: [Int], complete: [Bool]) -> [Bool] {
+        zip(arrivals, complete).map { $1 && $0 >= policy.threshold }
     }
 
     /// A breakdown's settled rows at each quarter end.
     ///
     /// `history[q][c]` is the true count of category `c` at quarter end `q`; `absorber` is the
     /// category that takes up the people not yet settled (the "not stated" one). Each row adds up to
-    /// `totals[q]`, by default the true row total, so the count of people stays exact.
+    /// `totals[q]`, by default the true row total, so the count of people stays exact. Categories
+    /// move only at quarter ends marked `eligible` (all, when nil).
     ///
     /// Where a category has lost people (a file purged, an answer corrected) and the absorber
     /// would fall below zero, the categories that lost most are settled at once, as few as keep it
     /// at zero or above: the one case where a move smaller than the threshold is shown. Where the
     /// row must add up to a total settled elsewhere (a cross table's column, `totals` given) and
     /// even that leaves it below zero, the row is nil: it cannot be shown at that quarter end.
-    public func settle(rows history: [[Int]], absorber: Int, totals: [Int]? = nil) -> [[Int]?] {
+    public func settle(rows history: [[Int]], absorber: Int, totals: [Int]? = nil, eligible: [Bool]? = nil) -> [[Int]?] {
         guard let width = history.first?.count, absorber >= 0, absorber < width,
-              history.allSatisfy({ $0.count == width }), totals.map({ $0.count == history.count }) ?? true
+              history.allSatisfy({ $0.count == width }), totals.map({ $0.count == history.count }) ?? true,
+              eligible.map({ $0.count == history.count }) ?? true
         else { return history.map { _ in nil } }
         var cells = Array(repeating: Cell(), count: width)
         return history.indices.map { quarter in
             let values = history[quarter]
             let total = totals?[quarter] ?? values.reduce(0, +)
-            for index in values.indices where index != absorber {
+            for index in values.indices where index != absorber && (eligible?[quarter] ?? true) {
                 cells[index].step(to: values[index], threshold: policy.threshold)
             }
             func rest() -> Int { total - cells.indices.filter { $0 != absorber }.reduce(0) { $0 + cells[$1].settled } }
