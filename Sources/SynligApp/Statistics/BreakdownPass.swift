@@ -100,23 +100,16 @@ struct BreakdownPass: Sendable {
 
         // Every quarter end from the first registration to the period's; before the first, every
         // count is 0, which settles at 0, so where the history starts changes nothing.
-        let last = Self.quarterKey(String(reference.iso.prefix(7)))!
+        let last = Self.quarterKey(of: reference)
         let first = (breakdownFlows.flatMap(\.keys) + crossFlows.flatMap(\.keys) + tenFlows.keys).min().map { min($0, last) } ?? last
         let quarters = Array(first...last)
-        func cumulative<T>(_ flows: [Int: T], zero: T, add: (T, T) -> T) -> [T] {
-            var running = zero
-            return quarters.map { quarter in
-                if let flow = flows[quarter] { running = add(running, flow) }
-                return running
-            }
-        }
-        func plus(_ a: [[Int]], _ b: [[Int]]) -> [[Int]] { zip(a, b).map { zip($0, $1).map(+) } }
+        func cumulative<T>(_ flows: [Int: T], zero: T, add: (T, T) -> T) -> [T] { Self.cumulative(flows, over: quarters, zero: zero, add: add) }
+        let plus = Self.plus
 
         let settlement = StockSettlement(policy: policy)
         // Counts move only at the end of a whole quarter in which at least the threshold came in,
         // per unit for its own rows and in all for the whole scope's tables.
-        let thisQuarter = Self.quarterKey(String(today.iso.prefix(7)))!
-        let complete = quarters.map { $0 < thisQuarter }
+        let complete = Self.ended(quarters, today: today)
         let unitArrivals = quarters.map { arrivals[$0] ?? Array(repeating: 0, count: units.count) }
         let eligible = units.indices.map { unit in settlement.eligibleQuarters(arrivals: unitArrivals.map { $0[unit] }, complete: complete) }
         let eligibleInAll = settlement.eligibleQuarters(arrivals: unitArrivals.map { $0.reduce(0, +) }, complete: complete)
@@ -148,6 +141,27 @@ struct BreakdownPass: Sendable {
             result.moreThanTen = settlement.settle(series: cumulative(tenFlows, zero: 0, add: +), eligible: eligibleInAll).last ?? 0
         }
         return result
+    }
+
+    /// The quarter a day falls in, numbered as `quarterKey(_:)` numbers them.
+    static func quarterKey(of day: CalendarDate) -> Int { day.year * 4 + StatisticsPeriod.quarterNumber(of: day) - 1 }
+
+    /// The running total of quarterly flows at the end of each of `quarters`, oldest first.
+    static func cumulative<T>(_ flows: [Int: T], over quarters: [Int], zero: T, add: (T, T) -> T) -> [T] {
+        var running = zero
+        return quarters.map { quarter in
+            if let flow = flows[quarter] { running = add(running, flow) }
+            return running
+        }
+    }
+
+    /// Two tables added cell by cell.
+    static func plus(_ a: [[Int]], _ b: [[Int]]) -> [[Int]] { zip(a, b).map { zip($0, $1).map(+) } }
+
+    /// Whether each quarter has ended by `today`: a count moves only at the end of a whole quarter.
+    static func ended(_ quarters: [Int], today: CalendarDate) -> [Bool] {
+        let running = quarterKey(of: today)
+        return quarters.map { $0 < running }
     }
 
     /// Quarters as consecutive numbers (year × 4 + quarter − 1), from a registration date's "YYYY-MM".

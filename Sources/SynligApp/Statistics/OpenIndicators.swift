@@ -145,17 +145,13 @@ enum OpenIndicators {
         }
         let last = lastYear * 4 + 3
         let quarters = Array(min(flows.keys.min() ?? last, last)...last)
-        var running = zeros
-        let history = quarters.map { quarter in
-            if let flow = flows[quarter] { running = zip(running, flow).map { zip($0, $1).map(+) } }
-            return running
-        }
+        let history = BreakdownPass.cumulative(flows, over: quarters, zero: zeros, add: BreakdownPass.plus)
         let settlement = StockSettlement(policy: policy)
         // As `BreakdownPass`: counts move only after a whole quarter in which at least the threshold came in.
-        let thisQuarter = BreakdownPass.quarterKey(String(CalendarDate.today().iso.prefix(7)))!
+        let complete = BreakdownPass.ended(quarters, today: .today())
         let settled = keys.indices.map { unit in
             let arrivals = quarters.map { quarter in flows[quarter].map { $0[unit].reduce(0, +) } ?? 0 }
-            let eligible = settlement.eligibleQuarters(arrivals: arrivals, complete: quarters.map { $0 < thisQuarter })
+            let eligible = settlement.eligibleQuarters(arrivals: arrivals, complete: complete)
             return settlement.settle(rows: history.map { $0[unit] }, absorber: categories.count - 1, eligible: eligible).map { $0 ?? [] }
         }
         return Dictionary(uniqueKeysWithValues: years.compactMap { year in
