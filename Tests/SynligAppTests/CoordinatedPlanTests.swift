@@ -384,9 +384,10 @@ struct CoordinatedPlanTests {
             // pending, accepted, declined, held: person 0's latest offer is pending.
             // Person 0's latest offer is pending, persons 1 and 2 held theirs, 3 to 5 await an answer.
             #expect(try await CoordinatedPlanStatistics.offers(scope, on: sql) == [4, 0, 0, 2])
-            #expect(try await CoordinatedPlanStatistics.discharges(scope, on: sql) == [5, 1])
+            // All discharged in March: the first quarter's.
+            #expect(try await CoordinatedPlanStatistics.discharges(scope, on: sql) == [[5, 1], [0, 0], [0, 0], [0, 0]])
             let nextYear = StatisticsScope(organisationID: try world.organisation.requireID(), period: try #require(StatisticsPeriod.year(2026)))
-            #expect(try await CoordinatedPlanStatistics.discharges(nextYear, on: sql) == [0, 0])
+            #expect(try await CoordinatedPlanStatistics.discharges(nextYear, on: sql) == Array(repeating: [0, 0], count: 4))
 
             let api = try await APIClient.signedIn(app, world.viewer.email)
             let body = try await api.send(.GET, "/api/v1/statistics?period=2025")

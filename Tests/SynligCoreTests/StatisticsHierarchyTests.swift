@@ -4,10 +4,13 @@ import Testing
 /// Everything a reader learns by asking for the organisation and then for each unit in turn:
 /// the unit counts, the organisation's table and every unit table that is shown. Cells of units
 /// that show no table are unknowns with no label at all.
-private struct HierarchyReader {
+struct HierarchyReader {
     var view = ReaderView()
     /// Unknowns that were shown as withheld, and hidden cells that are small: none may be exact.
     var mustStayOpen: [Int] = []
+    /// The organisation's counts and total, for tables read beside this one (the quarters of a year).
+    var organisationCounts: [ConsistentRanges.Entry] = []
+    var organisationTotal: ConsistentRanges.Entry = .known(0)
 
     /// `restColumn`: a settled table's rest, which needs no protection of its own (it is still an unknown).
     init(body: [[Int]], unitTotals: PublishedBreakdown?, published: PublishedHierarchy, policy: SuppressionPolicy,
@@ -57,6 +60,7 @@ private struct HierarchyReader {
         view.system.addLine(parts: columnEntries, total: grandEntry)
         self.view = view
         mustStayOpen = open
+        (organisationCounts, organisationTotal) = (columnEntries, grandEntry)
     }
 
     /// The unknowns a reader can pin down to one value, with their true counts.
@@ -68,7 +72,10 @@ private struct HierarchyReader {
     }
 }
 
-private func randomCount(_ random: inout SeededGenerator) -> Int {
+private func randomCount(_ random: inout SeededGenerator) -> Int { smallAreaCount(&random) }
+
+/// A count as a small organisation's tables have them: many zeros and small counts.
+func smallAreaCount(_ random: inout SeededGenerator) -> Int {
     switch Int.random(in: 0..<10, using: &random) {
     case 0..<2: return 0
     case 2..<6: return Int.random(in: 1...4, using: &random)

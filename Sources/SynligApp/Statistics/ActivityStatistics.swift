@@ -31,8 +31,12 @@ struct ActivityTable: Sendable, Equatable {
 
     var kind: Kind
     var categories: [String]
-    /// `counts[unit][category]`, units as in `CaregiverCounts.units`.
+    /// `counts[unit][category]` over the whole year of the period, units as in `CaregiverCounts.units`.
     var counts: [[Int]]
+    /// `quarters[quarter][category]`: the whole organisation's, for the four quarters of that year.
+    /// A quarter is published only beside its year (`SuppressionPolicy.publish(quarters:year:)`),
+    /// so the year's table is what is counted per unit, whatever the period.
+    var quarters: [[Int]]
 
     /// Where the events are: the table, the date that places one in the period, the column grouped
     /// by, an extra condition where one is needed, and whether the table reaches its caregiver
@@ -136,30 +140,42 @@ struct ActivityTable: Sendable, Equatable {
         }
     }
 
-    /// Every table for the scope, a row per unit. Kinds read from the same rows by the same date
-    /// (the five voluntariness tables, say) are counted in one GROUP BY over all their values;
-    /// the passes run side by side.
+    /// Every table for the year of the scope's period, a row per unit, and the organisation's
+    /// quarters of it. Kinds read from the same rows by the same date (the five voluntariness
+    /// tables, say) are counted in one GROUP BY over all their values, by month; the passes run
+    /// side by side.
     static func counts(_ scope: StatisticsScope, kinds: [Kind] = Kind.allCases, units: [UUID?],
                        today: CalendarDate = .today(), on sql: any SQLDatabase) async throws -> [ActivityTable] {
         var passes: [[Kind]] = []
         for kind in kinds {
             if let index = passes.firstIndex(where: { passKey($0[0]) == passKey(kind) }) { passes[index].append(kind) } else { passes.append([kind]) }
         }
+        guard let year = StatisticsPeriod.year(scope.period.year) else { return [] }
         let tables = try await passes.concurrentMap { pass in
-            let rows = try await grouped(pass, scope, from: scope.period.start.iso, before: scope.period.end.iso, today: today, on: sql).all()
+            let source = Self.source(pass[0])
+            // The month of the event's date ("2026-05-14" → "05"): a text date in both databases.
+            let month = SQLFunction("SUBSTR", args: SQLColumn(source.date, table: source.datedBy?.table ?? source.table),
+                                    SQLLiteral.numeric("6"), SQLLiteral.numeric("2"))
+            let rows = try await grouped(pass, scope, from: year.start.iso, before: year.end.iso, today: today,
+                                         extra: (month, "m"), on: sql).all()
             var counts = pass.map { Array(repeating: Array(repeating: 0, count: Self.categories($0).count), count: units.count) }
+            var quarters = pass.map { Array(repeating: Array(repeating: 0, count: Self.categories($0).count), count: 4) }
             for row in rows {
+                guard let month = Int(try row.decode(column: "m", as: String.self)), (1...12).contains(month) else { continue }
                 for (index, kind) in pass.enumerated() {
-                    if let cell = try cell(row, kind, units: units, column: "k\(index)") { counts[index][cell.unit][cell.category] += cell.count }
+                    guard let cell = try cell(row, kind, units: units, column: "k\(index)") else { continue }
+                    counts[index][cell.unit][cell.category] += cell.count
+                    quarters[index][(month - 1) / 3][cell.category] += cell.count
                 }
             }
-            return zip(pass, counts).map { ActivityTable(kind: $0, categories: Self.categories($0), counts: $1) }
+            return pass.indices.map { ActivityTable(kind: pass[$0], categories: Self.categories(pass[$0]), counts: counts[$0], quarters: quarters[$0]) }
         }.joined()
         return kinds.compactMap { kind in tables.first { $0.kind == kind } }
     }
 
-    /// Kinds with the same key are counted from the same rows: all but the grouped value agree.
-    private static func passKey(_ kind: Kind) -> String {
+    /// Kinds with the same key are counted from the same rows: all but the grouped value agree,
+    /// so their totals are the same numbers (`publish(quarters:totalsKnown:)`).
+    static func passKey(_ kind: Kind) -> String {
         let source = source(kind)
         return [source.table, source.date, source.condition.map { "\($0.column)=\($0.value)" } ?? "", "\(source.throughRelationship)",
                 "\(source.dueByToday)", source.datedBy.map { "\($0.table).\($0.column)" } ?? ""].joined(separator: "|")

@@ -18,8 +18,12 @@ struct PublishedStatistics: Sendable {
     var genderByHours: [[PublishedCount]?]
     /// Per column category of the cross table asked for, its split by the row breakdown; nil where not shown.
     var crossed: [[PublishedCount]?]
-    /// In the order of `CaregiverCounts.activities`.
+    /// In the order of `CaregiverCounts.activities`: the year's, per unit.
     var activities: [PublishedHierarchy]
+    /// The same tables' quarters, the whole organisation's, published beside the year so that the
+    /// year minus three quarters gives no fourth (`publish(quarters:year:)`); nil where a quarter
+    /// cannot be shown beside its year.
+    var activityQuarters: [PublishedQuarters?]
     /// One table per year of the trend: quarters as columns.
     var trend: [PublishedHierarchy]
     /// Per measure, group and kind of support: its rows by change, where the kind's count in the
@@ -55,8 +59,16 @@ struct PublishedStatistics: Sendable {
         self.genderByHours = genderByHours
         // The default cross table is the same split: published once, not twice.
         crossed = counts.cross == .genderByHours ? genderByHours : splits(counts.crossed, columns: counts.cross.columns)
-        let activities = counts.activities.map { events($0.counts) }
+        // The year's events per unit, with the units shown as at the year's end: the same table
+        // whether the year or one of its quarters is asked for, so the quarters lean on what the year shows.
+        let yearEnd = counts.yearEndCaregivers == counts.caregivers ? caregivers : Self.unitTotals(counts.yearEndCaregivers, policy)
+        let activities = counts.activities.map { Self.events($0.counts, yearEnd, policy) }
         self.activities = activities
+        let kinds = counts.activities.map { ActivityTable.passKey($0.kind) }
+        activityQuarters = counts.activities.indices.map { index in
+            policy.publish(quarters: counts.activities[index].quarters, year: activities[index].organisation, begun: counts.quartersBegun,
+                           totalsKnown: kinds.filter { $0 == kinds[index] }.count > 1)
+        }
         for measure in OutcomeStatistics.Measure.allCases {
             for group in OutcomeStatistics.Group.allCases {
                 guard let index = counts.activities.firstIndex(where: { $0.kind == group.activity }) else { continue }

@@ -93,6 +93,10 @@ struct StatisticsPage: Encodable {
     var trendYearsValue = ""
     /// What happened during the period: support and follow-ups.
     var activities: [Table]
+    /// For a quarter: which tables of events are shown per year only, and that "< 5" may be 0.
+    var eventsNote: String?
+    /// Said where no outcome table is shown: why.
+    var outcomesMissing = ""
     /// Contact requests from the public pages; the whole organisation only (none or one table).
     var contactRequests: [Table]
     /// SIPs offered by outcome and discharges followed by a SIP; the whole organisation only.
@@ -199,6 +203,14 @@ struct StatisticsPage: Encodable {
                       summary: zip(labels, report.trend).map { "\($0): \(text($1.new))" }.joined(separator: ", "))
         equity = report.equity.map { $0.sentence(req) }
         forUnit = report.scope.unitID != nil
+        if report.scope.period.quarter != nil {
+            let perYear = report.perYearOnly.map(\.title)
+            eventsNote = [req.t("statistics.quarter_events_note"),
+                          perYear.isEmpty ? nil : req.t("statistics.per_year_only", perYear.joined(separator: "; "))]
+                .compactMap { $0 }.joined(separator: " ")
+        }
+        outcomesMissing = req.t(forUnit ? "statistics.outcome.whole_organisation_only"
+                                : report.perYearOnly.contains { $0.id == "outcomes" } ? "statistics.outcome.per_year_only" : "statistics.outcome.none")
         reach = report.reach.map { reach in
             func number(_ value: Int) -> String { req.grouped(value) }
             let perThousand = reach.perThousandAdults.map { Self.decimal($0, req) } ?? "–"

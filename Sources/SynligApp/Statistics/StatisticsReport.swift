@@ -74,6 +74,13 @@ struct StatisticsReport: Sendable {
     /// Discharges from inpatient care during the period by whether a SIP followed within
     /// `DischargeFollowUp.windowDays`; the whole organisation only.
     var discharges: CategoryCounts?
+    /// Tables of events not shown for this choice, as (id, title): a quarter's are shown only for
+    /// the whole organisation and beside its year (`publish(quarters:year:)`), and tables whose
+    /// year is not the sum of its quarters (outcomes, SIP offers) only per year.
+    var perYearOnly: [(id: String, title: String)] = []
+    /// The row of a quarter's table that holds the categories not shown one by one (no category's
+    /// own key: information topics have an "other").
+    static let otherKey = "otherCategories"
 
     struct CategoryCounts: Sendable {
         var categories: [Category]
@@ -149,11 +156,28 @@ struct StatisticsReport: Sendable {
                              total: table?.total ?? published.unitTotal(raw.dimension.unit, row: row ?? -1),
                              notStatedShare: categories.last { $0.key == StatisticsDimension.notStated }?.share)
         }
-        activities = zip(counts.activities, published.activities).map { raw, hierarchy in
-            let table = part(hierarchy)
-            return Activity(kind: raw.kind, title: text(raw.titleKey), unitLabel: text(raw.unitKey),
-                            categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
-                            total: table?.total ?? .suppressed(.belowThreshold))
+        let quarter = scope.period.quarter.map { $0 - 1 }
+        var perYearOnly: [(id: String, title: String)] = []
+        func label(_ labelKey: @escaping (String) -> String) -> (String) -> String {
+            { $0 == Self.otherKey ? "statistics.other_per_year" : labelKey($0) }
+        }
+        activities = counts.activities.indices.compactMap { index in
+            let raw = counts.activities[index]
+            let title = text(raw.titleKey)
+            guard let quarter else {
+                let table = part(published.activities[index])
+                return Activity(kind: raw.kind, title: title, unitLabel: text(raw.unitKey),
+                                categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
+                                total: table?.total ?? .suppressed(.belowThreshold))
+            }
+            guard scope.unitID == nil, let quarters = published.activityQuarters[index] else {
+                perYearOnly.append((raw.kind.rawValue, title))
+                return nil
+            }
+            let keys = quarters.categories.map { raw.categories[$0] } + (quarters.hasOther ? [Self.otherKey] : [])
+            let table = quarters.quarters[quarter]
+            return Activity(kind: raw.kind, title: title, unitLabel: text(raw.unitKey),
+                            categories: categories(keys, table, labelKey: label { ActivityTable.labelKey(raw.kind, $0) }), total: table.total)
         }
         func crossTable(_ choice: CrossChoice, _ splits: [[PublishedCount]?]) -> CrossTable {
             let rows = choice.rows.categories, columns = choice.columns.categories
@@ -171,16 +195,31 @@ struct StatisticsReport: Sendable {
                 omitted: shown.count < columns.count)
         }
         if scope.unitID == nil {
-            let handling = ContactRequestStatistics.Handling.allCases.map(\.rawValue)
-            let requests = Self.publish(counts.contactRequests.isEmpty ? handling.map { _ in 0 } : counts.contactRequests, policy)
-            contactRequests = CategoryCounts(categories: categories(handling, requests) { "statistics.contact_requests.\($0)" },
-                                              total: requests.total)
-            let planOutcomes = CoordinatedPlanOutcome.allCases.map(\.rawValue)
-            let plans = Self.publish(counts.coordinatedPlans.isEmpty ? planOutcomes.map { _ in 0 } : counts.coordinatedPlans, policy)
-            coordinatedPlans = CategoryCounts(categories: categories(planOutcomes, plans) { "statistics.sip.outcome.\($0)" }, total: plans.total)
-            let followed = CoordinatedPlanStatistics.Followed.allCases.map(\.rawValue)
-            let discharged = Self.publish(counts.discharges.isEmpty ? followed.map { _ in 0 } : counts.discharges, policy)
-            discharges = CategoryCounts(categories: categories(followed, discharged) { "statistics.sip.discharge.\($0)" }, total: discharged.total)
+            /// A whole organisation's table of events counted by quarter: the year's, or the quarter's beside it.
+            func quarterly(_ id: String, _ quarters: [[Int]], _ keys: [String], titleKey: String, labelKey: @escaping (String) -> String) -> CategoryCounts? {
+                let body = quarters.count == 4 ? quarters : Array(repeating: keys.map { _ in 0 }, count: 4)
+                let year = Self.publish(keys.indices.map { column in body.reduce(0) { $0 + $1[column] } }, policy)
+                guard let quarter else { return CategoryCounts(categories: categories(keys, year, labelKey: labelKey), total: year.total) }
+                guard let published = policy.publish(quarters: body, year: year, begun: counts.quartersBegun) else {
+                    perYearOnly.append((id, text(titleKey)))
+                    return nil
+                }
+                let shown = published.categories.map { keys[$0] } + (published.hasOther ? [Self.otherKey] : [])
+                let table = published.quarters[quarter]
+                return CategoryCounts(categories: categories(shown, table, labelKey: label(labelKey)), total: table.total)
+            }
+            contactRequests = quarterly("contactRequests", counts.contactRequests, ContactRequestStatistics.Handling.allCases.map(\.rawValue),
+                                        titleKey: "statistics.contact_requests") { "statistics.contact_requests.\($0)" }
+            discharges = quarterly("discharges", counts.discharges, CoordinatedPlanStatistics.Followed.allCases.map(\.rawValue),
+                                   titleKey: "statistics.sip.discharges") { "statistics.sip.discharge.\($0)" }
+            if quarter == nil {
+                let planOutcomes = CoordinatedPlanOutcome.allCases.map(\.rawValue)
+                let plans = Self.publish(counts.coordinatedPlans.isEmpty ? planOutcomes.map { _ in 0 } : counts.coordinatedPlans, policy)
+                coordinatedPlans = CategoryCounts(categories: categories(planOutcomes, plans) { "statistics.sip.outcome.\($0)" }, total: plans.total)
+            } else {
+                perYearOnly.append(("coordinatedPlans", text("statistics.sip.offers")))
+                perYearOnly.append(("outcomes", text("statistics.outcome.heading")))
+            }
             cross = crossTable(counts.cross, published.crossed)
             outcomes = OutcomeStatistics.Measure.allCases.flatMap { measure in
                 SupportNeedKind.allCases.map(\.rawValue).flatMap { kind in
@@ -194,6 +233,7 @@ struct StatisticsReport: Sendable {
                 }
             }
         }
+        self.perYearOnly = perYearOnly
         equity = Self.equity(breakdowns: breakdowns, genderByHours: scope.unitID == nil ? crossTable(.genderByHours, published.genderByHours) : nil)
         if let population, scope.unitID == nil {
             let moreThanTen = Self.publish([counts.moreThanTenHours], policy).total

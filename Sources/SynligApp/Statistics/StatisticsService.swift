@@ -42,6 +42,11 @@ struct CaregiverCounts: Sendable {
     var caregivers: [Int]
     /// Per unit: their care relationships.
     var relationships: [Int]
+    /// Per unit: caregivers registered before the period's year ends, whose published counts decide
+    /// which units' events the year's table shows (the same on the year's page and its quarters').
+    var yearEndCaregivers: [Int] = []
+    /// The quarters of the period's year that have begun: the later ones are known to be empty.
+    var quartersBegun = 4
     /// Per unit: [registered during the period, registered before it].
     var registration: [[Int]]
     /// Per unit: [in contact during the period, not in contact] (`ActiveCaregivers`).
@@ -55,7 +60,7 @@ struct CaregiverCounts: Sendable {
     /// The cross table asked for, the whole organisation's, in the same shape.
     var cross: CrossChoice = .genderByHours
     var crossed: [[Int]?] = []
-    /// Support, voluntariness and strain events during the period, per unit.
+    /// Support, voluntariness and strain events during the period's year, per unit, and its quarters.
     var activities: [ActivityTable]
     /// New caregivers per quarter and unit, whole years up to the period's end.
     var trend: [(quarter: StatisticsPeriod, new: [Int])]
@@ -64,12 +69,12 @@ struct CaregiverCounts: Sendable {
     var moreThanTenHours: Int = 0
     /// The whole organisation's outcome follow-up (`OutcomeStatistics`).
     var outcomes: OutcomeStatistics.Counts = [:]
-    /// The whole organisation's contact requests received in the period, by how soon they were handled.
-    var contactRequests: [Int] = []
+    /// The whole organisation's contact requests received in each quarter of the period's year, by how soon they were handled.
+    var contactRequests: [[Int]] = []
     /// The whole organisation's people with a SIP offered in the period, by outcome (`CoordinatedPlanStatistics`).
     var coordinatedPlans: [Int] = []
-    /// The whole organisation's discharges in the period, [followed by a SIP within the window, not].
-    var discharges: [Int] = []
+    /// The whole organisation's discharges in each quarter of the period's year, [followed by a SIP within the window, not].
+    var discharges: [[Int]] = []
 
     /// The row of a unit, or of "no unit".
     func row(of unitID: UUID?) -> Int? { units.firstIndex(of: unitID) }
@@ -95,12 +100,16 @@ enum StatisticsService {
         }
         async let passCounts = passes.concurrentMap { try await $0.run(scope, units: units, today: today, on: sql) }
         async let new = newPerUnit(sql, scope, units: units)
+        let yearEnd = StatisticsPeriod.year(scope.period.year)?.end ?? scope.period.end
+        async let yearEndCaregivers = scope.period.quarter == nil ? [] : caregiversPerUnit(sql, scope, before: yearEnd, units: units)
         async let active = ActiveCaregivers.perUnit(scope, units: units, on: sql)
         async let activities = ActivityTable.counts(scope, units: units, today: today, on: sql)
         async let trend = quarterlyTrend(scope, years: scope.trendYears, units: units, on: db)
-        async let outcomes = OutcomeStatistics.counts(scope, on: sql)
-        async let contactRequests = ContactRequestStatistics.counts(scope, on: sql)
-        async let coordinatedPlans = CoordinatedPlanStatistics.offers(scope, on: sql)
+        // Neither is a sum over quarters that the year could be set against, so both are per year only.
+        let perYear = scope.period.quarter == nil
+        async let outcomes = perYear ? OutcomeStatistics.counts(scope, on: sql) : [:]
+        async let contactRequests = ContactRequestStatistics.quarters(scope, on: sql)
+        async let coordinatedPlans = perYear ? CoordinatedPlanStatistics.offers(scope, on: sql) : []
         async let discharges = CoordinatedPlanStatistics.discharges(scope, on: sql)
 
         let counted = try await passCounts
@@ -110,8 +119,11 @@ enum StatisticsService {
             (breakdowns.first { $0.dimension.unit == unit }?.counts ?? []).map { $0.reduce(0, +) }
         }
         let caregivers = rowSums(.caregivers)
+        let yearEndCounts = try await yearEndCaregivers
         return CaregiverCounts(
             units: units, caregivers: caregivers, relationships: rowSums(.relationships),
+            yearEndCaregivers: yearEndCounts.isEmpty ? caregivers : yearEndCounts,
+            quartersBegun: scope.period.year < today.year ? 4 : scope.period.year > today.year ? 0 : StatisticsPeriod.quarterNumber(of: today),
             registration: zip(try await new, caregivers).map { [$0, max(0, $1 - $0)] },
             active: zip(try await active, caregivers).map { [$0, max(0, $1 - $0)] },
             breakdowns: breakdowns, genderByHours: crossed(.genderByHours),
@@ -145,6 +157,17 @@ enum StatisticsService {
             if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { new[index] += try row.decode(column: "n", as: Int.self) }
         }
         return new
+    }
+
+    /// Caregivers per unit registered before `end`.
+    private static func caregiversPerUnit(_ sql: any SQLDatabase, _ scope: StatisticsScope, before end: CalendarDate, units: [UUID?]) async throws -> [Int] {
+        let rows = try await scoped(sql.select().column(unitColumn, as: "u").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n"),
+                                    scope, unit: .caregivers, registeredBefore: end.iso).groupBy(unitColumn).all()
+        var counts = Array(repeating: 0, count: units.count)
+        for row in rows {
+            if let index = units.firstIndex(of: try row.decode(column: "u", as: UUID?.self)) { counts[index] += try row.decode(column: "n", as: Int.self) }
+        }
+        return counts
     }
 
     /// The query behind `newPerUnit`, apart so its plan can be checked (`QueryPlanTests`).

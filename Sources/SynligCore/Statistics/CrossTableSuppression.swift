@@ -56,16 +56,26 @@ extension SuppressionPolicy {
     /// - `exemptColumns`: columns whose counts describe no characteristic of anyone (a settled
     ///   table's rest, `StockSettlement`), so they are not withheld for being small; where hidden
     ///   they are protected as `MarginGrid.exemptColumns` says; they may be withheld as complements.
-    func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>, exemptColumns: Set<Int> = []) -> MarginGrid? {
+    /// - `unprotectedRows`: see `MarginGrid.unprotectedRows`;
+    /// - `lastResort`: false to leave a count that nothing can hide exposed (`firstExposedCell`)
+    ///   for the caller to deal with, rather than withhold everything;
+    /// - `knownColumns`: columns the reader already knows whole (quarters yet to come, all zero)
+    ///   and, with `columnTotalsKnown`, every column total: published as they are, never withheld.
+    func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>, exemptColumns: Set<Int> = [],
+                       knownColumns: Set<Int> = [], columnTotalsKnown: Bool = false, unprotectedRows: Set<Int> = [],
+                       lastResort: Bool = true) -> MarginGrid? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }), body.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else {
             return nil
         }
         var grid = MarginGrid(body: body, columns: columns, policy: self)
         grid.exemptColumns = exemptColumns
+        grid.unprotectedRows = unprotectedRows
         if rowTotalsKnown {
             grid.fixed = Set((0..<grid.rows).map { GridCell(row: $0, column: grid.columns - 1) })
         }
+        for column in knownColumns { grid.fixed.formUnion((0..<grid.rows).map { GridCell(row: $0, column: column) }) }
+        if columnTotalsKnown { grid.fixed.formUnion((0..<grid.columns).map { GridCell(row: grid.rows - 1, column: $0) }) }
         for row in hiddenRows {
             for column in 0..<grid.columns where !grid.fixed.contains(GridCell(row: row, column: column)) {
                 grid.hidden.insert(GridCell(row: row, column: column))
@@ -81,12 +91,12 @@ extension SuppressionPolicy {
                 && !grid.exemptColumns.contains(cell.column) {
                 grid[cell] = .suppressed(.belowThreshold)
             }
-            withholdComplements(in: &grid)
+            withholdComplements(in: &grid, lastResort: lastResort)
         }
         return grid
     }
 
-    private func withholdComplements(in grid: inout MarginGrid) {
+    private func withholdComplements(in grid: inout MarginGrid, lastResort: Bool) {
         while let exposed = grid.firstExposedCell() {
             let candidates = grid.allCells
                 .filter { !grid[$0].isSuppressed && grid.value($0) > 0 && !grid.fixed.contains($0) }
@@ -97,6 +107,7 @@ extension SuppressionPolicy {
                         < (grid.value(b), grid.shareLine(b, exposed) ? 0 : 1, b.row, b.column)
                 }
             guard !candidates.isEmpty else {
+                guard lastResort else { return }
                 // Not reached in the property test; kept so that the loop is safe by construction.
                 for cell in grid.allCells where !grid[cell].isSuppressed && !grid.fixed.contains(cell) {
                     grid[cell] = withheldAsComplement(grid.value(cell))

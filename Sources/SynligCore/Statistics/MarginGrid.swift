@@ -39,6 +39,10 @@ struct MarginGrid {
     /// such a cell is protected like any hidden cell unless it is its whole row (a merge of small
     /// units, all of whose people are in the rest): then it says no more than the row's known total.
     var exemptColumns: Set<Int> = []
+    /// Rows whose cells need no protection of their own, though small ones are withheld and all
+    /// are unknowns that protect others: a year's quarters' "other" row, whose cells are sums of
+    /// categories the year withholds and tell nothing of any one of them (`publish(quarters:year:)`).
+    var unprotectedRows: Set<Int> = []
 
     init(body: [[Int]], columns: Int, policy: SuppressionPolicy) {
         let rowTotals = body.map { $0.reduce(0, +) }
@@ -131,7 +135,7 @@ struct MarginGrid {
     /// or none, may be known of the small units together.
     func firstExposedCell() -> GridCell? {
         allCells.first { cell in
-            self[cell].isSuppressed && !needsNoProtection(cell)
+            self[cell].isSuppressed && !needsNoProtection(cell) && !unprotectedRows.contains(cell.row)
                 && (!hidden.contains(cell) || policy.isBelowThreshold(value(cell))) && !isProtected(cell)
         }
     }

@@ -99,6 +99,10 @@ extension API {
         @ExplicitNull var coordinatedPlans: CategoryCountsOut?
         /// Discharges during the period by whether a SIP followed within 30 days; null for a unit.
         @ExplicitNull var discharges: CategoryCountsOut?
+        /// Tables of events left out of a quarter, shown per year only (activity kinds, outcomes,
+        /// coordinatedPlans, contactRequests, discharges): a quarter is published only for the whole
+        /// organisation and beside its year, so that the year minus three quarters gives no fourth.
+        var perYearOnly: [String]
 
         struct CategoryCountsOut: Content {
             var categories: [StatisticsCategoryOut]
@@ -168,6 +172,7 @@ extension API {
             contactRequests = report.contactRequests.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
             coordinatedPlans = report.coordinatedPlans.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
             discharges = report.discharges.map { CategoryCountsOut(categories: categories($0.categories), total: out($0.total)) }
+            perYearOnly = report.perYearOnly.map(\.id)
             outcomes = report.outcomes.map { outcome in
                 func change(_ change: OutcomeChange) -> PublishedCountOut {
                     out(OutcomeChange.allCases.firstIndex(of: change).map { outcome.changes[$0] } ?? .suppressed(.belowThreshold))
