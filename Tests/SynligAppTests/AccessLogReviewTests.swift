@@ -51,10 +51,23 @@ struct AccessLogReviewTests {
                 busy.append(try await Self.read(app, world, by: world.caseOfficerB, .caregiver, UUID(),
                                                 at: Self.at(Self.wednesday, hour: 9).addingTimeInterval(Double(minute) * 60)))
             }
-            let entries = [clean, cleanRecipient, weekend, evening, otherUnit, consultant, underRestriction] + busy
+            // Pia signs in with e-ID as 19121212-1212 and reads Dora, whose file holds that number;
+            // Pia reading Anna (another number) or the consultant reading Dora is not marked.
+            let pia = try #require(try await User.find(world.staffA.id, on: app.db))
+            pia.signInIdentity = "191212121212"
+            try await pia.update(on: app.db)
+            let (dora, _, _) = try await world.pair(app, "Dora Dahl", caring: "Dag Dahl", in: world.unitA)
+            dora.personalIdentityNumber = "191212121212"
+            try await dora.update(on: app.db)
+            inA.personalIdentityNumber = "194001011239"
+            try await inA.update(on: app.db)
+            let ownRecord = try await Self.read(app, world, by: world.staffA, .caregiver, try dora.requireID(), at: Self.at(Self.wednesday, hour: 14))
+            let anotherReadsDora = try await Self.read(app, world, by: world.consultant, .caregiver, try dora.requireID(), at: Self.at(Self.wednesday, hour: 14))
+            let entries = [clean, cleanRecipient, weekend, evening, otherUnit, consultant, underRestriction, ownRecord, anotherReadsDora] + busy
             let flags = try await AccessLogFlags.of(entries, organisationID: try world.organisation.requireID(), on: app.db)
             func of(_ entry: AccessLogEntry) -> Set<AccessLogFlag> { flags[entry.id!] ?? [] }
-            #expect(of(clean).isEmpty)
+            #expect(of(ownRecord) == [.ownRecord])
+            #expect(of(anotherReadsDora).isEmpty)
             #expect(of(cleanRecipient).isEmpty)
             #expect(of(weekend) == [.outsideHours])
             #expect(of(evening) == [.outsideHours])
@@ -74,6 +87,9 @@ struct AccessLogReviewTests {
             try await admin.signIn("admin@0180.test.se")
             let page = try await admin.get("/admin/access-log?from=2026-11-01&through=2026-11-30&user=\(world.staffA.id)").body.string
             #expect(page.contains("Utanför användarens verksamheter") && page.contains("Utanför arbetstid"))
+            #expect(page.contains("Användarens egna uppgifter"))
+            // The number itself is compared, never shown.
+            #expect(!page.contains("191212121212") && !page.contains("121212-1212"))
         }
     }
 

@@ -15,6 +15,13 @@ enum AccessLogFlags {
 
         let people = try await People.load(entries, organisationID: organisationID, on: db)
         let readers = Array(Set(entries.map(\.userID)))
+        // A reader's own identity number is known where their sign-in identity is one (e-ID).
+        var ownNumber: [UUID: String] = [:]
+        for user in try await User.query(on: db).filter(\.$id ~~ readers).filter(\.$signInIdentity != nil).all() {
+            if let id = user.id, let identity = user.signInIdentity, case .success(let number) = PersonalIdentityNumber.parse(identity) {
+                ownNumber[id] = number.canonical
+            }
+        }
         var unitsOf: [UUID: Set<UUID>] = [:]
         for membership in try await UnitMembership.query(on: db).filter(\.$user.$id ~~ readers).all() {
             unitsOf[membership.$user.id, default: []].insert(membership.$unit.id)
@@ -23,6 +30,7 @@ enum AccessLogFlags {
             guard let type = AccessLogRecordType(rawValue: entry.recordType) else { continue }
             let key = People.Key(type: type, id: entry.recordID)
             if people.restricted.contains(key) { flag(entry, .restricted) }
+            if let own = ownNumber[entry.userID], people.numbers[key] == own { flag(entry, .ownRecord) }
             // A reader with no unit reads for the whole organisation by role; only someone who
             // belongs to units can read outside them.
             if let units = unitsOf[entry.userID], !units.isEmpty, let personUnits = people.units[key], personUnits.isDisjoint(with: units) {
@@ -43,8 +51,8 @@ enum AccessLogFlags {
         return flags
     }
 
-    /// What the flags need to know of the people on the page: the units each belongs to, and
-    /// whether an involvement restriction is in force on any of their relationships.
+    /// What the flags need to know of the people on the page: the units each belongs to, whether
+    /// an involvement restriction is in force on any of their relationships, and their identity number.
     struct People {
         struct Key: Hashable {
             var type: AccessLogRecordType
@@ -53,6 +61,8 @@ enum AccessLogFlags {
 
         var units: [Key: Set<UUID>] = [:]
         var restricted: Set<Key> = []
+        /// Identity numbers where recorded (caregivers'), compared and never shown.
+        var numbers: [Key: String] = [:]
 
         static func load(_ entries: [AccessLogEntry], organisationID: UUID, on db: any Database) async throws -> People {
             let caregiverIDs = Array(Set(entries.filter { $0.recordType == AccessLogRecordType.caregiver.rawValue }.map(\.recordID)))
@@ -78,6 +88,7 @@ enum AccessLogFlags {
                     units.formUnion(recipientUnits[relationship.recipientID] ?? [])
                 }
                 people.units[Key(type: .caregiver, id: id)] = units
+                if let number = caregiver.personalIdentityNumber { people.numbers[Key(type: .caregiver, id: id)] = number }
             }
             let restrictedRelationships = Set(try await InvolvementRestriction.scoped(to: organisationID, on: db)
                 .filter(\.$relationshipID ~~ relationships.compactMap(\.id)).filter(\.$liftedAt == nil).all(\.$relationshipID))

@@ -37,6 +37,9 @@ public enum AccessLogFlag: String, Sendable, CaseIterable, Codable {
     case restricted
     /// By a user who read more distinct people that day than `manyPeoplePerDay`.
     case manyReads
+    /// Of the reader's own record: the person's identity number is the reader's own, where the
+    /// reader's is known (signed in with e-ID, whose identity is a personnummer).
+    case ownRecord
 
     /// More distinct people read by one user in one day than a caregiver consultant's busiest
     /// ordinary day (a worklist and a few calls) would explain.
