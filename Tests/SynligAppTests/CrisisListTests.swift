@@ -62,6 +62,43 @@ struct CrisisListPageTests {
         }
     }
 
+    @Test("A long list is shown a page at a time, and only the page's people are read; a page that is not there is a clear 400")
+    func pages() async throws {
+        try await withSynlig { app in
+            let crisis = try await CrisisWorld.make(app)
+            // Unit B: Cia and a hundred more, one more than a page.
+            for index in 0..<CrisisList.pageSize {
+                _ = try await CrisisWorld.person(app, crisis.world, "Sidperson \(index)", phone: "070-600 00 \(index)", address: "Sidgatan \(index)",
+                                                 caring: "Vårdtagare \(index)", in: crisis.world.unitB, together: false, .from10to19, [.practicalHelp])
+            }
+            let browser = Browser(app)
+            try await browser.signIn("sara@0180.test.se")
+            let unit = try crisis.world.unitB.requireID()
+            let first = try await browser.get("/crisis?unit=\(unit)")
+            #expect(first.status == .ok)
+            let html = first.body.string
+            #expect(html.contains("101 anhöriga på listan") && html.contains("Sida 1 av 2"))
+            #expect(html.contains("href=\"/crisis?unit=\(unit.uuidString)&amp;page=2\"") || html.contains("href=\"/crisis?unit=\(unit.uuidString)&page=2\""))
+            #expect(html.components(separatedBy: "Sidperson ").count - 1 + (html.contains("Cia Lund") ? 1 : 0) == CrisisList.pageSize)
+            func readCaregivers() async throws -> Int {
+                try await AccessLogEntry.query(on: app.db).filter(\.$via == "GET /crisis").filter(\.$recordType == "caregiver").count()
+            }
+            #expect(try await readCaregivers() == CrisisList.pageSize)
+            let second = try await browser.get("/crisis?unit=\(unit)&page=2")
+            #expect(second.status == .ok && second.body.string.contains("Sida 2 av 2") && second.body.string.contains("Föregående sida"))
+            #expect(!second.body.string.contains("Nästa sida"))
+            #expect(try await readCaregivers() == CrisisList.pageSize + 1)
+            for bad in ["0", "3", "-1", "två", "99999999999999999999"] {
+                let refused = try await browser.get("/crisis?unit=\(unit)&page=\(bad)")
+                #expect(refused.status == .badRequest, "\(bad)")
+                #expect(refused.body.string.contains("Sidan finns inte i listan"))
+            }
+            // The printed list holds everyone.
+            let printed = try await browser.get("/crisis/print?unit=\(unit)")
+            #expect(printed.body.string.contains("101 anhöriga på listan") && printed.body.string.components(separatedBy: "Sidperson ").count - 1 == CrisisList.pageSize)
+        }
+    }
+
     @Test("Consultants, administrators and strategists see the list; case officers, staff and viewers are refused; signed out goes to the login")
     func roles() async throws {
         try await withSynlig { app in

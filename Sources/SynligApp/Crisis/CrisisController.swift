@@ -22,6 +22,10 @@ struct CrisisController: RouteCollection {
         var units: [SelectOption]
         var areas: [CrisisAreaText]
         var total: Int
+        /// "Page 2 of 5", and the neighbouring pages, where the list runs to more than one.
+        var pageLabel: String?
+        var previousHref: String?
+        var nextHref: String?
         var printHref: String
         var exportHref: String
         var exports: [ExportRow]
@@ -66,10 +70,15 @@ struct CrisisController: RouteCollection {
     private func load(_ req: Request, unit: Unit?) async throws -> [CrisisEntry] {
         let user = try req.currentUser
         let entries = try await CrisisListQuery.load(organisationID: user.organisationID, unitID: unit?.id, on: req.db)
+        try await logReads(req, entries)
+        return entries
+    }
+
+    /// An access-log row for each caregiver and person cared for among `entries`.
+    private func logReads(_ req: Request, _ entries: [CrisisEntry]) async throws {
         let people = CrisisListQuery.peopleShown(entries)
         try await req.logAccess(recordType: .caregiver, recordIDs: people.caregivers)
         try await req.logAccess(recordType: .careRecipient, recordIDs: people.recipients)
-        return entries
     }
 
     private func translate(_ req: Request) -> CrisisListText.Translate {
@@ -87,7 +96,16 @@ struct CrisisController: RouteCollection {
         let user = try req.currentUser
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
         let unit = try CrisisScope.unit(req.query[String.self, at: "unit"], among: units)
-        let entries = try await load(req, unit: unit)
+        // Sorted by area and priority, so the pages run in the printed list's order.
+        let all = try await CrisisListQuery.load(organisationID: user.organisationID, unitID: unit?.id, on: req.db)
+        // One page on screen, and only its people are read; a page past the end is a clear 400.
+        let pages = max(1, (all.count + CrisisList.pageSize - 1) / CrisisList.pageSize)
+        let number = try CrisisScope.page(req.query[String.self, at: "page"], of: pages)
+        let entries = Array(all.dropFirst((number - 1) * CrisisList.pageSize).prefix(CrisisList.pageSize))
+        try await logReads(req, entries)
+        func pageHref(_ page: Int) -> String {
+            SiteURL.crisis.path + "?" + ((unit?.id).map { "unit=\($0.uuidString)&" } ?? "") + "page=\(page)"
+        }
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
         let today = CalendarDate.today()
         let exports = try await CrisisExportLog.recent(organisationID: user.organisationID, on: req.db).map {
@@ -98,7 +116,9 @@ struct CrisisController: RouteCollection {
         return try await req.renderPage("crisis/list", ListPage(
             page: .make(for: req, titleKey: unit == nil ? "crisis.title" : "crisis.title_unit", titleArguments: unit.map { [$0.name] } ?? []),
             quote: CrisisList.seedQuote, source: CrisisList.seedSource,
-            units: CrisisScope.options(units, selected: unit?.id, req), areas: CrisisListText.areas(entries, translate(req)), total: entries.count,
+            units: CrisisScope.options(units, selected: unit?.id, req), areas: CrisisListText.areas(entries, translate(req)), total: all.count,
+            pageLabel: pages > 1 ? req.t("crisis.page_of", String(number), String(pages)) : nil,
+            previousHref: number > 1 ? pageHref(number - 1) : nil, nextHref: number < pages ? pageHref(number + 1) : nil,
             printHref: withUnit(.crisisPrint, unit), exportHref: withUnit(.crisisExport, unit), exports: exports,
             validityDays: CrisisList.exportValidityDays))
     }
@@ -207,6 +227,15 @@ enum CrisisScope {
             throw SynligError(.badRequest, "crisis.unknown_unit")
         }
         return unit
+    }
+
+    /// The page asked for in `?page=`: 1 when none; anything but a page of the list is a clear 400.
+    static func page(_ raw: String?, of pages: Int) throws -> Int {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
+        guard raw.count <= 6, let number = Int(raw), (1...pages).contains(number) else {
+            throw SynligError(.badRequest, "crisis.page_invalid")
+        }
+        return number
     }
 
     /// The choices of a unit select: the whole organisation first, then the units by name.

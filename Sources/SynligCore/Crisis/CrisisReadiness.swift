@@ -47,6 +47,9 @@ public enum CrisisList {
     /// An exported copy (paper or file) is to be destroyed after this many days and replaced by a
     /// fresh one: an older list calls people who no longer care, and misses those who started.
     public static let exportValidityDays = 30
+    /// Caregivers per page of the list on screen: a large municipality's list runs to thousands,
+    /// and each one shown is a read in the access log. The printed list and the exports hold all.
+    public static let pageSize = 100
     /// The passphrase of an encrypted export: long enough that guessing it offline is hopeless.
     public static let minimumPassphraseLength = 12
     public static let maximumPassphraseLength = 200
