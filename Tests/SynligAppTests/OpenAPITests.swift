@@ -64,6 +64,7 @@ struct OpenAPITests {
         "PUT /caregivers/{id}/children": API.ChildrenIn.self,
         "POST /relationships/{id}/restrictions": RestrictionInput.self,
         "POST /restrictions/{id}/lift": API.RestrictionLift.self,
+        "POST /caregivers/{id}/erasure": API.Erasure.self,
         "POST /restrictions/{id}/review": API.RestrictionReview.self,
         "POST /relationships/{id}/invitations": API.InvitationCreate.self,
         "POST /recipients/{id}/discharges": DischargeInput.self,

@@ -24,6 +24,8 @@ struct CaregiverController: RouteCollection {
         var previousPage: Int?
         var nextPage: Int?
         var errors: FormErrors = .none
+        /// Said after a file was erased on request (`CaregiverErasure`).
+        var erased = false
     }
 
     static let pageSize = 50
@@ -71,7 +73,8 @@ struct CaregiverController: RouteCollection {
             // A refused search searched nothing: no count, rather than a false "0 matches".
             countText: problem != nil ? "" : total > Self.countCap ? req.t(key + "_more", req.grouped(Self.countCap)) : req.tp(key, total), newHref: SiteURL.caregiverNew.path, worklistHref: SiteURL.caregiverWorklist.path,
             recipientsHref: SiteURL.recipients.path, action: SiteURL.caregivers.path,
-            previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: found.count > Self.pageSize ? page + 1 : nil, errors: errors),
+            previousPage: problem == nil && page > 1 ? page - 1 : nil, nextPage: found.count > Self.pageSize ? page + 1 : nil, errors: errors,
+            erased: req.method == .GET && req.query[String.self, at: "erased"] == "1"),
             status: problem == nil ? .ok : .unprocessableEntity)
     }
 

@@ -96,6 +96,8 @@ struct CaregiverRecordPage: Encodable {
         var fhir: String
         /// The register extract, for those who may make one.
         var extract: String?
+        /// Erasure on request, for those who may erase (`CaregiverErasure`).
+        var erase: String?
     }
 
     static func build(_ caregiver: Caregiver, user: CurrentUser, req: Request, errors: FormErrors = .none,
@@ -235,7 +237,8 @@ struct CaregiverRecordPage: Encodable {
                          supportNew: SiteURL.caregiverPart(id, .supportNew).path,
                          groupSignUp: SiteURL.caregiverPart(id, .groupSignUp).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
                          fhir: SiteURL.caregiverPart(id, .fhir).path,
-                         extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil),
+                         extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil,
+                         erase: CaregiverErasure.mayErase(user) ? SiteURL.caregiverPart(id, .erase).path : nil),
             referrals: try await ReferralRecordSection.build(caregiverID: id, user: user, req: req))
     }
 }

@@ -137,6 +137,7 @@ enum SiteURL: Sendable, Equatable {
         case groupSignUp = "group-sign-ups"
         case extract
         case extractJSON = "extract.json"
+        case erase
         case referralNew = "referrals/new"
         case informationNew = "information/new"
         case informationNext = "information/next"

@@ -116,6 +116,19 @@ public enum SupportNeedKind: String, Sendable, Codable, CaseIterable {
          digitalSupport, civilSocietyOrganisation
 }
 
+/// Why a caregiver's file is erased on request before it is due for gallring, recorded in the
+/// audit trail (GDPR art. 17, where the Social Services Act does not require the file to be kept).
+public enum ErasureReason: String, Sendable, Codable, CaseIterable {
+    /// The wrong person, or someone who was never a caregiver of the organisation's.
+    case registeredByMistake
+    /// Data that should never have been recorded.
+    case unlawfullyProcessed
+    /// Support given on the caregiver's consent, which they withdrew.
+    case consentWithdrawn
+    /// The caregiver objected and the objection was upheld (art. 21).
+    case objectionUpheld
+}
+
 /// A service offered without a formal needs assessment, or support after one (legal reference `needs_assessment`).
 public enum SupportDecision: String, Sendable, Codable, CaseIterable {
     case serviceSupport, assessedSupport

@@ -1,0 +1,95 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// Erasure of one caregiver's file on request, before it is due for gallring: everything the
+/// personal-data registry links to the caregiver goes, as at gallring (`FileRetentionService.erase`).
+/// The consultant who keeps the register does it, with a reason that the audit trail records
+/// (`caregiver.erase.<reason>`), never the name. A file holding a support decided after a needs
+/// assessment is documentation the Social Services Act requires to be kept until it is due, so
+/// it is not erased on request (409); its wrong details are corrected instead.
+enum CaregiverErasure {
+    static func mayErase(_ user: CurrentUser) -> Bool { CaregiverAccess.seesWholeOrganisation(user) }
+
+    static func erase(_ id: UUID, reason raw: String?, by user: CurrentUser, on db: any Database) async throws {
+        guard mayErase(user) else { throw SynligError.forbidden }
+        let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: db)
+        guard let raw, !raw.isEmpty else {
+            throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_required")])
+        }
+        guard let reason = ErasureReason(rawValue: raw) else {
+            throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_unknown")])
+        }
+        let decided = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id)
+            .filter(\.$decision == .assessedSupport).count()
+        guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
+        let organisationID = caregiver.organisationID
+        try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            try await FileRetentionService.erase(caregivers: [id], on: tx as! any SQLDatabase)
+            audit.record("caregiver.erase.\(reason.rawValue)", "caregiver", id: id, organisation: organisationID)
+        }
+    }
+}
+
+/// The page that asks for the reason and a confirmation, and the API's `POST /caregivers/{id}/erasure`.
+struct CaregiverErasureController: RouteCollection, APIRouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let readers = routes.recordReaders(.consultant, .caseOfficer, .staff)
+        readers.get(SiteURL.caregiverPart(SiteURL.anyID, .erase).pattern, use: form)
+        readers.post(SiteURL.caregiverPart(SiteURL.anyID, .erase).pattern, use: erase)
+    }
+
+    func boot(api: APIRoutes) throws {
+        api.recordReaders(CaregiverAccess.readers).post("caregivers", ":id", "erasure") { req -> HTTPStatus in
+            let body = try req.decodeStrict(API.Erasure.self)
+            try await CaregiverErasure.erase(try req.idParameter(), reason: body.reason, by: try req.currentUser, on: req.db)
+            return .noContent
+        }
+    }
+
+    private func render(_ req: Request, caregiver: Caregiver, values: FormValues, errors: FormErrors, notice: String?,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        var form = FormBuilder(req, values: values, errors: errors)
+        // No reason is chosen until someone chooses one: an untouched form erases nothing.
+        form.choice("reason", "erasure.field.reason", ErasureReason.self, prefix: "erasure.reason", blank: true)
+        form.checkbox("confirm", "erasure.field.confirm")
+        let id = try caregiver.requireID()
+        return try await req.renderForm(titleKey: "erasure.title", titleArguments: [caregiver.name], form: form,
+                                        action: SiteURL.caregiverPart(id, .erase).path, introKey: "erasure.intro", notice: notice,
+                                        submitKey: "erasure.submit", backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record", status: status)
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        guard CaregiverErasure.mayErase(user) else { throw SynligError.forbidden }
+        let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
+        return try await render(req, caregiver: caregiver, values: FormValues([]), errors: .none, notice: nil)
+    }
+
+    @Sendable func erase(req: Request) async throws -> Response {
+        let user = try req.currentUser
+        guard CaregiverErasure.mayErase(user) else { throw SynligError.forbidden }
+        let id = try req.idParameter()
+        return try await req.submitForm(render: { values, errors, notice, status in
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            return try await render(req, caregiver: caregiver, values: values, errors: errors, notice: notice, status: status)
+        }, save: { values in
+            // The confirmation first: without it nothing is looked at further.
+            _ = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            var problems: [SynligError.FieldProblem] = []
+            if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: "erasure.reason_required")) }
+            if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: "erasure.confirm_required")) }
+            guard problems.isEmpty else { throw SynligError.invalid(problems) }
+            try await CaregiverErasure.erase(id, reason: values["reason"], by: user, on: req.db)
+            return req.redirect(to: SiteURL.caregivers.path + "?erased=1")
+        })
+    }
+}
+
+extension API {
+    struct Erasure: StrictJSONBody {
+        var reason: String?
+    }
+}
