@@ -62,4 +62,43 @@ struct CaregiverFileRetentionTests {
             #expect(try await AuditTrail.verify(on: app.db) == nil)
         }
     }
+
+    @Test("An exempt file is kept when due and purged again once the exemption is lifted; setting it is no entry in the file")
+    func exemption() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (file, _, _) = try await world.pair(app, "Undantagna Akten", caring: "Ulla Kvar", in: world.unitA)
+            let id = try file.requireID()
+            let today = CalendarDate.today()
+            try await age(app, to: today.addingMonths(-12 * 6).startInSweden)
+            #expect(try await FileRetentionService.plan(today: today, on: app.db).due == [id])
+
+            // The consultant exempts it on the page: the archive authority decided to keep it.
+            let karin = Browser(app)
+            try await karin.signIn(world.consultant.email)
+            #expect(try await karin.get("/caregivers/\(id)").body.string.contains("href=\"/caregivers/\(id)/retention\""))
+            let form = try await karin.get("/caregivers/\(id)/retention")
+            #expect(form.status == .ok && form.body.string.contains("Inget undantag: akten gallras när den är tid"))
+            let saved = try await karin.post("/caregivers/\(id)/retention", form: [("exemption", "archiveDecision")])
+            #expect(saved.headers.first(name: .location) == "/caregivers/\(id)")
+            #expect(try await karin.get("/caregivers/\(id)").body.string.contains("Undantagen från gallring: Arkivmyndigheten har beslutat att akten ska bevaras"))
+            var plan = try await FileRetentionService.plan(today: today, on: app.db)
+            #expect(plan.due.isEmpty && plan.keptExempt == 1)
+            try await runCommand(app, "purge")
+            #expect(try await Caregiver.find(id, on: app.db) != nil)
+
+            // Through the API: case officers may not; a value not on the list is refused; null lifts it.
+            let hassan = try await APIClient.signedIn(app, world.caseOfficerB.email)
+            #expect(try await hassan.send(.POST, "/api/v1/caregivers/\(id)/retention-exemption", json: #"{"exemption": null}"#).status == .forbidden)
+            let api = try await APIClient.signedIn(app, world.consultant.email)
+            #expect(try await api.send(.POST, "/api/v1/caregivers/\(id)/retention-exemption", json: #"{"exemption": "forever"}"#).status == .unprocessableEntity)
+            let lifted = try await api.send(.POST, "/api/v1/caregivers/\(id)/retention-exemption", json: #"{"exemption": null}"#)
+            #expect(lifted.status == .ok && lifted.body.string.contains(#""exemption":null"#))
+            // Lifting it is no new entry either: the file is due at once.
+            plan = try await FileRetentionService.plan(today: today, on: app.db)
+            #expect(plan.due == [id] && plan.keptExempt == 0)
+            let actions = try await AuditEvent.query(on: app.db).filter(\.$recordID == id.uuidString).all().map(\.action)
+            #expect(actions.contains("caregiver.retention_exempt.archiveDecision") && actions.contains("caregiver.retention_exempt_lifted"))
+        }
+    }
 }

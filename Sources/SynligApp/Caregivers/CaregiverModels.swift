@@ -36,6 +36,8 @@ package final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     /// The consultant whose worklist carries this caregiver's follow-ups.
     @OptionalField(key: "responsible_user_id") var responsibleUserID: UUID?
     @Field(key: "registered_on") var registeredOn: String
+    /// Kept past gallring, and why (`FileRetentionService`); nil for a file purged when due.
+    @OptionalField(key: "retention_exempt") var retentionExempt: RetentionExemption?
     @Field(key: "version") package var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

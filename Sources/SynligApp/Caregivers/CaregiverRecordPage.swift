@@ -98,6 +98,9 @@ struct CaregiverRecordPage: Encodable {
         var extract: String?
         /// Erasure on request, for those who may erase (`CaregiverErasure`).
         var erase: String?
+        /// Undantag från gallring, for the same; and the file's exemption in words, where it has one.
+        var retention: String? = nil
+        var retentionState: String? = nil
     }
 
     static func build(_ caregiver: Caregiver, user: CurrentUser, req: Request, errors: FormErrors = .none,
@@ -238,7 +241,9 @@ struct CaregiverRecordPage: Encodable {
                          groupSignUp: SiteURL.caregiverPart(id, .groupSignUp).path, feedbackNew: SiteURL.caregiverPart(id, .feedbackNew).path,
                          fhir: SiteURL.caregiverPart(id, .fhir).path,
                          extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil,
-                         erase: CaregiverErasure.mayErase(user) ? SiteURL.caregiverPart(id, .erase).path : nil),
+                         erase: CaregiverErasure.mayErase(user) ? SiteURL.caregiverPart(id, .erase).path : nil,
+                         retention: RetentionExemptionService.mayChange(user) ? SiteURL.caregiverPart(id, .retention).path : nil,
+                         retentionState: caregiver.retentionExempt.map { req.t("retention.state", req.t("retention.exemption.\($0.rawValue)")) }),
             referrals: try await ReferralRecordSection.build(caregiverID: id, user: user, req: req))
     }
 }

@@ -18,6 +18,18 @@ enum CaregiverMigrations {
         app.migrations.add(IndexListsInTheirOrder())
         app.migrations.add(IndexWorklistInItsOrder())
         app.migrations.add(FoldRecipientNamesForSearch())
+        app.migrations.add(ExemptFilesFromRetention())
+    }
+}
+
+/// Undantag från gallring: a file the archive authority or an open matter needs is kept when due.
+struct ExemptFilesFromRetention: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("caregivers").field("retention_exempt", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("caregivers").deleteField("retention_exempt").update()
     }
 }
 

@@ -5,7 +5,8 @@ import Vapor
 
 /// Gallring of caregivers' files by `FileRetention`: a file whose last entry — the latest row of
 /// any table the personal-data registry links to the caregiver — is five years old is purged
-/// with everything linked to it, unless the caregiver was born on a research day. Run daily by
+/// with everything linked to it, unless the caregiver was born on a research day or the file is
+/// exempt (`RetentionExemption`, set with a reason by the consultant). Run daily by
 /// the scheduled job and by `synlig purge`; `synlig purge --dry-run` shows the plan and changes
 /// nothing. The job's run records how many files were purged, never whose.
 enum FileRetentionService {
@@ -14,25 +15,29 @@ enum FileRetentionService {
         var due: [UUID]
         /// Files due but kept for research.
         var keptForResearch: Int
+        /// Files due but exempt from gallring (`RetentionExemption`).
+        var keptExempt = 0
     }
 
     static func plan(today: CalendarDate = .today(), on db: any Database) async throws -> Plan {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         // A file is due when its last entry was on or before the latest due day (Swedish days).
         let cutoff = FileRetention.latestDueEntry(today: today).addingDays(1).startInSweden
-        var due: [UUID] = [], kept = 0
+        var due: [UUID] = [], kept = 0, exempt = 0
         for chunk in try await filesLastEntered(before: cutoff, on: sql).chunked(500) {
-            let rows = try await sql.select().column("id").column("personal_identity_number").from(Caregiver.schema)
+            let rows = try await sql.select().column("id").column("personal_identity_number").column("retention_exempt").from(Caregiver.schema)
                 .where("id", .in, SQLBind.group(chunk)).all()
             for row in rows {
-                if FileRetention.isKeptForResearch(personalIdentityNumber: try row.decode(column: "personal_identity_number", as: String?.self)) {
+                if try row.decode(column: "retention_exempt", as: String?.self) != nil {
+                    exempt += 1
+                } else if FileRetention.isKeptForResearch(personalIdentityNumber: try row.decode(column: "personal_identity_number", as: String?.self)) {
                     kept += 1
                 } else {
                     due.append(try row.decode(column: "id", as: UUID.self))
                 }
             }
         }
-        return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept)
+        return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept, keptExempt: exempt)
     }
 
     /// Purges the files the plan names; how many.

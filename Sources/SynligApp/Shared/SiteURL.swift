@@ -138,6 +138,7 @@ enum SiteURL: Sendable, Equatable {
         case extract
         case extractJSON = "extract.json"
         case erase
+        case retention
         case referralNew = "referrals/new"
         case informationNew = "information/new"
         case informationNext = "information/next"

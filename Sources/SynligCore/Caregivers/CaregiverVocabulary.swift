@@ -129,6 +129,14 @@ public enum ErasureReason: String, Sendable, Codable, CaseIterable {
     case objectionUpheld
 }
 
+/// Why a caregiver's file is kept past the day gallring would remove it (undantag från gallring).
+public enum RetentionExemption: String, Sendable, Codable, CaseIterable {
+    /// The archive authority decided the file is to be kept.
+    case archiveDecision
+    /// A matter still open needs the file: a complaint, supervision or a court case.
+    case pendingMatter
+}
+
 /// A service offered without a formal needs assessment, or support after one (legal reference `needs_assessment`).
 public enum SupportDecision: String, Sendable, Codable, CaseIterable {
     case serviceSupport, assessedSupport

@@ -95,6 +95,7 @@ enum AuthorizationMatrix {
     GET    /caregivers/:x/extract                         consultant  strong
     GET    /caregivers/:x/extract.json                    consultant  strong
     *      /caregivers/:x/erase                           consultant  strong
+    *      /caregivers/:x/retention                       consultant  strong
     GET    /recipients/:x/extract                         consultant  strong
     GET    /recipients/:x/extract.json                    consultant  strong
     POST   /caregivers/restrictions/:x/lift               lifters     strong
@@ -154,6 +155,7 @@ enum AuthorizationMatrix {
     *      /api/v1/referrals/**                           records     strong
     GET    /api/v1/caregivers/:x/extract                  consultant  strong
     POST   /api/v1/caregivers/:x/erasure                  consultant  strong
+    POST   /api/v1/caregivers/:x/retention-exemption      consultant  strong
     GET    /api/v1/recipients/:x/extract                  consultant  strong
     POST   /api/v1/restrictions/:x/*                      lifters     strong
     *      /api/v1/caregivers/**                          records     strong
