@@ -79,7 +79,7 @@ struct CaregiverErasureTests {
             #expect(try await Caregiver.find(try bo.requireID(), on: app.db) != nil)
 
             let kept = try await karin.send(.POST, "/api/v1/caregivers/\(try cia.requireID())/erasure", json: #"{"reason": "objectionUpheld"}"#)
-            #expect(kept.status == .conflict && kept.body.string.contains("SoL 12 kap. 1 §"))
+            #expect(kept.status == .conflict && kept.body.string.contains("ska bevaras tills akten gallras"))
             #expect(try await Caregiver.find(try cia.requireID(), on: app.db) != nil)
 
             #expect(try await karin.send(.POST, path, json: #"{"reason": "objectionUpheld"}"#).status == .noContent)
