@@ -42,8 +42,13 @@ struct CaregiverErasureController: RouteCollection, APIRouteCollection {
 
     func boot(api: APIRoutes) throws {
         api.recordReaders(CaregiverAccess.readers).post("caregivers", ":id", "erasure") { req -> HTTPStatus in
+            // The role and the record before the body: 403 or 404 where due, never a 400 first.
+            let user = try req.currentUser
+            guard CaregiverErasure.mayErase(user) else { throw SynligError.forbidden }
+            let id = try req.idParameter()
+            _ = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
             let body = try req.decodeStrict(API.Erasure.self)
-            try await CaregiverErasure.erase(try req.idParameter(), reason: body.reason, by: try req.currentUser, on: req.db)
+            try await CaregiverErasure.erase(id, reason: body.reason, by: user, on: req.db)
             return .noContent
         }
     }

@@ -48,9 +48,13 @@ struct RetentionExemptionController: RouteCollection, APIRouteCollection {
 
     func boot(api: APIRoutes) throws {
         api.recordReaders(CaregiverAccess.readers).post("caregivers", ":id", "retention-exemption") { req -> API.RetentionExemptionOut in
+            // The role and the record before the body: 403 or 404 where due, never a 400 first.
+            let user = try req.currentUser
+            guard RetentionExemptionService.mayChange(user) else { throw SynligError.forbidden }
+            let id = try req.idParameter()
+            _ = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
             let body = try req.decodeStrict(API.RetentionExemptionIn.self)
-            let exemption = try await RetentionExemptionService.set(try req.idParameter(), exemption: body.exemption, by: try req.currentUser, on: req.db)
-            return API.RetentionExemptionOut(exemption: exemption)
+            return API.RetentionExemptionOut(exemption: try await RetentionExemptionService.set(id, exemption: body.exemption, by: user, on: req.db))
         }
     }
 
