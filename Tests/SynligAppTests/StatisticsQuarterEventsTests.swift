@@ -161,7 +161,7 @@ struct StatisticsQuarterEventsTests {
             }
             func published(_ period: String) async throws -> PublishedStatistics {
                 let scope = StatisticsScope(organisationID: try world.organisation.requireID(), unitID: nil, period: try #require(StatisticsPeriod(period)))
-                return PublishedStatistics(try await StatisticsService.counts(scope, on: app.db), policy: .standard)
+                return PublishedStatistics(try await StatisticsService.counts(scope, on: app.db), policy: .standard, quarters: true)
             }
             let year = try await published("2026")
             let unitB = try #require(try await StatisticsService.unitRows(try world.organisation.requireID(), on: app.db).firstIndex(of: try world.unitB.requireID()))

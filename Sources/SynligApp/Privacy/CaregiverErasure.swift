@@ -12,9 +12,10 @@ import Vapor
 enum CaregiverErasure {
     static func mayErase(_ user: CurrentUser) -> Bool { CaregiverAccess.seesWholeOrganisation(user) }
 
-    static func erase(_ id: UUID, reason raw: String?, by user: CurrentUser, on db: any Database) async throws {
+    /// Erases `caregiver`'s file, which the caller has looked up for `user` (`CaregiverAccess.caregiver`).
+    static func erase(_ caregiver: Caregiver, reason raw: String?, by user: CurrentUser, on db: any Database) async throws {
         guard mayErase(user) else { throw SynligError.forbidden }
-        let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: db)
+        let id = try caregiver.requireID()
         guard let raw, !raw.isEmpty else {
             throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_required")])
         }
@@ -46,9 +47,9 @@ struct CaregiverErasureController: RouteCollection, APIRouteCollection {
             let user = try req.currentUser
             guard CaregiverErasure.mayErase(user) else { throw SynligError.forbidden }
             let id = try req.idParameter()
-            _ = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
             let body = try req.decodeStrict(API.Erasure.self)
-            try await CaregiverErasure.erase(id, reason: body.reason, by: user, on: req.db)
+            try await CaregiverErasure.erase(caregiver, reason: body.reason, by: user, on: req.db)
             return .noContent
         }
     }
@@ -82,12 +83,12 @@ struct CaregiverErasureController: RouteCollection, APIRouteCollection {
             return try await render(req, caregiver: caregiver, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             // The confirmation first: without it nothing is looked at further.
-            _ = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
             var problems: [SynligError.FieldProblem] = []
             if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: "erasure.reason_required")) }
             if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: "erasure.confirm_required")) }
             guard problems.isEmpty else { throw SynligError.invalid(problems) }
-            try await CaregiverErasure.erase(id, reason: values["reason"], by: user, on: req.db)
+            try await CaregiverErasure.erase(caregiver, reason: values["reason"], by: user, on: req.db)
             return req.redirect(to: SiteURL.caregivers.path + "?erased=1")
         })
     }

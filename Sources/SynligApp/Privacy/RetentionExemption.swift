@@ -13,19 +13,18 @@ enum RetentionExemptionService {
     @discardableResult
     static func set(_ id: UUID, exemption raw: String?, by user: CurrentUser, on db: any Database) async throws -> RetentionExemption? {
         guard mayChange(user) else { throw SynligError.forbidden }
-        _ = try await CaregiverAccess.caregiver(id, for: user, on: db)
-        let exemption: RetentionExemption?
-        if let raw, !raw.isEmpty {
-            guard let parsed = RetentionExemption(rawValue: raw) else {
-                throw SynligError.invalid([.init(field: "exemption", messageKey: "retention.exemption_unknown")])
-            }
-            exemption = parsed
-        } else {
-            exemption = nil
-        }
-        try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+        return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit -> RetentionExemption? in
+            // Read once, inside the change: the record (404) before the value (422), and the
+            // value compared with what is stored as the change is written.
             let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: tx)
-            guard caregiver.retentionExempt != exemption else { return }
+            var exemption: RetentionExemption?
+            if let raw, !raw.isEmpty {
+                guard let parsed = RetentionExemption(rawValue: raw) else {
+                    throw SynligError.invalid([.init(field: "exemption", messageKey: "retention.exemption_unknown")])
+                }
+                exemption = parsed
+            }
+            guard caregiver.retentionExempt != exemption else { return exemption }
             // Not an entry in the file: written without touching `updated_at`, which dates the
             // file's last entry for gallring (lifting an exemption must not restart the clock).
             try await (tx as! any SQLDatabase).update(Caregiver.schema)
@@ -33,8 +32,8 @@ enum RetentionExemptionService {
                 .where("id", .equal, SQLBind(id)).where("organisation_id", .equal, SQLBind(caregiver.organisationID)).run()
             audit.record(exemption.map { "caregiver.retention_exempt.\($0.rawValue)" } ?? "caregiver.retention_exempt_lifted", "caregiver",
                          id: id, organisation: caregiver.organisationID)
+            return exemption
         }
-        return exemption
     }
 }
 

@@ -22,15 +22,16 @@ struct PublishedStatistics: Sendable {
     var activities: [PublishedHierarchy]
     /// The same tables' quarters, the whole organisation's, published beside the year so that the
     /// year minus three quarters gives no fourth (`publish(quarters:year:)`); nil where a quarter
-    /// cannot be shown beside its year.
-    var activityQuarters: [PublishedQuarters?]
+    /// cannot be shown beside its year. Empty unless asked for (a quarter of the whole organisation).
+    var activityQuarters: [PublishedQuarters?] = []
     /// One table per year of the trend: quarters as columns.
     var trend: [PublishedHierarchy]
     /// Per measure, group and kind of support: its rows by change, where the kind's count in the
     /// activity table is published (the split's known total); missing where it is not.
     var outcomes: [OutcomeStatistics.Measure: [OutcomeStatistics.Group: [String: [PublishedCount]]]] = [:]
 
-    init(_ counts: CaregiverCounts, policy: SuppressionPolicy) {
+    /// `quarters`: publish the events' quarters too (only a quarter's page for the whole organisation shows them).
+    init(_ counts: CaregiverCounts, policy: SuppressionPolicy, quarters: Bool = false) {
         let caregivers = Self.unitTotals(counts.caregivers, policy)
         let relationships = Self.unitTotals(counts.relationships, policy)
         (self.caregivers, self.relationships) = (caregivers, relationships)
@@ -64,10 +65,12 @@ struct PublishedStatistics: Sendable {
         let yearEnd = counts.yearEndCaregivers == counts.caregivers ? caregivers : Self.unitTotals(counts.yearEndCaregivers, policy)
         let activities = counts.activities.map { Self.events($0.counts, yearEnd, policy) }
         self.activities = activities
-        let kinds = counts.activities.map { ActivityTable.passKey($0.kind) }
-        activityQuarters = counts.activities.indices.map { index in
-            policy.publish(quarters: counts.activities[index].quarters, year: activities[index].organisation, begun: counts.quartersBegun,
-                           totalsKnown: kinds.filter { $0 == kinds[index] }.count > 1)
+        if quarters {
+            let kinds = counts.activities.map { ActivityTable.passKey($0.kind) }
+            activityQuarters = counts.activities.indices.map { index in
+                policy.publish(quarters: counts.activities[index].quarters, year: activities[index].organisation, begun: counts.quartersBegun,
+                               totalsKnown: kinds.filter { $0 == kinds[index] }.count > 1)
+            }
         }
         for measure in OutcomeStatistics.Measure.allCases {
             for group in OutcomeStatistics.Group.allCases {

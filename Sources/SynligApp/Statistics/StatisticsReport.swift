@@ -128,7 +128,7 @@ struct StatisticsReport: Sendable {
         }
         self.scope = scope
         self.policy = policy
-        let published = PublishedStatistics(counts, policy: policy)
+        let published = PublishedStatistics(counts, policy: policy, quarters: scope.period.quarter != nil && scope.unitID == nil)
         let row = scope.unitID.flatMap { counts.row(of: $0) }
         /// The scope's part of a table: the organisation's, or the unit's (nil if not broken down).
         func part(_ hierarchy: PublishedHierarchy) -> PublishedBreakdown? {
