@@ -97,11 +97,12 @@ struct CrisisController: RouteCollection {
         let units = try await Unit.scoped(to: user.organisationID, on: req.db).all()
         let unit = try CrisisScope.unit(req.query[String.self, at: "unit"], among: units)
         // Sorted by area and priority, so the pages run in the printed list's order.
-        let all = try await CrisisListQuery.load(organisationID: user.organisationID, unitID: unit?.id, on: req.db)
+        let all = try await CrisisListQuery.outline(organisationID: user.organisationID, unitID: unit?.id, on: req.db)
         // One page on screen, and only its people are read; a page past the end is a clear 400.
         let pages = max(1, (all.count + CrisisList.pageSize - 1) / CrisisList.pageSize)
         let number = try CrisisScope.page(req.query[String.self, at: "page"], of: pages)
-        let entries = Array(all.dropFirst((number - 1) * CrisisList.pageSize).prefix(CrisisList.pageSize))
+        let entries = try await CrisisListQuery.withContact(Array(all.dropFirst((number - 1) * CrisisList.pageSize).prefix(CrisisList.pageSize)),
+                                                            organisationID: user.organisationID, on: req.db)
         try await logReads(req, entries)
         func pageHref(_ page: Int) -> String {
             SiteURL.crisis.path + "?" + ((unit?.id).map { "unit=\($0.uuidString)&" } ?? "") + "page=\(page)"

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import SynligCore
 import Vapor
@@ -25,6 +26,7 @@ struct CrisisEntry: Sendable {
         var futurePlan: String
     }
 
+    var relationshipID: UUID
     var caregiverID: UUID
     var caregiverName: String
     var recipientID: UUID
@@ -44,35 +46,82 @@ struct CrisisEntry: Sendable {
     var area: String { unitNames.first ?? "" }
 }
 
-/// Builds the crisis list of one organisation, or of one unit in it, in a few queries per
-/// five hundred relationships. Every query is scoped to the organisation.
+/// Builds the crisis list of one organisation, or of one unit in it. The list's order needs only
+/// who is on it and how urgently, so `outline` reads that for everyone in one query of the
+/// columns it uses; contact details, plans and consents are read by `withContact` only for the
+/// rows shown (a page of a hundred on screen, everyone in a print). Every query is scoped to the
+/// organisation.
 enum CrisisListQuery {
+    /// The whole list with contact details where they may be shown.
     static func load(organisationID: UUID, unitID: UUID?, on db: any Database, today: CalendarDate = .today()) async throws -> [CrisisEntry] {
-        let all = try await CareRelationship.scoped(to: organisationID, on: db).all()
-        // Only relationships that can be on the list, and only their caregivers' people are read;
-        // a restriction in any relationship of such a caregiver still counts (below).
-        let relationships = all.filter { CrisisList.mayBeListed(livesTogether: $0.livesTogether, hours: $0.hoursBand, tasks: $0.tasks) }
-        guard !relationships.isEmpty else { return [] }
-        let listedCaregivers = Set(relationships.map(\.caregiverID))
+        try await withContact(outline(organisationID: organisationID, unitID: unitID, on: db, today: today),
+                              organisationID: organisationID, on: db, today: today)
+    }
+
+    /// One relationship as the outline reads it.
+    private struct Row: Decodable {
+        var id: UUID
+        var caregiver_id: UUID
+        var recipient_id: UUID
+        var relation: RelationKind
+        var lives_together: Bool
+        var hours_band: HoursBand
+        var tasks: String
+        var caregiver_name: String
+        var birth_year: Int?
+        var caregiver_unit: UUID?
+        var recipient_name: String
+        var care_need_area: CareNeedArea
+    }
+
+    /// Everyone on the list in its printed order, without contact details (`contact` nil).
+    static func outline(organisationID: UUID, unitID: UUID?, on db: any Database, today: CalendarDate = .today()) async throws -> [CrisisEntry] {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT r.id, r.caregiver_id, r.recipient_id, r.relation, r.lives_together, r.hours_band, r.tasks,
+                   c.name AS caregiver_name, c.birth_year, c.unit_id AS caregiver_unit, p.name AS recipient_name, p.care_need_area
+            FROM care_relationships r
+            JOIN caregivers c ON c.id = r.caregiver_id AND c.organisation_id = r.organisation_id
+            JOIN care_recipients p ON p.id = r.recipient_id AND p.organisation_id = r.organisation_id
+            WHERE r.organisation_id = \(bind: organisationID)
+            """).all(decoding: Row.self)
+        guard !rows.isEmpty else { return [] }
         let units = try await Unit.scoped(to: organisationID, on: db).all()
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
         var recipientUnits: [UUID: [UUID]] = [:]
         for link in try await CareRecipientUnit.query(on: db).filter(\.$organisationID == organisationID).all() {
             recipientUnits[link.recipientID, default: []].append(link.unitID)
         }
-
-        // A restriction in any of a caregiver's relationships withholds their contact everywhere.
-        let theirs = all.filter { listedCaregivers.contains($0.caregiverID) }
-        let permissions = try await CaregiverAccess.permissions(for: theirs, on: db, today: today)
-        var restrictedCaregivers: Set<UUID> = []
-        for relationship in theirs where permissions[try relationship.requireID()]?.restricted ?? true {
-            restrictedCaregivers.insert(relationship.caregiverID)
+        var entries: [CrisisEntry] = []
+        for row in rows {
+            let tasks = Set(row.tasks.split(separator: ",").compactMap { CareTask(rawValue: String($0)) })
+            let circumstances = CrisisCircumstances(livesTogether: row.lives_together, hours: row.hours_band, tasks: tasks,
+                                                    caregiverAge: row.birth_year.map { today.year - $0 })
+            guard let priority = CrisisList.priority(circumstances) else { continue }
+            let responsible = recipientUnits[row.recipient_id] ?? row.caregiver_unit.map { [$0] } ?? []
+            if let unitID, !responsible.contains(unitID) { continue }
+            let named = responsible.compactMap { id in unitNames[id].map { (id, $0) } }.sorted { $0.1 < $1.1 }
+            entries.append(CrisisEntry(
+                relationshipID: row.id, caregiverID: row.caregiver_id, caregiverName: row.caregiver_name, recipientID: row.recipient_id,
+                recipientName: row.recipient_name, relation: row.relation, livesTogether: row.lives_together,
+                hours: row.hours_band, tasks: CareTask.allCases.filter(tasks.contains), careNeed: row.care_need_area,
+                priority: priority, unitIDs: named.map(\.0), unitNames: named.map(\.1), contact: nil))
         }
+        return sorted(entries)
+    }
 
+    /// `entries` with their contact details and plans, where the relationship allows calling round
+    /// and no relationship of the caregiver is restricted; only these entries' people are read.
+    static func withContact(_ entries: [CrisisEntry], organisationID: UUID, on db: any Database,
+                            today: CalendarDate = .today()) async throws -> [CrisisEntry] {
+        guard !entries.isEmpty else { return [] }
+        let caregiverIDs = Array(Set(entries.map(\.caregiverID)))
+        var relationships: [CareRelationship] = []
         var caregivers: [UUID: Caregiver] = [:]
-        var recipients: [UUID: CareRecipient] = [:]
         var plans: [UUID: SupportPlan] = [:]
-        for chunk in Array(Set(relationships.map(\.caregiverID))).chunked(500) {
+        for chunk in caregiverIDs.chunked(500) {
+            // Every relationship of these caregivers: a restriction in any of them counts (`showsContact`).
+            relationships += try await CareRelationship.scoped(to: organisationID, on: db).filter(\.$caregiverID ~~ chunk).all()
             for caregiver in try await Caregiver.scoped(to: organisationID, on: db).filter(\.$id ~~ chunk).all() {
                 caregivers[try caregiver.requireID()] = caregiver
             }
@@ -80,54 +129,47 @@ enum CrisisListQuery {
                 plans[plan.caregiverID] = plan
             }
         }
-        for chunk in Array(Set(relationships.map(\.recipientID))).chunked(500) {
-            for recipient in try await CareRecipient.scoped(to: organisationID, on: db).filter(\.$id ~~ chunk).all() {
-                recipients[try recipient.requireID()] = recipient
-            }
+        let permissions = try await CaregiverAccess.permissions(for: relationships, on: db, today: today)
+        var restrictedCaregivers: Set<UUID> = []
+        for relationship in relationships where permissions[try relationship.requireID()]?.restricted ?? true {
+            restrictedCaregivers.insert(relationship.caregiverID)
         }
-
-        var entries: [CrisisEntry] = []
-        for relationship in relationships {
-            guard let caregiver = caregivers[relationship.caregiverID], let recipient = recipients[relationship.recipientID],
-                  let permission = permissions[try relationship.requireID()] else { continue }
-            let circumstances = CrisisCircumstances(livesTogether: relationship.livesTogether, hours: relationship.hoursBand,
-                                                    tasks: relationship.tasks, caregiverAge: caregiver.birthYear.map { today.year - $0 })
-            guard let priority = CrisisList.priority(circumstances) else { continue }
-            let responsible = recipientUnits[relationship.recipientID] ?? caregiver.unitID.map { [$0] } ?? []
-            if let unitID, !responsible.contains(unitID) { continue }
-            let named = responsible.compactMap { id in unitNames[id].map { (id, $0) } }.sorted { $0.1 < $1.1 }
-            var contact: CrisisEntry.Contact?
-            if CrisisList.showsContact(permission, restrictedInAnyRelationship: restrictedCaregivers.contains(relationship.caregiverID)) {
-                let plan = plans[relationship.caregiverID]
-                contact = CrisisEntry.Contact(
-                    phone: caregiver.phone, email: caregiver.email, address: caregiver.address,
-                    recipientAddress: relationship.livesTogether && !caregiver.address.isEmpty ? caregiver.address : nil,
-                    emergencyPlan: plan?.emergencyPlan ?? "", futurePlan: plan?.futurePlan ?? "")
+        return entries.map { entry in
+            var entry = entry
+            guard let caregiver = caregivers[entry.caregiverID],
+                  let permission = permissions[entry.relationshipID],
+                  CrisisList.showsContact(permission, restrictedInAnyRelationship: restrictedCaregivers.contains(entry.caregiverID))
+            else {
+                entry.contact = nil
+                return entry
             }
-            entries.append(CrisisEntry(
-                caregiverID: relationship.caregiverID, caregiverName: caregiver.name, recipientID: relationship.recipientID,
-                recipientName: recipient.name, relation: relationship.relation, livesTogether: relationship.livesTogether,
-                hours: relationship.hoursBand, tasks: CareTask.allCases.filter(relationship.tasks.contains),
-                careNeed: recipient.careNeedArea, priority: priority, unitIDs: named.map(\.0), unitNames: named.map(\.1),
-                contact: contact))
+            let plan = plans[entry.caregiverID]
+            entry.contact = CrisisEntry.Contact(
+                phone: caregiver.phone, email: caregiver.email, address: caregiver.address,
+                recipientAddress: entry.livesTogether && !caregiver.address.isEmpty ? caregiver.address : nil,
+                emergencyPlan: plan?.emergencyPlan ?? "", futurePlan: plan?.futurePlan ?? "")
+            return entry
         }
-        return sorted(entries)
     }
 
     /// By area (unit), the most urgent first, then by name; people without a unit come last.
+    /// Names in Swedish alphabetical order, from keys computed once per row.
     static func sorted(_ entries: [CrisisEntry]) -> [CrisisEntry] {
-        let swedish = Locale(identifier: "sv_SE")
-        func order(_ a: String, _ b: String) -> ComparisonResult { a.compare(b, options: [.caseInsensitive], range: nil, locale: swedish) }
-        return entries.sorted { a, b in
+        var areaKeys: [String: [UInt32]] = [:]
+        let keyed = entries.map { entry in
+            let area = areaKeys[entry.area] ?? SwedishOrder.key(entry.area)
+            areaKeys[entry.area] = area
+            return (entry: entry, area: area, caregiver: SwedishOrder.key(entry.caregiverName), recipient: SwedishOrder.key(entry.recipientName))
+        }
+        return keyed.sorted { a, b in
             if a.area != b.area {
                 if a.area.isEmpty || b.area.isEmpty { return b.area.isEmpty }
-                return order(a.area, b.area) == .orderedAscending
+                return a.area.lexicographicallyPrecedes(b.area)
             }
-            if a.priority != b.priority { return a.priority < b.priority }
-            let byName = order(a.caregiverName, b.caregiverName)
-            if byName != .orderedSame { return byName == .orderedAscending }
-            return order(a.recipientName, b.recipientName) == .orderedAscending
-        }
+            if a.entry.priority != b.entry.priority { return a.entry.priority < b.entry.priority }
+            if a.caregiver != b.caregiver { return a.caregiver.lexicographicallyPrecedes(b.caregiver) }
+            return a.recipient.lexicographicallyPrecedes(b.recipient)
+        }.map(\.entry)
     }
 
     /// The distinct people a list shows, for the access log: each caregiver and each person cared for.

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import SynligCore
+
+@Suite("Swedish alphabetical order as a sort key")
+struct SwedishOrderTests {
+    private func sorted(_ names: [String]) -> [String] {
+        names.map { ($0, SwedishOrder.key($0)) }.sorted { $0.1.lexicographicallyPrecedes($1.1) }.map(\.0)
+    }
+
+    @Test("Å, Ä and Ö come after Z, in that order")
+    func letters() {
+        #expect(sorted(["Öberg", "Zetterlund", "Ärlig", "Åberg", "Andersson"]) == ["Andersson", "Zetterlund", "Åberg", "Ärlig", "Öberg"])
+    }
+
+    @Test("Case and accents do not separate names; other alphabets' neighbours sort as Swedish letters")
+    func foldedNames() {
+        #expect(SwedishOrder.key("eklöf") == SwedishOrder.key("Eklöf"))
+        #expect(SwedishOrder.key("René") == SwedishOrder.key("Rene"))
+        #expect(SwedishOrder.key("Müller") == SwedishOrder.key("Myller"))
+        #expect(SwedishOrder.key("Ørsted") == SwedishOrder.key("Örsted"))
+        #expect(sorted(["Ødegaard", "Nyström", "Æbelø"]) == ["Nyström", "Æbelø", "Ødegaard"])
+    }
+
+    @Test("The same order as a Swedish locale's compare, on names of every kind")
+    func agreesWithLocale() {
+        let names = ["Åsa Öberg-Ärlig", "Anna Åberg", "Bo Ek", "Cia Lund", "Örjan Ek", "Ärla Berg", "Zara Wik", "Vera Ström",
+                     "Wilma Ström", "Émile Dubois", "Erik Dahl", "Östen Ahl", "Ali Hassan", "Aleksandra Nowak", "Li Wei",
+                     "Märta Holm", "Maja Holm", "Åke Ek", "Nils d'Été", "Nils Dett"]
+        let swedish = Locale(identifier: "sv_SE")
+        let byLocale = names.sorted { $0.compare($1, options: [.caseInsensitive], range: nil, locale: swedish) == .orderedAscending }
+        #expect(sorted(names) == byLocale)
+    }
+}
