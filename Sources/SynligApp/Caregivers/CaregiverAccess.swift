@@ -87,7 +87,11 @@ package enum CaregiverAccess {
     /// The same rule for many relationships at once (the crisis list), in a few queries.
     package static func permissions(for relationships: [CareRelationship], on db: any Database,
                                     today: CalendarDate = .today()) async throws -> [UUID: InvolvementPermission] {
-        let ids = try relationships.map { try $0.requireID() }
+        try await permissions(relationshipIDs: relationships.map { try $0.requireID() }, on: db, today: today)
+    }
+
+    package static func permissions(relationshipIDs ids: [UUID], on db: any Database,
+                                    today: CalendarDate = .today()) async throws -> [UUID: InvolvementPermission] {
         var entries: [UUID: [ConsentEntry]] = [:]
         var restricted: Set<UUID> = []
         for chunk in ids.chunked(500) {

@@ -88,9 +88,12 @@ enum CrisisListQuery {
         guard !rows.isEmpty else { return [] }
         let units = try await Unit.scoped(to: organisationID, on: db).all()
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
+        struct Link: Decodable { var recipient_id: UUID; var unit_id: UUID }
         var recipientUnits: [UUID: [UUID]] = [:]
-        for link in try await CareRecipientUnit.query(on: db).filter(\.$organisationID == organisationID).all() {
-            recipientUnits[link.recipientID, default: []].append(link.unitID)
+        for link in try await sql.raw("""
+            SELECT recipient_id, unit_id FROM care_recipient_units WHERE organisation_id = \(bind: organisationID)
+            """).all(decoding: Link.self) {
+            recipientUnits[link.recipient_id, default: []].append(link.unit_id)
         }
         var entries: [CrisisEntry] = []
         for row in rows {
@@ -116,23 +119,36 @@ enum CrisisListQuery {
                             today: CalendarDate = .today()) async throws -> [CrisisEntry] {
         guard !entries.isEmpty else { return [] }
         let caregiverIDs = Array(Set(entries.map(\.caregiverID)))
-        var relationships: [CareRelationship] = []
-        var caregivers: [UUID: Caregiver] = [:]
-        var plans: [UUID: SupportPlan] = [:]
+        struct Relationship: Decodable { var id: UUID; var caregiver_id: UUID }
+        struct Reach: Decodable { var id: UUID; var phone: String; var email: String; var address: String }
+        struct Plan: Decodable { var caregiver_id: UUID; var emergency_plan: String; var future_plan: String }
+        let sql = db as! any SQLDatabase
+        var relationships: [Relationship] = []
+        var caregivers: [UUID: Reach] = [:]
+        var plans: [UUID: Plan] = [:]
         for chunk in caregiverIDs.chunked(500) {
+            let ids = SQLGroupExpression(chunk.map { SQLBind($0) })
             // Every relationship of these caregivers: a restriction in any of them counts (`showsContact`).
-            relationships += try await CareRelationship.scoped(to: organisationID, on: db).filter(\.$caregiverID ~~ chunk).all()
-            for caregiver in try await Caregiver.scoped(to: organisationID, on: db).filter(\.$id ~~ chunk).all() {
-                caregivers[try caregiver.requireID()] = caregiver
+            relationships += try await sql.raw("""
+                SELECT id, caregiver_id FROM care_relationships
+                WHERE organisation_id = \(bind: organisationID) AND caregiver_id IN \(ids)
+                """).all(decoding: Relationship.self)
+            for caregiver in try await sql.raw("""
+                SELECT id, phone, email, address FROM caregivers WHERE organisation_id = \(bind: organisationID) AND id IN \(ids)
+                """).all(decoding: Reach.self) {
+                caregivers[caregiver.id] = caregiver
             }
-            for plan in try await SupportPlan.scoped(to: organisationID, on: db).filter(\.$caregiverID ~~ chunk).all() {
-                plans[plan.caregiverID] = plan
+            for plan in try await sql.raw("""
+                SELECT caregiver_id, emergency_plan, future_plan FROM caregiver_support_plans
+                WHERE organisation_id = \(bind: organisationID) AND caregiver_id IN \(ids)
+                """).all(decoding: Plan.self) {
+                plans[plan.caregiver_id] = plan
             }
         }
-        let permissions = try await CaregiverAccess.permissions(for: relationships, on: db, today: today)
+        let permissions = try await CaregiverAccess.permissions(relationshipIDs: relationships.map(\.id), on: db, today: today)
         var restrictedCaregivers: Set<UUID> = []
-        for relationship in relationships where permissions[try relationship.requireID()]?.restricted ?? true {
-            restrictedCaregivers.insert(relationship.caregiverID)
+        for relationship in relationships where permissions[relationship.id]?.restricted ?? true {
+            restrictedCaregivers.insert(relationship.caregiver_id)
         }
         return entries.map { entry in
             var entry = entry
@@ -147,7 +163,7 @@ enum CrisisListQuery {
             entry.contact = CrisisEntry.Contact(
                 phone: caregiver.phone, email: caregiver.email, address: caregiver.address,
                 recipientAddress: entry.livesTogether && !caregiver.address.isEmpty ? caregiver.address : nil,
-                emergencyPlan: plan?.emergencyPlan ?? "", futurePlan: plan?.futurePlan ?? "")
+                emergencyPlan: plan?.emergency_plan ?? "", futurePlan: plan?.future_plan ?? "")
             return entry
         }
     }
