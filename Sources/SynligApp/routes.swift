@@ -50,6 +50,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegisterExtractController())     // /caregivers/:id/extract, /recipients/:id/extract
     try app.register(collection: CaregiverErasureController())    // /caregivers/:id/erase
     try app.register(collection: RetentionExemptionController())  // /caregivers/:id/retention
+    try app.register(collection: CaregiverCorrectionController()) // /caregivers/:id/corrections
     try app.register(collection: ReferralController())            // /referrals, /caregivers/:id/referrals/new
 
     // Statistics: de-identified aggregates only.
@@ -75,6 +76,7 @@ func routes(_ app: Application) throws {
     try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract
     try api.register(CaregiverErasureController())                // caregivers/:id/erasure
     try api.register(RetentionExemptionController())              // caregivers/:id/retention-exemption
+    try api.register(CaregiverCorrectionController())             // caregivers/:id/corrections
     try api.register(ReferralAPIController())                     // caregivers/:id/referrals, referrals/sent, referrals/received/…
     try api.register(StatisticsAPIController())                   // statistics
     try api.register(JobsAPIController())                         // jobs (administrators)

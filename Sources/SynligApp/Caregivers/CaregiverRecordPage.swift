@@ -101,6 +101,8 @@ struct CaregiverRecordPage: Encodable {
         /// Undantag från gallring, for the same; and the file's exemption in words, where it has one.
         var retention: String? = nil
         var retentionState: String? = nil
+        /// Earlier values kept at corrections (rättelse), for everyone who reads the file.
+        var corrections: String = ""
     }
 
     static func build(_ caregiver: Caregiver, user: CurrentUser, req: Request, errors: FormErrors = .none,
@@ -243,7 +245,8 @@ struct CaregiverRecordPage: Encodable {
                          extract: RegisterExtractService.mayMake(user) ? SiteURL.caregiverPart(id, .extract).path : nil,
                          erase: CaregiverErasure.mayErase(user) ? SiteURL.caregiverPart(id, .erase).path : nil,
                          retention: RetentionExemptionService.mayChange(user) ? SiteURL.caregiverPart(id, .retention).path : nil,
-                         retentionState: caregiver.retentionExempt.map { req.t("retention.state", req.t("retention.exemption.\($0.rawValue)")) }),
+                         retentionState: caregiver.retentionExempt.map { req.t("retention.state", req.t("retention.exemption.\($0.rawValue)")) },
+                         corrections: SiteURL.caregiverPart(id, .corrections).path),
             referrals: try await ReferralRecordSection.build(caregiverID: id, user: user, req: req))
     }
 }

@@ -146,10 +146,12 @@ package enum CaregiverService {
 
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let caregiver: Caregiver
+            var before: CorrectionHistory.Before?
             if let id {
                 caregiver = try await CaregiverAccess.caregiver(id, for: user, on: tx)
                 guard input.version == caregiver.version else { throw SynligError.staleEdit }
                 caregiver.version += 1
+                before = CorrectionHistory.before(caregiver)
             } else {
                 caregiver = Caregiver()
                 caregiver.organisationID = organisationID
@@ -198,6 +200,9 @@ package enum CaregiverService {
             caregiver.occupation = occupation
             caregiver.ownHealthNote = healthNote
             try await caregiver.save(on: tx)
+            if let before {
+                try await CorrectionHistory.record(before, after: caregiver, by: user.id, on: tx)
+            }
             if id != nil {
                 try await CaregiverTaskService.reassign(caregiverID: caregiver.requireID(), to: caregiver.responsibleUserID, on: tx)
             }

@@ -19,6 +19,7 @@ enum CaregiverMigrations {
         app.migrations.add(IndexWorklistInItsOrder())
         app.migrations.add(FoldRecipientNamesForSearch())
         app.migrations.add(ExemptFilesFromRetention())
+        app.migrations.add(CreateCaregiverCorrections())
     }
 }
 

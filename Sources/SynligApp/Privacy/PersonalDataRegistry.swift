@@ -32,6 +32,8 @@ enum PersonalDataRegistry {
     /// Tables about caregivers and the people they care for, in the order an extract shows them.
     static let aboutPeople: [Table] = [
         Table(name: "caregivers", links: [.caregiver("id")]),
+        // Earlier values of the caregiver's own fields, kept at each correction (rättelse).
+        Table(name: "caregiver_corrections", links: [.caregiver("caregiver_id")]),
         Table(name: "care_recipients", links: [.recipient("id")]),
         Table(name: "care_recipient_units", links: [.recipient("recipient_id")]),
         Table(name: "care_relationships", links: [.caregiver("caregiver_id"), .recipient("recipient_id")]),

@@ -143,6 +143,7 @@ enum SiteURL: Sendable, Equatable {
         case informationNew = "information/new"
         case informationNext = "information/next"
         case children
+        case corrections
     }
 
     /// The forms under one care relationship.

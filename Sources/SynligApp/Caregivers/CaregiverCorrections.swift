@@ -1,0 +1,229 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// Rättelse: when a caregiver's personal data is changed, the earlier value is kept, so that what
+/// the file said before a correction can still be read by those who may read the file. One row
+/// per field and change, with who changed it and when. A personnummer's earlier value is kept
+/// masked (birth year only): removing a wrong number must not leave it readable in the history.
+/// The rows belong to the caregiver's file (`PersonalDataRegistry`): they are in the register
+/// extract and go with the file at gallring or erasure.
+package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked Sendable {
+    package static let schema = "caregiver_corrections"
+
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "organisation_id") package var organisationID: UUID
+    @Field(key: "caregiver_id") package var caregiverID: UUID
+    /// The field's name as the API spells it (`CorrectedField`).
+    @Field(key: "field") var field: String
+    @Field(key: "previous_value") var previousValue: String
+    @Field(key: "changed_by") var changedBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    package static var organisationIDKey: KeyPath<CaregiverCorrection, FieldProperty<CaregiverCorrection, UUID>> { \.$organisationID }
+
+    package init() {}
+}
+
+/// The fields of a caregiver's record whose earlier values are kept, and how a value is shown.
+/// The unit and the responsible colleague are how the organisation files the record, not data
+/// about the person, and are not listed.
+enum CorrectedField: String, CaseIterable, Sendable {
+    case name, personalIdentityNumber, phone, email, address, preferredChannel, preferredLanguage, interpreterNeed
+    case gender, birthYear, foreignBackground, minorityLanguage, occupation, ownHealthNote
+
+    /// The label the edit form gives the field.
+    var labelKey: String {
+        switch self {
+        case .name: "caregiver.field.name"
+        case .personalIdentityNumber: "caregiver.field.pin"
+        case .phone: "caregiver.field.phone"
+        case .email: "caregiver.field.email"
+        case .address: "caregiver.field.address"
+        case .preferredChannel: "caregiver.field.channel"
+        case .preferredLanguage: "caregiver.field.language"
+        case .interpreterNeed: "caregiver.field.interpreter"
+        case .gender: "caregiver.field.gender"
+        case .birthYear: "caregiver.field.birth_year"
+        case .foreignBackground: "caregiver.field.foreign_background"
+        case .minorityLanguage: "caregiver.field.minority_language"
+        case .occupation: "caregiver.field.occupation"
+        case .ownHealthNote: "caregiver.field.own_health"
+        }
+    }
+
+    /// For a choice, the prefix of its options' labels; nil for text as typed.
+    private var choicePrefix: String? {
+        switch self {
+        case .preferredChannel: "caregiver.channel"
+        case .preferredLanguage: "language.name"
+        case .interpreterNeed: "caregiver.interpreter"
+        case .gender: "caregiver.gender"
+        case .foreignBackground: "caregiver.foreign_background"
+        case .minorityLanguage: "caregiver.minority_language"
+        case .occupation: "caregiver.occupation"
+        default: nil
+        }
+    }
+
+    /// A stored value as the record page would show it; an empty value as "empty".
+    func shown(_ value: String, _ t: (String) -> String) -> String {
+        if value.isEmpty { return t("correction.empty") }
+        return choicePrefix.map { t("\($0).\(value)") } ?? value
+    }
+
+    /// The field's value in `caregiver`, as it is kept in the history.
+    func value(of caregiver: Caregiver) -> String {
+        switch self {
+        case .name: caregiver.name
+        case .personalIdentityNumber:
+            caregiver.personalIdentityNumber.flatMap { try? PersonalIdentityNumber.parse($0).get().masked } ?? ""
+        case .phone: caregiver.phone
+        case .email: caregiver.email
+        case .address: caregiver.address
+        case .preferredChannel: caregiver.preferredChannel.rawValue
+        case .preferredLanguage: caregiver.preferredLanguage
+        case .interpreterNeed: caregiver.interpreterNeed.rawValue
+        case .gender: caregiver.gender.rawValue
+        case .birthYear: caregiver.birthYear.map(String.init) ?? ""
+        case .foreignBackground: caregiver.foreignBackground.rawValue
+        case .minorityLanguage: caregiver.minorityLanguage.rawValue
+        case .occupation: caregiver.occupation.rawValue
+        case .ownHealthNote: caregiver.ownHealthNote
+        }
+    }
+}
+
+enum CorrectionHistory {
+    /// The caregiver's values before a change, to compare with after it (`record`).
+    struct Before: Sendable {
+        fileprivate var values: [CorrectedField: String]
+        /// The stored personnummer itself: a changed number is a correction even when both mask alike.
+        fileprivate var number: String?
+    }
+
+    static func before(_ caregiver: Caregiver) -> Before {
+        Before(values: Dictionary(uniqueKeysWithValues: CorrectedField.allCases.map { ($0, $0.value(of: caregiver)) }),
+               number: caregiver.personalIdentityNumber)
+    }
+
+    /// Keeps the earlier value of every field the change altered, in the change's transaction.
+    static func record(_ before: Before, after caregiver: Caregiver, by user: UUID, on db: any Database) async throws {
+        let id = try caregiver.requireID()
+        for field in CorrectedField.allCases {
+            let changed = field == .personalIdentityNumber
+                ? before.number != caregiver.personalIdentityNumber
+                : before.values[field] != field.value(of: caregiver)
+            guard changed else { continue }
+            let row = CaregiverCorrection()
+            row.organisationID = caregiver.organisationID
+            row.caregiverID = id
+            row.field = field.rawValue
+            row.previousValue = before.values[field] ?? ""
+            row.changedBy = user
+            try await row.create(on: db)
+        }
+    }
+
+    /// The caregiver's corrections, newest first.
+    static func list(caregiverID: UUID, organisationID: UUID, on db: any Database) async throws -> [CaregiverCorrection] {
+        try await CaregiverCorrection.scoped(to: organisationID, on: db).filter(\.$caregiverID == caregiverID)
+            .sort(\.$createdAt, .descending).sort(\.$id).all()
+    }
+}
+
+struct CreateCaregiverCorrections: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(CaregiverCorrection.schema).id()
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("caregiver_id", .uuid, .required, .references("caregivers", "id"))
+            .field("field", .string, .required)
+            .field("previous_value", .custom("TEXT"), .required)
+            .field("changed_by", .uuid, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await (database as! any SQLDatabase).create(index: "caregiver_corrections_caregiver_idx").on(CaregiverCorrection.schema)
+            .column("caregiver_id").column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CaregiverCorrection.schema).delete()
+    }
+}
+
+/// The page `/caregivers/:id/corrections` and the API's `GET /caregivers/{id}/corrections`: for
+/// everyone who may read the file, and each read is in the access log like the file's.
+struct CaregiverCorrectionController: RouteCollection, APIRouteCollection {
+    struct Page: Encodable {
+        struct Row: Encodable {
+            var time: String
+            var field: String
+            var previous: String
+            var changedBy: String
+        }
+
+        var page: PageContext
+        var intro: String
+        var rows: [Row]
+        var backHref: String
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.recordReaders(CaregiverAccess.readers).get(SiteURL.caregiverPart(SiteURL.anyID, .corrections).pattern, use: page)
+    }
+
+    func boot(api: APIRoutes) throws {
+        api.recordReaders(CaregiverAccess.readers).get("caregivers", ":id", "corrections") { req -> [API.CorrectionOut] in
+            let (user, caregiver) = try await read(req)
+            return try await CorrectionHistory.list(caregiverID: try caregiver.requireID(), organisationID: user.organisationID, on: req.db)
+                .map(API.CorrectionOut.init)
+        }
+    }
+
+    private func read(_ req: Request) async throws -> (CurrentUser, Caregiver) {
+        let user = try req.currentUser
+        let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
+        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
+        return (user, caregiver)
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let (user, caregiver) = try await read(req)
+        let id = try caregiver.requireID()
+        let corrections = try await CorrectionHistory.list(caregiverID: id, organisationID: user.organisationID, on: req.db)
+        let staff = Set(corrections.map(\.changedBy))
+        let names = staff.isEmpty ? [:] : Dictionary(
+            try await User.query(on: req.db).filter(\.$organisationID == user.organisationID).filter(\.$id ~~ Array(staff)).all()
+                .compactMap { account in account.id.map { ($0, account.displayName) } },
+            uniquingKeysWith: { first, _ in first })
+        let language = req.textLanguage
+        let rows = corrections.map { correction in
+            let field = CorrectedField(rawValue: correction.field)
+            return Page.Row(time: correction.createdAt.map { SwedishTime.format($0, language: language) } ?? "",
+                            field: field.map { req.t($0.labelKey) } ?? correction.field,
+                            previous: field.map { $0.shown(correction.previousValue, { req.t($0) }) } ?? correction.previousValue,
+                            changedBy: names[correction.changedBy] ?? req.t("correction.former_colleague"))
+        }
+        return try await req.renderPage("caregivers/corrections", Page(
+            page: .make(for: req, titleKey: "correction.title", titleArguments: [caregiver.name]),
+            intro: req.t(rows.isEmpty ? "correction.none" : "correction.intro"), rows: rows,
+            backHref: SiteURL.caregiver(id).path))
+    }
+}
+
+extension API {
+    struct CorrectionOut: Content {
+        var field: String
+        var previousValue: String
+        @ExplicitNull var changedAt: Date?
+        var changedBy: UUID
+
+        init(_ correction: CaregiverCorrection) {
+            field = correction.field
+            previousValue = correction.previousValue
+            changedAt = correction.createdAt
+            changedBy = correction.changedBy
+        }
+    }
+}
