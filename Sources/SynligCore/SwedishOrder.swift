@@ -17,6 +17,8 @@ public enum SwedishOrder {
             case "ä", "æ": key.append(zPlus(2))
             case "ö", "ø": key.append(zPlus(3))
             case "ü": key.append(UInt32(UInt8(ascii: "y")))
+            case _ where scalar.isASCII:
+                key.append(scalar.value)
             default:
                 // Other accents are not letters of their own: é sorts as e. A letter that does not
                 // decompose keeps its own code point.
