@@ -116,6 +116,12 @@ struct StatisticsQuarterEventsTests {
             let organisation = try await viewer.get("/statistics?period=2026-Q2")
             #expect(organisation.body.string.contains("Övriga (visas var för sig bara per år)"))
             #expect(organisation.body.string.contains("Uppföljningen av utfall visas bara per år"))
+            // The CSV says the same: the note on "other", and each table shown per year only.
+            let csv = try await viewer.get("/statistics.csv?period=2026-Q2&unit=\(unit)").body.string
+            #expect(csv.contains("Anmärkning") && csv.contains("Ett kvartal visas bredvid sitt år"))
+            #expect(csv.contains("Visas bara per år (och för hela organisationen) för denna period"))
+            let yearCSV = try await viewer.get("/statistics.csv?period=2026").body.string
+            #expect(!yearCSV.contains("Anmärkning") && !yearCSV.contains("Visas bara per år (och"))
         }
     }
 

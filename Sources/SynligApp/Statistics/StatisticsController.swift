@@ -44,7 +44,13 @@ struct StatisticsController: RouteCollection {
         let policy = report.policy
         func share(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
         let notBrokenDown = req.t("statistics.not_broken_down")
-        var rows: [[String]] = [
+        var rows: [[String]] = []
+        // A quarter's tables say, as the page does, why some kinds stand together as "other" and
+        // which tables are per year only, so the file is not read as the whole answer.
+        if report.scope.period.quarter != nil {
+            rows.append([req.t("statistics.csv.note"), req.t("statistics.quarter_events_note"), "", ""])
+        }
+        rows += [
             [req.t("statistics.identified"), "", report.identified.text(under: policy), ""],
             [req.t("statistics.new"), "", report.new?.text(under: policy) ?? notBrokenDown, ""],
             [req.t("statistics.active"), "", report.active?.text(under: policy) ?? notBrokenDown, ""],
@@ -55,6 +61,7 @@ struct StatisticsController: RouteCollection {
             if categories.isEmpty { rows.append([title, notBrokenDown, "", ""]) }
             rows.append([title, req.t("statistics.total"), total.text(under: policy), ""])
         }
+        rows += report.perYearOnly.map { [$0.title, req.t("statistics.csv.per_year_only"), "", ""] }
         if let cross = report.cross {
             for (row, label) in cross.rowLabels.enumerated() {
                 for (column, columnLabel) in cross.columnLabels.enumerated() {
