@@ -81,6 +81,17 @@ struct CaregiverCorrectionTests {
             #expect(rows.map(\.field) == ["phone"] && rows.first?.previousValue == "070-111 22 33")
             #expect(rows.first?.changedBy == world.consultant.id && rows.first?.changedAt != nil)
 
+            #expect(try await AccessLogEntry.query(on: app.db).filter(\.$recordID == id).all().contains { $0.via.hasSuffix("/corrections") },
+                    "the API's read is in the access log")
+            // Children in the household are the caregiver's own details too.
+            let current = try #require(try await Caregiver.find(id, on: app.db))
+            _ = try await InformationService.saveChildren(caregiverID: id, ChildrenInput(situation: ChildrenInHousehold.caregiversChildren.rawValue,
+                                                                                                    count: "2", version: current.version),
+                                                                   by: world.consultant, on: app.db)
+            let after = try await api.send(.GET, "/api/v1/caregivers/\(id)/corrections").body.string
+            #expect(after.contains(#""field":"childrenInHousehold""#) && after.contains(#""previousValue":"notStated""#))
+            #expect(after.range(of: "childrenInHousehold")!.lowerBound < after.range(of: #""phone""#)!.lowerBound, "the newest change first")
+
             let viewer = try await APIClient.signedIn(app, world.viewer.email)
             #expect(try await viewer.send(.GET, "/api/v1/caregivers/\(id)/corrections").status == .forbidden)
             // Hassan works in unit B; Åsa is in no unit of his.

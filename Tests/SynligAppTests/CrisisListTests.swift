@@ -43,6 +43,42 @@ struct CrisisListPageTests {
         }
     }
 
+    @Test("A restriction in a relationship not on the list still withholds the caregiver's contact; names run in Swedish order")
+    func restrictionElsewhereAndOrder() async throws {
+        try await withSynlig { app in
+            let crisis = try await CrisisWorld.make(app)
+            let world = crisis.world
+            // Greta's care of Hugo puts her on the list, with consent; her paperwork for Ines does
+            // not, but that relationship is restricted, and so her phone is shown nowhere.
+            let (greta, _, hugoLink) = try await CrisisWorld.person(app, world, "Greta Grann", phone: "070-777 77 77", address: "Grannvägen 2",
+                                                                    caring: "Hugo Grann", in: world.unitB, together: true, .from20to34, [.personalCare])
+            try await world.consent(app, hugoLink, ConsentCategory.allCases)
+            let ines = try await world.recipient(app, "Ines Grann", units: [world.unitB])
+            let inesLink = try await CaregiverService.saveRelationship(
+                nil, caregiverID: greta.id, recipientID: ines.id,
+                RelationshipInput(relation: RelationKind.parent.rawValue, livesTogether: false, hoursBand: HoursBand.under5.rawValue,
+                                  tasks: [CareTask.economicAdministrative.rawValue], coordinatedContacts: "", carriesCoordination: false),
+                by: world.consultant, on: app.db)
+            _ = try await world.restrict(app, inesLink, by: world.consultant)
+            // Two more in the same area and priority as Greta: Z before Å, as a Swedish list runs.
+            for (name, person) in [("Åsa Önnestad", "Örjan Önnestad"), ("Zara Wik", "Ulf Wik")] {
+                let (_, _, link) = try await CrisisWorld.person(app, world, name, phone: "070-888 88 88", address: "Vägen 1",
+                                                                caring: person, in: world.unitB, together: true, .from20to34, [.personalCare])
+                try await world.consent(app, link, ConsentCategory.allCases)
+            }
+            let browser = Browser(app)
+            try await browser.signIn("karin@0180.test.se")
+            let html = try await browser.get("/crisis?unit=\(try world.unitB.requireID())").body.string
+            #expect(html.contains("Greta Grann") && !html.contains("Ines Grann"), "the paperwork is not on the list")
+            #expect(!html.contains("070-777 77 77") && !html.contains("Grannvägen 2"), "the restriction elsewhere withholds her contact")
+            let order = ["Greta Grann", "Zara Wik", "Åsa Önnestad"].compactMap { html.range(of: $0)?.lowerBound }
+            #expect(order.count == 3 && zip(order, order.dropFirst()).allSatisfy { $0 < $1 }, "G, Z, Å")
+            // The printed list, which reads everyone, holds to the same rule.
+            let printed = try await browser.get("/crisis/print?unit=\(try world.unitB.requireID())").body.string
+            #expect(printed.contains("Greta Grann") && !printed.contains("070-777 77 77"))
+        }
+    }
+
     @Test("The unit filter narrows the list; a unit that is not the organisation's is a clear 400")
     func unitFilter() async throws {
         try await withSynlig { app in

@@ -20,6 +20,20 @@ struct SwedishOrderTests {
         #expect(SwedishOrder.key("Müller") == SwedishOrder.key("Myller"))
         #expect(SwedishOrder.key("Ørsted") == SwedishOrder.key("Örsted"))
         #expect(sorted(["Ødegaard", "Nyström", "Æbelø"]) == ["Nyström", "Æbelø", "Ødegaard"])
+        #expect(sorted(["Łukasz Nowak", "Lars Ek", "Mats Ek"]) == ["Lars Ek", "Łukasz Nowak", "Mats Ek"])
+    }
+
+    @Test("A letter typed as one character or as a letter and a mark is the same letter")
+    func composedOrNot() {
+        let twoPart = "A\u{030A}berg"
+        #expect(SwedishOrder.key(twoPart) == SwedishOrder.key("Åberg"))
+        #expect(SwedishOrder.key("Rene\u{0301}") == SwedishOrder.key("René"))
+        #expect(sorted(["Zetterlund", twoPart, "Andersson"]) == ["Andersson", "Zetterlund", twoPart])
+    }
+
+    @Test("Å, Ä and Ö sort after z and before any sign that follows z")
+    func roomAfterZ() {
+        #expect(sorted(["{x", "öx", "åx", "zx", "~x"]) == ["zx", "åx", "öx", "{x", "~x"])
     }
 
     @Test("The same order as a Swedish locale's compare, on names of every kind")

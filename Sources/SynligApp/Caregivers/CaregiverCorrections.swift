@@ -18,6 +18,9 @@ package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked S
     /// The field's name as the API spells it (`CorrectedField`).
     @Field(key: "field") var field: String
     @Field(key: "previous_value") var previousValue: String
+    /// The record's version the change made: the rows of one change share it, and it orders the
+    /// history whatever the clocks of the instances that wrote it said.
+    @Field(key: "version") var version: Int
     @Field(key: "changed_by") var changedBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
@@ -32,6 +35,7 @@ package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked S
 enum CorrectedField: String, CaseIterable, Sendable {
     case name, personalIdentityNumber, phone, email, address, preferredChannel, preferredLanguage, interpreterNeed
     case gender, birthYear, foreignBackground, minorityLanguage, occupation, ownHealthNote
+    case childrenInHousehold, childrenCount
 
     /// The label the edit form gives the field.
     var labelKey: String {
@@ -50,6 +54,8 @@ enum CorrectedField: String, CaseIterable, Sendable {
         case .minorityLanguage: "caregiver.field.minority_language"
         case .occupation: "caregiver.field.occupation"
         case .ownHealthNote: "caregiver.field.own_health"
+        case .childrenInHousehold: "children.field.situation"
+        case .childrenCount: "children.field.count"
         }
     }
 
@@ -63,6 +69,7 @@ enum CorrectedField: String, CaseIterable, Sendable {
         case .foreignBackground: "caregiver.foreign_background"
         case .minorityLanguage: "caregiver.minority_language"
         case .occupation: "caregiver.occupation"
+        case .childrenInHousehold: "children.situation"
         default: nil
         }
     }
@@ -91,6 +98,8 @@ enum CorrectedField: String, CaseIterable, Sendable {
         case .minorityLanguage: caregiver.minorityLanguage.rawValue
         case .occupation: caregiver.occupation.rawValue
         case .ownHealthNote: caregiver.ownHealthNote
+        case .childrenInHousehold: caregiver.childrenInHousehold.rawValue
+        case .childrenCount: caregiver.childrenCount.map(String.init) ?? ""
         }
     }
 }
@@ -121,15 +130,18 @@ enum CorrectionHistory {
             row.caregiverID = id
             row.field = field.rawValue
             row.previousValue = before.values[field] ?? ""
+            row.version = caregiver.version
             row.changedBy = user
             try await row.create(on: db)
         }
     }
 
-    /// The caregiver's corrections, newest first.
+    /// The caregiver's corrections, newest change first, each change's fields in the form's order.
     static func list(caregiverID: UUID, organisationID: UUID, on db: any Database) async throws -> [CaregiverCorrection] {
-        try await CaregiverCorrection.scoped(to: organisationID, on: db).filter(\.$caregiverID == caregiverID)
-            .sort(\.$createdAt, .descending).sort(\.$id).all()
+        let order = Dictionary(uniqueKeysWithValues: CorrectedField.allCases.enumerated().map { ($1.rawValue, $0) })
+        return try await CaregiverCorrection.scoped(to: organisationID, on: db).filter(\.$caregiverID == caregiverID)
+            .sort(\.$version, .descending).all()
+            .sorted { $0.version != $1.version ? $0.version > $1.version : (order[$0.field] ?? .max, $0.field) < (order[$1.field] ?? .max, $1.field) }
     }
 }
 
@@ -140,11 +152,12 @@ struct CreateCaregiverCorrections: AsyncMigration {
             .field("caregiver_id", .uuid, .required, .references("caregivers", "id"))
             .field("field", .string, .required)
             .field("previous_value", .custom("TEXT"), .required)
+            .field("version", .int, .required)
             .field("changed_by", .uuid, .required)
             .field("created_at", .datetime)
             .create()
         try await (database as! any SQLDatabase).create(index: "caregiver_corrections_caregiver_idx").on(CaregiverCorrection.schema)
-            .column("caregiver_id").column("created_at").run()
+            .column("caregiver_id").column("version").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -144,10 +144,12 @@ package enum InformationService {
             let caregiver = try await CaregiverAccess.caregiver(caregiverID, for: user, on: tx)
             guard input.version == caregiver.version else { throw SynligError.staleEdit }
             let had = caregiver.childrenInHousehold.hasChildren
+            let before = CorrectionHistory.before(caregiver)
             caregiver.childrenInHousehold = situation
             caregiver.childrenCount = children
             caregiver.version += 1
             try await caregiver.update(on: tx)
+            try await CorrectionHistory.record(before, after: caregiver, by: user.id, on: tx)
             if situation.hasChildren, !had {
                 try await CaregiverTaskService.schedule(.childrenSupport, for: caregiver, due: today.addingDays(ChildrenInHousehold.actWithinDays), on: tx)
             } else if !situation.hasChildren {

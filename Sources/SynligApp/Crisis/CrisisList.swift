@@ -103,7 +103,8 @@ enum CrisisListQuery {
             guard let priority = CrisisList.priority(circumstances) else { continue }
             let responsible = recipientUnits[row.recipient_id] ?? row.caregiver_unit.map { [$0] } ?? []
             if let unitID, !responsible.contains(unitID) { continue }
-            let named = responsible.compactMap { id in unitNames[id].map { (id, $0) } }.sorted { $0.1 < $1.1 }
+            let named = responsible.compactMap { id in unitNames[id].map { (id, $0, SwedishOrder.key($0)) } }
+                .sorted { $0.2 == $1.2 ? $0.1 < $1.1 : $0.2.lexicographicallyPrecedes($1.2) }
             entries.append(CrisisEntry(
                 relationshipID: row.id, caregiverID: row.caregiver_id, caregiverName: row.caregiver_name, recipientID: row.recipient_id,
                 recipientName: row.recipient_name, relation: row.relation, livesTogether: row.lives_together,
@@ -169,7 +170,8 @@ enum CrisisListQuery {
     }
 
     /// By area (unit), the most urgent first, then by name; people without a unit come last.
-    /// Names in Swedish alphabetical order, from keys computed once per row.
+    /// Names in Swedish alphabetical order, from keys computed once per row; names equal under
+    /// the key by their spelling, then by relationship, so every page sees one order.
     static func sorted(_ entries: [CrisisEntry]) -> [CrisisEntry] {
         var areaKeys: [String: [UInt32]] = [:]
         let keyed = entries.map { entry in
@@ -182,9 +184,14 @@ enum CrisisListQuery {
                 if a.area.isEmpty || b.area.isEmpty { return b.area.isEmpty }
                 return a.area.lexicographicallyPrecedes(b.area)
             }
+            // Two units spelt alike but for case stay two areas, each in one piece.
+            if a.entry.area != b.entry.area { return a.entry.area < b.entry.area }
             if a.entry.priority != b.entry.priority { return a.entry.priority < b.entry.priority }
             if a.caregiver != b.caregiver { return a.caregiver.lexicographicallyPrecedes(b.caregiver) }
-            return a.recipient.lexicographicallyPrecedes(b.recipient)
+            if a.recipient != b.recipient { return a.recipient.lexicographicallyPrecedes(b.recipient) }
+            if a.entry.caregiverName != b.entry.caregiverName { return a.entry.caregiverName < b.entry.caregiverName }
+            if a.entry.recipientName != b.entry.recipientName { return a.entry.recipientName < b.entry.recipientName }
+            return a.entry.relationshipID.uuidString < b.entry.relationshipID.uuidString
         }.map(\.entry)
     }
 

@@ -15,6 +15,7 @@ enum CaregiverErasure {
     /// Erases `caregiver`'s file, which the caller has looked up for `user` (`CaregiverAccess.caregiver`).
     static func erase(_ caregiver: Caregiver, reason raw: String?, by user: CurrentUser, on db: any Database) async throws {
         guard mayErase(user) else { throw SynligError.forbidden }
+        guard caregiver.organisationID == user.organisationID else { throw SynligError.notFound }
         let id = try caregiver.requireID()
         guard let raw, !raw.isEmpty else {
             throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_required")])
