@@ -55,9 +55,42 @@ struct CaregiverFileRetentionTests {
             #expect(try await MemoNote.query(on: app.db).filter(\.$caregiverID == oldID).count() == 0)
             #expect(try await CareRelationship.query(on: app.db).filter(\.$caregiverID == oldID).count() == 0)
             #expect(try await ConsentRecord.query(on: app.db).filter(\.$relationshipID == (try relationship.requireID())).count() == 0)
-            #expect(try await CareRecipient.find(try recipient.requireID(), on: app.db) != nil, "the person cared for has a file of their own")
+            // The person cared for has a file of their own: it goes by its own rule, once no
+            // caregiver's file names them and their own entries are as old (here, in the same run).
+            #expect(try await CareRecipient.find(try recipient.requireID(), on: app.db) == nil)
+            #expect(try await JobRun.query(on: app.db).filter(\.$job == "purge-recipient-files").first()?.affected == 1)
             // The run is recorded with the count, and the audit trail names no one purged.
             let run = try #require(try await JobRun.query(on: app.db).filter(\.$job == "purge-caregiver-files").first())
+            #expect(run.affected == 1 && run.outcome == .succeeded)
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
+
+    @Test("A file about a person cared for goes once no caregiver's file names them and their own last entry is as old; not before")
+    func recipientsFiles() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            // Olle's only caregiver's file is due; Stina's caregiver has a new entry; Maja has no
+            // caregiver at all but a recent entry of her own.
+            let (_, olle, _) = try await world.pair(app, "Gamla Akten", caring: "Olle Kvar", in: world.unitA)
+            let (recent, stina, _) = try await world.pair(app, "Nyare Akten", caring: "Stina Kvar", in: world.unitA)
+            let maja = try await world.recipient(app, "Maja Ensam", units: [world.unitA])
+            let today = CalendarDate.today()
+            try await age(app, to: today.addingMonths(-12 * 6).startInSweden)
+            _ = try await FollowUpService.addConversation(caregiverID: try recent.requireID(), ConversationInput(heldOn: today.iso, helpToCare: "Ny"),
+                                                          by: world.consultant, on: app.db)
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.update(CareRecipient.schema).set("created_at", to: SQLBind(today.addingMonths(-12).startInSweden))
+                .where("id", .equal, SQLBind(try maja.requireID())).run()
+            // While a caregiver's file names Olle, his file is kept with it.
+            #expect(try await FileRetentionService.recipientsDue(today: today, on: app.db).isEmpty)
+
+            try await runCommand(app, "purge")
+            let left = try await CareRecipient.query(on: app.db).all().map(\.name).sorted()
+            #expect(left == ["Maja Ensam", "Stina Kvar"], "Olle's file went after his caregiver's; Stina is named, Maja's entry is recent")
+            #expect(try await CareRecipientUnit.query(on: app.db).filter(\.$recipientID == (try olle.requireID())).count() == 0)
+            #expect(try await CareRecipient.find(try stina.requireID(), on: app.db) != nil)
+            let run = try #require(try await JobRun.query(on: app.db).filter(\.$job == "purge-recipient-files").first())
             #expect(run.affected == 1 && run.outcome == .succeeded)
             #expect(try await AuditTrail.verify(on: app.db) == nil)
         }

@@ -50,6 +50,11 @@ enum Jobs {
                      preview: { app in try await FileRetentionService.plan(on: app.db).due.count }) { app in
             try await FileRetentionService.purge(on: app.db)
         },
+        // Files of people cared for, once no caregiver's file names them and their own last entry is as old.
+        ScheduledJob(name: "purge-recipient-files", interval: 86400,
+                     preview: { app in try await FileRetentionService.recipientsDue(on: app.db).count }) { app in
+            try await FileRetentionService.purgeRecipients(on: app.db)
+        },
         ScheduledJob(name: "seal-access-log", interval: 300) { app in
             try await AccessLogSealing.seal(on: app.db)
         },

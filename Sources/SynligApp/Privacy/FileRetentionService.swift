@@ -51,6 +51,50 @@ enum FileRetentionService {
         return plan.due.count
     }
 
+    /// Files of people cared for that are due: no caregiver's file links them any longer (the
+    /// relationship goes with the caregiver's file) and their own last entry — the latest row of
+    /// any table the registry links to the person — is as old as a caregiver's file must be.
+    /// While a caregiver's file names them, their file is kept with it. Their birth day is not
+    /// stored (no personnummer), so the research days cannot apply.
+    static func recipientsDue(today: CalendarDate = .today(), on db: any Database) async throws -> [UUID] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let cutoff = FileRetention.latestDueEntry(today: today).addingDays(1).startInSweden
+        var parts: [SQLQueryString] = []
+        for table in PersonalDataRegistry.aboutPeople {
+            let columns = Set(try await DialectSQL.columns(of: table.name, on: sql).map(\.name))
+            guard let time = ["updated_at", "created_at"].first(where: columns.contains) else { continue }
+            for case .recipient(let column) in table.links {
+                parts.append("SELECT \(ident: column) AS p, \(ident: time) AS t FROM \(ident: table.name)")
+            }
+        }
+        let union = parts.dropFirst().reduce(parts[0]) { $0 + SQLQueryString(" UNION ALL ") + $1 }
+        let query = SQLQueryString("SELECT p FROM (") + union
+            + SQLQueryString(") entries WHERE p NOT IN (SELECT recipient_id FROM care_relationships) GROUP BY p HAVING MAX(t) < \(bind: cutoff)")
+        return try await sql.raw(query).all().map { try $0.decode(column: "p", as: UUID.self) }.sorted { $0.uuidString < $1.uuidString }
+    }
+
+    /// Purges the files of people cared for that are due; how many.
+    static func purgeRecipients(today: CalendarDate = .today(), on db: any Database) async throws -> Int {
+        let due = try await recipientsDue(today: today, on: db)
+        for chunk in due.chunked(200) {
+            try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
+                try await erase(recipients: chunk, on: tx as! any SQLDatabase)
+            }
+        }
+        return due.count
+    }
+
+    /// Deletes people cared for and every row the registry links to them, children before
+    /// parents. Only for people no relationship links any longer (`recipientsDue`).
+    static func erase(recipients ids: [UUID], on sql: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        for table in PersonalDataRegistry.aboutPeople.reversed() {
+            for case .recipient(let column) in table.links {
+                try await sql.delete(from: table.name).where(SQLIdentifier(column), .in, SQLBind.group(ids)).run()
+            }
+        }
+    }
+
     /// Every caregiver's last entry, for those whose last entry is before `cutoff`: the latest
     /// time any row linked to them was written, over every table the registry links to a
     /// caregiver directly or through a care relationship.
