@@ -87,18 +87,24 @@ package enum CaregiverAccess {
     /// The same rule for many relationships at once (the crisis list), in a few queries.
     package static func permissions(for relationships: [CareRelationship], on db: any Database,
                                     today: CalendarDate = .today()) async throws -> [UUID: InvolvementPermission] {
-        try await permissions(relationshipIDs: relationships.map { try $0.requireID() }, on: db, today: today)
+        var permissions: [UUID: InvolvementPermission] = [:]
+        for (organisationID, ones) in Dictionary(grouping: relationships, by: \.organisationID) {
+            permissions.merge(try await self.permissions(relationshipIDs: ones.map { try $0.requireID() }, organisationID: organisationID,
+                                                         on: db, today: today)) { first, _ in first }
+        }
+        return permissions
     }
 
-    package static func permissions(relationshipIDs ids: [UUID], on db: any Database,
+    /// The same from the relationships' ids; consents and restrictions are read in `organisationID` only.
+    package static func permissions(relationshipIDs ids: [UUID], organisationID: UUID, on db: any Database,
                                     today: CalendarDate = .today()) async throws -> [UUID: InvolvementPermission] {
         var entries: [UUID: [ConsentEntry]] = [:]
         var restricted: Set<UUID> = []
         for chunk in ids.chunked(500) {
-            for record in try await ConsentRecord.query(on: db).filter(\.$relationshipID ~~ chunk).all() {
+            for record in try await ConsentRecord.scoped(to: organisationID, on: db).filter(\.$relationshipID ~~ chunk).all() {
                 if let entry = record.entry { entries[record.relationshipID, default: []].append(entry) }
             }
-            restricted.formUnion(try await InvolvementRestriction.query(on: db).filter(\.$relationshipID ~~ chunk)
+            restricted.formUnion(try await InvolvementRestriction.scoped(to: organisationID, on: db).filter(\.$relationshipID ~~ chunk)
                 .filter(\.$liftedAt == nil).all(\.$relationshipID))
         }
         return Dictionary(ids.map { id in

@@ -146,7 +146,8 @@ enum CrisisListQuery {
                 plans[plan.caregiver_id] = plan
             }
         }
-        let permissions = try await CaregiverAccess.permissions(relationshipIDs: relationships.map(\.id), on: db, today: today)
+        let permissions = try await CaregiverAccess.permissions(relationshipIDs: relationships.map(\.id), organisationID: organisationID,
+                                                                on: db, today: today)
         var restrictedCaregivers: Set<UUID> = []
         for relationship in relationships where permissions[relationship.id]?.restricted ?? true {
             restrictedCaregivers.insert(relationship.caregiver_id)
