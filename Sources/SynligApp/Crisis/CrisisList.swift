@@ -88,6 +88,8 @@ enum CrisisListQuery {
         guard !rows.isEmpty else { return [] }
         let units = try await Unit.scoped(to: organisationID, on: db).all()
         let unitNames = Dictionary(units.compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
+        // Each unit's sort key once, not once per row that names the unit.
+        let unitKeys = unitNames.mapValues(SwedishOrder.key)
         struct Link: Decodable { var recipient_id: UUID; var unit_id: UUID }
         var recipientUnits: [UUID: [UUID]] = [:]
         for link in try await sql.raw("""
@@ -103,7 +105,7 @@ enum CrisisListQuery {
             guard let priority = CrisisList.priority(circumstances) else { continue }
             let responsible = recipientUnits[row.recipient_id] ?? row.caregiver_unit.map { [$0] } ?? []
             if let unitID, !responsible.contains(unitID) { continue }
-            let named = responsible.compactMap { id in unitNames[id].map { (id, $0, SwedishOrder.key($0)) } }
+            let named = responsible.compactMap { id in unitNames[id].map { (id, $0, unitKeys[id] ?? []) } }
                 .sorted { $0.2 == $1.2 ? $0.1 < $1.1 : $0.2.lexicographicallyPrecedes($1.2) }
             entries.append(CrisisEntry(
                 relationshipID: row.id, caregiverID: row.caregiver_id, caregiverName: row.caregiver_name, recipientID: row.recipient_id,
