@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import SynligCore
 import Vapor
 
 /// Wires Synlig together. Reads like a table of contents: storage, security, language,
@@ -13,6 +14,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = config.maxBodySize
     try SignInService.prepareDecoy(app)
     app.secretBox = try SecretBox.load(path: config.secretKeyFile)
+    TextSealing.install(TextSealingSetup.keyring(config, secretBox: app.secretBox))
 
     try await DatabaseSetup.configure(app, config: config)
     try await DatabaseSetup.prepareConnections(app)

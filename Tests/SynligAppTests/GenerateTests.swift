@@ -256,6 +256,9 @@ struct GenerateTests {
             try await runCommand(app, "generate", "--organisations", "2", "--regions", "1", "--caregivers", "40", "--seed", "3")
             #expect(try await Organisation.query(on: app.db).all().filter { $0.kind == .region }.count == 1)
             #expect(try await Caregiver.query(on: app.db).count() == 40)
+            // Generated notes are sealed as any other: a start finds nothing waiting for reseal-texts.
+            let census = try await SealedColumns.census(on: app.db)
+            #expect(census.clear == 0 && census.byKey[TestDatabase.encryptionKey.id, default: 0] >= 40)
         }
     }
 }

@@ -17,7 +17,9 @@ package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked S
     @Field(key: "caregiver_id") package var caregiverID: UUID
     /// The field's name as the API spells it (`CorrectedField`).
     @Field(key: "field") var field: String
-    @Field(key: "previous_value") var previousValue: String
+    /// Sealed at rest (`SealedText`): an earlier value may be a note on the caregiver's health.
+    @Field(key: "previous_value") var sealedPreviousValue: SealedText
+    var previousValue: String { get { sealedPreviousValue.text } set { sealedPreviousValue = SealedText(newValue) } }
     /// The record's version the change made: the rows of one change share it, and it orders the
     /// history whatever the clocks of the instances that wrote it said.
     @Field(key: "version") var version: Int

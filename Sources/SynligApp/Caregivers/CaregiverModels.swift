@@ -26,7 +26,9 @@ package final class Caregiver: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "minority_language") var minorityLanguage: MinorityLanguage
     @Field(key: "occupation") var occupation: Occupation
     /// Only when relevant to the caring, and kept to a few words.
-    @Field(key: "own_health_note") var ownHealthNote: String
+    /// Sealed at rest (`SealedText`), as every note on someone's health.
+    @Field(key: "own_health_note") var sealedOwnHealthNote: SealedText
+    var ownHealthNote: String { get { sealedOwnHealthNote.text } set { sealedOwnHealthNote = SealedText(newValue) } }
     /// Minor children at home with the caregiver or the person cared for; never their identities.
     @Field(key: "children_in_household") var childrenInHousehold: ChildrenInHousehold
     @OptionalField(key: "children_count") var childrenCount: Int?
@@ -168,13 +170,16 @@ package final class InvolvementRestriction: Model, OrganisationScoped, @unchecke
     @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "relationship_id") var relationshipID: UUID
     @Field(key: "reason") var reason: RestrictionReason
-    @Field(key: "note") var note: String
+    /// Why involvement is restricted, and later why it was lifted: sealed at rest (`SealedText`).
+    @Field(key: "note") var sealedNote: SealedText
+    var note: String { get { sealedNote.text } set { sealedNote = SealedText(newValue) } }
     @Field(key: "decided_on") var decidedOn: String
     @Field(key: "review_on") var reviewOn: String
     @Field(key: "author_id") var authorID: UUID
     @OptionalField(key: "lifted_at") var liftedAt: Date?
     @OptionalField(key: "lifted_by") var liftedBy: UUID?
-    @OptionalField(key: "lifted_reason") var liftedReason: String?
+    @OptionalField(key: "lifted_reason") var sealedLiftedReason: SealedText?
+    var liftedReason: String? { get { sealedLiftedReason?.text } set { sealedLiftedReason = newValue.map { SealedText($0) } } }
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     package static var organisationIDKey: KeyPath<InvolvementRestriction, FieldProperty<InvolvementRestriction, UUID>> { \.$organisationID }

@@ -18,11 +18,17 @@ package final class CaregiverConversation: Model, OrganisationScoped, @unchecked
     @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "held_on") var heldOn: String
-    @Field(key: "help_to_care") var helpToCare: String
-    @Field(key: "own_life") var ownLife: String
-    @Field(key: "recipient_life") var recipientLife: String
-    @Field(key: "service_quality") var serviceQuality: String
-    @Field(key: "agreed_actions") var agreedActions: String
+    /// What was said, in the four areas and what was agreed: sealed at rest (`SealedText`).
+    @Field(key: "help_to_care") var sealedHelpToCare: SealedText
+    var helpToCare: String { get { sealedHelpToCare.text } set { sealedHelpToCare = SealedText(newValue) } }
+    @Field(key: "own_life") var sealedOwnLife: SealedText
+    var ownLife: String { get { sealedOwnLife.text } set { sealedOwnLife = SealedText(newValue) } }
+    @Field(key: "recipient_life") var sealedRecipientLife: SealedText
+    var recipientLife: String { get { sealedRecipientLife.text } set { sealedRecipientLife = SealedText(newValue) } }
+    @Field(key: "service_quality") var sealedServiceQuality: SealedText
+    var serviceQuality: String { get { sealedServiceQuality.text } set { sealedServiceQuality = SealedText(newValue) } }
+    @Field(key: "agreed_actions") var sealedAgreedActions: SealedText
+    var agreedActions: String { get { sealedAgreedActions.text } set { sealedAgreedActions = SealedText(newValue) } }
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
@@ -184,7 +190,9 @@ package final class MemoNote: Model, OrganisationScoped, @unchecked Sendable {
     @ID(key: .id) package var id: UUID?
     @Field(key: "organisation_id") package var organisationID: UUID
     @Field(key: "caregiver_id") package var caregiverID: UUID
-    @Field(key: "text") var text: String
+    /// Sealed at rest (`SealedText`).
+    @Field(key: "text") var sealedText: SealedText
+    var text: String { get { sealedText.text } set { sealedText = SealedText(newValue) } }
     @Field(key: "author_id") var authorID: UUID
     @Field(key: "purge_after") var purgeAfter: Date
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

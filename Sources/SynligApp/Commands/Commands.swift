@@ -4,7 +4,7 @@ import SynligCore
 import Vapor
 
 /// The `synlig` command line: serve, migrate, create-admin, seed-demo, generate, verify-audit, purge, jobs, crisis-export,
-/// backup, restore, identity-provider.
+/// backup, restore, reseal-texts, identity-provider.
 enum Commands {
     static func register(in app: Application) {
         app.asyncCommands.use(SynligServeCommand(), as: "serve", isDefault: true)
@@ -18,6 +18,7 @@ enum Commands {
         app.asyncCommands.use(CrisisExportCommand(), as: "crisis-export")
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
+        app.asyncCommands.use(ResealTextsCommand(), as: "reseal-texts")
         app.asyncCommands.use(IdentityProviderCommand(), as: "identity-provider")
         app.asyncCommands.use(NationalStatisticsCommand(), as: "national-statistics")
     }
@@ -39,6 +40,7 @@ struct SynligServeCommand: AnyAsyncCommand {
                                                 address: address) {
             context.console.output(message.consoleText())
         }
+        try await Self.checkSealedTexts(app)
         Jobs.start(app)
         try await app.servers.asyncCommand.run(using: &context)
     }
@@ -58,6 +60,27 @@ struct SynligServeCommand: AnyAsyncCommand {
             Synlig has no users yet. Create the first administrator within one hour at:
               \(address)\(SiteURL.setup(token: token).path)
             """
+        }
+    }
+
+    /// Says where the key for sealed texts comes from and how many texts still wait to be
+    /// sealed under it, and refuses to serve texts it could not open (a key left out of
+    /// SYNLIG_ENCRYPTION_OPENING_KEYS) rather than fail on the first page that shows one.
+    static func checkSealedTexts(_ app: Application) async throws {
+        let notice = TextSealingSetup.startNotice(app.synligConfig)
+        app.logger.log(level: notice.level, notice.message)
+        guard let keyring = TextSealing.keyring else { return }
+        let census = try await SealedColumns.census(on: app.db)
+        let missing = census.unopenable(with: keyring)
+        guard missing.isEmpty else {
+            throw AppConfig.Invalid(description: """
+                stored texts are sealed under key \(missing.sorted().joined(separator: ", ")), which this start was not given: \
+                add that key to SYNLIG_ENCRYPTION_OPENING_KEYS (README: Encryption at rest)
+                """)
+        }
+        let due = census.due(with: keyring)
+        if due > 0 {
+            app.logger.warning("\(due) stored sensitive texts are in clear or under an earlier key: run `synlig reseal-texts`.")
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SynligCore
 import Vapor
 
 /// A register extract (registerutdrag, GDPR art. 15): everything Synlig holds about one caregiver
@@ -124,7 +125,8 @@ enum RegisterExtractService {
         case .integer: return .number(try row.decode(column: column.name, as: Int.self))
         case .decimal: return .decimal(try row.decode(column: column.name, as: Double.self))
         case .flag: return .flag(try row.decode(column: column.name, as: Bool.self))
-        case .text: return .text(try row.decode(column: column.name, as: String.self))
+        // Sealed texts (`SealedText`) are opened: the extract shows what is stored, readably.
+        case .text: return .text(try SealedText.opened(try row.decode(column: column.name, as: String.self)))
         }
     }
 

@@ -27,6 +27,13 @@ public struct AppConfig: Sendable {
     /// The address people reach Synlig at (`https://synlig.kommun.se`), from which the identity
     /// provider's redirect URI is built; without it, the request's own host is used.
     public var publicURL: String?
+    /// The key that seals sensitive free texts (`SealedText`), from `SYNLIG_ENCRYPTION_KEY`;
+    /// without it, a key derived from the secret key file.
+    public var encryptionKey: TextSealingKey?
+    /// Keys that open texts but never seal (`SYNLIG_ENCRYPTION_OPENING_KEYS`): the earlier key
+    /// until `synlig reseal-texts` has sealed everything under the current one, and during a
+    /// rolling rotation the next key, so no instance meets a text it cannot open.
+    public var openingEncryptionKeys: [TextSealingKey] = []
 
     public init(database: DatabaseChoice, dataDirectory: String, demoMode: Bool = false,
                 sessionIdleTimeout: TimeInterval = 30 * 60, sessionAbsoluteLimit: TimeInterval = 12 * 3600,
@@ -51,7 +58,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `SYNLIG_DATA_DIR`, `SYNLIG_SESSION_IDLE_MINUTES`,
-    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`, `SYNLIG_SECRET_KEY_FILE`, `SYNLIG_PUBLIC_URL`.
+    /// `SYNLIG_SESSION_MAX_HOURS`, `SYNLIG_TRUSTED_PROXIES`, `SYNLIG_TRUST_PROXY`, `SYNLIG_SECRET_KEY_FILE`, `SYNLIG_PUBLIC_URL`,
+    /// `SYNLIG_ENCRYPTION_KEY`, `SYNLIG_ENCRYPTION_OPENING_KEYS`.
     public static func fromEnvironment(demoMode: Bool, environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         let dataDirectory = env["SYNLIG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
         let database: DatabaseChoice
@@ -78,7 +86,25 @@ public struct AppConfig: Sendable {
         if let keyFile = env["SYNLIG_SECRET_KEY_FILE"], !keyFile.isEmpty {
             config.secretKeyFile = keyFile
         }
+        (config.encryptionKey, config.openingEncryptionKeys) = try encryptionKeys(env)
         return config
+    }
+
+    static func encryptionKeys(_ env: [String: String]) throws -> (TextSealingKey?, [TextSealingKey]) {
+        let advice = "32 random bytes in base64, e.g. `openssl rand -base64 32`"
+        var current: TextSealingKey?
+        if let text = env["SYNLIG_ENCRYPTION_KEY"], !text.isEmpty {
+            guard let key = TextSealingKey(base64: text) else { throw Invalid(description: "SYNLIG_ENCRYPTION_KEY must be \(advice)") }
+            current = key
+        }
+        let opening = try (env["SYNLIG_ENCRYPTION_OPENING_KEYS"] ?? "")
+            .split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }).map { text in
+                guard let key = TextSealingKey(base64: String(text)) else {
+                    throw Invalid(description: "SYNLIG_ENCRYPTION_OPENING_KEYS must list keys separated by commas, each \(advice)")
+                }
+                return key
+            }
+        return (current, opening)
     }
 
     /// `SYNLIG_TRUSTED_PROXIES` lists the proxies in CIDR; the older `SYNLIG_TRUST_PROXY=1`

@@ -42,7 +42,7 @@ extension SyntheticRecordWriter {
         let restriction = uuid(&random), due = decided - 90
         let reason = RestrictionReason.allCases[Int.random(in: 0..<RestrictionReason.allCases.count, using: &random)]
         records.restrictions.add([
-            ids(restriction), org, ids(relationship), Value.text(reason.rawValue), Value.emptyText, calendar.day(decided), day(due),
+            ids(restriction), org, ids(relationship), Value.text(reason.rawValue), Value.text(SealedText.sealed("")), calendar.day(decided), day(due),
             author, calendar.stamp(decided),
         ])
         let reviewed: Int? = due < 0 ? nil : chance(0.65) ? min(decided, due + Int.random(in: 0...14, using: &random))

@@ -153,7 +153,7 @@ struct SyntheticRecordWriter {
             ids(id), org, Value.text(name), Value.text(name.lowercased()), Value.null, Value.emptyText, Value.emptyText,
             Value.emptyText, Value.text(person.channel.rawValue), Value.text(person.language), Value.text(person.interpreterNeed.rawValue),
             Value.text(person.gender.rawValue), Value.optional(person.birthYear), Value.text(person.foreignBackground.rawValue),
-            Value.text(person.minorityLanguage.rawValue), Value.text(person.occupation.rawValue), Value.emptyText, ids(unit),
+            Value.text(person.minorityLanguage.rawValue), Value.text(person.occupation.rawValue), Value.text(SealedText.sealed("")), ids(unit),
             followed ? author : Value.null, calendar.day(registered), Value.one,
             calendar.stamp(registered), calendar.stamp(registered),
         ])

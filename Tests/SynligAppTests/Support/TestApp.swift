@@ -94,8 +94,14 @@ enum TestDatabase {
         }
     }
 
+    /// Every test app seals texts with this one key, as instances of one installation do: the
+    /// process keeps one keyring (`TextSealing`), and parallel tests must not change its key.
+    static let encryptionKey = TextSealingKey(base64: Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString())!
+
     static func config(_ database: AppConfig.DatabaseChoice) -> AppConfig {
-        AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), bcryptCost: 4)
+        var config = AppConfig(database: database, dataDirectory: NSTemporaryDirectory(), bcryptCost: 4)
+        config.encryptionKey = encryptionKey
+        return config
     }
 
     /// A fresh SQLite file in the temporary directory and how to remove it with its WAL,
