@@ -77,6 +77,7 @@ func routes(_ app: Application) throws {
     try api.register(CaregiverErasureController())                // caregivers/:id/erasure
     try api.register(RetentionExemptionController())              // caregivers/:id/retention-exemption
     try api.register(CaregiverCorrectionController())             // caregivers/:id/corrections
+    try api.register(CaregiverSettingsAPIController())            // caregiver-settings
     try api.register(ReferralAPIController())                     // caregivers/:id/referrals, referrals/sent, referrals/received/…
     try api.register(StatisticsAPIController())                   // statistics
     try api.register(JobsAPIController())                         // jobs (administrators)

@@ -21,6 +21,7 @@ struct OpenAPITests {
         "PUT /group-sign-ups/{id}/attendance": API.GroupAttendanceUpdate.self,
 
         "PUT /statistics/population": API.StatisticsSettingsOut.Population.self,
+        "PUT /caregiver-settings": API.CaregiverSettingsOut.self,
         "PUT /statistics/publication": API.StatisticsPublicationIn.self,
         "POST /access-log/reviews": NewRecord<AccessLogReviewInput>.self,
 

@@ -209,7 +209,7 @@ struct SelfCheckTests {
     func retentionStatedFromSettings() async throws {
         try await withSynlig { app in
             try await makeOrganisation(app)
-            let unhandled = ContactRequestService.unhandledRetentionDays, closed = ContactRequestService.closedRetentionDays
+            let unhandled = ContactRequestRetention.standard.unhandledDays, closed = ContactRequestRetention.standard.closedDays
             for (path, words) in [("/stod/0180/kontakt", ("raderas efter \(unhandled) dagar.", "raderas \(closed) dagar efter")),
                                   ("/en/support/0180/contact", ("is deleted after \(unhandled) days.", "is deleted \(closed) days after")),
                                   ("/fi/support/0180/contact", ("on kulunut \(unhandled) päivää.", "on kulunut \(closed) päivää."))] {

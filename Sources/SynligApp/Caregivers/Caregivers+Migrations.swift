@@ -20,6 +20,7 @@ enum CaregiverMigrations {
         app.migrations.add(FoldRecipientNamesForSearch())
         app.migrations.add(ExemptFilesFromRetention())
         app.migrations.add(CreateCaregiverCorrections())
+        app.migrations.add(KeepContactRequestsByOrganisation())
     }
 }
 

@@ -233,6 +233,9 @@ final class CaregiverSettings: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "voluntariness_months") var voluntarinessMonths: Int
     @Field(key: "memo_retention_days") var memoRetentionDays: Int
     @Field(key: "consent_review_months") var consentReviewMonths: Int
+    /// How long contact requests from the public pages are kept (`ContactRequestRetention`).
+    @Field(key: "contact_request_unhandled_days") var contactRequestUnhandledDays: Int
+    @Field(key: "contact_request_closed_days") var contactRequestClosedDays: Int
 
     static var organisationIDKey: KeyPath<CaregiverSettings, FieldProperty<CaregiverSettings, UUID>> { \.$organisationID }
 

@@ -315,13 +315,17 @@ package enum FollowUpService {
         }
     }
 
-    static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, consentReviewMonths: Int? = ConsentReviewSchedule.standardMonths, by user: CurrentUser,
-                             on db: any Database) async throws {
+    static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, consentReviewMonths: Int? = ConsentReviewSchedule.standardMonths,
+                             contactRequestUnhandledDays: Int? = ContactRequestRetention.standard.unhandledDays,
+                             contactRequestClosedDays: Int? = ContactRequestRetention.standard.closedDays,
+                             by user: CurrentUser, on db: any Database) async throws {
         guard user.hasAny([.admin, .consultant]) else { throw SynligError.forbidden }
         var check = InputChecker()
         if voluntarinessMonths.map(FollowUpSchedule.allowedVoluntarinessMonths.contains) != true { check.fail("voluntarinessMonths", "settings.months_invalid") }
         if memoRetentionDays.map((1...365).contains) != true { check.fail("memoRetentionDays", "settings.days_invalid") }
         if consentReviewMonths.map(ConsentReviewSchedule.allowedMonths.contains) != true { check.fail("consentReviewMonths", "settings.review_months_invalid") }
+        if contactRequestUnhandledDays.map(ContactRequestRetention.allowedDays.contains) != true { check.fail("contactRequestUnhandledDays", "settings.days_invalid") }
+        if contactRequestClosedDays.map(ContactRequestRetention.allowedDays.contains) != true { check.fail("contactRequestClosedDays", "settings.days_invalid") }
         try check.finish()
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let settings = try await CaregiverSettings.scoped(to: user.organisationID, on: tx).first() ?? CaregiverSettings()
@@ -331,6 +335,8 @@ package enum FollowUpService {
             let reviewMonths = consentReviewMonths ?? ConsentReviewSchedule.standardMonths
             let reviewChanged = settings.id == nil ? reviewMonths != ConsentReviewSchedule.standardMonths : settings.consentReviewMonths != reviewMonths
             settings.consentReviewMonths = reviewMonths
+            settings.contactRequestUnhandledDays = contactRequestUnhandledDays ?? ContactRequestRetention.standard.unhandledDays
+            settings.contactRequestClosedDays = contactRequestClosedDays ?? ContactRequestRetention.standard.closedDays
             try await settings.save(on: tx)
             if reviewChanged { try await ConsentService.rescheduleReviews(organisationID: user.organisationID, on: tx) }
             audit.record("caregiver_settings.update", "caregiver_settings", id: settings.id, organisation: user.organisationID)

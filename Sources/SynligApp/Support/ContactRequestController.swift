@@ -18,10 +18,10 @@ struct ContactRequestController: RouteCollection {
         var started: Int
         var stamp: String
         var errors: FormErrors
-        /// How long a request is kept, from the purge's own settings: the page and the purge
-        /// cannot tell different stories.
-        var unhandledRetentionDays = ContactRequestService.unhandledRetentionDays
-        var closedRetentionDays = ContactRequestService.closedRetentionDays
+        /// How long a request is kept, from the purge's own rule for this organisation: the page
+        /// and the purge cannot tell different stories.
+        var unhandledRetentionDays: Int
+        var closedRetentionDays: Int
     }
 
     struct ReceiptPage: Encodable {
@@ -40,9 +40,9 @@ struct ContactRequestController: RouteCollection {
     struct InboxPage: Encodable {
         var page: PageContext
         var rows: [InboxRow]
-        /// The purge's own settings, as on the public form.
-        var unhandledRetentionDays = ContactRequestService.unhandledRetentionDays
-        var closedRetentionDays = ContactRequestService.closedRetentionDays
+        /// The purge's own rule for the organisation, as on the public form.
+        var unhandledRetentionDays: Int
+        var closedRetentionDays: Int
     }
 
     struct RequestPage: Encodable {
@@ -87,7 +87,8 @@ struct ContactRequestController: RouteCollection {
     }
 
     private func formPage(_ req: Request, language: PublicLanguage, organisation: Organisation, values: [String: String],
-                          errors: FormErrors, summary: [PageContext.FormError]) -> FormPage {
+                          errors: FormErrors, summary: [PageContext.FormError]) async throws -> FormPage {
+        let retention = try await ContactRequestRetention.of(try organisation.requireID(), on: req.db)
         let started = Int(Date().timeIntervalSince1970)
         let chosen = values["language"] ?? language.code
         return FormPage(
@@ -98,13 +99,14 @@ struct ContactRequestController: RouteCollection {
             municipality: organisation.name, action: SiteURL.publicContact(language, code: organisation.code).path,
             backHref: SiteURL.publicMunicipality(language, code: organisation.code).path, values: values,
             languages: SupportLanguage.codes.map { Option(value: $0, label: req.t("language.name.\($0)"), selected: $0 == chosen) },
-            started: started, stamp: ContactRequestService.stamp(startedAt: started, token: req.csrfToken), errors: errors)
+            started: started, stamp: ContactRequestService.stamp(startedAt: started, token: req.csrfToken), errors: errors,
+            unhandledRetentionDays: retention.unhandledDays, closedRetentionDays: retention.closedDays)
     }
 
     func form(req: Request, language: PublicLanguage) async throws -> Response {
         req.usePublicLanguage(language)
         let organisation = try await Organisation.byPublicCode(req)
-        return try await req.renderPage("public/contact", formPage(req, language: language, organisation: organisation, values: [:],
+        return try await req.renderPage("public/contact", try await formPage(req, language: language, organisation: organisation, values: [:],
                                                                   errors: .none, summary: []))
     }
 
@@ -125,7 +127,7 @@ struct ContactRequestController: RouteCollection {
             let errors = FormErrors(error.fieldProblems, request: req)
             let values = ["name": form.name ?? "", "reach": form.reach ?? "", "about": form.about ?? "", "language": form.language ?? ""]
                 .mapValues { String($0.prefix(ContactRequestService.maxAbout)) }
-            return try await req.renderPage("public/contact", formPage(
+            return try await req.renderPage("public/contact", try await formPage(
                 req, language: language, organisation: organisation, values: values, errors: errors,
                 summary: errors.summary([("name", "contact.name"), ("reach", "contact.reach"), ("about", "contact.about"),
                                          ("consent", "contact.consent_label")], request: req)), status: error.status)
@@ -136,13 +138,14 @@ struct ContactRequestController: RouteCollection {
         let user = try req.currentUser
         // The list shows no names: opening a request is a read of personal data, and is logged.
         let requests = try await ContactRequest.scoped(to: user.organisationID, on: req.db).sort(\.$createdAt, .descending).limit(200).all()
+        let retention = try await ContactRequestRetention.of(user.organisationID, on: req.db)
         return try await req.renderPage("support/requests", InboxPage(
             page: .make(for: req, titleKey: "contact.inbox_title"),
             rows: try requests.map {
                 InboxRow(href: SiteURL.contactRequest(try $0.requireID()).path,
                          received: SwedishTime.format($0.createdAt, language: req.language.rawValue),
                          status: req.t("contact.status.\($0.status.rawValue)"), open: $0.status == .open)
-            }))
+            }, unhandledRetentionDays: retention.unhandledDays, closedRetentionDays: retention.closedDays))
     }
 
     @Sendable func show(req: Request) async throws -> Response {

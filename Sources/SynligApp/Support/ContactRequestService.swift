@@ -11,9 +11,6 @@ package enum ContactRequestService {
     /// A person takes longer than this to read and fill in the form; a script does not.
     static let minimumFillSeconds: TimeInterval = 3
     static let maxAbout = 1500
-    /// Unhandled requests are purged after this many days, handled ones this long after closing.
-    static let unhandledRetentionDays = 90
-    static let closedRetentionDays = 30
 
     package struct Submission: Sendable {
         var name: String?
@@ -123,18 +120,33 @@ package enum ContactRequestService {
         audit.record(action, "contact_request", id: id, organisation: user.organisationID)
     }
 
-    /// Deletes what is no longer needed; the audit trail records how many, never what was said.
-    /// The requests past their time: unhandled ones after `unhandledRetentionDays`, closed ones
-    /// `closedRetentionDays` after closing.
-    static func purgeable(now: Date, on db: any Database) -> QueryBuilder<ContactRequest> {
-        let unhandledCutoff = now.addingTimeInterval(-Double(unhandledRetentionDays) * 86400)
-        let closedCutoff = now.addingTimeInterval(-Double(closedRetentionDays) * 86400)
-        return ContactRequest.query(on: db).group(.or) { group in
-            group.group(.and) { $0.filter(\.$status == .open).filter(\.$createdAt < unhandledCutoff) }
-            group.group(.and) { $0.filter(\.$status == .closed).filter(\.$closedAt < closedCutoff) }
+    /// The requests past their time by their organisation's rule (`ContactRequestRetention`):
+    /// unhandled ones that many days after they came in, closed ones that many days after closing.
+    static func purgeable(now: Date, on db: any Database) async throws -> QueryBuilder<ContactRequest> {
+        let exceptions = try await ContactRequestRetention.exceptions(on: db)
+        func due(_ rule: ContactRequestRetention, _ group: QueryBuilder<ContactRequest>) {
+            let unhandledCutoff = now.addingTimeInterval(-Double(rule.unhandledDays) * 86400)
+            let closedCutoff = now.addingTimeInterval(-Double(rule.closedDays) * 86400)
+            group.group(.or) { either in
+                either.group(.and) { $0.filter(\.$status == .open).filter(\.$createdAt < unhandledCutoff) }
+                either.group(.and) { $0.filter(\.$status == .closed).filter(\.$closedAt < closedCutoff) }
+            }
+        }
+        return ContactRequest.query(on: db).group(.or) { any in
+            any.group(.and) { standard in
+                if !exceptions.isEmpty { standard.filter(\.$organisationID !~ Array(exceptions.keys)) }
+                due(.standard, standard)
+            }
+            for (organisationID, rule) in exceptions {
+                any.group(.and) { own in
+                    own.filter(\.$organisationID == organisationID)
+                    due(rule, own)
+                }
+            }
         }
     }
 
+    /// Deletes what is no longer needed; the audit trail records how many, never what was said.
     static func purge(now: Date = Date(), on db: any Database) async throws -> Int {
         try await AuditTrail.transaction(on: db, actor: .system) { tx, audit in
             let doomed = try await purgeable(now: now, on: tx).all()

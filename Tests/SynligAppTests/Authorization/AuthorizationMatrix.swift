@@ -153,6 +153,7 @@ enum AuthorizationMatrix {
     *      /api/v1/group-sign-ups/**                      records     strong
 
     *      /api/v1/referrals/**                           records     strong
+    *      /api/v1/caregiver-settings                     keepers
     GET    /api/v1/caregivers/:x/extract                  consultant  strong
     POST   /api/v1/caregivers/:x/erasure                  consultant  strong
     POST   /api/v1/caregivers/:x/retention-exemption      consultant  strong

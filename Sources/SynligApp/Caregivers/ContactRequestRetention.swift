@@ -1,0 +1,46 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// How long an organisation keeps the contact requests that come in through its public pages
+/// (gallring): one nobody handled, and one closed. Part of the caregiver register's settings;
+/// the public form, the inbox and the purge all read it here, so none can tell another story.
+struct ContactRequestRetention: Sendable, Equatable {
+    /// Synlig's defaults: long enough to reach someone who wrote, no longer.
+    static let standard = ContactRequestRetention(unhandledDays: 90, closedDays: 30)
+    static let allowedDays = 1...365
+
+    var unhandledDays: Int
+    var closedDays: Int
+
+    static func of(_ organisationID: UUID, on db: any Database) async throws -> ContactRequestRetention {
+        guard let settings = try await CaregiverSettings.scoped(to: organisationID, on: db).first() else { return .standard }
+        return ContactRequestRetention(unhandledDays: settings.contactRequestUnhandledDays, closedDays: settings.contactRequestClosedDays)
+    }
+
+    /// Every organisation that keeps requests for other periods than the defaults.
+    static func exceptions(on db: any Database) async throws -> [UUID: ContactRequestRetention] {
+        var found: [UUID: ContactRequestRetention] = [:]
+        for settings in try await CaregiverSettings.query(on: db).all() {
+            let rule = ContactRequestRetention(unhandledDays: settings.contactRequestUnhandledDays, closedDays: settings.contactRequestClosedDays)
+            if rule != .standard { found[settings.organisationID] = rule }
+        }
+        return found
+    }
+}
+
+/// `caregiver_settings.contact_request_unhandled_days` and `…_closed_days`, at the defaults
+/// the purge used before they could be set. SQLite adds one column per ALTER TABLE.
+struct KeepContactRequestsByOrganisation: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("caregiver_settings")
+            .field("contact_request_unhandled_days", .int, .required, .sql(.default(ContactRequestRetention.standard.unhandledDays))).update()
+        try await database.schema("caregiver_settings")
+            .field("contact_request_closed_days", .int, .required, .sql(.default(ContactRequestRetention.standard.closedDays))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("caregiver_settings").deleteField("contact_request_closed_days").update()
+        try await database.schema("caregiver_settings").deleteField("contact_request_unhandled_days").update()
+    }
+}
