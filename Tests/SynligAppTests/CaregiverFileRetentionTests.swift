@@ -134,4 +134,59 @@ struct CaregiverFileRetentionTests {
             #expect(actions.contains("caregiver.retention_exempt.archiveDecision") && actions.contains("caregiver.retention_exempt_lifted"))
         }
     }
+
+    @Test("An organisation that decided to keep every file keeps its caregivers' and its people's files; another's are purged; set in the form, cleared in the API, both audited")
+    func keptByDecision() async throws {
+        try await withSynlig { app in
+            let a = try await RecordWorld.make(app)
+            let b = try await RecordWorld.make(app, name: "Bkommun", code: "0181")
+            let (keptCaregiver, _, _) = try await a.pair(app, "Bevarad Akt", caring: "Olle Bevarad", in: a.unitA)
+            let (purgedCaregiver, _, _) = try await b.pair(app, "Gallrad Akt", caring: "Olle Gallrad", in: b.unitA)
+            let keptAlone = try await a.recipient(app, "Ensam Bevarad", units: [a.unitA])
+            let purgedAlone = try await b.recipient(app, "Ensam Gallrad", units: [b.unitA])
+            let today = CalendarDate.today()
+            try await age(app, to: today.addingMonths(-12 * 6).startInSweden)
+            #expect(try await FileRetentionService.plan(today: today, on: app.db).due.count == 2)
+
+            // The decision is entered on the settings page, as a browser sends the form.
+            let karin = Browser(app)
+            try await karin.signIn(a.consultant.email)
+            let decision = "Arkivmyndighetens beslut 2026-03-01, dnr KS 2026/45"
+            #expect(try await karin.submitForm(on: SiteURL.caregiverSettings.path, typing: [("keepFilesDecision", decision)]).status == .seeOther)
+            let plan = try await FileRetentionService.plan(today: today, on: app.db)
+            #expect(plan.due == [try purgedCaregiver.requireID()] && plan.keptByDecision == 1)
+            #expect(try await FileRetentionService.recipientsDue(today: today, on: app.db) == [try purgedAlone.requireID()])
+            try await runCommand(app, "purge")
+            #expect(try await Caregiver.find(try keptCaregiver.requireID(), on: app.db) != nil)
+            #expect(try await CareRecipient.find(try keptAlone.requireID(), on: app.db) != nil)
+            #expect(try await Caregiver.find(try purgedCaregiver.requireID(), on: app.db) == nil)
+            #expect(try await CareRecipient.find(try purgedAlone.requireID(), on: app.db) == nil)
+            let kept = try await AuditEvent.query(on: app.db).filter(\.$action == "retention.keep_all_files").all()
+            #expect(kept.count == 1 && kept.first?.organisationID == a.organisation.id)
+            #expect(kept.first?.recordID?.contains("Arkiv") == false, "the trail records ids, not the decision's text")
+            // Nor is a file erased on request while the decision stands.
+            let erasure = try await karin.post(SiteURL.caregiverPart(try keptCaregiver.requireID(), .erase).path,
+                                               form: [("reason", ErasureReason.registeredByMistake.rawValue), ("confirm", "on")])
+            #expect(erasure.status == .conflict)
+            #expect(erasure.body.string.contains("bevarar alla akter"))
+            #expect(try await Caregiver.find(try keptCaregiver.requireID(), on: app.db) != nil)
+
+            // The API shows it; leaving it out of a PUT is refused rather than read as an end; null ends it.
+            let api = try await APIClient.signedIn(app, a.consultant.email)
+            let shown = try await api.send(.GET, "/api/v1/caregiver-settings")
+            #expect(try shown.content.decode(API.CaregiverSettingsOut.self).keepFilesDecision == decision)
+            let settings = #"{"voluntarinessMonths":6,"memoRetentionDays":30,"consentReviewMonths":12,"contactRequestUnhandledDays":90,"contactRequestClosedDays":30"#
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + "}").status == .badRequest)
+            #expect(try await FileRetentionService.plan(today: today, on: app.db).keptByDecision == 1)
+            let disguised = try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":"Beslut\u202Ednr 45"}"#)
+            #expect(disguised.status == .unprocessableEntity)
+            let changed = try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":"Nytt beslut, dnr KS 2026/99"}"#)
+            #expect(try changed.content.decode(API.CaregiverSettingsOut.self).keepFilesDecision == "Nytt beslut, dnr KS 2026/99")
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "retention.keep_all_files").count() == 2,
+                    "a new decision is audited; the refused one is not")
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":null}"#).status == .ok)
+            #expect(try await FileRetentionService.plan(today: today, on: app.db).due == [try keptCaregiver.requireID()])
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "retention.purge_files").count() == 1)
+        }
+    }
 }

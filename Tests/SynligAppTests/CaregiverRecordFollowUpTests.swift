@@ -49,7 +49,8 @@ struct CaregiverRecordFollowUpTests {
             #expect(refused?.fieldProblems.map(\.field) == ["wantsToContinue"])
             #expect(try await VoluntarinessCheck.query(on: app.db).count() == 1)
 
-            try await FollowUpService.saveSettings(voluntarinessMonths: 3, memoRetentionDays: 30, by: world.consultant, on: app.db)
+            try await FollowUpService.saveSettings(voluntarinessMonths: 3, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                                                   keepFilesDecision: nil, by: world.consultant, on: app.db)
             let erik = try await world.register(app, "Erik Berg", today: today)
             _ = try await FollowUpService.recordVoluntariness(caregiverID: try erik.requireID(),
                                                               VoluntarinessInput(wantsToContinue: "yes", ableToContinue: "yes", shouldNotCarry: "nothing"),

@@ -58,19 +58,33 @@ struct ContactRequestRetentionTests {
             let inbox = try await karin.get("/support/requests").body.string
             #expect(inbox.contains("raderas efter 20 dagar"))
 
-            // Four requests of the same ages: A's rule purges its two, B's defaults keep its two.
+            // C keeps requests longer than the defaults; B has a settings row at the defaults.
+            let c = try await makeOrganisation(app, name: "Cby", code: "0303")
+            for (organisation, unhandled) in [(c, 180), (b, ContactRequestRetention.standard.unhandledDays)] {
+                let settings = CaregiverSettings()
+                settings.organisationID = try organisation.requireID()
+                (settings.voluntarinessMonths, settings.memoRetentionDays, settings.consentReviewMonths) = (6, 30, 12)
+                (settings.contactRequestUnhandledDays, settings.contactRequestClosedDays) = (unhandled, ContactRequestRetention.standard.closedDays)
+                try await settings.create(on: app.db)
+            }
+            // Requests of the same ages everywhere: A's rule purges its two, B's defaults keep its two.
             for code in ["0101", "0202"] {
                 try await age(try await send(app, code: code), cameIn: 25, on: app.db)
                 try await age(try await send(app, code: code), cameIn: 40, closed: 7, on: app.db)
             }
-            // A request A keeps: closed two days ago.
-            try await age(try await send(app, code: "0101"), cameIn: 40, closed: 2, on: app.db)
-            #expect(try await ContactRequestService.purgeable(now: Date(), on: app.db).count() == 2)
-            #expect(try await ContactRequestService.purge(on: app.db) == 2)
+            // A request A keeps: closed two days ago. Unhandled for 100 days: purged at B, kept at C.
+            let recent = try await send(app, code: "0101")
+            try await age(recent, cameIn: 40, closed: 2, on: app.db)
+            try await age(try await send(app, code: "0202"), cameIn: 100, on: app.db)
+            let longKept = try await send(app, code: "0303")
+            try await age(longKept, cameIn: 100, on: app.db)
+            #expect(try await ContactRequestService.purgeable(now: Date(), on: app.db).count() == 3)
+            #expect(try await ContactRequestService.purge(on: app.db) == 3)
             let left = try await ContactRequest.query(on: app.db).all()
             #expect(left.filter { $0.organisationID == b.id }.count == 2)
-            #expect(left.filter { $0.organisationID == a.id }.map(\.closedAt).count == 1)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "contact_request.purge").count() == 2)
+            #expect(left.filter { $0.organisationID == a.id }.map(\.id) == [recent.id])
+            #expect(left.filter { $0.organisationID == c.id }.map(\.id) == [longKept.id])
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "contact_request.purge").count() == 3)
         }
     }
 
@@ -83,13 +97,14 @@ struct ContactRequestRetentionTests {
             let defaults = try await api.send(.GET, "/api/v1/caregiver-settings")
             #expect(defaults.status == .ok)
             #expect(try defaults.content.decode(API.CaregiverSettingsOut.self) == .init(
-                voluntarinessMonths: 6, memoRetentionDays: 30, consentReviewMonths: 12, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30))
+                voluntarinessMonths: 6, memoRetentionDays: 30, consentReviewMonths: 12, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                keepFilesDecision: nil))
 
-            let body = #"{"voluntarinessMonths":3,"memoRetentionDays":14,"consentReviewMonths":24,"contactRequestUnhandledDays":60,"contactRequestClosedDays":10}"#
+            let body = #"{"voluntarinessMonths":3,"memoRetentionDays":14,"consentReviewMonths":24,"contactRequestUnhandledDays":60,"contactRequestClosedDays":10,"keepFilesDecision":null}"#
             let put = try await api.send(.PUT, "/api/v1/caregiver-settings", json: body)
             #expect(put.status == .ok)
             let expected = API.CaregiverSettingsOut(voluntarinessMonths: 3, memoRetentionDays: 14, consentReviewMonths: 24,
-                                                    contactRequestUnhandledDays: 60, contactRequestClosedDays: 10)
+                                                    contactRequestUnhandledDays: 60, contactRequestClosedDays: 10, keepFilesDecision: nil)
             #expect(try put.content.decode(API.CaregiverSettingsOut.self) == expected)
             #expect(try await api.send(.GET, "/api/v1/caregiver-settings").content.decode(API.CaregiverSettingsOut.self) == expected)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "caregiver_settings.update").count() == 1)

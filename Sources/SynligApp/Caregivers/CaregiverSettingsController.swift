@@ -20,7 +20,8 @@ struct CaregiverSettingsController: RouteCollection {
             memoRetentionDays: settings?.memoRetentionDays ?? CaregiverSettings.defaultMemoRetentionDays,
             consentReviewMonths: settings?.consentReviewMonths ?? ConsentReviewSchedule.standardMonths,
             contactRequestUnhandledDays: settings?.contactRequestUnhandledDays ?? ContactRequestRetention.standard.unhandledDays,
-            contactRequestClosedDays: settings?.contactRequestClosedDays ?? ContactRequestRetention.standard.closedDays)
+            contactRequestClosedDays: settings?.contactRequestClosedDays ?? ContactRequestRetention.standard.closedDays,
+            keepFilesDecision: settings?.keepFilesDecision)
     }
 
     private func render(_ req: Request, values: FormValues, errors: FormErrors, notice: String?, confirmation: String? = nil,
@@ -31,6 +32,7 @@ struct CaregiverSettingsController: RouteCollection {
         form.text("consentReviewMonths", "settings.consent_review_months", hint: "settings.consent_review_hint", kind: .number, maxLength: 2)
         form.text("contactRequestUnhandledDays", "settings.contact_unhandled_days", hint: "settings.contact_unhandled_hint", kind: .number, maxLength: 3)
         form.text("contactRequestClosedDays", "settings.contact_closed_days", hint: "settings.contact_closed_hint", kind: .number, maxLength: 3)
+        form.text("keepFilesDecision", "settings.keep_files_decision", hint: "settings.keep_files_hint", maxLength: 200)
         return try await req.renderForm(titleKey: "settings.title", form: form, action: SiteURL.caregiverSettings.path,
                                         introKey: "settings.intro", notice: notice, confirmation: confirmation, backHref: SiteURL.home.path, backKey: "settings.back",
                                         status: status)
@@ -44,6 +46,7 @@ struct CaregiverSettingsController: RouteCollection {
             ("consentReviewMonths", String(current.consentReviewMonths)),
             ("contactRequestUnhandledDays", String(current.contactRequestUnhandledDays)),
             ("contactRequestClosedDays", String(current.contactRequestClosedDays)),
+            ("keepFilesDecision", current.keepFilesDecision ?? ""),
         ]), errors: .none, notice: nil, confirmation: saved ? req.t("settings.saved") : nil)
     }
 
@@ -56,7 +59,8 @@ struct CaregiverSettingsController: RouteCollection {
                                                    memoRetentionDays: values.int("memoRetentionDays"),
                                                    consentReviewMonths: values.int("consentReviewMonths"),
                                                    contactRequestUnhandledDays: values.int("contactRequestUnhandledDays"),
-                                                   contactRequestClosedDays: values.int("contactRequestClosedDays"), by: user, on: req.db)
+                                                   contactRequestClosedDays: values.int("contactRequestClosedDays"),
+                                                   keepFilesDecision: values["keepFilesDecision"], by: user, on: req.db)
             return req.redirect(to: SiteURL.caregiverSettings.path + "?saved=1")
         })
     }

@@ -21,6 +21,7 @@ enum CaregiverMigrations {
         app.migrations.add(ExemptFilesFromRetention())
         app.migrations.add(CreateCaregiverCorrections())
         app.migrations.add(KeepContactRequestsByOrganisation())
+        app.migrations.add(KeepFilesByDecision())
     }
 }
 

@@ -44,3 +44,15 @@ struct KeepContactRequestsByOrganisation: AsyncMigration {
         try await database.schema("caregiver_settings").deleteField("contact_request_unhandled_days").update()
     }
 }
+
+/// `caregiver_settings.keep_files_decision`: an organisation keeps every file by decision (none
+/// at first).
+struct KeepFilesByDecision: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("caregiver_settings").field("keep_files_decision", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("caregiver_settings").deleteField("keep_files_decision").update()
+    }
+}

@@ -236,6 +236,10 @@ final class CaregiverSettings: Model, OrganisationScoped, @unchecked Sendable {
     /// How long contact requests from the public pages are kept (`ContactRequestRetention`).
     @Field(key: "contact_request_unhandled_days") var contactRequestUnhandledDays: Int
     @Field(key: "contact_request_closed_days") var contactRequestClosedDays: Int
+    /// The decision under which the organisation keeps every file instead of purging it (an
+    /// archive authority's bevarandebeslut, e.g. for research), as its reference; nil: files are
+    /// purged by the law's rule (`FileRetention`).
+    @OptionalField(key: "keep_files_decision") var keepFilesDecision: String?
 
     static var organisationIDKey: KeyPath<CaregiverSettings, FieldProperty<CaregiverSettings, UUID>> { \.$organisationID }
 

@@ -316,9 +316,8 @@ package enum FollowUpService {
     }
 
     static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, consentReviewMonths: Int? = ConsentReviewSchedule.standardMonths,
-                             contactRequestUnhandledDays: Int? = ContactRequestRetention.standard.unhandledDays,
-                             contactRequestClosedDays: Int? = ContactRequestRetention.standard.closedDays,
-                             by user: CurrentUser, on db: any Database) async throws {
+                             contactRequestUnhandledDays: Int?, contactRequestClosedDays: Int?,
+                             keepFilesDecision: String?, by user: CurrentUser, on db: any Database) async throws {
         guard user.hasAny([.admin, .consultant]) else { throw SynligError.forbidden }
         var check = InputChecker()
         if voluntarinessMonths.map(FollowUpSchedule.allowedVoluntarinessMonths.contains) != true { check.fail("voluntarinessMonths", "settings.months_invalid") }
@@ -326,6 +325,7 @@ package enum FollowUpService {
         if consentReviewMonths.map(ConsentReviewSchedule.allowedMonths.contains) != true { check.fail("consentReviewMonths", "settings.review_months_invalid") }
         if contactRequestUnhandledDays.map(ContactRequestRetention.allowedDays.contains) != true { check.fail("contactRequestUnhandledDays", "settings.days_invalid") }
         if contactRequestClosedDays.map(ContactRequestRetention.allowedDays.contains) != true { check.fail("contactRequestClosedDays", "settings.days_invalid") }
+        let decision = check.line(keepFilesDecision, "keepFilesDecision", max: 200)
         try check.finish()
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let settings = try await CaregiverSettings.scoped(to: user.organisationID, on: tx).first() ?? CaregiverSettings()
@@ -337,7 +337,16 @@ package enum FollowUpService {
             settings.consentReviewMonths = reviewMonths
             settings.contactRequestUnhandledDays = contactRequestUnhandledDays ?? ContactRequestRetention.standard.unhandledDays
             settings.contactRequestClosedDays = contactRequestClosedDays ?? ContactRequestRetention.standard.closedDays
+            let kept = decision.isEmpty ? nil : decision
+            let decisionChanged = settings.id == nil ? kept != nil : settings.keepFilesDecision != kept
+            settings.keepFilesDecision = kept
             try await settings.save(on: tx)
+            // Keeping every file, or purging again, is a decision an auditor looks for by itself.
+            if decisionChanged {
+                // Ids only: the decision's text stays in the settings row, out of the hash-chained trail.
+                audit.record(kept == nil ? "retention.purge_files" : "retention.keep_all_files", "caregiver_settings", id: settings.id,
+                             organisation: user.organisationID)
+            }
             if reviewChanged { try await ConsentService.rescheduleReviews(organisationID: user.organisationID, on: tx) }
             audit.record("caregiver_settings.update", "caregiver_settings", id: settings.id, organisation: user.organisationID)
         }

@@ -243,6 +243,7 @@ struct PurgeCommand: AsyncCommand {
             let files = try await FileRetentionService.plan(on: context.application.db)
             context.console.output("Caregivers' files due but kept for research (born on the 5th, 15th or 25th): \(files.keptForResearch).".consoleText())
             context.console.output("Caregivers' files due but exempt from gallring: \(files.keptExempt).".consoleText())
+            context.console.output("Caregivers' files due but kept by their organisation's decision to keep every file: \(files.keptByDecision).".consoleText())
             return
         }
         var failed: [String] = []

@@ -8,7 +8,9 @@ import Vapor
 /// The consultant who keeps the register does it, with a reason that the audit trail records
 /// (`caregiver.erase.<reason>`), never the name. A file holding a support decided after a needs
 /// assessment is documentation the Social Services Act requires to be kept until it is due, so
-/// it is not erased on request (409); its wrong details are corrected instead.
+/// it is not erased on request (409); its wrong details are corrected instead. Nor is any file of
+/// an organisation that keeps every file by the archive authority's decision: only that decision
+/// may destroy public records, and the right to erasure gives way to it (GDPR art. 17.3 b, d).
 enum CaregiverErasure {
     static func mayErase(_ user: CurrentUser) -> Bool { CaregiverAccess.seesWholeOrganisation(user) }
 
@@ -26,6 +28,9 @@ enum CaregiverErasure {
         let decided = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id)
             .filter(\.$decision == .assessedSupport).count()
         guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
+        guard try await !FileRetentionService.keepingAllFiles(on: db).contains(caregiver.organisationID) else {
+            throw SynligError(.conflict, "erasure.kept_by_decision")
+        }
         let organisationID = caregiver.organisationID
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             try await FileRetentionService.erase(caregivers: [id], on: tx as! any SQLDatabase)

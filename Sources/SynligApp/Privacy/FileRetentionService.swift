@@ -17,18 +17,28 @@ enum FileRetentionService {
         var keptForResearch: Int
         /// Files due but exempt from gallring (`RetentionExemption`).
         var keptExempt = 0
+        /// Files due but kept because their organisation decided to keep every file.
+        var keptByDecision = 0
+    }
+
+    /// The organisations that keep every file by decision (`CaregiverSettings.keepFilesDecision`).
+    static func keepingAllFiles(on db: any Database) async throws -> Set<UUID> {
+        Set(try await CaregiverSettings.query(on: db).filter(\.$keepFilesDecision != nil).all(\.$organisationID))
     }
 
     static func plan(today: CalendarDate = .today(), on db: any Database) async throws -> Plan {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         // A file is due when its last entry was on or before the latest due day (Swedish days).
         let cutoff = FileRetention.latestDueEntry(today: today).addingDays(1).startInSweden
-        var due: [UUID] = [], kept = 0, exempt = 0
+        var due: [UUID] = [], kept = 0, exempt = 0, decided = 0
+        let keeping = try await keepingAllFiles(on: db)
         for chunk in try await filesLastEntered(before: cutoff, on: sql).chunked(500) {
-            let rows = try await sql.select().column("id").column("personal_identity_number").column("retention_exempt").from(Caregiver.schema)
-                .where("id", .in, SQLBind.group(chunk)).all()
+            let rows = try await sql.select().column("id").column("organisation_id").column("personal_identity_number").column("retention_exempt")
+                .from(Caregiver.schema).where("id", .in, SQLBind.group(chunk)).all()
             for row in rows {
-                if try row.decode(column: "retention_exempt", as: String?.self) != nil {
+                if keeping.contains(try row.decode(column: "organisation_id", as: UUID.self)) {
+                    decided += 1
+                } else if try row.decode(column: "retention_exempt", as: String?.self) != nil {
                     exempt += 1
                 } else if FileRetention.isKeptForResearch(personalIdentityNumber: try row.decode(column: "personal_identity_number", as: String?.self)) {
                     kept += 1
@@ -37,7 +47,7 @@ enum FileRetentionService {
                 }
             }
         }
-        return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept, keptExempt: exempt)
+        return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept, keptExempt: exempt, keptByDecision: decided)
     }
 
     /// Purges the files the plan names; how many.
@@ -70,7 +80,17 @@ enum FileRetentionService {
         let union = parts.dropFirst().reduce(parts[0]) { $0 + SQLQueryString(" UNION ALL ") + $1 }
         let query = SQLQueryString("SELECT p FROM (") + union
             + SQLQueryString(") entries WHERE p NOT IN (SELECT recipient_id FROM care_relationships) GROUP BY p HAVING MAX(t) < \(bind: cutoff)")
-        return try await sql.raw(query).all().map { try $0.decode(column: "p", as: UUID.self) }.sorted { $0.uuidString < $1.uuidString }
+        var due = Set(try await sql.raw(query).all().map { try $0.decode(column: "p", as: UUID.self) })
+        // An organisation that keeps every file by decision keeps these too.
+        let keeping = try await keepingAllFiles(on: db)
+        if !keeping.isEmpty, !due.isEmpty {
+            for chunk in Array(due).chunked(500) {
+                let kept = try await sql.select().column("id").from(CareRecipient.schema).where("id", .in, SQLBind.group(chunk))
+                    .where("organisation_id", .in, SQLBind.group(Array(keeping))).all()
+                due.subtract(try kept.map { try $0.decode(column: "id", as: UUID.self) })
+            }
+        }
+        return due.sorted { $0.uuidString < $1.uuidString }
     }
 
     /// Purges the files of people cared for that are due; how many.

@@ -8,12 +8,50 @@ extension API {
         var consentReviewMonths: Int
         var contactRequestUnhandledDays: Int
         var contactRequestClosedDays: Int
+        /// The decision to keep every file (null: files are purged by the law's rule). Required in
+        /// a `PUT`, null included, so a client that leaves it out never ends a decision unawares.
+        var keepFilesDecision: String?
+
+        init(voluntarinessMonths: Int, memoRetentionDays: Int, consentReviewMonths: Int, contactRequestUnhandledDays: Int,
+             contactRequestClosedDays: Int, keepFilesDecision: String?) {
+            self.voluntarinessMonths = voluntarinessMonths
+            self.memoRetentionDays = memoRetentionDays
+            self.consentReviewMonths = consentReviewMonths
+            self.contactRequestUnhandledDays = contactRequestUnhandledDays
+            self.contactRequestClosedDays = contactRequestClosedDays
+            self.keepFilesDecision = keepFilesDecision
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case voluntarinessMonths, memoRetentionDays, consentReviewMonths, contactRequestUnhandledDays, contactRequestClosedDays, keepFilesDecision
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            voluntarinessMonths = try c.decode(Int.self, forKey: .voluntarinessMonths)
+            memoRetentionDays = try c.decode(Int.self, forKey: .memoRetentionDays)
+            consentReviewMonths = try c.decode(Int.self, forKey: .consentReviewMonths)
+            contactRequestUnhandledDays = try c.decode(Int.self, forKey: .contactRequestUnhandledDays)
+            contactRequestClosedDays = try c.decode(Int.self, forKey: .contactRequestClosedDays)
+            keepFilesDecision = try c.decode(String?.self, forKey: .keepFilesDecision)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(voluntarinessMonths, forKey: .voluntarinessMonths)
+            try c.encode(memoRetentionDays, forKey: .memoRetentionDays)
+            try c.encode(consentReviewMonths, forKey: .consentReviewMonths)
+            try c.encode(contactRequestUnhandledDays, forKey: .contactRequestUnhandledDays)
+            try c.encode(contactRequestClosedDays, forKey: .contactRequestClosedDays)
+            try c.encode(keepFilesDecision, forKey: .keepFilesDecision)   // null when none
+        }
     }
 }
 
 /// `GET` and `PUT /api/v1/caregiver-settings` (administrators and consultants): how often
 /// voluntariness is asked and the consent stance reviewed, and how long memo notes and contact
-/// requests are kept. A `PUT` sets all five, as the settings page does.
+/// requests are kept, and whether a decision keeps every file. A `PUT` sets all six, as the
+/// settings page does.
 struct CaregiverSettingsAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
         let keepers = api.signedIn.grouped(RequireRole(roles: [.admin, .consultant]))
@@ -31,6 +69,7 @@ struct CaregiverSettingsAPIController: APIRouteCollection {
             voluntarinessMonths: body.voluntarinessMonths, memoRetentionDays: body.memoRetentionDays,
             consentReviewMonths: body.consentReviewMonths,
             contactRequestUnhandledDays: body.contactRequestUnhandledDays, contactRequestClosedDays: body.contactRequestClosedDays,
+            keepFilesDecision: body.keepFilesDecision,
             by: try req.currentUser, on: req.db)
         return try await show(req: req)
     }
