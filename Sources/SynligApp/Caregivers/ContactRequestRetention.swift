@@ -14,18 +14,22 @@ struct ContactRequestRetention: Sendable, Equatable {
     var closedDays: Int
 
     static func of(_ organisationID: UUID, on db: any Database) async throws -> ContactRequestRetention {
-        guard let settings = try await CaregiverSettings.scoped(to: organisationID, on: db).first() else { return .standard }
-        return ContactRequestRetention(unhandledDays: settings.contactRequestUnhandledDays, closedDays: settings.contactRequestClosedDays)
+        try await CaregiverSettings.scoped(to: organisationID, on: db).first()?.contactRequestRetention ?? .standard
     }
 
     /// Every organisation that keeps requests for other periods than the defaults.
     static func exceptions(on db: any Database) async throws -> [UUID: ContactRequestRetention] {
         var found: [UUID: ContactRequestRetention] = [:]
-        for settings in try await CaregiverSettings.query(on: db).all() {
-            let rule = ContactRequestRetention(unhandledDays: settings.contactRequestUnhandledDays, closedDays: settings.contactRequestClosedDays)
-            if rule != .standard { found[settings.organisationID] = rule }
+        for settings in try await CaregiverSettings.query(on: db).all() where settings.contactRequestRetention != .standard {
+            found[settings.organisationID] = settings.contactRequestRetention
         }
         return found
+    }
+}
+
+extension CaregiverSettings {
+    var contactRequestRetention: ContactRequestRetention {
+        ContactRequestRetention(unhandledDays: contactRequestUnhandledDays, closedDays: contactRequestClosedDays)
     }
 }
 

@@ -11,40 +11,35 @@ extension API {
         /// The decision to keep every file (null: files are purged by the law's rule). Required in
         /// a `PUT`, null included, so a client that leaves it out never ends a decision unawares.
         var keepFilesDecision: String?
+    }
+}
 
-        init(voluntarinessMonths: Int, memoRetentionDays: Int, consentReviewMonths: Int, contactRequestUnhandledDays: Int,
-             contactRequestClosedDays: Int, keepFilesDecision: String?) {
-            self.voluntarinessMonths = voluntarinessMonths
-            self.memoRetentionDays = memoRetentionDays
-            self.consentReviewMonths = consentReviewMonths
-            self.contactRequestUnhandledDays = contactRequestUnhandledDays
-            self.contactRequestClosedDays = contactRequestClosedDays
-            self.keepFilesDecision = keepFilesDecision
-        }
+/// Written by hand only for `keepFilesDecision`: required when read (null allowed) and written
+/// as null, where synthesized Codable would read a missing key as null and leave it out. In an
+/// extension, so the memberwise initializer stays synthesized.
+extension API.CaregiverSettingsOut {
+    enum CodingKeys: String, CodingKey {
+        case voluntarinessMonths, memoRetentionDays, consentReviewMonths, contactRequestUnhandledDays, contactRequestClosedDays, keepFilesDecision
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case voluntarinessMonths, memoRetentionDays, consentReviewMonths, contactRequestUnhandledDays, contactRequestClosedDays, keepFilesDecision
-        }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        voluntarinessMonths = try c.decode(Int.self, forKey: .voluntarinessMonths)
+        memoRetentionDays = try c.decode(Int.self, forKey: .memoRetentionDays)
+        consentReviewMonths = try c.decode(Int.self, forKey: .consentReviewMonths)
+        contactRequestUnhandledDays = try c.decode(Int.self, forKey: .contactRequestUnhandledDays)
+        contactRequestClosedDays = try c.decode(Int.self, forKey: .contactRequestClosedDays)
+        keepFilesDecision = try c.decode(String?.self, forKey: .keepFilesDecision)
+    }
 
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            voluntarinessMonths = try c.decode(Int.self, forKey: .voluntarinessMonths)
-            memoRetentionDays = try c.decode(Int.self, forKey: .memoRetentionDays)
-            consentReviewMonths = try c.decode(Int.self, forKey: .consentReviewMonths)
-            contactRequestUnhandledDays = try c.decode(Int.self, forKey: .contactRequestUnhandledDays)
-            contactRequestClosedDays = try c.decode(Int.self, forKey: .contactRequestClosedDays)
-            keepFilesDecision = try c.decode(String?.self, forKey: .keepFilesDecision)
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(voluntarinessMonths, forKey: .voluntarinessMonths)
-            try c.encode(memoRetentionDays, forKey: .memoRetentionDays)
-            try c.encode(consentReviewMonths, forKey: .consentReviewMonths)
-            try c.encode(contactRequestUnhandledDays, forKey: .contactRequestUnhandledDays)
-            try c.encode(contactRequestClosedDays, forKey: .contactRequestClosedDays)
-            try c.encode(keepFilesDecision, forKey: .keepFilesDecision)   // null when none
-        }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(voluntarinessMonths, forKey: .voluntarinessMonths)
+        try c.encode(memoRetentionDays, forKey: .memoRetentionDays)
+        try c.encode(consentReviewMonths, forKey: .consentReviewMonths)
+        try c.encode(contactRequestUnhandledDays, forKey: .contactRequestUnhandledDays)
+        try c.encode(contactRequestClosedDays, forKey: .contactRequestClosedDays)
+        try c.encode(keepFilesDecision, forKey: .keepFilesDecision)   // null when none
     }
 }
 
