@@ -49,6 +49,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: CaregiverSettingsController())   // /caregivers/settings
     try app.register(collection: RegisterExtractController())     // /caregivers/:id/extract, /recipients/:id/extract
     try app.register(collection: CaregiverErasureController())    // /caregivers/:id/erase
+    try app.register(collection: RecipientErasureController())    // /recipients/:id/erase
     try app.register(collection: RetentionExemptionController())  // /caregivers/:id/retention
     try app.register(collection: CaregiverCorrectionController()) // /caregivers/:id/corrections
     try app.register(collection: ReferralController())            // /referrals, /caregivers/:id/referrals/new
@@ -75,6 +76,7 @@ func routes(_ app: Application) throws {
     try api.register(CoordinatedPlanAPIController())              // recipients/:id/coordinated-plans, discharges, patient contracts
     try api.register(RegisterExtractController())                 // caregivers/:id/extract, recipients/:id/extract
     try api.register(CaregiverErasureController())                // caregivers/:id/erasure
+    try api.register(RecipientErasureController())                // recipients/:id/erasure
     try api.register(RetentionExemptionController())              // caregivers/:id/retention-exemption
     try api.register(CaregiverCorrectionController())             // caregivers/:id/corrections
     try api.register(CaregiverSettingsAPIController())            // caregiver-settings

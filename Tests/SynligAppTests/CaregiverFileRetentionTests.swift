@@ -155,7 +155,8 @@ struct CaregiverFileRetentionTests {
             #expect(try await karin.submitForm(on: SiteURL.caregiverSettings.path, typing: [("keepFilesDecision", decision)]).status == .seeOther)
             let plan = try await FileRetentionService.plan(today: today, on: app.db)
             #expect(plan.due == [try purgedCaregiver.requireID()] && plan.keptByDecision == 1)
-            #expect(try await FileRetentionService.recipientsDue(today: today, on: app.db) == [try purgedAlone.requireID()])
+            let recipients = try await FileRetentionService.recipientPlan(today: today, on: app.db)
+            #expect(recipients.due == [try purgedAlone.requireID()] && recipients.keptByDecision == 1, "the dry run counts the person kept too")
             try await runCommand(app, "purge")
             #expect(try await Caregiver.find(try keptCaregiver.requireID(), on: app.db) != nil)
             #expect(try await CareRecipient.find(try keptAlone.requireID(), on: app.db) != nil)
@@ -175,18 +176,49 @@ struct CaregiverFileRetentionTests {
             let api = try await APIClient.signedIn(app, a.consultant.email)
             let shown = try await api.send(.GET, "/api/v1/caregiver-settings")
             #expect(try shown.content.decode(API.CaregiverSettingsOut.self).keepFilesDecision == decision)
-            let settings = #"{"voluntarinessMonths":6,"memoRetentionDays":30,"consentReviewMonths":12,"contactRequestUnhandledDays":90,"contactRequestClosedDays":30"#
+            let settings = #"{"voluntarinessMonths":6,"memoRetentionDays":30,"consentReviewMonths":12,"contactRequestUnhandledDays":90,"contactRequestClosedDays":30,"version":2"#
             #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + "}").status == .badRequest)
             #expect(try await FileRetentionService.plan(today: today, on: app.db).keptByDecision == 1)
             let disguised = try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":"Beslut\u202Ednr 45"}"#)
             #expect(disguised.status == .unprocessableEntity)
             let changed = try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":"Nytt beslut, dnr KS 2026/99"}"#)
+            #expect(changed.status == .ok)
             #expect(try changed.content.decode(API.CaregiverSettingsOut.self).keepFilesDecision == "Nytt beslut, dnr KS 2026/99")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "retention.keep_all_files").count() == 2,
                     "a new decision is audited; the refused one is not")
-            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: settings + #","keepFilesDecision":null}"#).status == .ok)
+            let ended = settings.replacingOccurrences(of: #""version":2"#, with: #""version":3"#) + #","keepFilesDecision":null}"#
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: ended).status == .ok)
             #expect(try await FileRetentionService.plan(today: today, on: app.db).due == [try keptCaregiver.requireID()])
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "retention.purge_files").count() == 1)
+        }
+    }
+
+    @Test("A settings form opened before a colleague recorded a keep decision cannot end it: 409, what was typed shown again, the decision stands")
+    func staleSettingsFormKeepsTheDecision() async throws {
+        try await withSynlig { app in
+            let a = try await RecordWorld.make(app)
+            try await makeUser(app, in: a.organisation, email: "admin@aby.se", roles: [.admin])
+            let karin = Browser(app)
+            try await karin.signIn(a.consultant.email)
+            var opened = try BrowserForm(html: try await karin.get(SiteURL.caregiverSettings.path).body.string, action: SiteURL.caregiverSettings.path)
+            try opened.fill("memoRetentionDays", "14")
+
+            let admin = Browser(app)
+            try await admin.signIn("admin@aby.se")
+            let decision = "Arkivmyndighetens beslut, dnr KS 2026/45"
+            #expect(try await admin.submitForm(on: SiteURL.caregiverSettings.path, typing: [("keepFilesDecision", decision)]).status == .seeOther)
+
+            let stale = try await karin.post(SiteURL.caregiverSettings.path, form: opened.fields.map { ($0.name, $0.value) }, includeCSRF: false)
+            #expect(stale.status == .conflict)
+            #expect(stale.body.string.contains("Någon annan har ändrat"))
+            #expect(stale.body.string.contains(#"value="14""#), "what Karin typed is shown again")
+            let saved = try await CaregiverSettingsController.current(try a.organisation.requireID(), on: app.db)
+            #expect(saved.keepFilesDecision == decision && saved.memoRetentionDays == 30 && saved.version == 2)
+
+            // Reloaded, the form carries the decision and Karin's change saves on top of it.
+            #expect(try await karin.submitForm(on: SiteURL.caregiverSettings.path, typing: [("memoRetentionDays", "14")]).status == .seeOther)
+            let after = try await CaregiverSettingsController.current(try a.organisation.requireID(), on: app.db)
+            #expect(after.keepFilesDecision == decision && after.memoRetentionDays == 14 && after.version == 3)
         }
     }
 }

@@ -50,7 +50,7 @@ struct CaregiverRecordFollowUpTests {
             #expect(try await VoluntarinessCheck.query(on: app.db).count() == 1)
 
             try await FollowUpService.saveSettings(voluntarinessMonths: 3, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
-                                                   keepFilesDecision: nil, by: world.consultant, on: app.db)
+                                                   keepFilesDecision: nil, version: 1, by: world.consultant, on: app.db)
             let erik = try await world.register(app, "Erik Berg", today: today)
             _ = try await FollowUpService.recordVoluntariness(caregiverID: try erik.requireID(),
                                                               VoluntarinessInput(wantsToContinue: "yes", ableToContinue: "yes", shouldNotCarry: "nothing"),

@@ -65,6 +65,7 @@ struct ContactRequestRetentionTests {
                 settings.organisationID = try organisation.requireID()
                 (settings.voluntarinessMonths, settings.memoRetentionDays, settings.consentReviewMonths) = (6, 30, 12)
                 (settings.contactRequestUnhandledDays, settings.contactRequestClosedDays) = (unhandled, ContactRequestRetention.standard.closedDays)
+                settings.version = 2
                 try await settings.create(on: app.db)
             }
             // Requests of the same ages everywhere: A's rule purges its two, B's defaults keep its two.
@@ -88,7 +89,7 @@ struct ContactRequestRetentionTests {
         }
     }
 
-    @Test("GET and PUT /api/v1/caregiver-settings: the settings in force, all five set at once, bad values a 422 naming the field")
+    @Test("GET and PUT /api/v1/caregiver-settings: the settings in force, all set at once from the version read, stale 409/412, bad values a 422 naming the field")
     func throughTheAPI() async throws {
         try await withSynlig { app in
             let a = try await makeOrganisation(app, name: "Aby", code: "0101")
@@ -98,19 +99,29 @@ struct ContactRequestRetentionTests {
             #expect(defaults.status == .ok)
             #expect(try defaults.content.decode(API.CaregiverSettingsOut.self) == .init(
                 voluntarinessMonths: 6, memoRetentionDays: 30, consentReviewMonths: 12, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
-                keepFilesDecision: nil))
+                keepFilesDecision: nil, version: 1))
+            #expect(defaults.headers.first(name: .eTag) == #""1""#)
 
-            let body = #"{"voluntarinessMonths":3,"memoRetentionDays":14,"consentReviewMonths":24,"contactRequestUnhandledDays":60,"contactRequestClosedDays":10,"keepFilesDecision":null}"#
+            let body = #"{"voluntarinessMonths":3,"memoRetentionDays":14,"consentReviewMonths":24,"contactRequestUnhandledDays":60,"contactRequestClosedDays":10,"keepFilesDecision":null,"version":1}"#
             let put = try await api.send(.PUT, "/api/v1/caregiver-settings", json: body)
             #expect(put.status == .ok)
+            #expect(put.headers.first(name: .eTag) == #""2""#)
             let expected = API.CaregiverSettingsOut(voluntarinessMonths: 3, memoRetentionDays: 14, consentReviewMonths: 24,
-                                                    contactRequestUnhandledDays: 60, contactRequestClosedDays: 10, keepFilesDecision: nil)
+                                                    contactRequestUnhandledDays: 60, contactRequestClosedDays: 10, keepFilesDecision: nil, version: 2)
             #expect(try put.content.decode(API.CaregiverSettingsOut.self) == expected)
             #expect(try await api.send(.GET, "/api/v1/caregiver-settings").content.decode(API.CaregiverSettingsOut.self) == expected)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "caregiver_settings.update").count() == 1)
 
+            // A client that read the defaults (version 1) cannot overwrite what was saved since.
+            let stale = body.replacingOccurrences(of: #""memoRetentionDays":14"#, with: #""memoRetentionDays":7"#)
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: stale).status == .conflict)
+            let unversioned = stale.replacingOccurrences(of: #","version":1"#, with: "")
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: unversioned).status == .preconditionRequired)
+            #expect(try await api.send(.PUT, "/api/v1/caregiver-settings", json: unversioned, headers: ["If-Match": #""1""#]).status == .preconditionFailed)
+
             let wrong = try await api.send(.PUT, "/api/v1/caregiver-settings", json: body.replacingOccurrences(of: #""contactRequestClosedDays":10"#,
-                                                                                                                with: #""contactRequestClosedDays":400"#))
+                                                                                                                with: #""contactRequestClosedDays":400"#)
+                                                                                        .replacingOccurrences(of: #""version":1"#, with: #""version":2"#))
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("contactRequestClosedDays"))
             let partial = try await api.send(.PUT, "/api/v1/caregiver-settings", json: #"{"contactRequestClosedDays":10}"#)

@@ -21,11 +21,12 @@ struct CaregiverSettingsController: RouteCollection {
             consentReviewMonths: settings?.consentReviewMonths ?? ConsentReviewSchedule.standardMonths,
             contactRequestUnhandledDays: settings?.contactRequestUnhandledDays ?? ContactRequestRetention.standard.unhandledDays,
             contactRequestClosedDays: settings?.contactRequestClosedDays ?? ContactRequestRetention.standard.closedDays,
-            keepFilesDecision: settings?.keepFilesDecision)
+            keepFilesDecision: settings?.keepFilesDecision,
+            version: settings?.version ?? CaregiverSettings.defaultsVersion)
     }
 
     private func render(_ req: Request, values: FormValues, errors: FormErrors, notice: String?, confirmation: String? = nil,
-                        status: HTTPResponseStatus = .ok) async throws -> Response {
+                        version: Int, status: HTTPResponseStatus = .ok) async throws -> Response {
         var form = FormBuilder(req, values: values, errors: errors)
         form.text("voluntarinessMonths", "settings.voluntariness_months", hint: "settings.voluntariness_hint", kind: .number, maxLength: 2)
         form.text("memoRetentionDays", "settings.memo_days", hint: "settings.memo_hint", kind: .number, maxLength: 3)
@@ -34,7 +35,7 @@ struct CaregiverSettingsController: RouteCollection {
         form.text("contactRequestClosedDays", "settings.contact_closed_days", hint: "settings.contact_closed_hint", kind: .number, maxLength: 3)
         form.text("keepFilesDecision", "settings.keep_files_decision", hint: "settings.keep_files_hint", maxLength: 200)
         return try await req.renderForm(titleKey: "settings.title", form: form, action: SiteURL.caregiverSettings.path,
-                                        introKey: "settings.intro", notice: notice, confirmation: confirmation, backHref: SiteURL.home.path, backKey: "settings.back",
+                                        version: version, introKey: "settings.intro", notice: notice, confirmation: confirmation, backHref: SiteURL.home.path, backKey: "settings.back",
                                         status: status)
     }
 
@@ -47,20 +48,21 @@ struct CaregiverSettingsController: RouteCollection {
             ("contactRequestUnhandledDays", String(current.contactRequestUnhandledDays)),
             ("contactRequestClosedDays", String(current.contactRequestClosedDays)),
             ("keepFilesDecision", current.keepFilesDecision ?? ""),
-        ]), errors: .none, notice: nil, confirmation: saved ? req.t("settings.saved") : nil)
+        ]), errors: .none, notice: nil, confirmation: saved ? req.t("settings.saved") : nil, version: current.version ?? CaregiverSettings.defaultsVersion)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
         let user = try req.currentUser
         return try await req.submitForm(render: { values, errors, notice, status in
-            try await render(req, values: values, errors: errors, notice: notice, status: status)
+            try await render(req, values: values, errors: errors, notice: notice, version: values.int("version") ?? -1, status: status)
         }, save: { values in
             try await FollowUpService.saveSettings(voluntarinessMonths: values.int("voluntarinessMonths"),
                                                    memoRetentionDays: values.int("memoRetentionDays"),
                                                    consentReviewMonths: values.int("consentReviewMonths"),
                                                    contactRequestUnhandledDays: values.int("contactRequestUnhandledDays"),
                                                    contactRequestClosedDays: values.int("contactRequestClosedDays"),
-                                                   keepFilesDecision: values["keepFilesDecision"], by: user, on: req.db)
+                                                   keepFilesDecision: values["keepFilesDecision"],
+                                                   version: values.int("version") ?? -1, by: user, on: req.db)
             return req.redirect(to: SiteURL.caregiverSettings.path + "?saved=1")
         })
     }

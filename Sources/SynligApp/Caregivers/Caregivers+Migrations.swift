@@ -22,6 +22,7 @@ enum CaregiverMigrations {
         app.migrations.add(CreateCaregiverCorrections())
         app.migrations.add(KeepContactRequestsByOrganisation())
         app.migrations.add(KeepFilesByDecision())
+        app.migrations.add(VersionCaregiverSettings())
     }
 }
 

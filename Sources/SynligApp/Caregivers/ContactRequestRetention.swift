@@ -60,3 +60,16 @@ struct KeepFilesByDecision: AsyncMigration {
         try await database.schema("caregiver_settings").deleteField("keep_files_decision").update()
     }
 }
+
+/// `caregiver_settings.version`: a stale settings form used to replace all the values, and so
+/// could end a keep decision a colleague had just recorded. Rows saved before start at 1, as
+/// Synlig's defaults do: a form that read either shows what it read.
+struct VersionCaregiverSettings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("caregiver_settings").field("version", .int, .required, .sql(.default(1))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("caregiver_settings").deleteField("version").update()
+    }
+}

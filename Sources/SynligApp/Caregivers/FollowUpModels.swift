@@ -240,6 +240,12 @@ final class CaregiverSettings: Model, OrganisationScoped, @unchecked Sendable {
     /// archive authority's bevarandebeslut, e.g. for research), as its reference; nil: files are
     /// purged by the law's rule (`FileRetention`).
     @OptionalField(key: "keep_files_decision") var keepFilesDecision: String?
+    /// Counts the saves, so a form or a client that read older settings cannot overwrite a
+    /// colleague's change unseen.
+    @Field(key: "version") var version: Int
+    /// The version of Synlig's defaults, before an organisation saves its own: 1, not 0, because
+    /// a form's hidden version is left out when it is 0 (`HasValueTag`).
+    static let defaultsVersion = 1
 
     static var organisationIDKey: KeyPath<CaregiverSettings, FieldProperty<CaregiverSettings, UUID>> { \.$organisationID }
 

@@ -317,7 +317,7 @@ package enum FollowUpService {
 
     static func saveSettings(voluntarinessMonths: Int?, memoRetentionDays: Int?, consentReviewMonths: Int? = ConsentReviewSchedule.standardMonths,
                              contactRequestUnhandledDays: Int?, contactRequestClosedDays: Int?,
-                             keepFilesDecision: String?, by user: CurrentUser, on db: any Database) async throws {
+                             keepFilesDecision: String?, version: Int, by user: CurrentUser, on db: any Database) async throws {
         guard user.hasAny([.admin, .consultant]) else { throw SynligError.forbidden }
         var check = InputChecker()
         if voluntarinessMonths.map(FollowUpSchedule.allowedVoluntarinessMonths.contains) != true { check.fail("voluntarinessMonths", "settings.months_invalid") }
@@ -329,6 +329,10 @@ package enum FollowUpService {
         try check.finish()
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let settings = try await CaregiverSettings.scoped(to: user.organisationID, on: tx).first() ?? CaregiverSettings()
+            // The audit transaction holds the chain's head row, so no other save runs between this
+            // check and the write.
+            guard version == (settings.id == nil ? CaregiverSettings.defaultsVersion : settings.version) else { throw SynligError.staleEdit }
+            settings.version = version + 1
             settings.organisationID = user.organisationID
             settings.voluntarinessMonths = voluntarinessMonths ?? 6
             settings.memoRetentionDays = memoRetentionDays ?? CaregiverSettings.defaultMemoRetentionDays

@@ -20,6 +20,8 @@ struct RecipientController: RouteCollection {
         var contactsHref: String
         var plansHref: String
         var extractHref: String?
+        /// Erasure on request, for those who may erase (`RecipientErasure`).
+        var eraseHref: String?
         var action: String
         var version: Int
         var fields: [FormField]
@@ -33,6 +35,8 @@ struct RecipientController: RouteCollection {
         /// Empty when the search was refused: nothing was searched, so nothing is counted.
         var countText: String
         var errors: FormErrors = .none
+        /// Said after a file was erased on request (`RecipientErasure`).
+        var erased = false
     }
 
     /// The list shows this many names; past it, the search finds the rest.
@@ -69,7 +73,7 @@ struct RecipientController: RouteCollection {
         return try await req.renderPage("caregivers/recipients", ListPage(
             page: .make(for: req, titleKey: "recipient.list_title"), query: text,
             rows: try shown.map { CaregiverController.ListRow(name: $0.name, href: SiteURL.recipient(try $0.requireID()).path, registered: "") },
-            countText: countText))
+            countText: countText, erased: req.method == .GET && req.query[String.self, at: "erased"] == "1"))
     }
 
     private func render(_ req: Request, recipient: CareRecipient, values: FormValues, errors: FormErrors, notice: String?,
@@ -89,7 +93,8 @@ struct RecipientController: RouteCollection {
         return try await req.renderPage("caregivers/recipient", Page(
             page: .make(for: req, titleKey: "recipient.title", titleArguments: [recipient.name], errors: form.summary),
             caregivers: rows, contactsHref: SiteURL.recipientContacts(id).path, plansHref: SiteURL.recipientPlans(id).path,
-            extractHref: RegisterExtractService.mayMake(user) ? SiteURL.recipientExtract(id).path : nil, action: SiteURL.recipient(id).path,
+            extractHref: RegisterExtractService.mayMake(user) ? SiteURL.recipientExtract(id).path : nil,
+            eraseHref: RecipientErasure.mayErase(user) ? SiteURL.recipientErase(id).path : nil, action: SiteURL.recipient(id).path,
             version: values.int("version") ?? recipient.version, fields: form.fields, notice: notice), status: status)
     }
 

@@ -244,6 +244,8 @@ struct PurgeCommand: AsyncCommand {
             context.console.output("Caregivers' files due but kept for research (born on the 5th, 15th or 25th): \(files.keptForResearch).".consoleText())
             context.console.output("Caregivers' files due but exempt from gallring: \(files.keptExempt).".consoleText())
             context.console.output("Caregivers' files due but kept by their organisation's decision to keep every file: \(files.keptByDecision).".consoleText())
+            let recipients = try await FileRetentionService.recipientPlan(on: context.application.db)
+            context.console.output("Files of people cared for due but kept by their organisation's decision to keep every file: \(recipients.keptByDecision).".consoleText())
             return
         }
         var failed: [String] = []

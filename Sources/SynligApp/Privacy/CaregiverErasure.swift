@@ -19,22 +19,44 @@ enum CaregiverErasure {
         guard mayErase(user) else { throw SynligError.forbidden }
         guard caregiver.organisationID == user.organisationID else { throw SynligError.notFound }
         let id = try caregiver.requireID()
+        let reason = try reason(raw)
+        let decided = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id)
+            .filter(\.$decision == .assessedSupport).count()
+        guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
+        // An exempt file is kept for the archive authority or for a matter that needs it (a
+        // complaint, supervision, a court): GDPR art. 17.3 b, d and e give way to both.
+        guard caregiver.retentionExempt == nil else { throw SynligError(.conflict, "erasure.exempt") }
+        try await refuseUnderKeepDecision(caregiver.organisationID, on: db)
+        let organisationID = caregiver.organisationID
+        try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            try await FileRetentionService.erase(caregivers: [id], on: tx as! any SQLDatabase)
+            audit.record("caregiver.erase.\(reason.rawValue)", "caregiver", id: id, organisation: organisationID)
+        }
+    }
+
+    /// The reason the form or the API names, or a 422 on `reason`.
+    static func reason(_ raw: String?) throws -> ErasureReason {
         guard let raw, !raw.isEmpty else {
             throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_required")])
         }
         guard let reason = ErasureReason(rawValue: raw) else {
             throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_unknown")])
         }
-        let decided = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id)
-            .filter(\.$decision == .assessedSupport).count()
-        guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
-        guard try await !FileRetentionService.keepingAllFiles(on: db).contains(caregiver.organisationID) else {
+        return reason
+    }
+
+    /// The form's own check, both problems at once: a reason chosen and the confirmation ticked.
+    static func requireReasonAndConfirmation(_ values: FormValues) throws {
+        var problems: [SynligError.FieldProblem] = []
+        if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: "erasure.reason_required")) }
+        if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: "erasure.confirm_required")) }
+        guard problems.isEmpty else { throw SynligError.invalid(problems) }
+    }
+
+    /// 409 while the organisation keeps every file by the archive authority's decision.
+    static func refuseUnderKeepDecision(_ organisationID: UUID, on db: any Database) async throws {
+        guard try await !FileRetentionService.keepingAllFiles(on: db).contains(organisationID) else {
             throw SynligError(.conflict, "erasure.kept_by_decision")
-        }
-        let organisationID = caregiver.organisationID
-        try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            try await FileRetentionService.erase(caregivers: [id], on: tx as! any SQLDatabase)
-            audit.record("caregiver.erase.\(reason.rawValue)", "caregiver", id: id, organisation: organisationID)
         }
     }
 }
@@ -90,10 +112,7 @@ struct CaregiverErasureController: RouteCollection, APIRouteCollection {
         }, save: { values in
             // The confirmation first: without it nothing is looked at further.
             let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
-            var problems: [SynligError.FieldProblem] = []
-            if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: "erasure.reason_required")) }
-            if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: "erasure.confirm_required")) }
-            guard problems.isEmpty else { throw SynligError.invalid(problems) }
+            try CaregiverErasure.requireReasonAndConfirmation(values)
             try await CaregiverErasure.erase(caregiver, reason: values["reason"], by: user, on: req.db)
             return req.redirect(to: SiteURL.caregivers.path + "?erased=1")
         })

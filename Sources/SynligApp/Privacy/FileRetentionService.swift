@@ -67,6 +67,12 @@ enum FileRetentionService {
     /// While a caregiver's file names them, their file is kept with it. Their birth day is not
     /// stored (no personnummer), so the research days cannot apply.
     static func recipientsDue(today: CalendarDate = .today(), on db: any Database) async throws -> [UUID] {
+        try await recipientPlan(today: today, on: db).due
+    }
+
+    /// `recipientsDue`, and how many more would be due but for their organisation's decision to
+    /// keep every file (for `synlig purge --dry-run`).
+    static func recipientPlan(today: CalendarDate = .today(), on db: any Database) async throws -> (due: [UUID], keptByDecision: Int) {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let cutoff = FileRetention.latestDueEntry(today: today).addingDays(1).startInSweden
         var parts: [SQLQueryString] = []
@@ -83,14 +89,16 @@ enum FileRetentionService {
         var due = Set(try await sql.raw(query).all().map { try $0.decode(column: "p", as: UUID.self) })
         // An organisation that keeps every file by decision keeps these too.
         let keeping = try await keepingAllFiles(on: db)
+        var keptByDecision = 0
         if !keeping.isEmpty, !due.isEmpty {
             for chunk in Array(due).chunked(500) {
                 let kept = try await sql.select().column("id").from(CareRecipient.schema).where("id", .in, SQLBind.group(chunk))
                     .where("organisation_id", .in, SQLBind.group(Array(keeping))).all()
+                keptByDecision += kept.count
                 due.subtract(try kept.map { try $0.decode(column: "id", as: UUID.self) })
             }
         }
-        return due.sorted { $0.uuidString < $1.uuidString }
+        return (due.sorted { $0.uuidString < $1.uuidString }, keptByDecision)
     }
 
     /// Purges the files of people cared for that are due; how many.

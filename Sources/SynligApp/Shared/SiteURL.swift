@@ -105,6 +105,7 @@ enum SiteURL: Sendable, Equatable {
     case recipientContacts(UUID)
     case recipientExtract(UUID)
     case recipientExtractJSON(UUID)
+    case recipientErase(UUID)
     /// The person's SIPs, discharges and patient contracts, and the forms that add to them.
     case recipientPlans(UUID)
     case recipientPlansPart(UUID, PlansPart)
@@ -269,6 +270,7 @@ enum SiteURL: Sendable, Equatable {
         case .recipientContacts(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("contacts.csv")]
         case .recipientExtract(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract")]
         case .recipientExtractJSON(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract.json")]
+        case .recipientErase(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("erase")]
         case .recipientPlans(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans")]
         case .recipientPlansPart(let id, let part):
             [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans"), .fixed(part.rawValue)]

@@ -98,6 +98,7 @@ enum AuthorizationMatrix {
     *      /caregivers/:x/retention                       consultant  strong
     GET    /recipients/:x/extract                         consultant  strong
     GET    /recipients/:x/extract.json                    consultant  strong
+    *      /recipients/:x/erase                           consultant  strong
     POST   /caregivers/restrictions/:x/lift               lifters     strong
     POST   /caregivers/restrictions/:x/review             lifters     strong
     *      /caregivers/**                                 records     strong
@@ -156,6 +157,7 @@ enum AuthorizationMatrix {
     *      /api/v1/caregiver-settings                     keepers
     GET    /api/v1/caregivers/:x/extract                  consultant  strong
     POST   /api/v1/caregivers/:x/erasure                  consultant  strong
+    POST   /api/v1/recipients/:x/erasure                  consultant  strong
     POST   /api/v1/caregivers/:x/retention-exemption      consultant  strong
     GET    /api/v1/recipients/:x/extract                  consultant  strong
     POST   /api/v1/restrictions/:x/*                      lifters     strong

@@ -11,6 +11,9 @@ extension API {
         /// The decision to keep every file (null: files are purged by the law's rule). Required in
         /// a `PUT`, null included, so a client that leaves it out never ends a decision unawares.
         var keepFilesDecision: String?
+        /// The settings' version (1 while the defaults apply); also the ETag. A `PUT` names the version it
+        /// changes here or in `If-Match`, so it cannot overwrite a colleague's change unseen.
+        var version: Int?
     }
 }
 
@@ -19,7 +22,7 @@ extension API {
 /// extension, so the memberwise initializer stays synthesized.
 extension API.CaregiverSettingsOut {
     enum CodingKeys: String, CodingKey {
-        case voluntarinessMonths, memoRetentionDays, consentReviewMonths, contactRequestUnhandledDays, contactRequestClosedDays, keepFilesDecision
+        case voluntarinessMonths, memoRetentionDays, consentReviewMonths, contactRequestUnhandledDays, contactRequestClosedDays, keepFilesDecision, version
     }
 
     init(from decoder: any Decoder) throws {
@@ -29,6 +32,8 @@ extension API.CaregiverSettingsOut {
         consentReviewMonths = try c.decode(Int.self, forKey: .consentReviewMonths)
         contactRequestUnhandledDays = try c.decode(Int.self, forKey: .contactRequestUnhandledDays)
         contactRequestClosedDays = try c.decode(Int.self, forKey: .contactRequestClosedDays)
+        // Before the required optional: `DecodedFields` stops recording at `String?`.
+        version = try c.decodeIfPresent(Int.self, forKey: .version)
         keepFilesDecision = try c.decode(String?.self, forKey: .keepFilesDecision)
     }
 
@@ -40,13 +45,14 @@ extension API.CaregiverSettingsOut {
         try c.encode(contactRequestUnhandledDays, forKey: .contactRequestUnhandledDays)
         try c.encode(contactRequestClosedDays, forKey: .contactRequestClosedDays)
         try c.encode(keepFilesDecision, forKey: .keepFilesDecision)   // null when none
+        try c.encodeIfPresent(version, forKey: .version)
     }
 }
 
 /// `GET` and `PUT /api/v1/caregiver-settings` (administrators and consultants): how often
 /// voluntariness is asked and the consent stance reviewed, and how long memo notes and contact
 /// requests are kept, and whether a decision keeps every file. A `PUT` sets all six, as the
-/// settings page does.
+/// settings page does, from the version it names.
 struct CaregiverSettingsAPIController: APIRouteCollection {
     func boot(api: APIRoutes) throws {
         let keepers = api.signedIn.grouped(RequireRole(roles: [.admin, .consultant]))
@@ -54,18 +60,22 @@ struct CaregiverSettingsAPIController: APIRouteCollection {
         keepers.put("caregiver-settings", use: update)
     }
 
-    @Sendable func show(req: Request) async throws -> API.CaregiverSettingsOut {
-        try await CaregiverSettingsController.current(try req.currentUser.organisationID, on: req.db)
+    @Sendable func show(req: Request) async throws -> Response {
+        let settings = try await CaregiverSettingsController.current(try req.currentUser.organisationID, on: req.db)
+        return try await versioned(settings, version: settings.version ?? CaregiverSettings.defaultsVersion, req: req)
     }
 
-    @Sendable func update(req: Request) async throws -> API.CaregiverSettingsOut {
+    @Sendable func update(req: Request) async throws -> Response {
         let body = try req.decodeStrict(API.CaregiverSettingsOut.self)
-        try await FollowUpService.saveSettings(
-            voluntarinessMonths: body.voluntarinessMonths, memoRetentionDays: body.memoRetentionDays,
-            consentReviewMonths: body.consentReviewMonths,
-            contactRequestUnhandledDays: body.contactRequestUnhandledDays, contactRequestClosedDays: body.contactRequestClosedDays,
-            keepFilesDecision: body.keepFilesDecision,
-            by: try req.currentUser, on: req.db)
+        let precondition = try EditPrecondition.of(req, bodyVersion: body.version)
+        try await precondition.run {
+            try await FollowUpService.saveSettings(
+                voluntarinessMonths: body.voluntarinessMonths, memoRetentionDays: body.memoRetentionDays,
+                consentReviewMonths: body.consentReviewMonths,
+                contactRequestUnhandledDays: body.contactRequestUnhandledDays, contactRequestClosedDays: body.contactRequestClosedDays,
+                keepFilesDecision: body.keepFilesDecision, version: precondition.version,
+                by: try req.currentUser, on: req.db)
+        }
         return try await show(req: req)
     }
 }

@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import SynligCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import SynligApp
+
+/// Erasure on request of the file of a person cared for (issue 12): refused while a caregiver's
+/// file names the person, then everything the registry links to them goes, as at gallring.
+@Suite("Erasing the file of a person cared for on request")
+struct RecipientErasureTests {
+    /// Rows the registry links to the person: the person and their units.
+    func rows(of recipient: UUID, on db: any Database) async throws -> Int {
+        try await CareRecipient.query(on: db).filter(\.$id == recipient).count()
+            + CareRecipientUnit.query(on: db).filter(\.$recipientID == recipient).count()
+    }
+
+    @Test("Through the page: refused while a caregiver's file names the person, saying why; then untouched erases nothing, and confirmed the file is gone with the reason audited and no name")
+    func throughThePage() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (anna, greta, _) = try await world.pair(app, "Anna Närståendesson", caring: "Greta Raderasson", in: world.unitA)
+            let id = try greta.requireID()
+            let karin = Browser(app)
+            try await karin.signIn(world.consultant.email)
+            #expect(try await karin.get("/recipients/\(id)").body.string.contains(#"href="/recipients/\#(id)/erase""#))
+            let form = try await karin.get("/recipients/\(id)/erase")
+            #expect(form.status == .ok && form.body.string.contains("Radera akten för Greta Raderasson på begäran"))
+            #expect(form.body.string.contains("En anhörigs akt nämner personen"), "the page says at once why it cannot succeed")
+            let linked = try await karin.post("/recipients/\(id)/erase", form: [("reason", "registeredByMistake"), ("confirm", "on")])
+            #expect(linked.status == .conflict)
+            #expect(linked.body.string.contains("kan inte raderas förrän den anhöriges akt har raderats eller gallrats"))
+            #expect(try await rows(of: id, on: app.db) == 2)
+
+            // The caregiver's file goes first; the relationship goes with it.
+            try await CaregiverErasure.erase(anna, reason: "registeredByMistake", by: world.consultant, on: app.db)
+            #expect(try await !karin.get("/recipients/\(id)/erase").body.string.contains("kan inte raderas nu"))
+            let untouched = try await karin.post("/recipients/\(id)/erase", form: [("reason", "")])
+            #expect(untouched.status == .unprocessableEntity)
+            #expect(untouched.body.string.contains("Välj skälet till att akten raderas.") && untouched.body.string.contains("Bekräfta att akten ska raderas."))
+            #expect(try await rows(of: id, on: app.db) == 2)
+
+            let erased = try await karin.post("/recipients/\(id)/erase", form: [("reason", "objectionUpheld"), ("confirm", "on")])
+            #expect(erased.headers.first(name: .location) == "/recipients?erased=1")
+            #expect(try await karin.get("/recipients?erased=1").body.string.contains("Akten är raderad."))
+            #expect(try await rows(of: id, on: app.db) == 0)
+            #expect(try await karin.get("/recipients/\(id)").status == .notFound)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.objectionUpheld").all()
+            #expect(events.count == 1 && events.first?.recordID == id.uuidString && events.first?.actorUserID == world.consultant.id)
+            #expect(try await AuditEvent.query(on: app.db).all().allSatisfy { !($0.recordID ?? "").contains("Greta") })
+            #expect(try await AuditTrail.verify(on: app.db) == nil)
+        }
+    }
+
+    @Test("Through the API: consultants only, 404 for another organisation's, a reason from the list, 409 while linked or kept by decision, 204 when erased")
+    func throughTheAPI() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let other = try await RecordWorld.make(app, name: "Grannkommun", code: "0181")
+            let (_, linked, _) = try await world.pair(app, "Bo Länkad", caring: "Gun Länkad", in: world.unitB)
+            let alone = try await world.recipient(app, "Ensam Person", units: [world.unitB])
+            let karin = try await APIClient.signedIn(app, world.consultant.email)
+            let path = "/api/v1/recipients/\(try alone.requireID())/erasure"
+            let hassan = try await APIClient.signedIn(app, world.caseOfficerB.email)
+            #expect(try await hassan.send(.POST, path, json: #"{"reason": "registeredByMistake"}"#).status == .forbidden)
+            let neighbour = try await APIClient.signedIn(app, other.consultant.email)
+            #expect(try await neighbour.send(.POST, path, json: #"{"reason": "registeredByMistake"}"#).status == .notFound)
+            let missing = try await karin.send(.POST, path, json: "{}")
+            #expect(missing.status == .unprocessableEntity && missing.body.string.contains("reason"))
+            #expect(try await karin.send(.POST, path, json: #"{"reason": "because"}"#).status == .unprocessableEntity)
+            let named = try await karin.send(.POST, "/api/v1/recipients/\(try linked.requireID())/erasure", json: #"{"reason": "registeredByMistake"}"#)
+            #expect(named.status == .conflict)
+
+            // While the organisation keeps every file by decision, not even an unlinked person's goes.
+            try await FollowUpService.saveSettings(voluntarinessMonths: 6, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                                                   keepFilesDecision: "Arkivmyndighetens beslut dnr 12", version: 1, by: world.consultant, on: app.db)
+            #expect(try await karin.send(.POST, path, json: #"{"reason": "registeredByMistake"}"#).status == .conflict)
+            #expect(try await rows(of: try alone.requireID(), on: app.db) == 2)
+            try await FollowUpService.saveSettings(voluntarinessMonths: 6, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                                                   keepFilesDecision: nil, version: 2, by: world.consultant, on: app.db)
+
+            #expect(try await karin.send(.POST, path, json: #"{"reason": "unlawfullyProcessed"}"#).status == .noContent)
+            #expect(try await rows(of: try alone.requireID(), on: app.db) == 0)
+            #expect(try await rows(of: try linked.requireID(), on: app.db) == 2)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.unlawfullyProcessed").count() == 1)
+        }
+    }
+
+    @Test("A caregiver's file exempt from gallring (a pending matter, the archive authority) is not erased on request either")
+    func exemptCaregiverFileIsKept() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (cia, _, _) = try await world.pair(app, "Cia Undantagen", caring: "Dan Undantagen", in: world.unitA)
+            let id = try cia.requireID()
+            try await RetentionExemptionService.set(id, exemption: RetentionExemption.pendingMatter.rawValue, by: world.consultant, on: app.db)
+            let karin = try await APIClient.signedIn(app, world.consultant.email)
+            let refused = try await karin.send(.POST, "/api/v1/caregivers/\(id)/erasure", json: #"{"reason": "registeredByMistake"}"#)
+            #expect(refused.status == .conflict && refused.body.string.contains("undantagen från gallring"))
+            #expect(try await Caregiver.find(id, on: app.db) != nil)
+            try await RetentionExemptionService.set(id, exemption: nil, by: world.consultant, on: app.db)
+            #expect(try await karin.send(.POST, "/api/v1/caregivers/\(id)/erasure", json: #"{"reason": "registeredByMistake"}"#).status == .noContent)
+        }
+    }
+}
