@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SynligCore
 import Testing
 import Vapor
@@ -14,6 +15,20 @@ struct RecipientErasureTests {
     func rows(of recipient: UUID, on db: any Database) async throws -> Int {
         try await CareRecipient.query(on: db).filter(\.$id == recipient).count()
             + CareRecipientUnit.query(on: db).filter(\.$recipientID == recipient).count()
+    }
+
+    /// The person's rows in every table the registry links to a person cared for, by table.
+    func linkedRows(of recipient: UUID, on db: any Database) async throws -> [String: Int] {
+        let sql = try #require(db as? any SQLDatabase)
+        var found: [String: Int] = [:]
+        for table in PersonalDataRegistry.aboutPeople {
+            for case .recipient(let column) in table.links {
+                let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table.name)
+                    .where(SQLIdentifier(column), .equal, SQLBind(recipient)).first(decodingColumn: "n", as: Int.self) ?? 0
+                if count > 0 { found[table.name, default: 0] += count }
+            }
+        }
+        return found
     }
 
     @Test("Through the page: refused while a caregiver's file names the person, saying why; then untouched erases nothing, and confirmed the file is gone with the reason audited and no name")
@@ -48,7 +63,15 @@ struct RecipientErasureTests {
             #expect(try await karin.get("/recipients/\(id)").status == .notFound)
             let events = try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.objectionUpheld").all()
             #expect(events.count == 1 && events.first?.recordID == id.uuidString && events.first?.actorUserID == world.consultant.id)
-            #expect(try await AuditEvent.query(on: app.db).all().allSatisfy { !($0.recordID ?? "").contains("Greta") })
+            // The audit trail holds the id and the reason; no row of it carries the name.
+            let sql = try #require(app.db as? any SQLDatabase)
+            let trail = try await sql.raw("SELECT * FROM audit_events").all()
+            #expect(!trail.isEmpty)
+            for row in trail {
+                for column in row.allColumns {
+                    #expect(!((try? row.decode(column: column, as: String?.self)) ?? nil ?? "").contains("Greta"), "\(column) names the person")
+                }
+            }
             #expect(try await AuditTrail.verify(on: app.db) == nil)
         }
     }
@@ -80,8 +103,28 @@ struct RecipientErasureTests {
             try await FollowUpService.saveSettings(voluntarinessMonths: 6, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
                                                    keepFilesDecision: nil, version: 2, by: world.consultant, on: app.db)
 
+            // The person's discharge, SIP with an outcome and a responsibility, patient contract and
+            // tasks, through the API, so that every kind of row the registry links is there to go.
+            let aloneID = try alone.requireID().uuidString
+            let today = CalendarDate.today().iso
+            let discharge = try await karin.send(.POST, "/api/v1/recipients/\(aloneID)/discharges", json: json(["dischargedOn": today, "dischargedFrom": "Avd 7"]))
+            let offered = try await karin.send(.POST, "/api/v1/recipients/\(aloneID)/coordinated-plans",
+                                               json: json(["offeredOn": today, "dischargeId": try discharge.decoded(API.DischargeOut.self).id.uuidString]))
+            let planID = try offered.decoded(API.PlanOfferOut.self).id
+            #expect(try await karin.send(.POST, "/api/v1/coordinated-plans/\(planID)/outcomes",
+                                         json: json(["outcome": "accepted", "outcomeOn": today, "version": 1])).status == .created)
+            #expect(try await karin.send(.POST, "/api/v1/coordinated-plans/\(planID)/responsibilities",
+                                         json: json(["actor": "Hemtjänst Norra", "task": "Tillsyn", "dueOn": today, "followUpOn": today, "overall": true])).status == .created)
+            #expect(try await karin.send(.POST, "/api/v1/recipients/\(aloneID)/patient-contracts",
+                                         json: json(["agreed": "Promenad", "agreedOn": today, "followUpOn": CalendarDate.today().addingDays(7).iso])).status == .created)
+            let before = try await linkedRows(of: try alone.requireID(), on: app.db)
+            #expect(Set(before.keys).isSuperset(of: ["care_recipients", "care_recipient_units", "inpatient_discharges", "coordinated_plan_offers",
+                                                     "coordinated_plan_outcomes", "coordinated_plan_responsibilities", "patient_contracts", "recipient_tasks"]),
+                    "\(before)")
+
             #expect(try await karin.send(.POST, path, json: #"{"reason": "unlawfullyProcessed"}"#).status == .noContent)
-            #expect(try await rows(of: try alone.requireID(), on: app.db) == 0)
+            #expect(try await linkedRows(of: try alone.requireID(), on: app.db) == [:], "every row the registry links to the person is gone")
+            #expect(try await karin.send(.POST, path, json: #"{"reason": "unlawfullyProcessed"}"#).status == .notFound, "a second request finds nothing")
             #expect(try await rows(of: try linked.requireID(), on: app.db) == 2)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.unlawfullyProcessed").count() == 1)
         }

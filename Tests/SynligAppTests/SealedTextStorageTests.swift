@@ -43,6 +43,15 @@ struct SealedTextStorageTests {
                              reviewOn: CalendarDate.today().addingDays(30).iso),
             by: world.consultant, on: app.db)
         try await ConsentService.lift(restrictionID: try restriction.requireID(), reason: Self.secrets["lifted"]!, by: world.consultant, on: app.db)
+        // The person cared for's care contact corrected, so their history holds a value. The
+        // contact itself is stored in clear in the person's row, so it is no secret here.
+        let recipient = try #require(try await CareRecipient.find(relationship.recipientID, on: app.db))
+        for contact in ["Sjuksköterskan på Vårdcentralen Norr", "Ny kontakt"] {
+            let current = try #require(try await CareRecipient.find(try recipient.requireID(), on: app.db))
+            _ = try await CaregiverService.saveRecipient(try recipient.requireID(), RecipientInput(
+                name: current.name, unitIds: [try world.unitA.requireID().uuidString], fixedCareContact: contact, patientContract: false,
+                version: current.version), by: world.consultant, on: app.db)
+        }
         return (world, id)
     }
 
@@ -75,6 +84,7 @@ struct SealedTextStorageTests {
                 "caregivers.own_health_note", "caregiver_conversations.help_to_care", "caregiver_conversations.own_life",
                 "caregiver_conversations.recipient_life", "caregiver_conversations.service_quality", "caregiver_conversations.agreed_actions",
                 "memo_notes.text", "involvement_restrictions.note", "involvement_restrictions.lifted_reason", "caregiver_corrections.previous_value",
+                "recipient_corrections.previous_value",
             ])
             for column in SealedColumns.all {
                 let values = try await sql.select().column(SQLIdentifier(column.column)).from(column.table)

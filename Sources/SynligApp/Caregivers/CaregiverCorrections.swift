@@ -9,7 +9,7 @@ import Vapor
 /// masked (birth year only): removing a wrong number must not leave it readable in the history.
 /// The rows belong to the caregiver's file (`PersonalDataRegistry`): they are in the register
 /// extract and go with the file at gallring or erasure.
-package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked Sendable {
+package final class CaregiverCorrection: Model, OrganisationScoped, CorrectionEntry, @unchecked Sendable {
     package static let schema = "caregiver_corrections"
 
     @ID(key: .id) package var id: UUID?
@@ -34,7 +34,7 @@ package final class CaregiverCorrection: Model, OrganisationScoped, @unchecked S
 /// The fields of a caregiver's record whose earlier values are kept, and how a value is shown.
 /// The unit and the responsible colleague are how the organisation files the record, not data
 /// about the person, and are not listed.
-enum CorrectedField: String, CaseIterable, Sendable {
+enum CorrectedField: String, CaseIterable, Sendable, CorrectedValue {
     case name, personalIdentityNumber, phone, email, address, preferredChannel, preferredLanguage, interpreterNeed
     case gender, birthYear, foreignBackground, minorityLanguage, occupation, ownHealthNote
     case childrenInHousehold, childrenCount
@@ -61,8 +61,7 @@ enum CorrectedField: String, CaseIterable, Sendable {
         }
     }
 
-    /// For a choice, the prefix of its options' labels; nil for text as typed.
-    private var choicePrefix: String? {
+    var choicePrefix: String? {
         switch self {
         case .preferredChannel: "caregiver.channel"
         case .preferredLanguage: "language.name"
@@ -74,12 +73,6 @@ enum CorrectedField: String, CaseIterable, Sendable {
         case .childrenInHousehold: "children.situation"
         default: nil
         }
-    }
-
-    /// A stored value as the record page would show it; an empty value as "empty".
-    func shown(_ value: String, _ t: (String) -> String) -> String {
-        if value.isEmpty { return t("correction.empty") }
-        return choicePrefix.map { t("\($0).\(value)") } ?? value
     }
 
     /// The field's value in `caregiver`, as it is kept in the history.
@@ -140,26 +133,14 @@ enum CorrectionHistory {
 
     /// The caregiver's corrections, newest change first, each change's fields in the form's order.
     static func list(caregiverID: UUID, organisationID: UUID, on db: any Database) async throws -> [CaregiverCorrection] {
-        let order = Dictionary(uniqueKeysWithValues: CorrectedField.allCases.enumerated().map { ($1.rawValue, $0) })
-        return try await CaregiverCorrection.scoped(to: organisationID, on: db).filter(\.$caregiverID == caregiverID)
-            .sort(\.$version, .descending).all()
-            .sorted { $0.version != $1.version ? $0.version > $1.version : (order[$0.field] ?? .max, $0.field) < (order[$1.field] ?? .max, $1.field) }
+        CorrectionOrder.sorted(try await CaregiverCorrection.scoped(to: organisationID, on: db).filter(\.$caregiverID == caregiverID).all(),
+                               fields: CorrectedField.allCases)
     }
 }
 
 struct CreateCaregiverCorrections: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(CaregiverCorrection.schema).id()
-            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
-            .field("caregiver_id", .uuid, .required, .references("caregivers", "id"))
-            .field("field", .string, .required)
-            .field("previous_value", .custom("TEXT"), .required)
-            .field("version", .int, .required)
-            .field("changed_by", .uuid, .required)
-            .field("created_at", .datetime)
-            .create()
-        try await (database as! any SQLDatabase).create(index: "caregiver_corrections_caregiver_idx").on(CaregiverCorrection.schema)
-            .column("caregiver_id").column("version").run()
+        try await CorrectionTable.create(CaregiverCorrection.schema, of: "caregiver_id", in: "caregivers", on: database)
     }
 
     func revert(on database: any Database) async throws {
@@ -170,20 +151,6 @@ struct CreateCaregiverCorrections: AsyncMigration {
 /// The page `/caregivers/:id/corrections` and the API's `GET /caregivers/{id}/corrections`: for
 /// everyone who may read the file, and each read is in the access log like the file's.
 struct CaregiverCorrectionController: RouteCollection, APIRouteCollection {
-    struct Page: Encodable {
-        struct Row: Encodable {
-            var time: String
-            var field: String
-            var previous: String
-            var changedBy: String
-        }
-
-        var page: PageContext
-        var intro: String
-        var rows: [Row]
-        var backHref: String
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.recordReaders(CaregiverAccess.readers).get(SiteURL.caregiverPart(SiteURL.anyID, .corrections).pattern, use: page)
     }
@@ -207,23 +174,9 @@ struct CaregiverCorrectionController: RouteCollection, APIRouteCollection {
         let (user, caregiver) = try await read(req)
         let id = try caregiver.requireID()
         let corrections = try await CorrectionHistory.list(caregiverID: id, organisationID: user.organisationID, on: req.db)
-        let staff = Set(corrections.map(\.changedBy))
-        let names = staff.isEmpty ? [:] : Dictionary(
-            try await User.query(on: req.db).filter(\.$organisationID == user.organisationID).filter(\.$id ~~ Array(staff)).all()
-                .compactMap { account in account.id.map { ($0, account.displayName) } },
-            uniquingKeysWith: { first, _ in first })
-        let language = req.textLanguage
-        let rows = corrections.map { correction in
-            let field = CorrectedField(rawValue: correction.field)
-            return Page.Row(time: correction.createdAt.map { SwedishTime.format($0, language: language) } ?? "",
-                            field: field.map { req.t($0.labelKey) } ?? correction.field,
-                            previous: field.map { $0.shown(correction.previousValue, { req.t($0) }) } ?? correction.previousValue,
-                            changedBy: names[correction.changedBy] ?? req.t("correction.former_colleague"))
-        }
-        return try await req.renderPage("caregivers/corrections", Page(
-            page: .make(for: req, titleKey: "correction.title", titleArguments: [caregiver.name]),
-            intro: req.t(rows.isEmpty ? "correction.none" : "correction.intro"), rows: rows,
-            backHref: SiteURL.caregiver(id).path))
+        return try await CorrectionPage.render(req, name: caregiver.name, corrections: corrections, as: CorrectedField.self,
+                                               introKey: "correction.intro", noneKey: "correction.none",
+                                               backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record")
     }
 }
 
@@ -234,7 +187,7 @@ extension API {
         @ExplicitNull var changedAt: Date?
         var changedBy: UUID
 
-        init(_ correction: CaregiverCorrection) {
+        init(_ correction: any CorrectionEntry) {
             field = correction.field
             previousValue = correction.previousValue
             changedAt = correction.createdAt

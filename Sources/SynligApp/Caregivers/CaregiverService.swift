@@ -246,9 +246,11 @@ package enum CaregiverService {
         return try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
             let recipient: CareRecipient
             var contactChanged = false
+            var before: [RecipientCorrectedField: String]?
             if let id {
                 recipient = try await CaregiverAccess.recipient(id, for: user, on: tx)
                 guard input.version == recipient.version else { throw SynligError.staleEdit }
+                before = RecipientCorrectionHistory.before(recipient)
                 recipient.version += 1
                 contactChanged = (recipient.fixedCareContact, recipient.fixedDoctorContact, recipient.fixedCareHomeContact)
                     != (careContact, doctorContact, careHomeContact)
@@ -267,6 +269,7 @@ package enum CaregiverService {
             recipient.patientContract = input.patientContract
             recipient.careNeedArea = careNeedArea
             try await recipient.save(on: tx)
+            if let before { try await RecipientCorrectionHistory.record(before, after: recipient, by: user.id, on: tx) }
             let recipientID = try recipient.requireID()
             // Staff change only their own units' responsibility; other units keep sight of the person.
             let existing = Set(try await CareRecipientUnit.query(on: tx).filter(\.$recipientID == recipientID).all(\.$unitID))

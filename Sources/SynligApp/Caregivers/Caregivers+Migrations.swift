@@ -23,6 +23,7 @@ enum CaregiverMigrations {
         app.migrations.add(KeepContactRequestsByOrganisation())
         app.migrations.add(KeepFilesByDecision())
         app.migrations.add(VersionCaregiverSettings())
+        app.migrations.add(CreateRecipientCorrections())
     }
 }
 

@@ -22,6 +22,7 @@ struct RecipientController: RouteCollection {
         var extractHref: String?
         /// Erasure on request, for those who may erase (`RecipientErasure`).
         var eraseHref: String?
+        var correctionsHref: String
         var action: String
         var version: Int
         var fields: [FormField]
@@ -94,7 +95,8 @@ struct RecipientController: RouteCollection {
             page: .make(for: req, titleKey: "recipient.title", titleArguments: [recipient.name], errors: form.summary),
             caregivers: rows, contactsHref: SiteURL.recipientContacts(id).path, plansHref: SiteURL.recipientPlans(id).path,
             extractHref: RegisterExtractService.mayMake(user) ? SiteURL.recipientExtract(id).path : nil,
-            eraseHref: RecipientErasure.mayErase(user) ? SiteURL.recipientErase(id).path : nil, action: SiteURL.recipient(id).path,
+            eraseHref: RecipientErasure.mayErase(user) ? SiteURL.recipientErase(id).path : nil,
+            correctionsHref: SiteURL.recipientCorrections(id).path, action: SiteURL.recipient(id).path,
             version: values.int("version") ?? recipient.version, fields: form.fields, notice: notice), status: status)
     }
 

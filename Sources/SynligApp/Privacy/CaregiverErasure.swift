@@ -20,15 +20,19 @@ enum CaregiverErasure {
         guard caregiver.organisationID == user.organisationID else { throw SynligError.notFound }
         let id = try caregiver.requireID()
         let reason = try reason(raw)
-        let decided = try await CaregiverSupport.query(on: db).filter(\.$caregiverID == id)
-            .filter(\.$decision == .assessedSupport).count()
-        guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
-        // An exempt file is kept for the archive authority or for a matter that needs it (a
-        // complaint, supervision, a court): GDPR art. 17.3 b, d and e give way to both.
-        guard caregiver.retentionExempt == nil else { throw SynligError(.conflict, "erasure.exempt") }
-        try await refuseUnderKeepDecision(caregiver.organisationID, on: db)
         let organisationID = caregiver.organisationID
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
+            // Every refusal is read inside the change, which holds the audit chain's head row: an
+            // exemption, a support or a keep decision saved meanwhile is seen, and a second request
+            // finds the file gone (404) rather than erasing it twice.
+            let current = try await Caregiver.find(id, in: organisationID, on: tx)
+            let decided = try await CaregiverSupport.query(on: tx).filter(\.$caregiverID == id)
+                .filter(\.$decision == .assessedSupport).count()
+            guard decided == 0 else { throw SynligError(.conflict, "erasure.documentation_kept") }
+            // An exempt file is kept for the archive authority or for a matter that needs it (a
+            // complaint, supervision, a court): GDPR art. 17.3 b, d and e give way to both.
+            guard current.retentionExempt == nil else { throw SynligError(.conflict, "erasure.exempt") }
+            try await refuseUnderKeepDecision(organisationID, on: tx)
             try await FileRetentionService.erase(caregivers: [id], on: tx as! any SQLDatabase)
             audit.record("caregiver.erase.\(reason.rawValue)", "caregiver", id: id, organisation: organisationID)
         }

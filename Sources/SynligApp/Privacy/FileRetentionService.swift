@@ -113,8 +113,13 @@ enum FileRetentionService {
     }
 
     /// Deletes people cared for and every row the registry links to them, children before
-    /// parents. Only for people no relationship links any longer (`recipientsDue`).
-    static func erase(recipients ids: [UUID], on sql: any SQLDatabase) async throws {
+    /// parents. Only people no relationship links: one a caregiver's file named after the plan
+    /// was made is left, so the relationship and its consents never go with it.
+    static func erase(recipients planned: [UUID], on sql: any SQLDatabase) async throws {
+        guard !planned.isEmpty else { return }
+        let linked = Set(try await sql.select().column("recipient_id").from(CareRelationship.schema)
+            .where("recipient_id", .in, SQLBind.group(planned)).all().map { try $0.decode(column: "recipient_id", as: UUID.self) })
+        let ids = planned.filter { !linked.contains($0) }
         guard !ids.isEmpty else { return }
         for table in PersonalDataRegistry.aboutPeople.reversed() {
             for case .recipient(let column) in table.links {

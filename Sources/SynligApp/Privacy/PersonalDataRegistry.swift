@@ -36,6 +36,7 @@ enum PersonalDataRegistry {
         Table(name: "caregiver_corrections", links: [.caregiver("caregiver_id")]),
         Table(name: "care_recipients", links: [.recipient("id")]),
         Table(name: "care_recipient_units", links: [.recipient("recipient_id")]),
+        Table(name: "recipient_corrections", links: [.recipient("recipient_id")]),
         Table(name: "care_relationships", links: [.caregiver("caregiver_id"), .recipient("recipient_id")]),
         Table(name: "care_relationship_states", links: [.relationship("relationship_id")]),
         Table(name: "consents", links: [.relationship("relationship_id")], needsSecrecyAssessment: true),

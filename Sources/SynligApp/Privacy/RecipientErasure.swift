@@ -4,8 +4,9 @@ import SynligCore
 import Vapor
 
 /// Erasure on request of the file of a person cared for, as gallring erases it
-/// (`FileRetentionService.erase(recipients:)`): the person, their units, their SIP invitations and
-/// outcomes, patient contracts, tasks and crisis-event rows. By the consultant who keeps the
+/// (`FileRetentionService.erase(recipients:)`): every row the personal-data registry links to the
+/// person (their details and earlier details, units, discharges, SIPs offered with outcomes and
+/// responsibilities, patient contracts, tasks, crisis-event contacts). By the consultant who keeps the
 /// register, with a reason the audit trail records (`care_recipient.erase.<reason>`), never the name.
 ///
 /// Refused (409) while any caregiver's file names the person: the relationship, and the consents
@@ -26,11 +27,12 @@ enum RecipientErasure {
         guard recipient.organisationID == user.organisationID else { throw SynligError.notFound }
         let id = try recipient.requireID()
         let reason = try CaregiverErasure.reason(raw)
-        try await CaregiverErasure.refuseUnderKeepDecision(recipient.organisationID, on: db)
         let organisationID = recipient.organisationID
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            // Counted inside the change: the audit transaction holds the chain's head row, so a
-            // relationship added meanwhile is either seen here or made after the person is gone.
+            // Read inside the change, which holds the audit chain's head row: a relationship or a
+            // keep decision saved meanwhile is seen, and a second request finds the person gone.
+            _ = try await CareRecipient.find(id, in: organisationID, on: tx)
+            try await CaregiverErasure.refuseUnderKeepDecision(organisationID, on: tx)
             guard try await linkedCaregivers(id, on: tx) == 0 else { throw SynligError(.conflict, "recipient_erasure.linked") }
             try await FileRetentionService.erase(recipients: [id], on: tx as! any SQLDatabase)
             audit.record("care_recipient.erase.\(reason.rawValue)", "care_recipient", id: id, organisation: organisationID)

@@ -39,7 +39,7 @@ enum SealedColumns {
 
     static let all: [Column] = [
         columns(of: Caregiver.self), columns(of: CaregiverConversation.self), columns(of: MemoNote.self),
-        columns(of: InvolvementRestriction.self), columns(of: CaregiverCorrection.self),
+        columns(of: InvolvementRestriction.self), columns(of: CaregiverCorrection.self), columns(of: RecipientCorrection.self),
     ].flatMap { $0 }
 
     private static func columns<M: Model>(of model: M.Type) -> [Column] {

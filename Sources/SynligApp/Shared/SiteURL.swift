@@ -106,6 +106,7 @@ enum SiteURL: Sendable, Equatable {
     case recipientExtract(UUID)
     case recipientExtractJSON(UUID)
     case recipientErase(UUID)
+    case recipientCorrections(UUID)
     /// The person's SIPs, discharges and patient contracts, and the forms that add to them.
     case recipientPlans(UUID)
     case recipientPlansPart(UUID, PlansPart)
@@ -271,6 +272,7 @@ enum SiteURL: Sendable, Equatable {
         case .recipientExtract(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract")]
         case .recipientExtractJSON(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract.json")]
         case .recipientErase(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("erase")]
+        case .recipientCorrections(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("corrections")]
         case .recipientPlans(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans")]
         case .recipientPlansPart(let id, let part):
             [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans"), .fixed(part.rawValue)]

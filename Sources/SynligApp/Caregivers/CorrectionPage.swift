@@ -1,0 +1,98 @@
+import Fluent
+import SQLKit
+import SynligCore
+import Vapor
+
+/// One kept earlier value of a person's details (`CaregiverCorrection`, `RecipientCorrection`).
+protocol CorrectionEntry {
+    var field: String { get }
+    var previousValue: String { get }
+    var version: Int { get }
+    var changedBy: UUID { get }
+    var createdAt: Date? { get }
+}
+
+/// A field whose earlier values are kept, and how a value is shown.
+protocol CorrectedValue: RawRepresentable, CaseIterable where RawValue == String {
+    /// The label the edit form gives the field.
+    var labelKey: String { get }
+    /// For a choice, the prefix of its options' labels; nil for text as typed.
+    var choicePrefix: String? { get }
+}
+
+extension CorrectedValue {
+    /// A stored value as the record page would show it; an empty value as "empty".
+    func shown(_ value: String, _ t: (String) -> String) -> String {
+        if value.isEmpty { return t("correction.empty") }
+        return choicePrefix.map { t("\($0).\(value)") } ?? value
+    }
+}
+
+enum CorrectionTable {
+    /// A history table: one row per field and change, `subject` pointing at the person's row in
+    /// `people`, indexed by person and version.
+    static func create(_ schema: String, of subject: String, in people: String, on database: any Database) async throws {
+        try await database.schema(schema).id()
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field(.string(subject), .uuid, .required, .references(people, "id"))
+            .field("field", .string, .required)
+            .field("previous_value", .custom("TEXT"), .required)
+            .field("version", .int, .required)
+            .field("changed_by", .uuid, .required)
+            .field("created_at", .datetime)
+            .create()
+        // caregiver_corrections_caregiver_idx, recipient_corrections_recipient_idx.
+        let index = "\(schema)_\(subject.replacingOccurrences(of: "_id", with: ""))_idx"
+        try await (database as! any SQLDatabase).create(index: SQLIdentifier(index)).on(schema).column(subject).column("version").run()
+    }
+}
+
+enum CorrectionOrder {
+    /// Newest change first (by the record's version the change made, not by clocks), each
+    /// change's fields in the form's order.
+    static func sorted<Entry: CorrectionEntry, Field: CorrectedValue>(_ entries: [Entry], fields: [Field]) -> [Entry] {
+        let order = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.rawValue, $0) })
+        return entries.sorted {
+            $0.version != $1.version ? $0.version > $1.version : (order[$0.field] ?? .max, $0.field) < (order[$1.field] ?? .max, $1.field)
+        }
+    }
+}
+
+/// *Tidigare uppgifter*: a person's kept earlier values, with who changed them and when.
+enum CorrectionPage {
+    struct Page: Encodable {
+        struct Row: Encodable {
+            var time: String
+            var field: String
+            var previous: String
+            var changedBy: String
+        }
+
+        var page: PageContext
+        var intro: String
+        var rows: [Row]
+        var backHref: String
+        var backLabel: String
+    }
+
+    static func render<Field: CorrectedValue>(_ req: Request, name: String, corrections: [any CorrectionEntry], as _: Field.Type,
+                                              introKey: String, noneKey: String, backHref: String, backKey: String) async throws -> Response {
+        let user = try req.currentUser
+        let staff = Set(corrections.map(\.changedBy))
+        let names = staff.isEmpty ? [:] : Dictionary(
+            try await User.query(on: req.db).filter(\.$organisationID == user.organisationID).filter(\.$id ~~ Array(staff)).all()
+                .compactMap { account in account.id.map { ($0, account.displayName) } },
+            uniquingKeysWith: { first, _ in first })
+        let language = req.textLanguage
+        let rows = corrections.map { correction in
+            let field = Field(rawValue: correction.field)
+            return Page.Row(time: correction.createdAt.map { SwedishTime.format($0, language: language) } ?? "",
+                            field: field.map { req.t($0.labelKey) } ?? correction.field,
+                            previous: field.map { $0.shown(correction.previousValue, { req.t($0) }) } ?? correction.previousValue,
+                            changedBy: names[correction.changedBy] ?? req.t("correction.former_colleague"))
+        }
+        return try await req.renderPage("caregivers/corrections", Page(
+            page: .make(for: req, titleKey: "correction.title", titleArguments: [name]),
+            intro: req.t(rows.isEmpty ? noneKey : introKey), rows: rows, backHref: backHref, backLabel: req.t(backKey)))
+    }
+}
