@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: the crisis list, the access-log review, the jobs page, the register extract, the
-forms for erasure and exemption from gallring, and a quarter's statistics, against the same
-server's /health.
+forms for erasure (of a caregiver's and of a person cared for's file) and exemption from
+gallring, a person cared for's correction history, the register settings (page and API), and a
+quarter's statistics, against the same server's /health.
 
 Starts `synlig serve --demo --env production` on a fresh data directory, signs in as the demo
 consultant and administrator, and loads each page with wrk in interleaved rounds (ratio to
@@ -40,11 +41,15 @@ def main():
             ("GET /admin/jobs", "/admin/jobs", as_admin),
             ("GET /caregivers/{id}/erase", f"/caregivers/{caregiver}/erase", as_consultant),
             ("GET /caregivers/{id}/retention", f"/caregivers/{caregiver}/retention", as_consultant),
+            ("GET /recipients/{id}/erase", f"/recipients/{recipient}/erase", as_consultant),
+            ("GET /recipients/{id}/corrections", f"/recipients/{recipient}/corrections", as_consultant),
+            ("GET /caregivers/settings", "/caregivers/settings", as_consultant),
+            ("GET /api/v1/caregiver-settings", "/api/v1/caregiver-settings", ["Authorization: Bearer " + token]),
             # A quarter counts its whole year's events to publish them beside the year.
             ("GET /statistics?period=(this year's Q1)", f"/statistics?period={datetime.date.today().year}-Q1", as_consultant),
         ]
         measure_and_report(base, cases, args,
-                           f"### Crisis list, access-log review, jobs, register extract, erasure and exemption forms, a quarter's statistics, {datetime.date.today().isoformat()}",
+                           f"### Crisis list, access-log review, jobs, register extract, erasure and exemption forms, correction history, register settings, a quarter's statistics, {datetime.date.today().isoformat()}",
                            f"Demo organisation, release build, wrk {args.connections} connections, {args.rounds} interleaved rounds of "
                            f"{args.seconds} s; ratio to /health in the same round (median). Run: `bench/privacy_pages.py`.")
 

@@ -38,7 +38,7 @@ struct RecipientCorrectionTests {
 
             let html = try await karin.get(path + "/corrections").body.string
             for shown in ["Sköterska Lund, 010-111 11 11", "Fast vårdkontakt", "Ej angivet", "Har patientkontrakt", "Nej</td>",
-                          "Test karin@0180.test.se", "Tillbaka till personen"] {
+                          "Test karin@0180.test.se", "Tillbaka till den närstående"] {
                 #expect(html.contains(shown), "\(shown) is not on the page")
             }
             #expect(html.range(of: "Fast vårdkontakt")!.lowerBound < html.range(of: "Har patientkontrakt")!.lowerBound, "the form's order")

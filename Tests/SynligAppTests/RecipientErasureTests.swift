@@ -42,10 +42,12 @@ struct RecipientErasureTests {
             #expect(try await karin.get("/recipients/\(id)").body.string.contains(#"href="/recipients/\#(id)/erase""#))
             let form = try await karin.get("/recipients/\(id)/erase")
             #expect(form.status == .ok && form.body.string.contains("Radera akten för Greta Raderasson på begäran"))
-            #expect(form.body.string.contains("En anhörigs akt nämner personen"), "the page says at once why it cannot succeed")
+            #expect(form.body.string.contains("En anhörigs akt nämner den närstående"), "the page says at once why it cannot succeed")
             let linked = try await karin.post("/recipients/\(id)/erase", form: [("reason", "registeredByMistake"), ("confirm", "on")])
             #expect(linked.status == .conflict)
             #expect(linked.body.string.contains("kan inte raderas förrän den anhöriges akt har raderats eller gallrats"))
+            let reads = try await AccessLogEntry.query(on: app.db).filter(\.$recordID == id).all().filter { $0.via.hasSuffix("/erase") }
+            #expect(reads.count == 2, "the form and the form shown again with the refusal are both reads of the person")
             #expect(try await rows(of: id, on: app.db) == 2)
 
             // The caregiver's file goes first; the relationship goes with it.
@@ -117,14 +119,22 @@ struct RecipientErasureTests {
                                          json: json(["actor": "Hemtjänst Norra", "task": "Tillsyn", "dueOn": today, "followUpOn": today, "overall": true])).status == .created)
             #expect(try await karin.send(.POST, "/api/v1/recipients/\(aloneID)/patient-contracts",
                                          json: json(["agreed": "Promenad", "agreedOn": today, "followUpOn": CalendarDate.today().addingDays(7).iso])).status == .created)
+            _ = try await CaregiverService.saveRecipient(try alone.requireID(), RecipientInput(
+                name: "Ensam Persson", unitIds: [try world.unitB.requireID().uuidString], patientContract: false, version: 1), by: world.consultant, on: app.db)
             let before = try await linkedRows(of: try alone.requireID(), on: app.db)
-            #expect(Set(before.keys).isSuperset(of: ["care_recipients", "care_recipient_units", "inpatient_discharges", "coordinated_plan_offers",
+            #expect(Set(before.keys).isSuperset(of: ["care_recipients", "care_recipient_units", "recipient_corrections", "inpatient_discharges", "coordinated_plan_offers",
                                                      "coordinated_plan_outcomes", "coordinated_plan_responsibilities", "patient_contracts", "recipient_tasks"]),
                     "\(before)")
 
             #expect(try await karin.send(.POST, path, json: #"{"reason": "unlawfullyProcessed"}"#).status == .noContent)
             #expect(try await linkedRows(of: try alone.requireID(), on: app.db) == [:], "every row the registry links to the person is gone")
             #expect(try await karin.send(.POST, path, json: #"{"reason": "unlawfullyProcessed"}"#).status == .notFound, "a second request finds nothing")
+            // A request that looked the person up before the erasure finds nothing inside its change.
+            let stale = await #expect(throws: SynligError.self) {
+                try await RecipientErasure.erase(alone, reason: "unlawfullyProcessed", by: world.consultant, on: app.db)
+            }
+            #expect(stale?.status == .notFound)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.unlawfullyProcessed").count() == 1, "erased and audited once")
             #expect(try await rows(of: try linked.requireID(), on: app.db) == 2)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "care_recipient.erase.unlawfullyProcessed").count() == 1)
         }
@@ -143,6 +153,21 @@ struct RecipientErasureTests {
             #expect(try await Caregiver.find(id, on: app.db) != nil)
             try await RetentionExemptionService.set(id, exemption: nil, by: world.consultant, on: app.db)
             #expect(try await karin.send(.POST, "/api/v1/caregivers/\(id)/erasure", json: #"{"reason": "registeredByMistake"}"#).status == .noContent)
+        }
+    }
+
+    @Test("Gallring's erase leaves a person a caregiver's file named after the plan was made, and says it erased none")
+    func eraseSkipsTheLinked() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (_, named, _) = try await world.pair(app, "Bo Nämnd", caring: "Gun Nämnd", in: world.unitA)
+            let alone = try await world.recipient(app, "Ensam Igen", units: [world.unitA])
+            let sql = try #require(app.db as? any SQLDatabase)
+            let erased = try await FileRetentionService.erase(recipients: [try named.requireID(), try alone.requireID()], on: sql)
+            #expect(erased == 1)
+            #expect(try await linkedRows(of: try named.requireID(), on: app.db)["care_relationships"] == 1, "the relationship stays in the caregiver's file")
+            #expect(try await CareRecipient.find(try named.requireID(), on: app.db) != nil)
+            #expect(try await CareRecipient.find(try alone.requireID(), on: app.db) == nil)
         }
     }
 }

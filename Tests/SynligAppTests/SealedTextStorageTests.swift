@@ -16,12 +16,18 @@ struct SealedTextStorageTests {
         "conversation": "Orkar inte kvällarna längre", "own-life": "Har slutat sjunga i kören",
         "recipient-life": "Vill bo kvar hemma", "quality": "Hemtjänsten kommer olika tider", "agreed": "Ansöka om växelvård i mars",
         "memo": "Ring tillbaka efter läkarbesöket", "restriction": "Hot mot personalen vid hembesök", "lifted": "Situationen har lugnat sig",
+        "not-carry": "Nattvaken varje natt", "voluntariness": "Gråter när hon berättar", "feedback": "Hemtjänsten glömde medicinen",
+        "feedback-answer": "Vi har bytt rutin för medicinen", "consent-note": "Samtycket gavs vid hembesöket", "crisis": "Behöver hjälp med vatten",
+        "referral": "Orkar inte längre, behöver avlastning", "contract": "Promenaderna blev av bara en gång",
     ]
 
     /// A caregiver with every kind of sealed text: a health note corrected once (so the history
     /// holds the first), a conversation and a memo through the API, a restriction set and lifted.
     private func fill(_ app: Application) async throws -> (world: RecordWorld, caregiverID: UUID) {
-        let world = try await RecordWorld.make(app)
+        // A region refers a caregiver to the municipality, so both ends of a referral hold a reason.
+        let referrals = try await ReferralWorld.make(app)
+        try await referrals.refer(app, [.careSituation], reason: Self.secrets["referral"]!)
+        let world = referrals.municipality
         let (caregiver, _, relationship) = try await world.pair(app, "Åsa Öberg-Ärlig", caring: "Olle Öberg", in: world.unitA)
         let id = try caregiver.requireID()
         for note in [Self.secrets["health-before"]!, Self.secrets["health-after"]!] {
@@ -52,6 +58,30 @@ struct SealedTextStorageTests {
                 name: current.name, unitIds: [try world.unitA.requireID().uuidString], fixedCareContact: contact, patientContract: false,
                 version: current.version), by: world.consultant, on: app.db)
         }
+        // The voluntariness check's and the feedback's words, a consent's note, a crisis call's note
+        // and a patient contract's follow-up.
+        _ = try await FollowUpService.recordVoluntariness(caregiverID: id, VoluntarinessInput(
+            wantsToContinue: "yes", ableToContinue: "partly", shouldNotCarry: ShouldNotCarryAnswer.some.rawValue,
+            shouldNotCarryWhat: Self.secrets["not-carry"]!, comment: Self.secrets["voluntariness"]!), by: world.consultant, on: app.db)
+        let feedback = try await FollowUpService.saveFeedback(nil, caregiverID: id, FeedbackInput(kind: "complaint", summary: Self.secrets["feedback"]!),
+                                                              by: world.consultant, on: app.db)
+        _ = try await FollowUpService.saveFeedback(try feedback.requireID(), caregiverID: id, FeedbackInput(
+            kind: "complaint", summary: Self.secrets["feedback"]!, status: FeedbackStatus.answered.rawValue,
+            response: Self.secrets["feedback-answer"]!, version: feedback.version), by: world.consultant, on: app.db)
+        _ = try await ConsentService.record(relationshipID: try relationship.requireID(), ConsentInput(
+            kind: ConsentEntryKind.consent.rawValue, categories: [ConsentCategory.allCases[0].rawValue], form: ConsentForm.oral.rawValue,
+            date: CalendarDate.today().iso, note: Self.secrets["consent-note"]!), by: world.consultant, on: app.db)
+        let event = try await CrisisEventService.start(kind: .heatWave, title: "Värmebölja", unitID: nil, by: world.consultant, on: app.db)
+        let call = try #require(try await CrisisEventContact.query(on: app.db).filter(\.$eventID == event.requireID()).first(),
+                                "the caregiver is on the crisis list the event starts from")
+        _ = try await CrisisEventService.update(contactID: try call.requireID(), in: event, status: .needsHelp, note: Self.secrets["crisis"]!,
+                                                version: call.version, by: world.consultant, on: app.db)
+        let today = CalendarDate.today().iso
+        let contract = try await api.send(.POST, "/api/v1/recipients/\(relationship.recipientID)/patient-contracts",
+                                          json: json(["agreed": "Promenad varje dag", "agreedOn": today, "followUpOn": today]))
+        let contractID = try contract.decoded(API.PatientContractOut.self).id
+        #expect(try await api.send(.POST, "/api/v1/patient-contracts/\(contractID)/follow-up",
+                                   json: json(["result": "notKept", "followedUpOn": today, "comment": Self.secrets["contract"]!, "version": 1])).status == .ok)
         return (world, id)
     }
 
@@ -84,7 +114,9 @@ struct SealedTextStorageTests {
                 "caregivers.own_health_note", "caregiver_conversations.help_to_care", "caregiver_conversations.own_life",
                 "caregiver_conversations.recipient_life", "caregiver_conversations.service_quality", "caregiver_conversations.agreed_actions",
                 "memo_notes.text", "involvement_restrictions.note", "involvement_restrictions.lifted_reason", "caregiver_corrections.previous_value",
-                "recipient_corrections.previous_value",
+                "recipient_corrections.previous_value", "voluntariness_checks.comment", "voluntariness_checks.should_not_carry_what",
+                "caregiver_feedback.summary", "caregiver_feedback.response", "consents.note", "crisis_event_contacts.note",
+                "referrals.reason", "sent_referrals.reason", "patient_contracts.comment",
             ])
             for column in SealedColumns.all {
                 let values = try await sql.select().column(SQLIdentifier(column.column)).from(column.table)

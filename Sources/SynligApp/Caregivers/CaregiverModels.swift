@@ -139,7 +139,9 @@ package final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendabl
     @Field(key: "decided_by") var decidedBy: String
     @Field(key: "date") var date: String
     @OptionalField(key: "ends_on") var endsOn: String?
-    @Field(key: "note") var note: String
+    /// Sealed at rest (`SealedText`).
+    @Field(key: "note") var sealedNote: SealedText
+    var note: String { get { sealedNote.text } set { sealedNote = SealedText(newValue) } }
     @Field(key: "documented_by") var documentedBy: UUID
     @Field(key: "sequence") var sequence: Int
     /// True for an entry that confirms the stance before it, unchanged, at a review.

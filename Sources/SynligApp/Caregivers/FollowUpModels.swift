@@ -53,12 +53,19 @@ package final class VoluntarinessCheck: Model, OrganisationScoped, @unchecked Se
     @OptionalField(key: "wants_to_continue") var wantsToContinue: ContinuationAnswer?
     @OptionalField(key: "able_to_continue") var ableToContinue: ContinuationAnswer?
     @OptionalField(key: "should_not_carry") var shouldNotCarry: ShouldNotCarryAnswer?
-    /// What the caregiver thinks they should not have to carry, in their words ("" if not said).
-    @OptionalField(key: "should_not_carry_what") var shouldNotCarryWhat: String?
+    /// What the caregiver thinks they should not have to carry, in their words ("" if not said):
+    /// sealed at rest (`SealedText`).
+    @OptionalField(key: "should_not_carry_what") var sealedShouldNotCarryWhat: SealedText?
+    var shouldNotCarryWhat: String? {
+        get { sealedShouldNotCarryWhat?.text }
+        set { sealedShouldNotCarryWhat = newValue.map { SealedText($0) } }
+    }
     /// The day the follow-up this check answered was due; nil for a check entered for an earlier
     /// day, or before due dates were kept.
     @OptionalField(key: "due_on") var dueOn: String?
-    @Field(key: "comment") var comment: String
+    /// Sealed at rest (`SealedText`).
+    @Field(key: "comment") var sealedComment: SealedText
+    var comment: String { get { sealedComment.text } set { sealedComment = SealedText(newValue) } }
     @Field(key: "author_id") var authorID: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
@@ -172,9 +179,12 @@ package final class CaregiverFeedback: Model, CaregiverOwnedRecord, @unchecked S
     @Field(key: "caregiver_id") package var caregiverID: UUID
     @Field(key: "kind") package var kind: FeedbackKind
     @Field(key: "received_on") var receivedOn: String
-    @Field(key: "summary") var summary: String
+    /// What the caregiver said, and the answer given: sealed at rest (`SealedText`).
+    @Field(key: "summary") var sealedSummary: SealedText
+    var summary: String { get { sealedSummary.text } set { sealedSummary = SealedText(newValue) } }
     @Field(key: "status") var status: FeedbackStatus
-    @Field(key: "response") var response: String
+    @Field(key: "response") var sealedResponse: SealedText
+    var response: String { get { sealedResponse.text } set { sealedResponse = SealedText(newValue) } }
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -108,7 +108,9 @@ package final class PatientContract: Model, OrganisationScoped, @unchecked Senda
     @Field(key: "follow_up_user_id") var followUpUserID: UUID
     @OptionalField(key: "result") var result: PatientContractResult?
     @OptionalField(key: "followed_up_on") var followedUpOn: String?
-    @Field(key: "comment") var comment: String
+    /// Sealed at rest (`SealedText`).
+    @Field(key: "comment") var sealedComment: SealedText
+    var comment: String { get { sealedComment.text } set { sealedComment = SealedText(newValue) } }
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

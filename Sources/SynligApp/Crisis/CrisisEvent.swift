@@ -47,7 +47,9 @@ final class CrisisEventContact: Model, OrganisationScoped, @unchecked Sendable {
     @Field(key: "caregiver_id") var caregiverID: UUID
     @Field(key: "recipient_id") var recipientID: UUID
     @Field(key: "status") var status: Status
-    @Field(key: "note") var note: String
+    /// What the call found out: sealed at rest (`SealedText`).
+    @Field(key: "note") var sealedNote: SealedText
+    var note: String { get { sealedNote.text } set { sealedNote = SealedText(newValue) } }
     @OptionalField(key: "updated_by") var updatedBy: UUID?
     @OptionalField(key: "updated_at") var updatedAt: Date?
     @Field(key: "version") var version: Int

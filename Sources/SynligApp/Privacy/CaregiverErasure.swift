@@ -112,6 +112,8 @@ struct CaregiverErasureController: RouteCollection, APIRouteCollection {
         let id = try req.idParameter()
         return try await req.submitForm(render: { values, errors, notice, status in
             let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            // Shown again with the caregiver's name: a read like the form's first showing.
+            try await req.logAccess(recordType: .caregiver, recordID: id)
             return try await render(req, caregiver: caregiver, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             // The confirmation first: without it nothing is looked at further.

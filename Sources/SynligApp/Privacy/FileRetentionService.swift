@@ -101,31 +101,38 @@ enum FileRetentionService {
         return (due.sorted { $0.uuidString < $1.uuidString }, keptByDecision)
     }
 
-    /// Purges the files of people cared for that are due; how many.
+    /// Purges the files of people cared for that are due; how many were purged.
     static func purgeRecipients(today: CalendarDate = .today(), on db: any Database) async throws -> Int {
         let due = try await recipientsDue(today: today, on: db)
+        var purged = 0
         for chunk in due.chunked(200) {
-            try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
-                try await erase(recipients: chunk, on: tx as! any SQLDatabase)
+            purged += try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
+                // A keep decision saved since the plan was made is read again under the chain's lock.
+                let keeping = try await keepingAllFiles(on: tx)
+                let kept = keeping.isEmpty ? [] : Set(try await CareRecipient.query(on: tx).filter(\.$id ~~ chunk)
+                    .filter(\.$organisationID ~~ Array(keeping)).all(\.$id))
+                return try await erase(recipients: chunk.filter { !kept.contains($0) }, on: tx as! any SQLDatabase)
             }
         }
-        return due.count
+        return purged
     }
 
     /// Deletes people cared for and every row the registry links to them, children before
     /// parents. Only people no relationship links: one a caregiver's file named after the plan
     /// was made is left, so the relationship and its consents never go with it.
-    static func erase(recipients planned: [UUID], on sql: any SQLDatabase) async throws {
-        guard !planned.isEmpty else { return }
+    @discardableResult
+    static func erase(recipients planned: [UUID], on sql: any SQLDatabase) async throws -> Int {
+        guard !planned.isEmpty else { return 0 }
         let linked = Set(try await sql.select().column("recipient_id").from(CareRelationship.schema)
             .where("recipient_id", .in, SQLBind.group(planned)).all().map { try $0.decode(column: "recipient_id", as: UUID.self) })
         let ids = planned.filter { !linked.contains($0) }
-        guard !ids.isEmpty else { return }
+        guard !ids.isEmpty else { return 0 }
         for table in PersonalDataRegistry.aboutPeople.reversed() {
             for case .recipient(let column) in table.links {
                 try await sql.delete(from: table.name).where(SQLIdentifier(column), .in, SQLBind.group(ids)).run()
             }
         }
+        return ids.count
     }
 
     /// Every caregiver's last entry, for those whose last entry is before `cutoff`: the latest

@@ -34,7 +34,9 @@ enum RecipientErasure {
             _ = try await CareRecipient.find(id, in: organisationID, on: tx)
             try await CaregiverErasure.refuseUnderKeepDecision(organisationID, on: tx)
             guard try await linkedCaregivers(id, on: tx) == 0 else { throw SynligError(.conflict, "recipient_erasure.linked") }
-            try await FileRetentionService.erase(recipients: [id], on: tx as! any SQLDatabase)
+            guard try await FileRetentionService.erase(recipients: [id], on: tx as! any SQLDatabase) == 1 else {
+                throw SynligError(.conflict, "recipient_erasure.linked")
+            }
             audit.record("care_recipient.erase.\(reason.rawValue)", "care_recipient", id: id, organisation: organisationID)
         }
     }
@@ -90,6 +92,8 @@ struct RecipientErasureController: RouteCollection, APIRouteCollection {
         let id = try req.idParameter()
         return try await req.submitForm(render: { values, errors, notice, status in
             let recipient = try await CaregiverAccess.recipient(id, for: user, on: req.db)
+            // Shown again with the person's name: a read like the form's first showing.
+            try await req.logAccess(recordType: .careRecipient, recordID: id)
             return try await render(req, recipient: recipient, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             let recipient = try await CaregiverAccess.recipient(id, for: user, on: req.db)

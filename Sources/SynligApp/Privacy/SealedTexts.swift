@@ -40,6 +40,8 @@ enum SealedColumns {
     static let all: [Column] = [
         columns(of: Caregiver.self), columns(of: CaregiverConversation.self), columns(of: MemoNote.self),
         columns(of: InvolvementRestriction.self), columns(of: CaregiverCorrection.self), columns(of: RecipientCorrection.self),
+        columns(of: VoluntarinessCheck.self), columns(of: CaregiverFeedback.self), columns(of: ConsentRecord.self),
+        columns(of: CrisisEventContact.self), columns(of: Referral.self), columns(of: SentReferral.self), columns(of: PatientContract.self),
     ].flatMap { $0 }
 
     private static func columns<M: Model>(of model: M.Type) -> [Column] {

@@ -18,7 +18,9 @@ package final class Referral: Model, OrganisationScoped, @unchecked Sendable {
     /// Comma-separated `ReferralConsentCategory` raw values.
     @Field(key: "consent_categories") var consentCategoriesText: String
     @Field(key: "consent_form") var consentForm: ReferralConsentForm
-    @Field(key: "reason") var reason: String
+    /// Why the caregiver is referred, in the sender's words: sealed at rest (`SealedText`).
+    @Field(key: "reason") var sealedReason: SealedText
+    var reason: String { get { sealedReason.text } set { sealedReason = SealedText(newValue) } }
     // Only with consent to contact details:
     @OptionalField(key: "name") var name: String?
     @OptionalField(key: "phone") var phone: String?
@@ -63,7 +65,9 @@ package final class SentReferral: Model, OrganisationScoped, @unchecked Sendable
     @Field(key: "receiving_organisation_name") var receivingOrganisationName: String
     @Field(key: "consent_categories") var consentCategoriesText: String
     @Field(key: "consent_form") var consentForm: ReferralConsentForm
-    @Field(key: "reason") var reason: String
+    /// Why the caregiver is referred, in the sender's words: sealed at rest (`SealedText`).
+    @Field(key: "reason") var sealedReason: SealedText
+    var reason: String { get { sealedReason.text } set { sealedReason = SealedText(newValue) } }
     @Field(key: "sent_by") var sentBy: UUID
     @Field(key: "status") var status: ReferralStatus
     @Field(key: "sent_at") var sentAt: Date

@@ -231,7 +231,7 @@ struct SyntheticRecordWriter {
         while due >= 0 {
             if Self.chance(0.7, &random) {
                 records.voluntariness.add([ids(uuid()), org, ids(caregiver), calendar.day(due),
-                                           Value.text(answers.draw(&random).rawValue), Value.emptyText, author, calendar.stamp(due)])
+                                           Value.text(answers.draw(&random).rawValue), Value.text(SealedText.sealed("")), author, calendar.stamp(due)])
                 missed = nil
             } else if missed == nil {
                 missed = due
