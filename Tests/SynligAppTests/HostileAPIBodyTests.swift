@@ -22,6 +22,8 @@ struct HostileAPIBodyTests {
     static let exclusions: [String: String] = [
         "POST /caregivers/{id}/erasure": "erases the record the other operations are tried on, and its body holds no text, only a reason from a list",
         "POST /recipients/{id}/erasure": "erases the person the other operations are tried on, and its body holds no text, only a reason from a list",
+        "POST /caregivers/{id}/corrections/{entryId}/strike": "strikes a history row, and its body holds no text, only a reason from a list",
+        "POST /recipients/{id}/corrections/{entryId}/strike": "strikes a history row, and its body holds no text, only a reason from a list",
         "POST /auth/token": "signs in: any other text than the account's is a wrong login (401), and a token taken here would sign the suite's roles out of nothing; its strict JSON and limits are the contract tests'",
     ]
 

@@ -67,6 +67,8 @@ struct OpenAPITests {
         "POST /restrictions/{id}/lift": API.RestrictionLift.self,
         "POST /caregivers/{id}/erasure": API.Erasure.self,
         "POST /recipients/{id}/erasure": API.Erasure.self,
+        "POST /caregivers/{id}/corrections/{entryId}/strike": API.Erasure.self,
+        "POST /recipients/{id}/corrections/{entryId}/strike": API.Erasure.self,
         "POST /caregivers/{id}/retention-exemption": API.RetentionExemptionIn.self,
         "POST /restrictions/{id}/review": API.RestrictionReview.self,
         "POST /relationships/{id}/invitations": API.InvitationCreate.self,

@@ -19,6 +19,7 @@ struct SealedTextStorageTests {
         "not-carry": "Nattvaken varje natt", "voluntariness": "Gråter när hon berättar", "feedback": "Hemtjänsten glömde medicinen",
         "feedback-answer": "Vi har bytt rutin för medicinen", "consent-note": "Samtycket gavs vid hembesöket", "crisis": "Behöver hjälp med vatten",
         "referral": "Orkar inte längre, behöver avlastning", "contract": "Promenaderna blev av bara en gång",
+        "own-needs": "Vill ha samtal om sin egen sorg",
     ]
 
     /// A caregiver with every kind of sealed text: a health note corrected once (so the history
@@ -26,7 +27,7 @@ struct SealedTextStorageTests {
     private func fill(_ app: Application) async throws -> (world: RecordWorld, caregiverID: UUID) {
         // A region refers a caregiver to the municipality, so both ends of a referral hold a reason.
         let referrals = try await ReferralWorld.make(app)
-        try await referrals.refer(app, [.careSituation], reason: Self.secrets["referral"]!)
+        try await referrals.refer(app, [.careSituation, .ownNeeds], needs: Self.secrets["own-needs"]!, reason: Self.secrets["referral"]!)
         let world = referrals.municipality
         let (caregiver, _, relationship) = try await world.pair(app, "Åsa Öberg-Ärlig", caring: "Olle Öberg", in: world.unitA)
         let id = try caregiver.requireID()
@@ -116,7 +117,7 @@ struct SealedTextStorageTests {
                 "memo_notes.text", "involvement_restrictions.note", "involvement_restrictions.lifted_reason", "caregiver_corrections.previous_value",
                 "recipient_corrections.previous_value", "voluntariness_checks.comment", "voluntariness_checks.should_not_carry_what",
                 "caregiver_feedback.summary", "caregiver_feedback.response", "consents.note", "crisis_event_contacts.note",
-                "referrals.reason", "sent_referrals.reason", "patient_contracts.comment",
+                "referrals.reason", "referrals.own_needs", "sent_referrals.reason", "patient_contracts.comment",
             ])
             for column in SealedColumns.all {
                 let values = try await sql.select().column(SQLIdentifier(column.column)).from(column.table)

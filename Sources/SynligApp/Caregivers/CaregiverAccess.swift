@@ -101,7 +101,8 @@ package enum CaregiverAccess {
         var entries: [UUID: [ConsentEntry]] = [:]
         var restricted: Set<UUID> = []
         for chunk in ids.chunked(500) {
-            for record in try await ConsentRecord.scoped(to: organisationID, on: db).filter(\.$relationshipID ~~ chunk).all() {
+            for record in try await ConsentRecord.scoped(to: organisationID, on: db).filter(\.$relationshipID ~~ chunk)
+                .withoutNotes().all() {
                 if let entry = record.entry { entries[record.relationshipID, default: []].append(entry) }
             }
             restricted.formUnion(try await InvolvementRestriction.scoped(to: organisationID, on: db).filter(\.$relationshipID ~~ chunk)

@@ -176,7 +176,8 @@ struct CaregiverCorrectionController: RouteCollection, APIRouteCollection {
         let corrections = try await CorrectionHistory.list(caregiverID: id, organisationID: user.organisationID, on: req.db)
         return try await CorrectionPage.render(req, name: caregiver.name, corrections: corrections, as: CorrectedField.self,
                                                introKey: "correction.intro", noneKey: "correction.none",
-                                               backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record")
+                                               backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record",
+                                               strike: { .correctionStrike(.caregiver, id, $0) })
     }
 }
 

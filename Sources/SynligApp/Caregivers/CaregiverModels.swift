@@ -163,6 +163,15 @@ package final class ConsentRecord: Model, OrganisationScoped, @unchecked Sendabl
     }
 }
 
+extension QueryBuilder where Model == ConsentRecord {
+    /// The columns a consent's evaluation reads (`ConsentRecord.entry`), without the sealed note:
+    /// lists that weigh many consents neither open every note nor fail on one damaged note.
+    func withoutNotes() -> Self {
+        field(\.$id).field(\.$organisationID).field(\.$relationshipID).field(\.$kind).field(\.$categoriesText).field(\.$harmDecision)
+            .field(\.$date).field(\.$endsOn).field(\.$sequence)
+    }
+}
+
 /// Involving this caregiver in this person's care is inappropriate. Blocks invitations and
 /// exports until a consultant or case officer lifts it, with a reason.
 package final class InvolvementRestriction: Model, OrganisationScoped, @unchecked Sendable {

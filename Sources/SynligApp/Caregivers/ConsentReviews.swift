@@ -86,7 +86,7 @@ extension ConsentText {
         let ids = tasks.filter { $0.isAboutCaregiver && $0.kind == CaregiverTaskKind.consentReview.rawValue }.compactMap(\.subject_id)
         guard !ids.isEmpty else { return [:] }
         var latest: [UUID: CalendarDate] = [:]
-        for entry in try await ConsentRecord.scoped(to: organisationID, on: req.db).filter(\.$relationshipID ~~ ids).all() {
+        for entry in try await ConsentRecord.scoped(to: organisationID, on: req.db).filter(\.$relationshipID ~~ ids).withoutNotes().all() {
             guard let date = CalendarDate(entry.date) else { continue }
             latest[entry.relationshipID] = max(latest[entry.relationshipID] ?? date, date)
         }

@@ -5,6 +5,7 @@ import Vapor
 
 /// One kept earlier value of a person's details (`CaregiverCorrection`, `RecipientCorrection`).
 protocol CorrectionEntry {
+    var id: UUID? { get }
     var field: String { get }
     var previousValue: String { get }
     var version: Int { get }
@@ -66,6 +67,8 @@ enum CorrectionPage {
             var field: String
             var previous: String
             var changedBy: String
+            /// For those who may strike a value that should never have been recorded.
+            var strikeHref: String?
         }
 
         var page: PageContext
@@ -73,11 +76,16 @@ enum CorrectionPage {
         var rows: [Row]
         var backHref: String
         var backLabel: String
+        var mayStrike: Bool
+        /// Said after a row was struck (`CorrectionStrike`).
+        var struck: Bool
     }
 
     static func render<Field: CorrectedValue>(_ req: Request, name: String, corrections: [any CorrectionEntry], as _: Field.Type,
-                                              introKey: String, noneKey: String, backHref: String, backKey: String) async throws -> Response {
+                                              introKey: String, noneKey: String, backHref: String, backKey: String,
+                                              strike: (_ entry: UUID) -> SiteURL) async throws -> Response {
         let user = try req.currentUser
+        let mayStrike = CorrectionStrike.mayStrike(user)
         let staff = Set(corrections.map(\.changedBy))
         let names = staff.isEmpty ? [:] : Dictionary(
             try await User.query(on: req.db).filter(\.$organisationID == user.organisationID).filter(\.$id ~~ Array(staff)).all()
@@ -89,10 +97,12 @@ enum CorrectionPage {
             return Page.Row(time: correction.createdAt.map { SwedishTime.format($0, language: language) } ?? "",
                             field: field.map { req.t($0.labelKey) } ?? correction.field,
                             previous: field.map { $0.shown(correction.previousValue, { req.t($0) }) } ?? correction.previousValue,
-                            changedBy: names[correction.changedBy] ?? req.t("correction.former_colleague"))
+                            changedBy: names[correction.changedBy] ?? req.t("correction.former_colleague"),
+                            strikeHref: mayStrike ? correction.id.map { strike($0).path } : nil)
         }
         return try await req.renderPage("caregivers/corrections", Page(
             page: .make(for: req, titleKey: "correction.title", titleArguments: [name]),
-            intro: req.t(rows.isEmpty ? noneKey : introKey), rows: rows, backHref: backHref, backLabel: req.t(backKey)))
+            intro: req.t(rows.isEmpty ? noneKey : introKey), rows: rows, backHref: backHref, backLabel: req.t(backKey),
+            mayStrike: mayStrike && !rows.isEmpty, struck: req.query[String.self, at: "struck"] == "1"))
     }
 }

@@ -132,6 +132,7 @@ struct RecipientCorrectionController: RouteCollection, APIRouteCollection {
         let corrections = try await RecipientCorrectionHistory.list(recipientID: id, organisationID: user.organisationID, on: req.db)
         return try await CorrectionPage.render(req, name: recipient.name, corrections: corrections, as: RecipientCorrectedField.self,
                                                introKey: "recipient_correction.intro", noneKey: "recipient_correction.none",
-                                               backHref: SiteURL.recipient(id).path, backKey: "recipient_erasure.back")
+                                               backHref: SiteURL.recipient(id).path, backKey: "recipient_erasure.back",
+                                               strike: { .correctionStrike(.recipient, id, $0) })
     }
 }

@@ -50,15 +50,25 @@ enum FileRetentionService {
         return Plan(due: due.sorted { $0.uuidString < $1.uuidString }, keptForResearch: kept, keptExempt: exempt, keptByDecision: decided)
     }
 
-    /// Purges the files the plan names; how many.
+    /// Purges the files the plan names; how many were purged.
     static func purge(today: CalendarDate = .today(), on db: any Database) async throws -> Int {
         let plan = try await plan(today: today, on: db)
+        var purged = 0
         for chunk in plan.due.chunked(200) {
-            try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
-                try await erase(caregivers: chunk, on: tx as! any SQLDatabase)
+            purged += try await AuditTrail.transaction(on: db, actor: .system) { tx, _ in
+                // A keep decision or an exemption saved since the plan was made is read again
+                // under the chain's lock, so a file kept meanwhile is not purged.
+                let keeping = try await keepingAllFiles(on: tx)
+                let kept = Set(try await Caregiver.query(on: tx).filter(\.$id ~~ chunk).group(.or) { either in
+                    either.filter(\.$retentionExempt != nil)
+                    if !keeping.isEmpty { either.filter(\.$organisationID ~~ Array(keeping)) }
+                }.all(\.$id))
+                let ids = chunk.filter { !kept.contains($0) }
+                try await erase(caregivers: ids, on: tx as! any SQLDatabase)
+                return ids.count
             }
         }
-        return plan.due.count
+        return purged
     }
 
     /// Files of people cared for that are due: no caregiver's file links them any longer (the

@@ -29,7 +29,9 @@ package final class Referral: Model, OrganisationScoped, @unchecked Sendable {
     /// Only with consent to the care situation: one line per relationship, `relation|hours|together`.
     @OptionalField(key: "care_situation") var careSituation: String?
     /// Only with consent to the caregiver's own needs.
-    @OptionalField(key: "own_needs") var ownNeeds: String?
+    /// The caregiver's own needs, in the sender's words: sealed at rest (`SealedText`).
+    @OptionalField(key: "own_needs") var sealedOwnNeeds: SealedText?
+    var ownNeeds: String? { get { sealedOwnNeeds?.text } set { sealedOwnNeeds = newValue.map { SealedText($0) } } }
     @Field(key: "status") var status: ReferralStatus
     @Field(key: "sent_at") var sentAt: Date
     @OptionalField(key: "received_at") var receivedAt: Date?

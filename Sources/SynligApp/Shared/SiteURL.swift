@@ -107,6 +107,8 @@ enum SiteURL: Sendable, Equatable {
     case recipientExtractJSON(UUID)
     case recipientErase(UUID)
     case recipientCorrections(UUID)
+    /// Striking one row of a caregiver's or a cared-for person's correction history.
+    case correctionStrike(CorrectionStrike.Subject, UUID, UUID)
     /// The person's SIPs, discharges and patient contracts, and the forms that add to them.
     case recipientPlans(UUID)
     case recipientPlansPart(UUID, PlansPart)
@@ -273,6 +275,9 @@ enum SiteURL: Sendable, Equatable {
         case .recipientExtractJSON(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("extract.json")]
         case .recipientErase(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("erase")]
         case .recipientCorrections(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("corrections")]
+        case .correctionStrike(let subject, let id, let entry):
+            [.fixed(subject.rawValue), .parameter(name: "id", value: id.uuidString), .fixed("corrections"),
+             .parameter(name: "entryId", value: entry.uuidString), .fixed("strike")]
         case .recipientPlans(let id): [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans")]
         case .recipientPlansPart(let id, let part):
             [.fixed("recipients"), .parameter(name: "id", value: id.uuidString), .fixed("plans"), .fixed(part.rawValue)]

@@ -95,10 +95,12 @@ enum AuthorizationMatrix {
     GET    /caregivers/:x/extract                         consultant  strong
     GET    /caregivers/:x/extract.json                    consultant  strong
     *      /caregivers/:x/erase                           consultant  strong
+    *      /caregivers/:x/corrections/:x/strike           consultant  strong
     *      /caregivers/:x/retention                       consultant  strong
     GET    /recipients/:x/extract                         consultant  strong
     GET    /recipients/:x/extract.json                    consultant  strong
     *      /recipients/:x/erase                           consultant  strong
+    *      /recipients/:x/corrections/:x/strike           consultant  strong
     POST   /caregivers/restrictions/:x/lift               lifters     strong
     POST   /caregivers/restrictions/:x/review             lifters     strong
     *      /caregivers/**                                 records     strong
@@ -158,6 +160,8 @@ enum AuthorizationMatrix {
     GET    /api/v1/caregivers/:x/extract                  consultant  strong
     POST   /api/v1/caregivers/:x/erasure                  consultant  strong
     POST   /api/v1/recipients/:x/erasure                  consultant  strong
+    POST   /api/v1/caregivers/:x/corrections/:x/strike    consultant  strong
+    POST   /api/v1/recipients/:x/corrections/:x/strike    consultant  strong
     POST   /api/v1/caregivers/:x/retention-exemption      consultant  strong
     GET    /api/v1/recipients/:x/extract                  consultant  strong
     POST   /api/v1/restrictions/:x/*                      lifters     strong
