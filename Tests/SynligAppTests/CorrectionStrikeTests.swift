@@ -35,6 +35,7 @@ struct CorrectionStrikeTests {
             // As a browser sends it untouched: no reason, no confirmation; nothing is struck.
             let untouched = try await karin.submitForm(on: strike)
             #expect(untouched.status == .unprocessableEntity)
+            #expect(untouched.body.string.contains("Välj skälet till att värdet stryks.") && untouched.body.string.contains("Bekräfta att värdet ska strykas."))
             #expect(try await CaregiverCorrection.find(entry, on: app.db) != nil)
 
             let struck = try await karin.post(strike, form: [("reason", ErasureReason.unlawfullyProcessed.rawValue), ("confirm", "on")])
@@ -44,7 +45,10 @@ struct CorrectionStrikeTests {
             #expect(after.contains("Värdet är struket") && !after.contains(wrong))
             #expect(try await karin.get(strike).status == .notFound, "a struck row is gone")
             let events = try await AuditEvent.query(on: app.db).filter(\.$action == "correction.strike.unlawfullyProcessed").all()
-            #expect(events.count == 1 && events.first?.recordID == entry.uuidString && events.first?.recordType == "caregiver_corrections")
+            #expect(events.count == 1 && events.first?.recordID == id.uuidString && events.first?.recordType == "caregiver",
+                    "the strike is on the person's file, so an auditor sees whose history changed")
+            let reads = try await AccessLogEntry.query(on: app.db).filter(\.$recordID == id).all().filter { $0.via.hasSuffix("/strike") }
+            #expect(reads.count >= 3, "the form, shown first, again when refused and after, is a read of the file")
             let sql = try #require(app.db as? any SQLDatabase)
             for auditRow in try await sql.raw("SELECT * FROM audit_events").all() {
                 for column in auditRow.allColumns {
@@ -61,6 +65,11 @@ struct CorrectionStrikeTests {
             #expect(seen.status == .ok && seen.body.string.contains("Åsa Strykesson") && !seen.body.string.contains("/strike"))
             let refused = try await staff.get(strike.replacingOccurrences(of: entry.uuidString, with: UUID().uuidString))
             #expect(refused.status == .forbidden)
+            let another = try #require(try await CaregiverCorrection.query(on: app.db).filter(\.$caregiverID == id).first())
+            let posted = try await staff.post("/caregivers/\(id)/corrections/\(try another.requireID())/strike",
+                                              form: [("reason", ErasureReason.unlawfullyProcessed.rawValue), ("confirm", "on")])
+            #expect(posted.status == .forbidden)
+            #expect(try await CaregiverCorrection.find(try another.requireID(), on: app.db) != nil, "staff strike nothing")
         }
     }
 
@@ -91,6 +100,40 @@ struct CorrectionStrikeTests {
             #expect(try await RecipientCorrection.find(entry, on: app.db) == nil)
             #expect(try await karin.send(.POST, path, json: reason).status == .notFound)
             #expect(try await karin.send(.GET, "/api/v1/recipients/\(try greta.requireID())/corrections").body.string == "[]")
+        }
+    }
+
+    @Test("Nothing is struck from a file exempt from gallring or kept by the archive authority's decision (409)")
+    func notFromAKeptFile() async throws {
+        try await withSynlig { app in
+            let world = try await RecordWorld.make(app)
+            let (cia, greta, _) = try await world.pair(app, "Cia Bevarad", caring: "Greta Bevarad", in: world.unitA)
+            let id = try cia.requireID()
+            let current = try #require(try await Caregiver.find(id, on: app.db))
+            _ = try await CaregiverService.save(id, CaregiverInput(name: "Cia Bevarad-Ny", preferredLanguage: "sv", interpreterNeed: InterpreterNeed.no.rawValue,
+                                                                   version: current.version), by: world.consultant, on: app.db)
+            _ = try await CaregiverService.saveRecipient(try greta.requireID(), RecipientInput(
+                name: "Greta Bevarad-Ny", unitIds: [try world.unitA.requireID().uuidString], patientContract: false, version: 1), by: world.consultant, on: app.db)
+            let caregiverEntry = try #require(try await CaregiverCorrection.query(on: app.db).filter(\.$caregiverID == id).first()).requireID()
+            let recipientEntry = try #require(try await RecipientCorrection.query(on: app.db).first()).requireID()
+            let karin = try await APIClient.signedIn(app, world.consultant.email)
+            let reason = #"{"reason":"unlawfullyProcessed"}"#
+            let caregiverPath = "/api/v1/caregivers/\(id)/corrections/\(caregiverEntry)/strike"
+            let recipientPath = "/api/v1/recipients/\(try greta.requireID())/corrections/\(recipientEntry)/strike"
+
+            try await RetentionExemptionService.set(id, exemption: RetentionExemption.pendingMatter.rawValue, by: world.consultant, on: app.db)
+            #expect(try await karin.send(.POST, caregiverPath, json: reason).status == .conflict)
+            try await RetentionExemptionService.set(id, exemption: nil, by: world.consultant, on: app.db)
+            try await FollowUpService.saveSettings(voluntarinessMonths: 6, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                                                   keepFilesDecision: "Arkivmyndighetens beslut dnr 7", version: 1, by: world.consultant, on: app.db)
+            #expect(try await karin.send(.POST, caregiverPath, json: reason).status == .conflict)
+            #expect(try await karin.send(.POST, recipientPath, json: reason).status == .conflict)
+            #expect(try await CaregiverCorrection.find(caregiverEntry, on: app.db) != nil)
+            #expect(try await RecipientCorrection.find(recipientEntry, on: app.db) != nil)
+            try await FollowUpService.saveSettings(voluntarinessMonths: 6, memoRetentionDays: 30, contactRequestUnhandledDays: 90, contactRequestClosedDays: 30,
+                                                   keepFilesDecision: nil, version: 2, by: world.consultant, on: app.db)
+            #expect(try await karin.send(.POST, caregiverPath, json: reason).status == .noContent)
+            #expect(try await karin.send(.POST, recipientPath, json: reason).status == .noContent)
         }
     }
 }

@@ -4,9 +4,12 @@ import Vapor
 
 /// Striking one kept earlier value from a person's correction history. Rättelse keeps what a file
 /// said, but a value that should never have been recorded (someone else's health note typed into
-/// the wrong file, say) must not stay readable until gallring, least of all where the file itself
-/// is kept (erasure refused, 409). The consultant who keeps the register strikes the row, with a
-/// reason the audit trail records (`correction.strike.<reason>`) beside the row's id, never the value.
+/// the wrong file, say) must not stay readable until gallring, least of all where the file is kept
+/// as documentation (erasure refused, 409). The consultant who keeps the register strikes the row,
+/// with a reason the audit trail records (`correction.strike.<reason>`) on the person's file, never
+/// the value. Not while the file is exempt from gallring or the organisation keeps every file by the
+/// archive authority's decision: only that decision, or the matter that needs the file, may say
+/// what leaves it.
 enum CorrectionStrike {
     enum Subject: String, Sendable {
         case caregiver = "caregivers"
@@ -40,22 +43,29 @@ enum CorrectionStrike {
                        on db: any Database) async throws {
         guard mayStrike(user) else { throw SynligError.forbidden }
         _ = try await entry(entryID, of: subject, person: personID, for: user, on: db)
-        let reason = try CaregiverErasure.reason(raw)
+        let reason = try CaregiverErasure.reason(raw, requiredKey: "correction_strike.reason_required")
         try await AuditTrail.transaction(on: db, actor: .user(user.id)) { tx, audit in
-            let table: String
+            // Read again under the chain's lock: a second request finds the row gone (404), and an
+            // exemption or a keep decision saved meanwhile is seen.
+            let kept = try await FileRetentionService.keepingAllFiles(on: tx).contains(user.organisationID)
+            let recordType: String
             switch subject {
             case .caregiver:
                 guard let row = try await CaregiverCorrection.scoped(to: user.organisationID, on: tx).filter(\.$id == entryID)
                     .filter(\.$caregiverID == personID).first() else { throw SynligError.notFound }
+                let exempt = try await Caregiver.find(personID, in: user.organisationID, on: tx).retentionExempt != nil
+                guard !kept, !exempt else { throw SynligError(.conflict, "correction_strike.kept") }
                 try await row.delete(on: tx)
-                table = CaregiverCorrection.schema
+                recordType = "caregiver"
             case .recipient:
                 guard let row = try await RecipientCorrection.scoped(to: user.organisationID, on: tx).filter(\.$id == entryID)
                     .filter(\.$recipientID == personID).first() else { throw SynligError.notFound }
+                guard !kept else { throw SynligError(.conflict, "correction_strike.kept") }
                 try await row.delete(on: tx)
-                table = RecipientCorrection.schema
+                recordType = "care_recipient"
             }
-            audit.record("correction.strike.\(reason.rawValue)", table, id: entryID, organisation: user.organisationID)
+            // On the person's file, so an auditor sees whose history changed; the value is gone.
+            audit.record("correction.strike.\(reason.rawValue)", recordType, id: personID, organisation: user.organisationID)
         }
     }
 }
@@ -122,7 +132,8 @@ struct CorrectionStrikeController: RouteCollection, APIRouteCollection {
             try await render(req, subject, person: person, entry: entry, values: values, errors: errors, notice: notice, status: status)
         }, save: { values in
             _ = try await CorrectionStrike.entry(entry, of: subject, person: person, for: user, on: req.db)
-            try CaregiverErasure.requireReasonAndConfirmation(values)
+            try CaregiverErasure.requireReasonAndConfirmation(values, reasonKey: "correction_strike.reason_required",
+                                                              confirmKey: "correction_strike.confirm_required")
             try await CorrectionStrike.strike(entry, of: subject, person: person, reason: values["reason"], by: user, on: req.db)
             return req.redirect(to: corrections(subject, person) + "?struck=1")
         })

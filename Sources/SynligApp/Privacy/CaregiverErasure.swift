@@ -39,9 +39,9 @@ enum CaregiverErasure {
     }
 
     /// The reason the form or the API names, or a 422 on `reason`.
-    static func reason(_ raw: String?) throws -> ErasureReason {
+    static func reason(_ raw: String?, requiredKey: String = "erasure.reason_required") throws -> ErasureReason {
         guard let raw, !raw.isEmpty else {
-            throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_required")])
+            throw SynligError.invalid([.init(field: "reason", messageKey: requiredKey)])
         }
         guard let reason = ErasureReason(rawValue: raw) else {
             throw SynligError.invalid([.init(field: "reason", messageKey: "erasure.reason_unknown")])
@@ -50,10 +50,11 @@ enum CaregiverErasure {
     }
 
     /// The form's own check, both problems at once: a reason chosen and the confirmation ticked.
-    static func requireReasonAndConfirmation(_ values: FormValues) throws {
+    static func requireReasonAndConfirmation(_ values: FormValues, reasonKey: String = "erasure.reason_required",
+                                             confirmKey: String = "erasure.confirm_required") throws {
         var problems: [SynligError.FieldProblem] = []
-        if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: "erasure.reason_required")) }
-        if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: "erasure.confirm_required")) }
+        if values["reason"]?.isEmpty != false { problems.append(.init(field: "reason", messageKey: reasonKey)) }
+        if values["confirm"] == nil { problems.append(.init(field: "confirm", messageKey: confirmKey)) }
         guard problems.isEmpty else { throw SynligError.invalid(problems) }
     }
 

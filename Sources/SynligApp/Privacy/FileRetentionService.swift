@@ -63,9 +63,7 @@ enum FileRetentionService {
                     either.filter(\.$retentionExempt != nil)
                     if !keeping.isEmpty { either.filter(\.$organisationID ~~ Array(keeping)) }
                 }.all(\.$id))
-                let ids = chunk.filter { !kept.contains($0) }
-                try await erase(caregivers: ids, on: tx as! any SQLDatabase)
-                return ids.count
+                return try await erase(caregivers: chunk.filter { !kept.contains($0) }, on: tx as! any SQLDatabase)
             }
         }
         return purged
@@ -173,8 +171,11 @@ enum FileRetentionService {
     }
 
     /// Deletes the caregivers and every row the registry links to them, children before parents.
-    static func erase(caregivers ids: [UUID], on sql: any SQLDatabase) async throws {
-        guard !ids.isEmpty else { return }
+    @discardableResult
+    static func erase(caregivers ids: [UUID], on sql: any SQLDatabase) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        // Files erased on request since the plan was made are not counted again.
+        let present = try await sql.select().column("id").from(Caregiver.schema).where("id", .in, SQLBind.group(ids)).all().count
         let relationships = try await sql.select().column("id").from("care_relationships")
             .where("caregiver_id", .in, SQLBind.group(ids)).all().map { try $0.decode(column: "id", as: UUID.self) }
         for table in PersonalDataRegistry.aboutPeople.reversed() {
@@ -189,5 +190,6 @@ enum FileRetentionService {
                 }
             }
         }
+        return present
     }
 }

@@ -51,7 +51,12 @@ struct MatrixWorld: Sendable {
         "plans/responsibilities": "coordinated_plan_responsibilities", "responsibilities": "coordinated_plan_responsibilities",
         "plans/contracts": "patient_contracts", "patient-contracts": "patient_contracts",
         "crisis/events": "crisis_events",
+        "caregivers/corrections": "caregiver_corrections", "recipients/corrections": "recipient_corrections",
     ]
+
+    /// Kinds the demo has none of, made for the record the matrix names (a history row must be
+    /// the named person's own).
+    static let made: Set<String> = ["caregiver_corrections", "recipient_corrections"]
 
     static func make(_ app: Application) async throws -> MatrixWorld {
         _ = try await DemoSeeder.seed(app, password: testPassword)
@@ -99,7 +104,7 @@ struct MatrixWorld: Sendable {
         }
         var records: [String: UUID] = [:]
         var missing: [String] = []
-        for table in Set(kinds.values).sorted() {
+        for table in Set(kinds.values).subtracting(made).sorted() {
             let id: UUID? = switch table {
             // A caregiver with a relationship (so unit-scoped roles see them) and a support plan.
             case "caregivers": try await first("""
@@ -115,6 +120,20 @@ struct MatrixWorld: Sendable {
             if let id { records[table] = id } else { missing.append(table) }
         }
         #expect(missing.isEmpty, "A has no record in \(missing): add one to MatrixWorld")
+        // A history row of the caregiver and of the person cared for the matrix names.
+        let author = try #require(try await User.query(on: app.db).filter(\.$email == email(.a, .consultant, strong: true)).first()).requireID()
+        if let caregiverID = records["caregivers"] {
+            let row = CaregiverCorrection()
+            (row.organisationID, row.caregiverID, row.field, row.previousValue, row.version, row.changedBy) = (aID, caregiverID, "phone", "070-000 00 00", 1, author)
+            try await row.create(on: app.db)
+            records["caregiver_corrections"] = try row.requireID()
+        }
+        if let recipientID = records["care_recipients"] {
+            let row = RecipientCorrection()
+            (row.organisationID, row.recipientID, row.field, row.previousValue, row.version, row.changedBy) = (aID, recipientID, "fixedCareContact", "Tidigare kontakt", 1, author)
+            try await row.create(on: app.db)
+            records["recipient_corrections"] = try row.requireID()
+        }
         // Open data names a service by its offering's id; only a published one is a service.
         records["published_support_offering"] = try await first(
             "SELECT id FROM support_offerings WHERE organisation_id = \(bind: aID) AND published = \(bind: true) ORDER BY id LIMIT 1")
