@@ -30,8 +30,8 @@ struct HostileFormTests {
         "/admin/users/:id/second-factor/reset": "shown only on a user with a second factor; the demo's accounts have none",
         "/admin/users/:id/reactivate": "shown only on a deactivated user; the demo deactivates none",
         "/admin/identity-providers/:id": "the form of a set-up identity provider; the demo has none",
-        "/caregivers/:id/corrections/:entryId/strike": "shown only on a row of a correction history, and the demo records no corrections; its form has no text field either, only a reason from a list and a confirmation",
-        "/recipients/:id/corrections/:entryId/strike": "shown only on a row of a correction history, and the demo records no corrections; its form has no text field either, only a reason from a list and a confirmation",
+        "/caregivers/:id/corrections/:entryId/strike": "shown only on a row of a correction history; the crawl opens one history page per route, and the demo's caregivers record no corrections. Its form has no text field either, only a reason from a list and a confirmation",
+        "/recipients/:id/corrections/:entryId/strike": "shown only on a row of a correction history; the crawl opens one history page per route, and the person it opens has no corrections in the demo. Its form has no text field either, only a reason from a list and a confirmation",
         "/caregivers/invitations/:id/attendance": "shown on a relationship with an invitation; inviting needs a recorded consent, whose form asks for categories (check boxes) the suite does not tick",
     ]
 

@@ -60,7 +60,13 @@ enum CorrectionStrike {
             case .recipient:
                 guard let row = try await RecipientCorrection.scoped(to: user.organisationID, on: tx).filter(\.$id == entryID)
                     .filter(\.$recipientID == personID).first() else { throw SynligError.notFound }
-                guard !kept else { throw SynligError(.conflict, "correction_strike.kept") }
+                // The person's file is kept with every caregiver's file that names them, so an
+                // exemption of one of those files keeps this one too.
+                let caregivers = try await CareRelationship.scoped(to: user.organisationID, on: tx).filter(\.$recipientID == personID)
+                    .all(\.$caregiverID)
+                let exempt = caregivers.isEmpty ? 0 : try await Caregiver.scoped(to: user.organisationID, on: tx)
+                    .filter(\.$id ~~ caregivers).filter(\.$retentionExempt != nil).count()
+                guard !kept, exempt == 0 else { throw SynligError(.conflict, "correction_strike.kept") }
                 try await row.delete(on: tx)
                 recordType = "care_recipient"
             }

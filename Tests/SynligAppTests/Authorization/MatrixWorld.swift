@@ -54,8 +54,8 @@ struct MatrixWorld: Sendable {
         "caregivers/corrections": "caregiver_corrections", "recipients/corrections": "recipient_corrections",
     ]
 
-    /// Kinds the demo has none of, made for the record the matrix names (a history row must be
-    /// the named person's own).
+    /// Kinds made for the record the matrix names rather than taken from the demo (a history row
+    /// must be the named person's own).
     static let made: Set<String> = ["caregiver_corrections", "recipient_corrections"]
 
     static func make(_ app: Application) async throws -> MatrixWorld {
