@@ -51,8 +51,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: CaregiverErasureController())    // /caregivers/:id/erase
     try app.register(collection: RecipientErasureController())    // /recipients/:id/erase
     try app.register(collection: RetentionExemptionController())  // /caregivers/:id/retention
-    try app.register(collection: CaregiverCorrectionController()) // /caregivers/:id/corrections
-    try app.register(collection: RecipientCorrectionController()) // /recipients/:id/corrections
+    try app.register(collection: CorrectionHistoryController())   // /caregivers/:id/corrections, /recipients/:id/corrections
     try app.register(collection: CorrectionStrikeController())    // …/corrections/:entry/strike
     try app.register(collection: ReferralController())            // /referrals, /caregivers/:id/referrals/new
 
@@ -80,8 +79,7 @@ func routes(_ app: Application) throws {
     try api.register(CaregiverErasureController())                // caregivers/:id/erasure
     try api.register(RecipientErasureController())                // recipients/:id/erasure
     try api.register(RetentionExemptionController())              // caregivers/:id/retention-exemption
-    try api.register(CaregiverCorrectionController())             // caregivers/:id/corrections
-    try api.register(RecipientCorrectionController())             // recipients/:id/corrections
+    try api.register(CorrectionHistoryController())               // caregivers/:id/corrections, recipients/:id/corrections
     try api.register(CorrectionStrikeController())                // …/corrections/:entry/strike
     try api.register(CaregiverSettingsAPIController())            // caregiver-settings
     try api.register(ReferralAPIController())                     // caregivers/:id/referrals, referrals/sent, referrals/received/…

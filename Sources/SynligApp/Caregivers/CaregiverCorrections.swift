@@ -148,39 +148,6 @@ struct CreateCaregiverCorrections: AsyncMigration {
     }
 }
 
-/// The page `/caregivers/:id/corrections` and the API's `GET /caregivers/{id}/corrections`: for
-/// everyone who may read the file, and each read is in the access log like the file's.
-struct CaregiverCorrectionController: RouteCollection, APIRouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.recordReaders(CaregiverAccess.readers).get(SiteURL.caregiverPart(SiteURL.anyID, .corrections).pattern, use: page)
-    }
-
-    func boot(api: APIRoutes) throws {
-        api.recordReaders(CaregiverAccess.readers).get("caregivers", ":id", "corrections") { req -> [API.CorrectionOut] in
-            let (user, caregiver) = try await read(req)
-            return try await CorrectionHistory.list(caregiverID: try caregiver.requireID(), organisationID: user.organisationID, on: req.db)
-                .map(API.CorrectionOut.init)
-        }
-    }
-
-    private func read(_ req: Request) async throws -> (CurrentUser, Caregiver) {
-        let user = try req.currentUser
-        let caregiver = try await CaregiverAccess.caregiver(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: .caregiver, recordID: try caregiver.requireID())
-        return (user, caregiver)
-    }
-
-    @Sendable func page(req: Request) async throws -> Response {
-        let (user, caregiver) = try await read(req)
-        let id = try caregiver.requireID()
-        let corrections = try await CorrectionHistory.list(caregiverID: id, organisationID: user.organisationID, on: req.db)
-        return try await CorrectionPage.render(req, name: caregiver.name, corrections: corrections, as: CorrectedField.self,
-                                               introKey: "correction.intro", noneKey: "correction.none",
-                                               backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record",
-                                               strike: { .correctionStrike(.caregiver, id, $0) })
-    }
-}
-
 extension API {
     struct CorrectionOut: Content {
         var field: String

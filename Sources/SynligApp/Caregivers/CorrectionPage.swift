@@ -106,3 +106,62 @@ enum CorrectionPage {
             mayStrike: mayStrike && !rows.isEmpty, struck: req.query[String.self, at: "struck"] == "1"))
     }
 }
+
+extension CorrectionStrike.Subject {
+    /// The page of the person's history.
+    func history(_ person: UUID) -> SiteURL {
+        self == .caregiver ? .caregiverPart(person, .corrections) : .recipientCorrections(person)
+    }
+}
+
+/// The pages `/caregivers/:id/corrections` and `/recipients/:id/corrections`, and the API's
+/// `GET …/{id}/corrections`: for everyone who may read the file, and each read is in the access
+/// log like the file's.
+struct CorrectionHistoryController: RouteCollection, APIRouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        for subject in [CorrectionStrike.Subject.caregiver, .recipient] {
+            routes.recordReaders(CaregiverAccess.readers).get(subject.history(SiteURL.anyID).pattern) { req in
+                try await page(req, subject)
+            }
+        }
+    }
+
+    func boot(api: APIRoutes) throws {
+        for subject in [CorrectionStrike.Subject.caregiver, .recipient] {
+            api.recordReaders(CaregiverAccess.readers).get(.constant(subject.rawValue), ":id", "corrections") { req -> [API.CorrectionOut] in
+                try await read(req, subject).corrections.map(API.CorrectionOut.init)
+            }
+        }
+    }
+
+    /// The person, read for the user (404 outside their reach) and logged, with their history.
+    private func read(_ req: Request, _ subject: CorrectionStrike.Subject) async throws -> (id: UUID, name: String, corrections: [any CorrectionEntry]) {
+        let user = try req.currentUser
+        let id = try req.idParameter()
+        switch subject {
+        case .caregiver:
+            let caregiver = try await CaregiverAccess.caregiver(id, for: user, on: req.db)
+            try await req.logAccess(recordType: .caregiver, recordID: id)
+            return (id, caregiver.name, try await CorrectionHistory.list(caregiverID: id, organisationID: user.organisationID, on: req.db))
+        case .recipient:
+            let recipient = try await CaregiverAccess.recipient(id, for: user, on: req.db)
+            try await req.logAccess(recordType: .careRecipient, recordID: id)
+            return (id, recipient.name, try await RecipientCorrectionHistory.list(recipientID: id, organisationID: user.organisationID, on: req.db))
+        }
+    }
+
+    private func page(_ req: Request, _ subject: CorrectionStrike.Subject) async throws -> Response {
+        let (id, name, corrections) = try await read(req, subject)
+        let strike: (UUID) -> SiteURL = { .correctionStrike(subject, id, $0) }
+        switch subject {
+        case .caregiver:
+            return try await CorrectionPage.render(req, name: name, corrections: corrections, as: CorrectedField.self,
+                                                   introKey: "correction.intro", noneKey: "correction.none",
+                                                   backHref: SiteURL.caregiver(id).path, backKey: "caregiver.back_record", strike: strike)
+        case .recipient:
+            return try await CorrectionPage.render(req, name: name, corrections: corrections, as: RecipientCorrectedField.self,
+                                                   introKey: "recipient_correction.intro", noneKey: "recipient_correction.none",
+                                                   backHref: SiteURL.recipient(id).path, backKey: "recipient_erasure.back", strike: strike)
+        }
+    }
+}

@@ -103,10 +103,6 @@ struct CorrectionStrikeController: RouteCollection, APIRouteCollection {
         }
     }
 
-    private func corrections(_ subject: CorrectionStrike.Subject, _ person: UUID) -> String {
-        subject == .caregiver ? SiteURL.caregiverPart(person, .corrections).path : SiteURL.recipientCorrections(person).path
-    }
-
     private func render(_ req: Request, _ subject: CorrectionStrike.Subject, person: UUID, entry entryID: UUID, values: FormValues,
                         errors: FormErrors, notice: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.currentUser
@@ -120,7 +116,7 @@ struct CorrectionStrikeController: RouteCollection, APIRouteCollection {
         return try await req.renderForm(titleKey: "correction_strike.title", titleArguments: [found.name], form: form,
                                         action: SiteURL.correctionStrike(subject, person, entryID).path,
                                         introText: req.t("correction_strike.intro") + " " + shown, notice: notice,
-                                        submitKey: "correction_strike.submit", backHref: corrections(subject, person),
+                                        submitKey: "correction_strike.submit", backHref: subject.history(person).path,
                                         backKey: "correction_strike.back", status: status)
     }
 
@@ -141,7 +137,7 @@ struct CorrectionStrikeController: RouteCollection, APIRouteCollection {
             try CaregiverErasure.requireReasonAndConfirmation(values, reasonKey: "correction_strike.reason_required",
                                                               confirmKey: "correction_strike.confirm_required")
             try await CorrectionStrike.strike(entry, of: subject, person: person, reason: values["reason"], by: user, on: req.db)
-            return req.redirect(to: corrections(subject, person) + "?struck=1")
+            return req.redirect(to: subject.history(person).path + "?struck=1")
         })
     }
 }

@@ -103,36 +103,3 @@ struct CreateRecipientCorrections: AsyncMigration {
         try await database.schema(RecipientCorrection.schema).delete()
     }
 }
-
-/// The page `/recipients/:id/corrections` and the API's `GET /recipients/{id}/corrections`: for
-/// everyone who may read the person's file, each read in the access log like the file's.
-struct RecipientCorrectionController: RouteCollection, APIRouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.recordReaders(CaregiverAccess.readers).get(SiteURL.recipientCorrections(SiteURL.anyID).pattern, use: page)
-    }
-
-    func boot(api: APIRoutes) throws {
-        api.recordReaders(CaregiverAccess.readers).get("recipients", ":id", "corrections") { req -> [API.CorrectionOut] in
-            let (user, recipient) = try await read(req)
-            return try await RecipientCorrectionHistory.list(recipientID: try recipient.requireID(), organisationID: user.organisationID, on: req.db)
-                .map(API.CorrectionOut.init)
-        }
-    }
-
-    private func read(_ req: Request) async throws -> (CurrentUser, CareRecipient) {
-        let user = try req.currentUser
-        let recipient = try await CaregiverAccess.recipient(try req.idParameter(), for: user, on: req.db)
-        try await req.logAccess(recordType: .careRecipient, recordID: try recipient.requireID())
-        return (user, recipient)
-    }
-
-    @Sendable func page(req: Request) async throws -> Response {
-        let (user, recipient) = try await read(req)
-        let id = try recipient.requireID()
-        let corrections = try await RecipientCorrectionHistory.list(recipientID: id, organisationID: user.organisationID, on: req.db)
-        return try await CorrectionPage.render(req, name: recipient.name, corrections: corrections, as: RecipientCorrectedField.self,
-                                               introKey: "recipient_correction.intro", noneKey: "recipient_correction.none",
-                                               backHref: SiteURL.recipient(id).path, backKey: "recipient_erasure.back",
-                                               strike: { .correctionStrike(.recipient, id, $0) })
-    }
-}
