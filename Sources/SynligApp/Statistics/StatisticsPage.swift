@@ -184,7 +184,8 @@ struct StatisticsPage: Encodable {
                 id: activity.kind.rawValue, title: activity.title, unitLabel: activity.unitLabel,
                 rows: rows(activity.categories),
                 total: text(activity.total), notStated: nil,
-                notBrokenDown: activity.brokenDown ? nil : req.t("statistics.not_broken_down"))
+                notBrokenDown: activity.brokenDown ? nil
+                    : req.t(report.scope.unitID == nil ? "statistics.not_broken_down_whole" : "statistics.not_broken_down"))
         }
         let labels = report.trend.map { StatisticsController.periodLabel($0.quarter, req: req) }
         let highest = max(1, report.trend.compactMap(\.new.value).max() ?? 1)

@@ -168,7 +168,7 @@ struct StatisticsReport: Sendable {
                 let table = part(published.activities[index])
                 return Activity(kind: raw.kind, title: title, unitLabel: text(raw.unitKey),
                                 categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
-                                total: table?.total ?? .suppressed(.belowThreshold))
+                                total: table?.total ?? published.activityTotal(index, row: row ?? -1))
             }
             guard scope.unitID == nil, let quarters = published.activityQuarters[index] else {
                 perYearOnly.append((raw.kind.rawValue, title))
