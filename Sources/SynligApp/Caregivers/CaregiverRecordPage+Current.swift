@@ -28,16 +28,26 @@ extension CaregiverRecordPage {
         var changeHref: String
     }
 
-    static func stanceReview(_ relationship: CareRelationship, req: Request, today: CalendarDate) async throws -> StanceReview? {
-        let id = try relationship.requireID()
-        let entries = try await ConsentRecord.query(on: req.db).filter(\.$relationshipID == id).all()
-        guard let stance = entries.compactMap({ CalendarDate($0.date) }).filter({ $0 <= today }).max(),
-              let sequence = entries.map(\.sequence).max() else { return nil }
-        let months = try await ConsentService.reviewMonths(for: relationship.organisationID, on: req.db)
-        let age = ConsentReviewSchedule.ageInMonths(of: stance, today: today)
-        return StanceReview(age: req.tp("consent.stance_age", age), due: ConsentReviewSchedule.due(after: stance, months: months) <= today,
-                            action: SiteURL.consentReview(id).path, sequence: sequence,
-                            changeHref: SiteURL.relationship(id).path)
+    /// Per relationship with a history to review, how old its stance is: every relationship's
+    /// consent entries in one query (without their notes), and the organisation's review interval once.
+    static func stanceReviews(_ relationships: [CareRelationship], organisationID: UUID, req: Request,
+                              today: CalendarDate) async throws -> [UUID: StanceReview] {
+        guard !relationships.isEmpty else { return [:] }
+        let ids = try relationships.map { try $0.requireID() }
+        let entries = Dictionary(grouping: try await ConsentRecord.query(on: req.db).filter(\.$relationshipID ~~ ids).withoutNotes().all(),
+                                 by: \.relationshipID)
+        let months = try await ConsentService.reviewMonths(for: organisationID, on: req.db)
+        var reviews: [UUID: StanceReview] = [:]
+        for id in ids {
+            let history = entries[id] ?? []
+            guard let stance = history.compactMap({ CalendarDate($0.date) }).filter({ $0 <= today }).max(),
+                  let sequence = history.map(\.sequence).max() else { continue }
+            let age = ConsentReviewSchedule.ageInMonths(of: stance, today: today)
+            reviews[id] = StanceReview(age: req.tp("consent.stance_age", age), due: ConsentReviewSchedule.due(after: stance, months: months) <= today,
+                                       action: SiteURL.consentReview(id).path, sequence: sequence,
+                                       changeHref: SiteURL.relationship(id).path)
+        }
+        return reviews
     }
 
     static func information(for caregiver: Caregiver, user: CurrentUser, req: Request,

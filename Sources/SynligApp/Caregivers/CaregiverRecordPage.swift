@@ -152,23 +152,32 @@ struct CaregiverRecordPage: Encodable {
         // Unit-scoped staff see only the people cared for that their units may see.
         let visibleRecipients = Set(try await CaregiverAccess.recipients(for: user, on: db)
             .filter(\.$id ~~ allRelationships.map(\.recipientID)).all().map { try $0.requireID() })
-        for relationship in allRelationships where visibleRecipients.contains(relationship.recipientID) {
-            guard let recipient = try await CareRecipient.find(relationship.recipientID, on: db) else { continue }
-            let permission = try await CaregiverAccess.permission(for: relationship, on: db, today: today)
+        // Each relationship's person, consent, restriction and stance, read for all of them at
+        // once: a query per relationship made a caregiver of many a slow page.
+        let visible = allRelationships.filter { visibleRecipients.contains($0.recipientID) }
+        let visibleIDs = try visible.map { try $0.requireID() }
+        let recipients = visible.isEmpty ? [:] : Dictionary(try await CareRecipient.query(on: db).filter(\.$id ~~ visible.map(\.recipientID)).all()
+            .map { (try $0.requireID(), $0) }, uniquingKeysWith: { first, _ in first })
+        let permissions = try await CaregiverAccess.permissions(for: visible, on: db, today: today)
+        let restrictions = visible.isEmpty ? [:] : Dictionary(try await InvolvementRestriction.query(on: db).filter(\.$relationshipID ~~ visibleIDs)
+            .filter(\.$liftedAt == nil).sort(\.$createdAt).all().map { ($0.relationshipID, $0) }, uniquingKeysWith: { first, _ in first })
+        let reviews = try await stanceReviews(visible, organisationID: caregiver.organisationID, req: req, today: today)
+        for relationship in visible {
+            let relationshipID = try relationship.requireID()
+            guard let recipient = recipients[relationship.recipientID], let permission = permissions[relationshipID] else { continue }
             if permission.consent.categories.isEmpty { anyWithoutConsent = true }
-            let restriction = try await InvolvementRestriction.query(on: db).filter(\.$relationshipID == relationship.requireID())
-                .filter(\.$liftedAt == nil).first()
+            let restriction = restrictions[relationshipID]
             // In a line of several facts, a bare "Ej angivet" would not say what is missing.
             let summary = [req.t(relationship.relation.isStated ? "caregiver.relation.\(relationship.relation.rawValue)" : "caregiver.relation_not_stated"),
                            req.t(relationship.hoursBand.isStated ? "caregiver.hours.\(relationship.hoursBand.rawValue)" : "caregiver.hours_not_stated"),
                            relationship.livesTogether ? req.t("relationship.lives_together") : nil].compactMap { $0 }.joined(separator: " · ")
             relationships.append(Relationship(
-                href: SiteURL.relationship(try relationship.requireID()).path, recipientName: recipient.name,
+                href: SiteURL.relationship(relationshipID).path, recipientName: recipient.name,
                 recipientHref: SiteURL.recipient(try recipient.requireID()).path, summary: summary,
                 consent: ConsentText.describe(permission.consent, req: req), restricted: permission.restricted,
                 restrictionText: restriction.map { req.t("restriction.warning", req.t("restriction.reason.\($0.reason.rawValue)"), date($0.reviewOn)) },
                 mayInvite: permission.mayInvite, coordinationSignal: relationship.coordinationSignal, contacts: relationship.coordinatedContacts,
-                review: try await stanceReview(relationship, req: req, today: today)))
+                review: reviews[relationshipID]))
         }
 
         let checks = try await VoluntarinessCheck.query(on: db).filter(\.$caregiverID == id).sort(\.$askedOn, .descending).sort(\.$createdAt, .descending).all()
