@@ -187,7 +187,7 @@ enum OpenIndicators {
             StatisticsDimension.gender.categories.firstIndex(of: key.rawValue).map { gender.counts[$0] } ?? .suppressed(.belowThreshold)
         }
         func total(_ kind: ActivityTable.Kind) -> PublishedCount {
-            activities.first { $0.0 == kind }.map { PublishedStatistics.eventTotal(kind, $0.1, caregivers, policy) }
+            activities.first { $0.0 == kind }.map { PublishedActivities.organisationTotal($0.1, policy: policy) }
                 ?? .suppressed(.belowThreshold)
         }
         return Values(caregiversKnown: gender.total, women: count(.woman), men: count(.man),

@@ -20,8 +20,8 @@ struct PublishedStatistics: Sendable {
     var crossed: [[PublishedCount]?]
     /// In the order of `CaregiverCounts.activities`: the year's, per unit.
     var activities: [PublishedHierarchy]
-    /// For each activity table of a family, the units' totals its family shares (`activityTotal`); nil for the others.
-    var activityFamilyTotals: [PublishedHierarchy?] = []
+    /// What the activity tables' families share (`activityTotal`).
+    var activityUnits = PublishedActivities()
     /// The same tables' quarters, the whole organisation's, published beside the year so that the
     /// year minus three quarters gives no fourth (`publish(quarters:year:)`); nil where a quarter
     /// cannot be shown beside its year. Empty unless asked for (a quarter of the whole organisation).
@@ -65,13 +65,14 @@ struct PublishedStatistics: Sendable {
         // The year's events per unit, with the units shown as at the year's end: the same table
         // whether the year or one of its quarters is asked for, so the quarters lean on what the year shows.
         let yearEnd = counts.yearEndCaregivers == counts.caregivers ? caregivers : Self.unitTotals(counts.yearEndCaregivers, policy)
-        let (activities, familyTotals) = Self.activities(counts.activities, yearEnd, policy)
-        (self.activities, activityFamilyTotals) = (activities, familyTotals)
+        let published = PublishedActivities(counts.activities, shownUnits: yearEnd.counts.map { !$0.isSuppressed }, policy: policy)
+        let activities = published.tables
+        (self.activities, activityUnits) = (activities, published)
         if quarters {
-            let kinds = counts.activities.map { ActivityTable.passKey($0.kind) }
             activityQuarters = counts.activities.indices.map { index in
-                policy.publish(quarters: counts.activities[index].quarters, year: activities[index].organisation, begun: counts.quartersBegun,
-                               totalsKnown: kinds.filter { $0 == kinds[index] }.count > 1)
+                published.isPart[index] ? nil
+                    : policy.publish(quarters: counts.activities[index].quarters, year: activities[index].organisation, begun: counts.quartersBegun,
+                                     totalsKnown: published.sharesTotals[index])
             }
         }
         for measure in OutcomeStatistics.Measure.allCases {
@@ -119,39 +120,11 @@ struct PublishedStatistics: Sendable {
         policy.publish(hierarchy: body, shownUnits: caregivers.counts.map { !$0.isSuppressed }) ?? withheld(body)
     }
 
-    /// The year's activity tables per unit, and for those of a family the units' totals they
-    /// share. Tables that count the same events (one pass, `ActivityTable.passKey`: the
-    /// voluntariness follow-up by its answer, by each of its three questions and by whether it
-    /// was on time) give each unit the same total, so they are protected as one family
-    /// (`publish(family:)`): one of them showing a unit's total must not give away a count
-    /// another withholds.
-    static func activities(_ tables: [ActivityTable], _ caregivers: PublishedBreakdown,
-                           _ policy: SuppressionPolicy) -> (tables: [PublishedHierarchy], familyTotals: [PublishedHierarchy?]) {
-        let shown = caregivers.counts.map { !$0.isSuppressed }
-        var published = [PublishedHierarchy?](repeating: nil, count: tables.count)
-        var familyTotals = [PublishedHierarchy?](repeating: nil, count: tables.count)
-        let families = Dictionary(grouping: tables.indices) { ActivityTable.passKey(tables[$0].kind) }
-        for members in families.values where members.count > 1 {
-            guard let family = policy.publish(family: members.map { tables[$0].counts }, shownUnits: shown) else { continue }
-            for (index, table) in zip(members, family.tables) { (published[index], familyTotals[index]) = (table, family.totals) }
-        }
-        return (tables.indices.map { published[$0] ?? events(tables[$0].counts, caregivers, policy) }, familyTotals)
-    }
-
-    /// The organisation's count of one kind of event as its table shows it (the open indicators' value).
-    static func eventTotal(_ kind: ActivityTable.Kind, _ counts: [[Int]], _ caregivers: PublishedBreakdown, _ policy: SuppressionPolicy) -> PublishedCount {
-        let isFamily = ActivityTable.Kind.allCases.filter { ActivityTable.passKey($0) == ActivityTable.passKey(kind) }.count > 1
-        guard isFamily else { return events(counts, caregivers, policy).organisation.total }
-        return policy.publish(eventTotals: counts.map { $0.reduce(0, +) }, shownUnits: caregivers.counts.map { !$0.isSuppressed })?
-            .organisation.total ?? .suppressed(.belowThreshold)
-    }
-
-    /// A unit's count of one activity's events where its table shows no row for the unit: the
-    /// family's total for it where the table is one of a family (the unit's count alone), else withheld.
-    func activityTotal(_ index: Int, row: Int) -> PublishedCount {
-        guard activityFamilyTotals.indices.contains(index), let totals = activityFamilyTotals[index],
-              totals.units.indices.contains(row), let unit = totals.units[row] else { return .suppressed(.belowThreshold) }
-        return unit.total
+    /// A unit's count of one activity's events as its family shows it, where the table has no
+    /// row for the unit (its count alone); nil for a unit not shown on its own.
+    func activityTotal(_ index: Int, row: Int) -> PublishedCount? {
+        guard activityUnits.unitTotals.indices.contains(index), activityUnits.unitTotals[index].indices.contains(row) else { return nil }
+        return activityUnits.unitTotals[index][row]
     }
 
     /// What is shown of a table SynligCore refuses (a negative count, which SQL never gives): nothing.

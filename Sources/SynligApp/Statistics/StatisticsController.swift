@@ -44,6 +44,8 @@ struct StatisticsController: RouteCollection {
         let policy = report.policy
         func share(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
         let notBrokenDown = req.t("statistics.not_broken_down")
+        // The whole organisation's table shown by its total alone says why, as the page does.
+        let totalAlone = req.t(report.scope.unitID == nil ? "statistics.not_broken_down_whole" : "statistics.not_broken_down")
         var rows: [[String]] = []
         // A quarter's tables say, as the page does, why some kinds stand together as "other" and
         // which tables are per year only, so the file is not read as the whole answer.
@@ -58,7 +60,7 @@ struct StatisticsController: RouteCollection {
         let tables = report.breakdowns.map { ($0.title, $0.categories, $0.total) } + report.activities.map { ($0.title, $0.categories, $0.total) }
         for (title, categories, total) in tables {
             rows += categories.map { [title, $0.label, $0.count.text(under: policy), share($0.share)] }
-            if categories.isEmpty { rows.append([title, notBrokenDown, "", ""]) }
+            if categories.isEmpty { rows.append([title, totalAlone, "", ""]) }
             rows.append([title, req.t("statistics.total"), total.text(under: policy), ""])
         }
         rows += report.perYearOnly.map { [$0.title, req.t("statistics.csv.per_year_only"), "", ""] }

@@ -188,10 +188,10 @@ struct StatisticsPage: Encodable {
                     : req.t(report.scope.unitID == nil ? "statistics.not_broken_down_whole" : "statistics.not_broken_down"))
         }
         let labels = report.trend.map { StatisticsController.periodLabel($0.quarter, req: req) }
-        let highest = max(1, report.trend.compactMap(\.new.value).max() ?? 1)
+        let highest = max(1, report.trend.compactMap { $0.new?.value }.max() ?? 1)
         var lines: [String] = [], current: [String] = []
         for (index, point) in report.trend.enumerated() {
-            guard let value = point.new.value else {
+            guard let value = point.new?.value else {
                 if !current.isEmpty { lines.append(current.joined(separator: " ")); current = [] }
                 continue
             }
@@ -200,8 +200,10 @@ struct StatisticsPage: Encodable {
             current.append(String(format: "%.1f,%.1f", x, y))
         }
         if !current.isEmpty { lines.append(current.joined(separator: " ")) }
-        trend = Trend(points: zip(labels, report.trend).map { Trend.Point(label: $0, count: text($1.new)) }, lines: lines,
-                      summary: zip(labels, report.trend).map { "\($0): \(text($1.new))" }.joined(separator: ", "))
+        // A unit not broken down has no quarter to show: the page says so instead of a row of dashes.
+        let shownTrend = report.trend.contains { $0.new != nil } ? report.trend : []
+        trend = Trend(points: zip(labels, shownTrend).map { Trend.Point(label: $0, count: $1.new.map(text) ?? "–") }, lines: lines,
+                      summary: zip(labels, report.trend).map { "\($0): \($1.new.map(text) ?? "–")" }.joined(separator: ", "))
         equity = report.equity.map { $0.sentence(req) }
         forUnit = report.scope.unitID != nil
         if report.scope.period.quarter != nil {

@@ -114,7 +114,9 @@ struct StatisticsReport: Sendable {
     /// shown: a running total would give away a small quarter as the difference of two large ones.
     struct TrendPoint: Sendable {
         var quarter: StatisticsPeriod
-        var new: PublishedCount
+        /// Nil for a quarter not shown: the unit is not broken down, or no true label protects
+        /// the year's quarters and its table gives the year's total alone.
+        var new: PublishedCount?
     }
 
     /// Every table of `counts` as published, for the whole organisation and every unit at once
@@ -139,8 +141,8 @@ struct StatisticsReport: Sendable {
         new = part(published.registration)?.counts[0]
         active = part(published.active)?.counts[0]
         trend = zip(counts.trend.chunked(4), published.trend).flatMap { quarters, table in
-            guard let year = part(table) else { return [TrendPoint]() }
-            return zip(quarters, year.counts).map { TrendPoint(quarter: $0.quarter, new: $1) }
+            let year = part(table)?.counts ?? []
+            return quarters.indices.map { TrendPoint(quarter: quarters[$0].quarter, new: year.indices.contains($0) ? year[$0] : nil) }
         }
         func categories(_ keys: [String], _ table: PublishedBreakdown?, labelKey: (String) -> String) -> [Category] {
             guard let table else { return [] }
@@ -166,9 +168,10 @@ struct StatisticsReport: Sendable {
             let title = text(raw.titleKey)
             guard let quarter else {
                 let table = part(published.activities[index])
+                // A unit not shown on its own has no count of these events to show.
+                guard let total = table?.total ?? published.activityTotal(index, row: row ?? -1) else { return nil }
                 return Activity(kind: raw.kind, title: title, unitLabel: text(raw.unitKey),
-                                categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) },
-                                total: table?.total ?? published.activityTotal(index, row: row ?? -1))
+                                categories: categories(raw.categories, table) { ActivityTable.labelKey(raw.kind, $0) }, total: total)
             }
             guard scope.unitID == nil, let quarters = published.activityQuarters[index] else {
                 perYearOnly.append((raw.kind.rawValue, title))

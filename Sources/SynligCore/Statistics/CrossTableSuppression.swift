@@ -63,7 +63,7 @@ extension SuppressionPolicy {
     ///   and, with `columnTotalsKnown`, every column total: published as they are, never withheld.
     func publishedGrid(_ body: [[Int]], rowTotalsKnown: Bool, hiddenRows: Set<Int>, exemptColumns: Set<Int> = [],
                        knownColumns: Set<Int> = [], columnTotalsKnown: Bool = false, unprotectedRows: Set<Int> = [],
-                       lastResort: Bool = true) -> MarginGrid? {
+                       grandTotalKnown: Bool = false, lastResort: Bool = true) -> MarginGrid? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }), body.allSatisfy({ $0.allSatisfy { $0 >= 0 } }) else {
             return nil
@@ -76,6 +76,7 @@ extension SuppressionPolicy {
         }
         for column in knownColumns { grid.fixed.formUnion((0..<grid.rows).map { GridCell(row: $0, column: column) }) }
         if columnTotalsKnown { grid.fixed.formUnion((0..<grid.columns).map { GridCell(row: grid.rows - 1, column: $0) }) }
+        if grandTotalKnown, grid.value(grid.grandTotal) >= threshold { grid.fixed.insert(grid.grandTotal) }
         for row in hiddenRows {
             for column in 0..<grid.columns where !grid.fixed.contains(GridCell(row: row, column: column)) {
                 grid.hidden.insert(GridCell(row: row, column: column))

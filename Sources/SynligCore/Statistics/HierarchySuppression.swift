@@ -55,43 +55,15 @@ extension SuppressionPolicy {
         return publish(hierarchy: body, shown: shownUnits, rowTotalsKnown: false, organisationTotal: nil, totalAloneWhenExposed: true)
     }
 
-    /// Tables that count the same events per unit by different categories (a voluntariness
-    /// follow-up by its answer, by whether the caregiver wants to go on, by whether it was on
-    /// time): each unit's total is the same number in all of them. Protected one at a time, one
-    /// table may show a unit's total that another withholds, and that total then gives away a
-    /// count the other withheld. So the units' totals are published once, as a table of their own
-    /// (`publish(eventTotals:)`, one column), and every table of the family is protected with them
-    /// as known row totals, as the tables of people are with `publish(unitTotals:)`. A unit a
-    /// table shows no row for still has its total in `totals`.
-    ///
-    /// Nil where the tables are not one family (a unit's totals differ between them) or a table is ragged.
-    public func publish(family bodies: [[[Int]]], shownUnits: [Bool]) -> (totals: PublishedHierarchy, tables: [PublishedHierarchy])? {
-        guard let first = bodies.first else { return nil }
-        let rowSums = first.map { $0.reduce(0, +) }
-        guard bodies.allSatisfy({ $0.map { $0.reduce(0, +) } == rowSums }),
-              let totals = publish(eventTotals: rowSums, shownUnits: shownUnits)
-        else { return nil }
-        // Units not shown on their own carry no count at all; here they only mark the rows merged.
-        let known = PublishedBreakdown(counts: totals.units.map { $0?.total ?? .suppressed(.complementary) }, total: totals.organisation.total)
-        return (totals, bodies.map { body in
-            publish(hierarchy: body, shown: known.counts.map { !$0.isSuppressed }, rowTotalsKnown: true, organisationTotal: known.total,
-                    totalAloneWhenExposed: true)
-                ?? PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: known.total), units: body.map { _ in nil })
-        })
-    }
-
-    /// Each unit's count of events and the organisation's, as a family of tables shows them
-    /// (`publish(family:shownUnits:)`): a table of one column, with no row for units not shown on their own.
-    public func publish(eventTotals rowSums: [Int], shownUnits: [Bool]) -> PublishedHierarchy? {
-        publish(hierarchy: rowSums.map { [$0] }, shownUnits: shownUnits)
-    }
-
     /// A table of events that no withholding can protect (four units of 1 and 0 or 3: "< 5" in
     /// each of four cells that add up to a "< 5" makes each of them 1, and no true label hides
     /// that) shows its total alone and no categories, as does a family's table against its known
     /// totals. A label is never bent to protect a count: ".." on a zero would be untrue.
-    private func publish(hierarchy body: [[Int]], shown: [Bool], rowTotalsKnown: Bool,
-                         organisationTotal: PublishedCount?, restColumn: Int? = nil, totalAloneWhenExposed: Bool = false) -> PublishedHierarchy? {
+    ///
+    /// `grandTotalKnown`: the organisation's total is shown as it is (a family's totals, which the
+    /// open indicators publish too), so it is never withheld to protect another count.
+    func publish(hierarchy body: [[Int]], shown: [Bool], rowTotalsKnown: Bool, organisationTotal: PublishedCount?,
+                 restColumn: Int? = nil, totalAloneWhenExposed: Bool = false, grandTotalKnown: Bool = false) -> PublishedHierarchy? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }) else { return nil }
         let withheldWhole = PublishedBreakdown(counts: Array(repeating: .suppressed(.belowThreshold), count: columns),
@@ -113,7 +85,7 @@ extension SuppressionPolicy {
         let hidden = Set(shownRows.count..<rows.count)
         guard !rows.isEmpty, columns > 0,
               let grid = publishedGrid(rows, rowTotalsKnown: rowTotalsKnown, hiddenRows: hidden, exemptColumns: Set(restColumn.map { [$0] } ?? []),
-                                       lastResort: !totalAloneWhenExposed)
+                                       grandTotalKnown: grandTotalKnown, lastResort: !totalAloneWhenExposed)
         else {
             return columns == 0 || body.isEmpty ? nil : PublishedHierarchy(organisation: withheldWhole, units: body.map { _ in nil })
         }

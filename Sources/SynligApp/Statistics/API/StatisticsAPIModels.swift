@@ -50,7 +50,8 @@ extension API {
 
     struct StatisticsTrendPointOut: Content {
         var quarter: String
-        var new: PublishedCountOut
+        /// Null for a quarter not shown (`StatisticsReport.TrendPoint`).
+        @ExplicitNull var new: PublishedCountOut?
     }
 
     /// Each column adds up to its category's count in the column breakdown; columns that cannot
@@ -161,7 +162,7 @@ extension API {
             activities = report.activities.map {
                 StatisticsActivityOut(kind: $0.kind, title: $0.title, unit: $0.unitLabel, brokenDown: $0.brokenDown, categories: categories($0.categories), total: out($0.total))
             }
-            trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: out($0.new)) }
+            trend = report.trend.map { StatisticsTrendPointOut(quarter: $0.quarter.description, new: $0.new.map(out)) }
             equity = report.equity.map { EquityOut(kind: $0.kind, percentages: $0.percentages, text: $0.sentence(req)) }
             reach = report.reach.map {
                 ReachOut(adults: $0.adults, populationYear: $0.year, populationSource: $0.source, perThousandAdults: $0.perThousandAdults,
