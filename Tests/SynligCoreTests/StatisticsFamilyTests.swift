@@ -95,12 +95,12 @@ struct FamilyReader {
         var partEntries: [ConsistentRanges.Entry] = [], restEntries: [ConsistentRanges.Entry] = []
         for row in rowSums.indices {
             let unit = totalsTable.units[row]
-            partEntries.append(shared(partSums[row], label(unit?.counts ?? [], 0)))
-            // The rest is shown however small (it says which form was used), so it need not stay open.
+            // The part and the rest say which form was used, not anything of anyone: neither need stay open.
+            partEntries.append(shared(partSums[row], label(unit?.counts ?? [], 0), open: false))
             restEntries.append(shared(rests[row], label(unit?.counts ?? [], 1), open: false))
             system.addLine(parts: [partEntries[row], restEntries[row]], total: rowEntries[row])
         }
-        let partGrand = shared(partSums.reduce(0, +), label(totalsTable.organisation.counts, 0))
+        let partGrand = shared(partSums.reduce(0, +), label(totalsTable.organisation.counts, 0), open: false)
         let restGrand = shared(rests.reduce(0, +), label(totalsTable.organisation.counts, 1), open: false)
         system.addLine(parts: partEntries, total: partGrand)
         system.addLine(parts: restEntries, total: restGrand)
@@ -220,6 +220,14 @@ struct FamilySuppressionTests {
         // Each part table: its two categories, then the rest (3, shown however small), and the total of all 21.
         #expect(family.parts.allSatisfy { $0.organisation.counts.count == 3 && $0.organisation.counts.last == .count(3) && $0.organisation.total == .count(21) })
         #expect(family.unitPart(0) == .count(10) && family.unitTotal(0) == .count(12))
+    }
+
+    @Test("Three asked the questions beside twenty asked the earlier way: the part is shown as it is, its small counts withheld with true labels")
+    func smallPart() throws {
+        let family = try #require(SuppressionPolicy.standard.publish(family: [[[13, 10]]], parts: [[[2, 1, 20]]], shownUnits: [true]))
+        #expect(family.totals.organisation.counts == [.count(3), .count(20)] && family.totals.organisation.total == .count(23))
+        #expect(family.parts[0].organisation == PublishedBreakdown(counts: [.suppressed(.belowThreshold), .suppressed(.belowThreshold), .count(20)],
+                                                                   total: .count(23)))
     }
 
     @Test("Tables whose units' totals differ, or whose parts' rests differ, are not one family")

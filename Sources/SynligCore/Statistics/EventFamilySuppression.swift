@@ -9,7 +9,7 @@
 ///
 /// So what the tables share is published once, in `totals`: each unit's events, and where some
 /// tables count only a part of them (`parts`: the follow-ups asked the three questions), that
-/// part and the rest as two columns. Every table is then protected with its row totals known
+/// part and the rest as two columns, neither of which describes anyone (which form was used). Every table is then protected with its row totals known
 /// from there, as the tables of people are with `publish(unitTotals:)`, and a part table leaves
 /// out the rest, which `totals` shows. The organisation's total is never withheld to protect
 /// another count (`eventTotal`), so the open indicators can publish it on its own.
@@ -48,17 +48,17 @@ extension SuppressionPolicy {
         let rests = parts.first.map { $0.map { $0.last ?? 0 } }
         guard parts.allSatisfy({ $0.map { $0.last ?? 0 } == rests }) else { return nil }
         let totalsBody = rests.map { rests in zip(rowSums, rests).map { [$0 - $1, $1] } } ?? rowSums.map { [$0] }
-        // The rest ("not asked": asked with the earlier single question) says which form was
-        // used, not anything of the caregiver, so like a settled table's rest it is shown however
-        // small; it only helps protect the part's counts.
+        // Asked the three questions or the earlier single one says which form was used, not
+        // anything of the caregiver: like a settled table's rest, neither column is withheld for
+        // being small. They are withheld only where they would give away a unit's count of follow-ups.
         guard let totals = publish(hierarchy: totalsBody, shown: shownUnits, rowTotalsKnown: false, organisationTotal: nil,
-                                   restColumn: rests == nil ? nil : 1, totalAloneWhenExposed: true, grandTotalKnown: true)
+                                   exemptColumns: rests == nil ? [] : [0, 1], totalAloneWhenExposed: true, grandTotalKnown: true)
         else { return nil }
         let grand = rowSums.reduce(0, +), partSum = grand - (rests?.reduce(0, +) ?? 0)
         // Units not shown on their own carry no count; here they only mark the rows merged.
         let all = PublishedBreakdown(counts: totals.units.map { $0?.total ?? .suppressed(.complementary) }, total: totals.organisation.total)
         // Where the totals themselves are shown by the organisation's total alone, so is every
-        // table; the part's total is then the shown total less the shown rest.
+        // table, and the part's total is withheld with it where the organisation's is.
         let partTotal = totals.organisation.counts.first ?? (totals.organisation.total.value == nil && partSum > 0 ? .suppressed(.belowThreshold) : .count(partSum))
         let part = PublishedBreakdown(counts: totals.units.map { $0?.counts.first ?? .suppressed(.complementary) }, total: partTotal)
         return PublishedEventFamily(totals: totals, tables: bodies.map { publish(member: $0, against: all) },
@@ -73,8 +73,11 @@ extension SuppressionPolicy {
 
     /// A part table as it is shown: its own categories, then the rest and the total as the
     /// family's totals show them (the same cells, so nothing new is published).
+    /// A part withheld whole below a total that is shown would read as if its zeros' "< 5" were
+    /// 1–4: such a part is shown by the total alone.
     private func withRest(_ table: PublishedHierarchy, _ totals: PublishedHierarchy) -> PublishedHierarchy {
-        guard totals.organisation.counts.count == 2, !table.organisation.counts.isEmpty else {
+        let partWithheldWhole = table.organisation.total == .suppressed(.belowThreshold) && totals.organisation.total != .suppressed(.belowThreshold)
+        guard totals.organisation.counts.count == 2, !table.organisation.counts.isEmpty, !partWithheldWhole else {
             return PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: totals.organisation.total), units: table.units.map { _ in nil })
         }
         return PublishedHierarchy(

@@ -62,8 +62,10 @@ extension SuppressionPolicy {
     ///
     /// `grandTotalKnown`: the organisation's total is shown as it is (a family's totals, which the
     /// open indicators publish too), so it is never withheld to protect another count.
+    /// `exemptColumns`: columns that, like a settled rest, describe no one and are never withheld for being small.
     func publish(hierarchy body: [[Int]], shown: [Bool], rowTotalsKnown: Bool, organisationTotal: PublishedCount?,
-                 restColumn: Int? = nil, totalAloneWhenExposed: Bool = false, grandTotalKnown: Bool = false) -> PublishedHierarchy? {
+                 restColumn: Int? = nil, exemptColumns: Set<Int> = [], totalAloneWhenExposed: Bool = false,
+                 grandTotalKnown: Bool = false) -> PublishedHierarchy? {
         let columns = body.first?.count ?? 0
         guard body.allSatisfy({ $0.count == columns }) else { return nil }
         let withheldWhole = PublishedBreakdown(counts: Array(repeating: .suppressed(.belowThreshold), count: columns),
@@ -84,19 +86,21 @@ extension SuppressionPolicy {
         }
         let hidden = Set(shownRows.count..<rows.count)
         guard !rows.isEmpty, columns > 0,
-              let grid = publishedGrid(rows, rowTotalsKnown: rowTotalsKnown, hiddenRows: hidden, exemptColumns: Set(restColumn.map { [$0] } ?? []),
+              let grid = publishedGrid(rows, rowTotalsKnown: rowTotalsKnown, hiddenRows: hidden,
+                                       exemptColumns: exemptColumns.union(restColumn.map { [$0] } ?? []),
                                        grandTotalKnown: grandTotalKnown, lastResort: !totalAloneWhenExposed)
         else {
             return columns == 0 || body.isEmpty ? nil : PublishedHierarchy(organisation: withheldWhole, units: body.map { _ in nil })
         }
         if totalAloneWhenExposed, grid.firstExposedCell() != nil {
-            let grand = body.joined().reduce(0, +)
-            let total = organisationTotal ?? (grand >= threshold ? .count(grand) : .suppressed(.belowThreshold))
+            let total = organisationTotal ?? eventTotal(body.joined().reduce(0, +))
             return PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: total), units: body.map { _ in nil })
         }
         let table = PublishedCrossTable(grid: grid)
         var units = [PublishedBreakdown?](repeating: nil, count: body.count)
-        for (index, row) in shownRows.enumerated() {
+        // A table withheld whole labels its zeros "< 5" too: true of the organisation's handful,
+        // untrue of a unit page that would show a unit's zero so. Its units show nothing.
+        for (index, row) in shownRows.enumerated() where !grid.wholeTableWithheld {
             units[row] = PublishedBreakdown(counts: table.cells[index], total: table.rowTotals[index])
         }
         return PublishedHierarchy(organisation: PublishedBreakdown(counts: table.columnTotals, total: table.grandTotal),
