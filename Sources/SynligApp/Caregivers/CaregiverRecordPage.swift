@@ -149,15 +149,14 @@ struct CaregiverRecordPage: Encodable {
         var relationships: [Relationship] = []
         var anyWithoutConsent = false
         let allRelationships = try await CareRelationship.query(on: db).filter(\.$caregiverID == id).sort(\.$createdAt).all()
-        // Unit-scoped staff see only the people cared for that their units may see.
-        let visibleRecipients = Set(try await CaregiverAccess.recipients(for: user, on: db)
-            .filter(\.$id ~~ allRelationships.map(\.recipientID)).all().map { try $0.requireID() })
+        // Unit-scoped staff see only the people cared for that their units may see; read once,
+        // the rows below take the names from here.
+        let recipients = allRelationships.isEmpty ? [:] : Dictionary(try await CaregiverAccess.recipients(for: user, on: db)
+            .filter(\.$id ~~ allRelationships.map(\.recipientID)).all().map { (try $0.requireID(), $0) }, uniquingKeysWith: { first, _ in first })
         // Each relationship's person, consent, restriction and stance, read for all of them at
         // once: a query per relationship made a caregiver of many a slow page.
-        let visible = allRelationships.filter { visibleRecipients.contains($0.recipientID) }
+        let visible = allRelationships.filter { recipients[$0.recipientID] != nil }
         let visibleIDs = try visible.map { try $0.requireID() }
-        let recipients = visible.isEmpty ? [:] : Dictionary(try await CareRecipient.query(on: db).filter(\.$id ~~ visible.map(\.recipientID)).all()
-            .map { (try $0.requireID(), $0) }, uniquingKeysWith: { first, _ in first })
         let permissions = try await CaregiverAccess.permissions(for: visible, on: db, today: today)
         let restrictions = visible.isEmpty ? [:] : Dictionary(try await InvolvementRestriction.query(on: db).filter(\.$relationshipID ~~ visibleIDs)
             .filter(\.$liftedAt == nil).sort(\.$createdAt).all().map { ($0.relationshipID, $0) }, uniquingKeysWith: { first, _ in first })

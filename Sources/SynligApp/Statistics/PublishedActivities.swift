@@ -23,8 +23,7 @@ struct PublishedActivities: Sendable {
     init() {}
 
     init(_ activities: [ActivityTable], shownUnits: [Bool], policy: SuppressionPolicy) {
-        tables = activities.map { table in PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: .suppressed(.belowThreshold)),
-                                                              units: table.counts.map { _ in nil }) }
+        tables = activities.map { .totalAlone(Self.organisationTotal($0.counts, policy: policy), unitCount: $0.counts.count) }
         unitTotals = activities.map { $0.counts.map { _ in nil } }
         isPart = activities.map { $0.categories.last == ActivityTable.notAsked }
         sharesTotals = activities.map { _ in false }
@@ -32,23 +31,13 @@ struct PublishedActivities: Sendable {
         for members in families.values.map({ $0.sorted() }) {
             let wholes = members.filter { !isPart[$0] }, parts = members.filter { isPart[$0] }
             for index in wholes { sharesTotals[index] = wholes.count > 1 }
+            // Tables that should count the same events but do not (a stored value outside the
+            // categories) cannot be protected together, and apart they would give each other
+            // away: each keeps its total alone, as set above.
             guard let family = policy.publish(family: wholes.map { activities[$0].counts }, parts: parts.map { activities[$0].counts },
                                               shownUnits: shownUnits)
-            else {
-                // Tables that should count the same events but do not (a stored value outside
-                // the categories): protected together they cannot be, apart they would give
-                // each other away, so each shows its total alone.
-                for index in members {
-                    let total = policy.eventTotal(activities[index].counts.joined().reduce(0, +))
-                    tables[index] = PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: total), units: activities[index].counts.map { _ in nil })
-                }
-                continue
-            }
-            for (index, table) in zip(wholes, family.tables) {
-                tables[index] = table
-                unitTotals[index] = shownUnits.indices.map(family.unitTotal)
-            }
-            for (index, table) in zip(parts, family.parts) {
+            else { continue }
+            for (index, table) in zip(wholes + parts, family.tables + family.parts) {
                 tables[index] = table
                 unitTotals[index] = shownUnits.indices.map(family.unitTotal)
             }

@@ -18,10 +18,10 @@ struct PublishedStatistics: Sendable {
     var genderByHours: [[PublishedCount]?]
     /// Per column category of the cross table asked for, its split by the row breakdown; nil where not shown.
     var crossed: [[PublishedCount]?]
-    /// In the order of `CaregiverCounts.activities`: the year's, per unit.
-    var activities: [PublishedHierarchy]
-    /// What the activity tables' families share (`activityTotal`).
+    /// The year's activity tables per unit, with what their families share (`activityTotal`).
     var activityUnits = PublishedActivities()
+    /// In the order of `CaregiverCounts.activities`: the year's, per unit.
+    var activities: [PublishedHierarchy] { activityUnits.tables }
     /// The same tables' quarters, the whole organisation's, published beside the year so that the
     /// year minus three quarters gives no fourth (`publish(quarters:year:)`); nil where a quarter
     /// cannot be shown beside its year. Empty unless asked for (a quarter of the whole organisation).
@@ -67,7 +67,7 @@ struct PublishedStatistics: Sendable {
         let yearEnd = counts.yearEndCaregivers == counts.caregivers ? caregivers : Self.unitTotals(counts.yearEndCaregivers, policy)
         let published = PublishedActivities(counts.activities, shownUnits: yearEnd.counts.map { !$0.isSuppressed }, policy: policy)
         let activities = published.tables
-        (self.activities, activityUnits) = (activities, published)
+        activityUnits = published
         if quarters {
             activityQuarters = counts.activities.indices.map { index in
                 published.isPart[index] ? nil

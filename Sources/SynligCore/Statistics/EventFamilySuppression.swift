@@ -78,7 +78,7 @@ extension SuppressionPolicy {
     private func withRest(_ table: PublishedHierarchy, _ totals: PublishedHierarchy) -> PublishedHierarchy {
         let partWithheldWhole = table.organisation.total == .suppressed(.belowThreshold) && totals.organisation.total != .suppressed(.belowThreshold)
         guard totals.organisation.counts.count == 2, !table.organisation.counts.isEmpty, !partWithheldWhole else {
-            return PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: totals.organisation.total), units: table.units.map { _ in nil })
+            return .totalAlone(totals.organisation.total, unitCount: table.units.count)
         }
         return PublishedHierarchy(
             organisation: PublishedBreakdown(counts: table.organisation.counts + [totals.organisation.counts[1]], total: totals.organisation.total),
@@ -90,7 +90,7 @@ extension SuppressionPolicy {
 
     /// One table of a family, its units' totals known; its total alone where no true label protects it.
     private func publish(member body: [[Int]], against known: PublishedBreakdown) -> PublishedHierarchy {
-        let totalAlone = PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: known.total), units: body.map { _ in nil })
+        let totalAlone = PublishedHierarchy.totalAlone(known.total, unitCount: body.count)
         // A total withheld only as a complement would make every "< 5" below it untrue.
         guard known.total.value != nil || known.total == .suppressed(.belowThreshold) else { return totalAlone }
         return publish(hierarchy: body, shown: known.counts.map { !$0.isSuppressed }, rowTotalsKnown: true, organisationTotal: known.total,

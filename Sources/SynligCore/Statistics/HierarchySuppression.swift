@@ -17,6 +17,11 @@ public struct PublishedHierarchy: Sendable, Equatable {
         self.organisation = organisation
         self.units = units
     }
+
+    /// A table shown by its total alone: no categories, and no unit's row (`unitCount` rows).
+    public static func totalAlone(_ total: PublishedCount, unitCount: Int) -> PublishedHierarchy {
+        PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: total), units: Array(repeating: nil, count: unitCount))
+    }
 }
 
 extension SuppressionPolicy {
@@ -94,7 +99,7 @@ extension SuppressionPolicy {
         }
         if totalAloneWhenExposed, grid.firstExposedCell() != nil {
             let total = organisationTotal ?? eventTotal(body.joined().reduce(0, +))
-            return PublishedHierarchy(organisation: PublishedBreakdown(counts: [], total: total), units: body.map { _ in nil })
+            return .totalAlone(total, unitCount: body.count)
         }
         let table = PublishedCrossTable(grid: grid)
         var units = [PublishedBreakdown?](repeating: nil, count: body.count)
